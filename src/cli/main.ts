@@ -1,0 +1,95 @@
+import { ZodError, z } from 'zod';
+import { errorCode, errorMessage } from '../main/core/errors.ts';
+import { serverCommand } from './commands/server.ts';
+import { statusCommand } from './commands/status.ts';
+import { watchCommand } from './commands/watch.ts';
+import { createContext } from './context.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { UsageError } from './usage-error.ts';
+
+const HELP = `wgdeck — WireGuard fleet over SSH
+
+Usage: wgdeck [--data-dir DIR] COMMAND ...
+
+  server add NAME --host H [--port P] [--user U] [--identity FILE] [--jump user@host:port]
+                  [--sudo] [--group G] [--interval S] [--accept-new] [--json]
+  server list [--json]
+  server remove NAME
+  server trust NAME --replace [--fingerprint SHA256:...]   re-trust a changed host key deliberately
+  status [--server NAME ... | --all] [--json]              one snapshot of the fleet
+  watch [--server NAME ...]                                live view, refreshed every interval
+
+Data dir: --data-dir, else $WGDECK_DATA_DIR, else the platform's app-data directory.
+Exit codes: 0 ok, 1 failure, 2 usage, 3 unreachable, 4 authentication, 5 host key not trusted,
+6 host key changed/revoked, 7 sudo/privilege, 8 WireGuard missing or failing.`;
+
+/** Splits the global options (before the command) from the command and its own arguments. */
+function splitGlobal(argv: string[]): { dataDir?: string; help: boolean; rest: string[] } {
+  let dataDir: string | undefined;
+  let i = 0;
+  let help = false;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--data-dir') {
+      dataDir = argv[++i];
+      if (!dataDir) throw new UsageError('--data-dir needs a directory');
+    } else if (arg.startsWith('--data-dir=')) {
+      dataDir = arg.slice('--data-dir='.length);
+    } else if (arg === '--help' || arg === '-h') {
+      help = true;
+    } else {
+      break;
+    }
+  }
+  const rest = argv.slice(i);
+  // --data-dir is also accepted after the command, where scripts tend to put it.
+  const at = rest.findIndex((a) => a === '--data-dir' || a.startsWith('--data-dir='));
+  if (at >= 0) {
+    const arg = rest[at]!;
+    if (arg === '--data-dir') {
+      dataDir = rest[at + 1];
+      if (!dataDir) throw new UsageError('--data-dir needs a directory');
+      rest.splice(at, 2);
+    } else {
+      dataDir = arg.slice('--data-dir='.length);
+      rest.splice(at, 1);
+    }
+  }
+  return { dataDir, help, rest };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { dataDir, help, rest } = splitGlobal(argv);
+    const [command, ...args] = rest;
+    if (help || !command || command === 'help') {
+      process.stdout.write(`${HELP}\n`);
+      return command || help ? EXIT.ok : EXIT.usage;
+    }
+    const ctx = createContext(dataDir);
+    switch (command) {
+      case 'server':
+        return await serverCommand(ctx, args);
+      case 'status':
+        return await statusCommand(ctx, args);
+      case 'watch':
+        return await watchCommand(ctx, args);
+      default:
+        throw new UsageError(`unknown command "${command}" (see wgdeck --help)`);
+    }
+  } catch (error) {
+    if (error instanceof ZodError) {
+      process.stderr.write(`wgdeck: invalid input: ${z.prettifyError(error)}\n`);
+    } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`wgdeck: ${error.message}\n`);
+      return EXIT.usage;
+    } else {
+      const code = errorCode(error);
+      process.stderr.write(`wgdeck: ${errorMessage(error)}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`);
+      if (code === 'INTERNAL' && process.env['WGDECK_DEBUG'] === '1') console.error(error);
+    }
+    return error instanceof UsageError ? EXIT.usage : exitCodeFor(error);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,60 @@
+import type { InterfaceLive, ServerLive } from '../shared/domain.ts';
+
+/**
+ * The `wgdeck status --json` shape. Field names are a public interface for scripts: change them only
+ * with a version bump. rx/tx are the server's view, exactly as `wg` reports them.
+ */
+export interface StatusJson {
+  servers: {
+    name: string;
+    host: string;
+    state: string;
+    error?: string;
+    interfaces: {
+      name: string;
+      /** null when the interface has no private key configured yet. */
+      publicKey: string | null;
+      listenPort: number | null;
+      counters: InterfaceLive['counters'];
+      peers: {
+        publicKey: string;
+        presharedKey: boolean;
+        endpoint: string | null;
+        allowedIps: string[];
+        latestHandshake: number | null;
+        rxBytes: number;
+        txBytes: number;
+        persistentKeepalive: number | null;
+        status: string;
+      }[];
+    }[];
+  }[];
+}
+
+export function toStatusJson(servers: ServerLive[]): StatusJson {
+  return {
+    servers: servers.map((server) => ({
+      name: server.name,
+      host: server.host,
+      state: server.state,
+      ...(server.error !== undefined ? { error: server.error } : {}),
+      interfaces: server.interfaces.map((iface) => ({
+        name: iface.name,
+        publicKey: iface.publicKey,
+        listenPort: iface.listenPort,
+        counters: iface.counters,
+        peers: iface.peers.map((peer) => ({
+          publicKey: peer.publicKey,
+          presharedKey: peer.presharedKey,
+          endpoint: peer.endpoint,
+          allowedIps: peer.allowedIps,
+          latestHandshake: peer.latestHandshake,
+          rxBytes: peer.rxBytes,
+          txBytes: peer.txBytes,
+          persistentKeepalive: peer.persistentKeepalive,
+          status: peer.status,
+        })),
+      })),
+    })),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The remote half of the collector: a POSIX `sh` loop, started over one long-lived SSH exec channel.
+ * Nothing is installed on the server; the loop dies with the session (its next write gets SIGPIPE).
+ *
+ * Frame format (one frame per interval, line-based, every marker line starts with "@wgdeck "):
+ *
+ *   @wgdeck frame <seq>
+ *   @wgdeck time <unix-seconds> <monotonic-seconds from /proc/uptime>
+ *   @wgdeck wg <exit-code>          then `wg show all dump` (secrets masked) or, on failure, "! "-prefixed error lines
+ *   @wgdeck netdev                  then /proc/net/dev verbatim
+ *   @wgdeck stat                    then the `cpu` lines of /proc/stat
+ *   @wgdeck meminfo                 then the MemTotal and MemAvailable lines of /proc/meminfo
+ *   @wgdeck loadavg                 then /proc/loadavg
+ *   @wgdeck df                      then "<total-KiB> <used-KiB>" of the root filesystem
+ *   @wgdeck end <seq>
+ *
+ * Before the first frame the script may print one line `@wgdeck fatal <code> <message>` and exit
+ * (codes: no-wg).
+ *
+ * Secrets never leave the server: awk replaces the interface private key and every preshared key with
+ * "(hidden)" before anything is written to the channel.
+ */
+
+const SCRIPT = String.raw`
+export LC_ALL=C
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"
+iv=$1
+if [ "$2" = sudo ]; then WG="sudo -n wg"; else WG="wg"; fi
+if ! command -v wg >/dev/null 2>&1; then
+  echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
+  exit 127
+fi
+n=0
+while :; do
+  n=$((n+1))
+  echo "@wgdeck frame $n"
+  echo "@wgdeck time $(date +%s) $(cut -d' ' -f1 /proc/uptime)"
+  dump=$($WG show all dump 2>&1 </dev/null)
+  rc=$?
+  echo "@wgdeck wg $rc"
+  if [ -n "$dump" ]; then
+    if [ "$rc" -eq 0 ]; then
+      printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==5&&$2!="(none)"{$2="(hidden)"} NF==9&&$3!="(none)"{$3="(hidden)"} {print}'
+    else
+      printf '%s\n' "$dump" | head -c 4096 | sed 's/^/! /'
+    fi
+  fi
+  unset dump
+  echo "@wgdeck netdev"
+  cat /proc/net/dev
+  echo "@wgdeck stat"
+  grep '^cpu' /proc/stat
+  echo "@wgdeck meminfo"
+  grep -E '^(MemTotal|MemAvailable):' /proc/meminfo
+  echo "@wgdeck loadavg"
+  cat /proc/loadavg
+  echo "@wgdeck df"
+  df -P -k / 2>/dev/null | awk 'NR==2{print $2, $3}'
+  echo "@wgdeck end $n"
+  [ "$iv" -gt 0 ] || exit 0
+  sleep "$iv"
+done
+`;
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command line for the exec channel. The script travels as an argument (it holds no secret), so
+ * the server needs nothing but `sh`. `intervalSeconds` 0 prints one frame and exits (`wgdeck status`).
+ */
+export function collectorCommand(intervalSeconds: number, useSudo: boolean): string {
+  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 300) {
+    throw new RangeError(`collector interval must be an integer 0..300 s, got ${intervalSeconds}`);
+  }
+  return `exec sh -c ${shellQuote(SCRIPT)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'}`;
+}

@@ -1,0 +1,106 @@
+/**
+ * Errors the engine reports to people. Each has a stable `code` (scripts, the UI and exit codes key on
+ * it) and a message that says what happened and what to do, because "connection failed" helps no one.
+ */
+export class WgDeckError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WgDeckError';
+    this.code = code;
+  }
+}
+
+export class UnreachableError extends WgDeckError {
+  constructor(target: string, detail: string, options?: { cause?: unknown }) {
+    super('UNREACHABLE', `Cannot reach ${target}: ${detail}`, options);
+    this.name = 'UnreachableError';
+  }
+}
+
+export class AuthFailedError extends WgDeckError {
+  constructor(user: string, target: string, tried: string[]) {
+    const methods = tried.length > 0 ? tried.join(', ') : 'none available';
+    super(
+      'AUTH_FAILED',
+      `Authentication as ${user} on ${target} failed (tried: ${methods}). ` +
+        'Check the user, load the key into ssh-agent, or give --identity.',
+    );
+    this.name = 'AuthFailedError';
+  }
+}
+
+export class SudoPasswordRequiredError extends WgDeckError {
+  readonly sudoersLine: string;
+  constructor(user: string, target: string, wgPath: string) {
+    const sudoersLine = `${user} ALL=(root) NOPASSWD: ${wgPath}`;
+    super(
+      'SUDO_PASSWORD_REQUIRED',
+      `sudo on ${target} wants a password for ${user}; WG Deck only uses "sudo -n". ` +
+        `Add this line with visudo (e.g. /etc/sudoers.d/wgdeck): ${sudoersLine}`,
+    );
+    this.name = 'SudoPasswordRequiredError';
+    this.sudoersLine = sudoersLine;
+  }
+}
+
+export class SudoDeniedError extends WgDeckError {
+  constructor(user: string, target: string, detail: string) {
+    super('SUDO_DENIED', `sudo on ${target} refused ${user}: ${detail}`);
+    this.name = 'SudoDeniedError';
+  }
+}
+
+export class WgMissingError extends WgDeckError {
+  constructor(target: string) {
+    super(
+      'WG_MISSING',
+      `The "wg" command is not installed on ${target}. Install wireguard-tools (apt install wireguard-tools).`,
+    );
+    this.name = 'WgMissingError';
+  }
+}
+
+export class WgFailedError extends WgDeckError {
+  constructor(target: string, detail: string) {
+    super(
+      'WG_FAILED',
+      `"wg show" failed on ${target}: ${detail}. Log in as root or enable sudo for this server.`,
+    );
+    this.name = 'WgFailedError';
+  }
+}
+
+export class NoInterfacesError extends WgDeckError {
+  constructor(target: string) {
+    super('NO_INTERFACES', `No WireGuard interface is up on ${target} ("wg show all dump" is empty).`);
+    this.name = 'NoInterfacesError';
+  }
+}
+
+export class StalledError extends WgDeckError {
+  constructor(target: string, seconds: number) {
+    super('STALLED', `${target} sent no data for ${seconds} s; reconnecting.`);
+    this.name = 'StalledError';
+  }
+}
+
+export class ProtocolError extends WgDeckError {
+  constructor(target: string, detail: string) {
+    super('PROTOCOL', `Unexpected output from ${target}: ${detail}`);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** The stable code of one of our errors (WgDeckError, or the host-key errors), else INTERNAL. */
+export function errorCode(error: unknown): string {
+  if (error instanceof WgDeckError) return error.code;
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^[A-Z][A-Z_]+$/.test(error.code)) {
+    return error.code;
+  }
+  return 'INTERNAL';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

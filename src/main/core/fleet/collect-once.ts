@@ -1,0 +1,87 @@
+import type { ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
+import type { ServerConfig } from '../../../shared/server-config.ts';
+import { createFrameStream } from '../collector/frame-stream.ts';
+import { collectorCommand } from '../collector/remote-script.ts';
+import { ProtocolError, WgDeckError, WgMissingError, errorCode, errorMessage } from '../errors.ts';
+import type { Credentials } from '../ssh/auth.ts';
+import { dial, type HostKeyGate } from '../ssh/dial.ts';
+import { execCommand } from '../ssh/exec.ts';
+import { ServerTracker } from '../state/server-tracker.ts';
+import { dialOptionsFor } from './server-session.ts';
+import { classifyWgError } from './wg-error.ts';
+
+export interface CollectOnceOptions {
+  server: ServerConfig;
+  gate: HostKeyGate;
+  credentials: Credentials;
+  thresholds: StatusThresholds;
+  timeoutMs?: number;
+}
+
+/**
+ * Connects, reads exactly one frame, disconnects: `wgdeck status` and the check behind `server add`.
+ * Throws the connection's error (unreachable, auth, host key); a `wg` failure (sudo) is thrown too,
+ * classified, because a one-shot caller has nothing else to show.
+ */
+export async function collectOnce(options: CollectOnceOptions): Promise<ServerLive> {
+  const { server } = options;
+  const ssh = await dial(await dialOptionsFor(server, options.gate, options.credentials));
+  try {
+    const result = await execCommand(ssh.client, collectorCommand(0, server.sudo), {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxOutputBytes: 64 * 1024 * 1024,
+    });
+    let snapshot: Snapshot | null = null;
+    let fatal: string | null = null;
+    const wgPath = '/usr/bin/wg';
+    const drops: string[] = [];
+    const stream = createFrameStream({
+      onSnapshot: (s) => (snapshot = s),
+      onDrop: (reason) => drops.push(reason),
+      onFatal: (code) => (fatal = code),
+    });
+    stream.push(Buffer.from(result.stdout, 'utf8'));
+    stream.end();
+    if (fatal === 'no-wg') throw new WgMissingError(ssh.label);
+    if (fatal !== null) throw new WgDeckError('REMOTE_FATAL', `${ssh.label}: ${String(fatal)}`);
+    const got = snapshot as Snapshot | null;
+    if (!got) {
+      const why = drops[0] ?? (result.stderr.trim() || `exit code ${result.code ?? result.signal}`);
+      throw new ProtocolError(ssh.label, `no complete frame (${why})`);
+    }
+    if (got.wgError !== null) {
+      throw classifyWgError(got.wgError, { user: server.user, target: ssh.label, wgPath });
+    }
+    const tracked = new ServerTracker(options.thresholds).apply(got);
+    return {
+      name: server.name,
+      host: server.host,
+      state: 'connected',
+      updatedAt: Date.now(),
+      serverTime: tracked.serverTime,
+      interfaces: tracked.interfaces,
+      system: tracked.system,
+    };
+  } finally {
+    ssh.close();
+  }
+}
+
+/** Like collectOnce, but a failure becomes the server's state instead of an exception (fleet status). */
+export async function collectOnceSettled(options: CollectOnceOptions): Promise<ServerLive> {
+  try {
+    return await collectOnce(options);
+  } catch (error) {
+    return {
+      name: options.server.name,
+      host: options.server.host,
+      state: 'error',
+      error: errorMessage(error),
+      errorCode: errorCode(error),
+      updatedAt: null,
+      serverTime: null,
+      interfaces: [],
+      system: null,
+    };
+  }
+}

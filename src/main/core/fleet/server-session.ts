@@ -1,0 +1,307 @@
+import type { ClientChannel } from 'ssh2';
+import type { ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
+import type { ServerConfig } from '../../../shared/server-config.ts';
+import { parseJump } from '../../../shared/validation.ts';
+import { createFrameStream } from '../collector/frame-stream.ts';
+import { collectorCommand } from '../collector/remote-script.ts';
+import { StalledError, WgDeckError, WgMissingError, errorCode, errorMessage } from '../errors.ts';
+import { planAuth, type Credentials } from '../ssh/auth.ts';
+import { ChannelLimiter } from '../ssh/channel-limiter.ts';
+import { dial, type DialOptions, type HostKeyGate, type SshSession } from '../ssh/dial.ts';
+import { execCommand, type ExecOptions, type ExecResult } from '../ssh/exec.ts';
+import { ServerTracker } from '../state/server-tracker.ts';
+import { backoffDelayMs } from './backoff.ts';
+import { classifyWgError } from './wg-error.ts';
+
+/** Errors a retry cannot fix: they wait for the admin (trust a key, fix a key file). */
+const NEEDS_ADMIN = new Set([
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_CHANGED',
+  'HOST_KEY_REVOKED',
+  'IDENTITY_MISSING',
+  'IDENTITY_INVALID',
+  'PASSPHRASE_REQUIRED',
+]);
+/** Errors worth retrying, but slowly: someone has to change something on the server first. */
+const SLOW_RETRY = new Set(['AUTH_FAILED', 'WG_MISSING']);
+
+export interface SessionOptions {
+  server: ServerConfig;
+  gate: HostKeyGate;
+  credentials: () => Promise<Credentials>;
+  intervalSeconds: number;
+  thresholds: StatusThresholds;
+  log?: (message: string) => void;
+  /** Test hooks; production uses the defaults. */
+  timing?: {
+    backoffBaseMs?: number;
+    backoffCapMs?: number;
+    readyTimeoutMs?: number;
+    keepaliveIntervalMs?: number;
+    /** Silence after which the session counts as stalled. Default: 3 intervals, at least interval + 15 s. */
+    stallMs?: number;
+  };
+}
+
+export async function dialOptionsFor(
+  server: ServerConfig,
+  gate: HostKeyGate,
+  credentials: Credentials,
+  timing: SessionOptions['timing'] = {},
+): Promise<DialOptions> {
+  const auth = await planAuth({ user: server.user, identityFile: server.identityFile, credentials });
+  let jump: DialOptions['jump'];
+  if (server.jump) {
+    const parsed = parseJump(server.jump);
+    if (!parsed) throw new WgDeckError('BAD_JUMP', `Invalid jump host "${server.jump}".`);
+    const user = parsed.user ?? server.user;
+    jump = {
+      endpoint: { host: parsed.host, port: parsed.port, user },
+      auth: await planAuth({ user, identityFile: server.identityFile, credentials }),
+    };
+  }
+  return {
+    target: { endpoint: { host: server.host, port: server.port, user: server.user }, auth },
+    jump,
+    gate,
+    readyTimeoutMs: timing.readyTimeoutMs,
+    keepaliveIntervalMs: timing.keepaliveIntervalMs,
+  };
+}
+
+/**
+ * One server's live connection: one SSH connection, one long-lived collector channel streaming frames,
+ * reconnect with backoff and jitter, a watchdog for servers that go silent. Failures stay inside the
+ * session: a dead or slow server never stalls the others.
+ */
+export class ServerSession {
+  readonly #options: SessionOptions;
+  readonly #tracker: ServerTracker;
+  readonly #limiter = new ChannelLimiter(2); // + the collector channel = 3 per connection
+  readonly #listeners = new Set<(live: ServerLive) => void>();
+  #live: ServerLive;
+  #ssh: SshSession | null = null;
+  #channel: ClientChannel | null = null;
+  #attempt = 0;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #watchdog: NodeJS.Timeout | null = null;
+  #lastFrameAt = 0;
+  #running = false;
+  #generation = 0;
+  /** Where wireguard-tools installs `wg` on Debian, Ubuntu, Fedora, Arch; named in the sudoers hint. */
+  readonly #wgPath = '/usr/bin/wg';
+
+  constructor(options: SessionOptions) {
+    this.#options = options;
+    this.#tracker = new ServerTracker(options.thresholds);
+    this.#live = {
+      name: options.server.name,
+      host: options.server.host,
+      state: 'idle',
+      updatedAt: null,
+      serverTime: null,
+      interfaces: [],
+      system: null,
+    };
+  }
+
+  get live(): ServerLive {
+    return this.#live;
+  }
+
+  get server(): ServerConfig {
+    return this.#options.server;
+  }
+
+  onChange(listener: (live: ServerLive) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    void this.#connect();
+  }
+
+  stop(): void {
+    this.#running = false;
+    this.#generation += 1;
+    this.#clearTimers();
+    this.#teardown();
+    this.#publish({ state: 'stopped', error: undefined, errorCode: undefined });
+  }
+
+  /** Reconnect now (after the admin trusted a key, changed a setting, or pressed "retry"). */
+  restart(changes: Partial<Pick<SessionOptions, 'intervalSeconds' | 'thresholds'>> = {}): void {
+    if (changes.intervalSeconds !== undefined) this.#options.intervalSeconds = changes.intervalSeconds;
+    if (changes.thresholds) {
+      this.#options.thresholds = changes.thresholds;
+      this.#tracker.thresholds = changes.thresholds;
+    }
+    this.#running = false;
+    this.#generation += 1;
+    this.#clearTimers();
+    this.#teardown();
+    this.#attempt = 0;
+    this.start();
+  }
+
+  /** Runs a command on this server's connection (at most two at once besides the collector). */
+  async exec(command: string, options?: ExecOptions): Promise<ExecResult> {
+    const ssh = this.#ssh;
+    if (!ssh || this.#live.state === 'connecting' || this.#live.state === 'reconnecting') {
+      throw new WgDeckError('NOT_CONNECTED', `${this.#options.server.name} is not connected.`);
+    }
+    return await this.#limiter.run(() => execCommand(ssh.client, command, options));
+  }
+
+  async #connect(): Promise<void> {
+    const generation = this.#generation;
+    const { server } = this.#options;
+    this.#publish({ state: this.#attempt === 0 ? 'connecting' : 'reconnecting' });
+    let ssh: SshSession;
+    try {
+      const credentials = await this.#options.credentials();
+      ssh = await dial(await dialOptionsFor(server, this.#options.gate, credentials, this.#options.timing));
+    } catch (error) {
+      if (generation === this.#generation) this.#fail(error);
+      return;
+    }
+    if (generation !== this.#generation) {
+      ssh.close();
+      return;
+    }
+    this.#ssh = ssh;
+    void ssh.closed.then((error) => {
+      if (generation !== this.#generation) return;
+      this.#fail(error ?? new WgDeckError('DISCONNECTED', `${ssh.label} closed the connection.`));
+    });
+    this.#startCollector(ssh, generation);
+  }
+
+  #startCollector(ssh: SshSession, generation: number): void {
+    const { server, intervalSeconds } = this.#options;
+    const log = this.#options.log ?? (() => undefined);
+    const stream = createFrameStream({
+      onSnapshot: (snapshot) => {
+        if (generation === this.#generation) this.#onSnapshot(snapshot);
+      },
+      onDrop: (reason) => log(`${server.name}: dropped a frame: ${reason}`),
+      onWarning: (warning) => log(`${server.name}: ${warning}`),
+      onFatal: (code) => {
+        if (generation !== this.#generation) return;
+        this.#fail(code === 'no-wg' ? new WgMissingError(ssh.label) : new WgDeckError('REMOTE_FATAL', code));
+      },
+    });
+    ssh.client.exec(collectorCommand(intervalSeconds, server.sudo), (error, channel) => {
+      if (generation !== this.#generation) {
+        channel?.close();
+        return;
+      }
+      if (error) {
+        this.#fail(new WgDeckError('EXEC_FAILED', `Could not start the collector on ${ssh.label}: ${error.message}`));
+        return;
+      }
+      this.#channel = channel;
+      channel.on('data', (chunk: Buffer) => stream.push(chunk));
+      channel.stderr.on('data', (chunk: Buffer) => log(`${server.name}: collector stderr: ${chunk.toString().trim()}`));
+      channel.on('error', (channelError: Error) => log(`${server.name}: collector channel: ${channelError.message}`));
+      channel.on('close', () => {
+        if (generation !== this.#generation) return;
+        this.#fail(new WgDeckError('COLLECTOR_ENDED', `The collector on ${ssh.label} stopped.`));
+      });
+      this.#armWatchdog(generation);
+    });
+  }
+
+  #onSnapshot(snapshot: Snapshot): void {
+    this.#lastFrameAt = Date.now();
+    this.#attempt = 0;
+    const tracked = this.#tracker.apply(snapshot);
+    const { server } = this.#options;
+    let state: Pick<ServerLive, 'state' | 'error' | 'errorCode'> = {
+      state: 'connected',
+      error: undefined,
+      errorCode: undefined,
+    };
+    if (snapshot.wgError !== null) {
+      // The connection is fine; wg itself failed (sudo, permissions). Keep streaming: a fixed sudoers
+      // file turns this server green on the next frame without a reconnect.
+      const error = classifyWgError(snapshot.wgError, {
+        user: server.user,
+        target: `${server.host}:${server.port}`,
+        wgPath: this.#wgPath,
+      });
+      state = { state: 'error', error: error.message, errorCode: error.code };
+    }
+    this.#publish({
+      ...state,
+      updatedAt: Date.now(),
+      serverTime: tracked.serverTime,
+      interfaces: snapshot.wgError === null ? tracked.interfaces : this.#live.interfaces,
+      system: tracked.system,
+    });
+  }
+
+  #armWatchdog(generation: number): void {
+    const intervalMs = this.#options.intervalSeconds * 1000;
+    // Three missed frames (at least 15 s of grace for a slow `wg show`) means the server is stuck.
+    const limitMs = this.#options.timing?.stallMs ?? Math.max(3 * intervalMs, intervalMs + 15_000);
+    this.#lastFrameAt = Date.now();
+    const check = (): void => {
+      if (generation !== this.#generation) return;
+      if (Date.now() - this.#lastFrameAt > limitMs) {
+        this.#fail(new StalledError(this.#ssh?.label ?? this.#options.server.host, Math.round(limitMs / 1000)));
+        return;
+      }
+      this.#watchdog = setTimeout(check, Math.min(intervalMs, limitMs / 2, 5000));
+    };
+    this.#watchdog = setTimeout(check, Math.min(intervalMs, limitMs / 2, 5000));
+  }
+
+  #fail(error: unknown): void {
+    this.#generation += 1;
+    this.#clearTimers();
+    this.#teardown();
+    const code = errorCode(error);
+    const message = errorMessage(error);
+    (this.#options.log ?? (() => undefined))(`${this.#options.server.name}: ${code}: ${message}`);
+    if (!this.#running) return;
+    if (NEEDS_ADMIN.has(code)) {
+      this.#publish({ state: 'error', error: message, errorCode: code });
+      return;
+    }
+    const timing = this.#options.timing ?? {};
+    const attempt = SLOW_RETRY.has(code) ? Math.max(this.#attempt, 6) : this.#attempt;
+    const delay = backoffDelayMs(attempt, timing.backoffBaseMs, timing.backoffCapMs);
+    this.#attempt += 1;
+    this.#publish({ state: 'reconnecting', error: message, errorCode: code });
+    const generation = this.#generation;
+    this.#retryTimer = setTimeout(() => {
+      if (generation === this.#generation && this.#running) void this.#connect();
+    }, delay);
+  }
+
+  #teardown(): void {
+    this.#channel?.removeAllListeners('close');
+    this.#channel = null;
+    this.#ssh?.close();
+    this.#ssh = null;
+  }
+
+  #clearTimers(): void {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    if (this.#watchdog) clearTimeout(this.#watchdog);
+    this.#retryTimer = null;
+    this.#watchdog = null;
+  }
+
+  #publish(changes: Partial<ServerLive>): void {
+    const next = { ...this.#live, ...changes };
+    if (next.error === undefined) delete next.error;
+    if (next.errorCode === undefined) delete next.errorCode;
+    this.#live = next;
+    for (const listener of this.#listeners) listener(next);
+  }
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS, type PeerDump, type Snapshot } from '../../../shared/domain.ts';
+import { counterStep } from './counter-rate.ts';
+import { peerStatus } from './peer-status.ts';
+import { ServerTracker } from './server-tracker.ts';
+
+const KEY_A = 'A'.repeat(43) + '=';
+const KEY_B = 'B'.repeat(43) + '=';
+
+function peer(overrides: Partial<PeerDump>): PeerDump {
+  return {
+    publicKey: KEY_A,
+    presharedKey: false,
+    endpoint: null,
+    allowedIps: ['198.18.128.2/32'],
+    latestHandshake: null,
+    rxBytes: 0,
+    txBytes: 0,
+    persistentKeepalive: null,
+    ...overrides,
+  };
+}
+
+function counters(rxBytes: number, txBytes: number) {
+  return {
+    rxBytes,
+    txBytes,
+    rxPackets: rxBytes / 100,
+    txPackets: txBytes / 100,
+    rxErrors: 0,
+    txErrors: 0,
+    rxDropped: 0,
+    txDropped: 0,
+    multicast: 0,
+  };
+}
+
+function snapshot(monotonic: number, serverTime: number, peers: PeerDump[], wgRx = 0): Snapshot {
+  return {
+    seq: monotonic,
+    serverTime,
+    monotonic,
+    interfaces: [{ name: 'wg0', publicKey: KEY_B, listenPort: 51820, fwmark: null, peers }],
+    netdev: { wg0: counters(wgRx, wgRx * 2), lo: counters(5000, 5000), eth0: counters(wgRx * 3, 0) },
+    system: {
+      cpuTotalJiffies: monotonic * 200,
+      cpuIdleJiffies: monotonic * 150,
+      cpuCount: 2,
+      memTotalBytes: 1000,
+      memAvailableBytes: 250,
+      diskTotalBytes: 100,
+      diskUsedBytes: 40,
+      load1: 0.5,
+      load5: 0.4,
+      load15: 0.3,
+      uptimeSeconds: monotonic,
+    },
+    wgError: null,
+  };
+}
+
+describe('peerStatus', () => {
+  it.each([
+    [null, 'never'],
+    [1000, 'online'], // age 0
+    [1000 - 119, 'online'],
+    [1000 - 120, 'stale'],
+    [1000 - 299, 'stale'],
+    [1000 - 300, 'offline'],
+    [1, 'offline'],
+    [1005, 'online'], // handshake "in the future" (clock step): still online
+  ] as const)('handshake %s at server time 1000 → %s', (handshake, expected) => {
+    expect(peerStatus(handshake, 1000, DEFAULT_THRESHOLDS)).toBe(expected);
+  });
+
+  it('honours configured thresholds', () => {
+    expect(peerStatus(1000 - 30, 1000, { onlineSeconds: 20, staleSeconds: 40 })).toBe('stale');
+  });
+});
+
+describe('counterStep', () => {
+  it.each([
+    [undefined, 100, 5, null, false],
+    [100, 600, 5, 100, false],
+    [600, 600, 5, 0, false],
+    [600, 50, 5, 10, true], // reset: never negative
+    [100, 200, 0, null, false],
+    [100, 200, -3, null, false],
+  ] as const)('%s → %s over %s s = rate %s reset %s', (prev, next, dt, rate, reset) => {
+    expect(counterStep(prev, next, dt)).toEqual({ rate, reset });
+  });
+});
+
+describe('ServerTracker', () => {
+  it('computes rates over server monotonic time and statuses from handshake age', () => {
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
+    const first = tracker.apply(snapshot(100, 10_000, [peer({ rxBytes: 1000, txBytes: 0, latestHandshake: 9_990 })], 1000));
+    expect(first.interfaces[0]!.peers[0]).toMatchObject({ rxRate: null, txRate: null, status: 'online' });
+    expect(first.interfaces[0]!.rates.rxBytes).toBeNull();
+    expect(first.system.cpuPercent).toBeNull();
+    expect(first.system.memUsedBytes).toBe(750);
+
+    const second = tracker.apply(
+      snapshot(105, 10_200, [peer({ rxBytes: 6000, txBytes: 500, latestHandshake: 9_990 })], 6000),
+    );
+    const p = second.interfaces[0]!.peers[0]!;
+    expect(p.rxRate).toBe(1000);
+    expect(p.txRate).toBe(100);
+    expect(p.status).toBe('stale'); // 10_200 - 9_990 = 210 s
+    const wg0 = second.interfaces[0]!;
+    expect(wg0.rates.rxBytes).toBe(1000);
+    expect(wg0.rates.txBytes).toBe(2000);
+    expect(wg0.rates.rxErrors).toBe(0);
+    // lo is excluded from the server's network rate; wg0 (5000/5) + eth0 (15000/5)
+    expect(second.system.netRxRate).toBe(4000);
+    expect(second.system.cpuPercent).toBe(25);
+  });
+
+  it('treats a counter that goes down as a reset: no negative rate, reset counted', () => {
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
+    tracker.apply(snapshot(100, 10_000, [peer({ rxBytes: 50_000, txBytes: 50_000 })]));
+    const after = tracker.apply(snapshot(110, 10_010, [peer({ rxBytes: 1_000, txBytes: 60_000 })]));
+    const p = after.interfaces[0]!.peers[0]!;
+    expect(p.rxRate).toBe(100);
+    expect(p.txRate).toBe(1000);
+    expect(p.resets).toBe(1);
+  });
+
+  it('after a reboot (monotonic clock went back) reports no rates instead of garbage', () => {
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
+    tracker.apply(snapshot(5000, 10_000, [peer({ rxBytes: 50_000 })], 9999));
+    const after = tracker.apply(snapshot(20, 10_100, [peer({ rxBytes: 10 })], 5));
+    expect(after.interfaces[0]!.peers[0]!.rxRate).toBeNull();
+    expect(after.interfaces[0]!.rates.rxBytes).toBeNull();
+    expect(after.system.cpuPercent).toBeNull();
+  });
+
+  it('starts new peers without a rate and forgets removed ones', () => {
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
+    tracker.apply(snapshot(100, 10_000, [peer({ rxBytes: 100 })]));
+    const second = tracker.apply(
+      snapshot(105, 10_005, [peer({ publicKey: KEY_B, rxBytes: 100 })]),
+    );
+    expect(second.interfaces[0]!.peers[0]!.rxRate).toBeNull();
+    const third = tracker.apply(snapshot(110, 10_010, [peer({ rxBytes: 100 })]));
+    expect(third.interfaces[0]!.peers[0]!.rxRate).toBeNull();
+  });
+});

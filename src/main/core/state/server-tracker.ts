@@ -1,0 +1,178 @@
+import {
+  COUNTER_NAMES,
+  type InterfaceCounters,
+  type InterfaceLive,
+  type InterfaceRates,
+  type PeerLive,
+  type Snapshot,
+  type StatusThresholds,
+  type SystemLive,
+  type SystemSample,
+} from '../../../shared/domain.ts';
+import { counterStep } from './counter-rate.ts';
+import { peerStatus } from './peer-status.ts';
+
+interface PeerMemory {
+  rx: number;
+  tx: number;
+  resets: number;
+}
+
+interface InterfaceMemory {
+  counters: InterfaceCounters | null;
+  peers: Map<string, PeerMemory>;
+}
+
+interface Memory {
+  monotonic: number;
+  interfaces: Map<string, InterfaceMemory>;
+  netRx: number;
+  netTx: number;
+  cpuTotal: number | null;
+  cpuIdle: number | null;
+}
+
+export interface TrackedState {
+  serverTime: number;
+  interfaces: InterfaceLive[];
+  system: SystemLive;
+}
+
+const NULL_RATES: InterfaceRates = Object.freeze({
+  rxBytes: null,
+  txBytes: null,
+  rxPackets: null,
+  txPackets: null,
+  rxErrors: null,
+  txErrors: null,
+  rxDropped: null,
+  txDropped: null,
+  multicast: null,
+});
+
+function interfaceRates(
+  previous: InterfaceCounters | null | undefined,
+  next: InterfaceCounters | null,
+  dt: number,
+): InterfaceRates {
+  if (!previous || !next) return NULL_RATES;
+  const rates = { ...NULL_RATES };
+  for (const name of COUNTER_NAMES) rates[name] = counterStep(previous[name], next[name], dt).rate;
+  return rates;
+}
+
+function systemLive(sample: SystemSample, cpuPercent: number | null, netRx: number | null, netTx: number | null): SystemLive {
+  const memUsed =
+    sample.memTotalBytes !== null && sample.memAvailableBytes !== null
+      ? sample.memTotalBytes - sample.memAvailableBytes
+      : null;
+  return {
+    cpuPercent,
+    cpuCount: sample.cpuCount,
+    memTotalBytes: sample.memTotalBytes,
+    memUsedBytes: memUsed,
+    diskTotalBytes: sample.diskTotalBytes,
+    diskUsedBytes: sample.diskUsedBytes,
+    load1: sample.load1,
+    load5: sample.load5,
+    load15: sample.load15,
+    uptimeSeconds: sample.uptimeSeconds,
+    netRxRate: netRx,
+    netTxRate: netTx,
+  };
+}
+
+/**
+ * Turns a server's successive snapshots into live state: rates from deltas over the server's monotonic
+ * clock, counter resets detected per peer and interface, statuses from handshake age.
+ * One tracker per server; not shared, so no locking.
+ */
+export class ServerTracker {
+  #memory: Memory | null = null;
+  #thresholds: StatusThresholds;
+
+  constructor(thresholds: StatusThresholds) {
+    this.#thresholds = thresholds;
+  }
+
+  set thresholds(thresholds: StatusThresholds) {
+    this.#thresholds = thresholds;
+  }
+
+  apply(snapshot: Snapshot): TrackedState {
+    const previous = this.#memory;
+    // A monotonic clock that went back means the server rebooted: every counter restarted.
+    const dt = previous ? snapshot.monotonic - previous.monotonic : 0;
+    const usable = previous !== null && dt > 0 ? previous : null;
+
+    const interfacesMemory = new Map<string, InterfaceMemory>();
+    const interfaces: InterfaceLive[] = [];
+    for (const dump of snapshot.interfaces) {
+      const before = usable?.interfaces.get(dump.name);
+      const counters = snapshot.netdev[dump.name] ?? null;
+      const peersMemory = new Map<string, PeerMemory>();
+      const peers: PeerLive[] = new Array<PeerLive>(dump.peers.length);
+      for (let i = 0; i < dump.peers.length; i++) {
+        const peer = dump.peers[i]!;
+        const old = before?.peers.get(peer.publicKey);
+        const rx = counterStep(old?.rx, peer.rxBytes, dt);
+        const tx = counterStep(old?.tx, peer.txBytes, dt);
+        const resets = (old?.resets ?? 0) + (rx.reset || tx.reset ? 1 : 0);
+        peersMemory.set(peer.publicKey, { rx: peer.rxBytes, tx: peer.txBytes, resets });
+        peers[i] = {
+          ...peer,
+          status: peerStatus(peer.latestHandshake, snapshot.serverTime, this.#thresholds),
+          rxRate: rx.rate,
+          txRate: tx.rate,
+          resets,
+        };
+      }
+      interfacesMemory.set(dump.name, { counters, peers: peersMemory });
+      interfaces.push({
+        name: dump.name,
+        publicKey: dump.publicKey,
+        listenPort: dump.listenPort,
+        fwmark: dump.fwmark,
+        counters,
+        rates: interfaceRates(before?.counters, counters, dt),
+        peers,
+      });
+    }
+
+    let netRx = 0;
+    let netTx = 0;
+    for (const [name, counters] of Object.entries(snapshot.netdev)) {
+      if (name === 'lo') continue;
+      netRx += counters.rxBytes;
+      netTx += counters.txBytes;
+    }
+    const { cpuTotalJiffies: cpuTotal, cpuIdleJiffies: cpuIdle } = snapshot.system;
+    let cpuPercent: number | null = null;
+    if (usable && cpuTotal !== null && cpuIdle !== null && usable.cpuTotal !== null && usable.cpuIdle !== null) {
+      const total = cpuTotal - usable.cpuTotal;
+      const idle = cpuIdle - usable.cpuIdle;
+      if (total > 0 && idle >= 0) cpuPercent = Math.min(100, Math.max(0, (100 * (total - idle)) / total));
+    }
+    const system = systemLive(
+      snapshot.system,
+      cpuPercent,
+      usable ? counterStep(usable.netRx, netRx, dt).rate : null,
+      usable ? counterStep(usable.netTx, netTx, dt).rate : null,
+    );
+
+    this.#memory = {
+      monotonic: snapshot.monotonic,
+      interfaces: interfacesMemory,
+      netRx,
+      netTx,
+      cpuTotal,
+      cpuIdle,
+    };
+    return { serverTime: snapshot.serverTime, interfaces, system };
+  }
+
+  /** Forget history, e.g. after a reconnect to what may be a different machine behind the same name. */
+  reset(): void {
+    this.#memory = null;
+  }
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { ServerLive, StatusThresholds } from './domain.ts';
+import type { ServerConfig } from './server-config.ts';
+import { intervalSchema, serverConfigSchema, serverNameSchema } from './validation.ts';
+
+/**
+ * The one contract between the engine and every front end (Electron IPC, the browser-mode WebSocket,
+ * the CLI). Methods are named `domain:action`; each has a zod schema for its parameters, checked at
+ * every transport boundary, because a renderer or a socket is untrusted input.
+ */
+
+export interface HostKeyInfo {
+  host: string;
+  port: number;
+  keyType: string;
+  fingerprint: string;
+}
+
+export interface HostKeyProbe {
+  /** null when the server could not be reached at all. */
+  key: HostKeyInfo | null;
+  verdict: 'trusted' | 'unknown' | 'changed' | 'revoked' | 'unreachable';
+  /** Why, in words, when not trusted. */
+  message?: string;
+}
+
+export interface AddServerResult {
+  server: ServerConfig;
+  /** The host key pinned on first use, or the one already trusted. */
+  hostKey: HostKeyInfo;
+  interfaces: string[];
+}
+
+export interface Settings {
+  intervalSeconds: number;
+  thresholds: StatusThresholds;
+}
+
+export const addServerParams = z.tuple([
+  z.strictObject({
+    server: serverConfigSchema,
+    /** Trust an unknown host key whose fingerprint equals this (what the admin was shown). */
+    acceptFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/).optional(),
+    /** Trust any unknown host key (scripts: `--accept-new`). Never overrides a changed key. */
+    acceptNew: z.boolean().optional(),
+    password: z.string().max(4096).optional(),
+    passphrase: z.string().max(4096).optional(),
+  }),
+]);
+
+export const methodSchemas = {
+  'server:list': z.tuple([]),
+  'server:add': addServerParams,
+  'server:remove': z.tuple([serverNameSchema]),
+  /** Deliberately replace a pinned key that changed, after the admin compared fingerprints. */
+  'server:retrust': z.tuple([serverNameSchema, z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/)]),
+  /** Connects just far enough to read the host key a server presents, and says whether it is trusted. */
+  'server:probeHostKey': z.tuple([serverNameSchema]),
+  'fleet:state': z.tuple([]),
+  'settings:get': z.tuple([]),
+  'settings:update': z.tuple([
+    z.strictObject({
+      intervalSeconds: intervalSchema.optional(),
+      thresholds: z
+        .strictObject({ onlineSeconds: z.number().int().min(10).max(86_400), staleSeconds: z.number().int().min(20).max(604_800) })
+        .refine((t) => t.staleSeconds > t.onlineSeconds, 'stale threshold must exceed the online threshold')
+        .optional(),
+    }),
+  ]),
+} as const;
+
+export interface ApiMethods {
+  'server:list': () => ServerConfig[];
+  'server:add': (input: z.infer<typeof addServerParams>[0]) => AddServerResult;
+  'server:remove': (name: string) => void;
+  'server:retrust': (name: string, fingerprint: string) => HostKeyInfo;
+  'server:probeHostKey': (name: string) => HostKeyProbe;
+  'fleet:state': () => ServerLive[];
+  'settings:get': () => Settings;
+  'settings:update': (patch: z.infer<(typeof methodSchemas)['settings:update']>[0]) => Settings;
+}
+
+export type MethodName = keyof ApiMethods;
+
+export interface ApiEvents {
+  /** One coalesced update per server per poll, and on every connection state change. */
+  'fleet:server': ServerLive;
+  /** A server was removed from the fleet. */
+  'fleet:removed': { name: string };
+}
+
+export type EventName = keyof ApiEvents;
+
+/** What every transport exposes: call a method, subscribe to an event (the return value unsubscribes). */
+export interface WgDeckApi {
+  invoke<M extends MethodName>(
+    method: M,
+    ...args: Parameters<ApiMethods[M]>
+  ): Promise<ReturnType<ApiMethods[M]>>;
+  subscribe<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}
+
+/** Errors cross transports as plain data and are rebuilt on the other side with name, code, message. */
+export interface SerializedError {
+  name: string;
+  code: string;
+  message: string;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * Input rules shared by the CLI, the IPC/HTTP boundary and the forms, so every door refuses the same
+ * hostile or malformed values with the same message.
+ */
+
+export const serverNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    'a server name is 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
+
+const hostnameRe = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const ipv4Re = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const ipv6Re = /^[0-9A-Fa-f:.]+$/;
+
+export function isValidHost(host: string): boolean {
+  if (ipv4Re.test(host)) return true;
+  if (host.includes(':')) return ipv6Re.test(host) && host.split(':').length >= 3 && host.length <= 45;
+  return hostnameRe.test(host);
+}
+
+export const hostSchema = z
+  .string()
+  .refine(isValidHost, 'a host is a DNS name, an IPv4 address or an IPv6 address (without brackets)');
+
+export const portSchema = z.number().int().min(1).max(65535);
+
+export const userSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/, 'a user name is 1–32 letters, digits, "_", "." or "-"');
+
+export const intervalSchema = z.number().int().min(1).max(300);
+
+/** `user@host:port`, `host`, `[v6]:port`: ProxyJump's syntax. */
+export const jumpSchema = z.string().refine((value) => parseJump(value) !== null, {
+  message: 'a jump host is [user@]host[:port] (IPv6 in brackets)',
+});
+
+export interface ParsedJump {
+  user?: string;
+  host: string;
+  port: number;
+}
+
+export function parseJump(spec: string): ParsedJump | null {
+  const match = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s[\]]+)(?::(\d{1,5}))?$/.exec(spec);
+  if (!match) return null;
+  const [, user, rawHost, rawPort] = match;
+  const host = rawHost!.startsWith('[') ? rawHost!.slice(1, -1) : rawHost!;
+  const port = rawPort === undefined ? 22 : Number(rawPort);
+  if (!isValidHost(host) || port < 1 || port > 65535) return null;
+  if (user !== undefined && !userSchema.safeParse(user).success) return null;
+  return user === undefined ? { host, port } : { user, host, port };
+}
+
+export const serverConfigSchema = z.strictObject({
+  name: serverNameSchema,
+  host: hostSchema,
+  port: portSchema,
+  user: userSchema,
+  identityFile: z.string().min(1).max(4096).optional(),
+  jump: jumpSchema.optional(),
+  sudo: z.boolean(),
+  group: z.string().min(1).max(64).optional(),
+  intervalSeconds: intervalSchema.optional(),
+});

@@ -1,0 +1,132 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { Connection, ServerChannel } from 'ssh2';
+import type { HostKeyGate } from '../../src/main/core/ssh/dial.ts';
+import { WgDeckError } from '../../src/main/core/errors.ts';
+
+const { Server, utils } = ssh2;
+
+/**
+ * An in-process ssh2 Server for protocol edge cases the real lab cannot stage on demand: garbled or
+ * silent collectors, dropped channels, refused auth. Everything that must hold on a real server is
+ * tested against OpenSSH + wireguard-go in the lab instead.
+ */
+export interface FakeServer {
+  port: number;
+  identityFile: string;
+  gate: HostKeyGate;
+  stats: { connections: number; authAttempts: number; execs: number; concurrentExecs: number; peakExecs: number };
+  /** Drop every live connection (like a server crash). */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
+export type ExecHandler = (command: string, channel: ServerChannel, connectionIndex: number) => void;
+
+export async function startFakeServer(options: { onExec: ExecHandler; refuseAuth?: boolean }): Promise<FakeServer> {
+  const hostKey = utils.generateKeyPairSync('ed25519');
+  const clientKey = utils.generateKeyPairSync('ed25519');
+  const dir = mkdtempSync(join(tmpdir(), 'wgdeck-fake-ssh-'));
+  const identityFile = join(dir, 'id_ed25519');
+  writeFileSync(identityFile, clientKey.private, { mode: 0o600 });
+  const clientPublic = utils.parseKey(clientKey.public);
+  if (clientPublic instanceof Error) throw clientPublic;
+  const hostPublic = utils.parseKey(hostKey.public);
+  if (hostPublic instanceof Error) throw hostPublic;
+  const hostBlob = hostPublic.getPublicSSH();
+
+  const stats = { connections: 0, authAttempts: 0, execs: 0, concurrentExecs: 0, peakExecs: 0 };
+  const live = new Set<Connection>();
+  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    const index = stats.connections++;
+    live.add(client);
+    client.on('error', () => undefined);
+    client.on('close', () => live.delete(client));
+    client.on('authentication', (ctx) => {
+      stats.authAttempts += 1;
+      if (
+        !options.refuseAuth &&
+        ctx.method === 'publickey' &&
+        ctx.key.algo === clientPublic.type &&
+        ctx.key.data.equals(clientPublic.getPublicSSH())
+      ) {
+        ctx.accept();
+      } else {
+        ctx.reject(['publickey']);
+      }
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        const session = accept();
+        session.on('exec', (acceptExec, _reject, info) => {
+          const channel = acceptExec();
+          stats.execs += 1;
+          stats.concurrentExecs += 1;
+          stats.peakExecs = Math.max(stats.peakExecs, stats.concurrentExecs);
+          let open = true;
+          const closed = (): void => {
+            if (open) stats.concurrentExecs -= 1;
+            open = false;
+          };
+          // Counted closed when the handler ends it, not when the close round-trip completes.
+          const end = channel.end.bind(channel);
+          channel.end = ((...args: Parameters<typeof end>) => {
+            closed();
+            return end(...args);
+          }) as typeof channel.end;
+          channel.on('close', closed);
+          channel.on('error', () => undefined);
+          options.onExec(info.command, channel, index);
+        });
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+
+  const gate: HostKeyGate = {
+    check: (_host, _port, blob) =>
+      blob.equals(hostBlob)
+        ? Promise.resolve()
+        : Promise.reject(new WgDeckError('HOST_KEY_CHANGED', 'fake server: unexpected host key')),
+    algorithms: () => Promise.resolve(undefined),
+  };
+  return {
+    port: address.port,
+    identityFile,
+    gate,
+    stats,
+    dropAll: () => {
+      for (const client of live) client.end();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of live) client.end();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const KEY = (c: string) => Buffer.alloc(32, c.charCodeAt(0)).toString('base64');
+
+/** One collector frame in the remote script's format. */
+export function collectorFrame(seq: number, opts: { time?: number; uptime?: number; rx?: number; wgError?: string } = {}): string {
+  const time = opts.time ?? 1_700_000_000 + seq * 5;
+  const uptime = opts.uptime ?? 1000 + seq * 5;
+  const rx = opts.rx ?? seq * 1000;
+  const wg = opts.wgError
+    ? `@wgdeck wg 1\n! ${opts.wgError}\n`
+    : `@wgdeck wg 0\nwg0\t(hidden)\t${KEY('S')}\t51820\toff\n` +
+      `wg0\t${KEY('P')}\t(none)\t198.18.1.2:40000\t198.18.128.2/32\t${time - 10}\t${rx}\t${rx * 2}\toff\n`;
+  return (
+    `@wgdeck frame ${seq}\n@wgdeck time ${time} ${uptime}\n${wg}` +
+    `@wgdeck netdev\nInter-|   Receive |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n` +
+    `   wg0: ${rx} 10 0 0 0 0 0 0 ${rx * 2} 20 0 0 0 0 0 0\n` +
+    `@wgdeck stat\ncpu  100 0 100 800 0 0 0 0 0 0\ncpu0 100 0 100 800 0 0 0 0 0 0\n` +
+    `@wgdeck meminfo\nMemTotal: 1000 kB\nMemAvailable: 500 kB\n@wgdeck loadavg\n0.10 0.20 0.30 1/100 123\n` +
+    `@wgdeck df\n1000 400\n@wgdeck end ${seq}\n`
+  );
+}
