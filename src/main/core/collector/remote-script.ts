@@ -25,6 +25,7 @@ const SCRIPT = String.raw`
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"
 iv=$1
+max=$3
 if [ "$2" = sudo ]; then WG="sudo -n wg"; else WG="wg"; fi
 if ! command -v wg >/dev/null 2>&1; then
   echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
@@ -57,8 +58,8 @@ while :; do
   echo "@wgdeck df"
   df -P -k / 2>/dev/null | awk 'NR==2{print $2, $3}'
   echo "@wgdeck end $n"
-  [ "$iv" -gt 0 ] || exit 0
-  sleep "$iv"
+  if [ "$max" -gt 0 ] && [ "$n" -ge "$max" ]; then exit 0; fi
+  if [ "$iv" -gt 0 ]; then sleep "$iv"; fi
 done
 `;
 
@@ -68,11 +69,14 @@ function shellQuote(text: string): string {
 
 /**
  * The command line for the exec channel. The script travels as an argument (it holds no secret), so
- * the server needs nothing but `sh`. `intervalSeconds` 0 prints one frame and exits (`wgdeck status`).
+ * the server needs nothing but `sh`. `maxFrames` 0 streams until the session ends; `collectOnce` uses
+ * one frame (interval 0); the benchmark streams frames back to back (interval 0, N frames).
  */
-export function collectorCommand(intervalSeconds: number, useSudo: boolean): string {
+export function collectorCommand(intervalSeconds: number, useSudo: boolean, maxFrames = 0): string {
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 300) {
     throw new RangeError(`collector interval must be an integer 0..300 s, got ${intervalSeconds}`);
   }
-  return `exec sh -c ${shellQuote(SCRIPT)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'}`;
+  if (!Number.isInteger(maxFrames) || maxFrames < 0) throw new RangeError(`maxFrames must be >= 0, got ${maxFrames}`);
+  if (intervalSeconds === 0 && maxFrames === 0) throw new RangeError('an unbounded collector needs an interval');
+  return `exec sh -c ${shellQuote(SCRIPT)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'} ${maxFrames}`;
 }

@@ -27,7 +27,7 @@ export async function collectOnce(options: CollectOnceOptions): Promise<ServerLi
   const { server } = options;
   const ssh = await dial(await dialOptionsFor(server, options.gate, options.credentials));
   try {
-    const result = await execCommand(ssh.client, collectorCommand(0, server.sudo), {
+    const result = await execCommand(ssh.client, collectorCommand(0, server.sudo, 1), {
       timeoutMs: options.timeoutMs ?? 30_000,
       maxOutputBytes: 64 * 1024 * 1024,
     });

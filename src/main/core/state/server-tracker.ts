@@ -16,11 +16,14 @@ interface PeerMemory {
   rx: number;
   tx: number;
   resets: number;
+  /** The apply() that last saw this peer. */
+  epoch: number;
 }
 
 interface InterfaceMemory {
   counters: InterfaceCounters | null;
   peers: Map<string, PeerMemory>;
+  epoch: number;
 }
 
 interface Memory {
@@ -89,6 +92,7 @@ function systemLive(sample: SystemSample, cpuPercent: number | null, netRx: numb
  */
 export class ServerTracker {
   #memory: Memory | null = null;
+  #epoch = 0;
   #thresholds: StatusThresholds;
 
   constructor(thresholds: StatusThresholds) {
@@ -105,39 +109,70 @@ export class ServerTracker {
     const dt = previous ? snapshot.monotonic - previous.monotonic : 0;
     const usable = previous !== null && dt > 0 ? previous : null;
 
-    const interfacesMemory = new Map<string, InterfaceMemory>();
+    // Memory is updated in place (10,000 peers every interval: no per-frame maps or spreads);
+    // entries not seen in this snapshot are dropped at the end.
+    const epoch = ++this.#epoch;
+    const interfacesMemory = previous?.interfaces ?? new Map<string, InterfaceMemory>();
     const interfaces: InterfaceLive[] = [];
     for (const dump of snapshot.interfaces) {
-      const before = usable?.interfaces.get(dump.name);
+      let memory = interfacesMemory.get(dump.name);
+      if (!memory) {
+        memory = { counters: null, peers: new Map(), epoch };
+        interfacesMemory.set(dump.name, memory);
+      }
+      const countersBefore = usable ? memory.counters : null;
       const counters = snapshot.netdev[dump.name] ?? null;
-      const peersMemory = new Map<string, PeerMemory>();
       const peers: PeerLive[] = new Array<PeerLive>(dump.peers.length);
       for (let i = 0; i < dump.peers.length; i++) {
         const peer = dump.peers[i]!;
-        const old = before?.peers.get(peer.publicKey);
-        const rx = counterStep(old?.rx, peer.rxBytes, dt);
-        const tx = counterStep(old?.tx, peer.txBytes, dt);
-        const resets = (old?.resets ?? 0) + (rx.reset || tx.reset ? 1 : 0);
-        peersMemory.set(peer.publicKey, { rx: peer.rxBytes, tx: peer.txBytes, resets });
+        let old = memory.peers.get(peer.publicKey);
+        // counterStep's rule, inlined: this loop runs for every peer of the fleet every interval.
+        let rxRate: number | null = null;
+        let txRate: number | null = null;
+        if (usable && old) {
+          const rxReset = peer.rxBytes < old.rx;
+          const txReset = peer.txBytes < old.tx;
+          rxRate = (rxReset ? peer.rxBytes : peer.rxBytes - old.rx) / dt;
+          txRate = (txReset ? peer.txBytes : peer.txBytes - old.tx) / dt;
+          if (rxReset || txReset) old.resets += 1;
+        } else if (!old) {
+          old = { rx: 0, tx: 0, resets: 0, epoch };
+          memory.peers.set(peer.publicKey, old);
+        }
+        old.rx = peer.rxBytes;
+        old.tx = peer.txBytes;
+        old.epoch = epoch;
         peers[i] = {
-          ...peer,
+          publicKey: peer.publicKey,
+          presharedKey: peer.presharedKey,
+          endpoint: peer.endpoint,
+          allowedIps: peer.allowedIps,
+          latestHandshake: peer.latestHandshake,
+          rxBytes: peer.rxBytes,
+          txBytes: peer.txBytes,
+          persistentKeepalive: peer.persistentKeepalive,
           status: peerStatus(peer.latestHandshake, snapshot.serverTime, this.#thresholds),
-          rxRate: rx.rate,
-          txRate: tx.rate,
-          resets,
+          rxRate,
+          txRate,
+          resets: old.resets,
         };
       }
-      interfacesMemory.set(dump.name, { counters, peers: peersMemory });
+      if (memory.peers.size > dump.peers.length) {
+        for (const [key, peerMemory] of memory.peers) if (peerMemory.epoch !== epoch) memory.peers.delete(key);
+      }
+      memory.counters = counters;
+      memory.epoch = epoch;
       interfaces.push({
         name: dump.name,
         publicKey: dump.publicKey,
         listenPort: dump.listenPort,
         fwmark: dump.fwmark,
         counters,
-        rates: interfaceRates(before?.counters, counters, dt),
+        rates: interfaceRates(countersBefore, counters, dt),
         peers,
       });
     }
+    for (const [name, memory] of interfacesMemory) if (memory.epoch !== epoch) interfacesMemory.delete(name);
 
     let netRx = 0;
     let netTx = 0;

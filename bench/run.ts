@@ -1,0 +1,19 @@
+// `npm run bench`: figures, medians and ratios against baselines measured in the same run.
+import { cpus } from 'node:os';
+import { benchParseState } from './parse-state.ts';
+import { benchPollCost } from './poll-cost.ts';
+import type { BarResult } from './stats.ts';
+
+console.log(`WG Deck benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+const only = process.argv.slice(2);
+const suites: [string, () => Promise<BarResult[]>][] = [
+  ['parse', benchParseState],
+  ['poll', benchPollCost],
+];
+const results: BarResult[] = [];
+for (const [name, suite] of suites) {
+  if (only.length === 0 || only.includes(name)) results.push(...(await suite()));
+}
+console.log('\n## Bars');
+for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${r.detail}`);
+process.exitCode = results.every((r) => r.ok) ? 0 : 1;
