@@ -15,7 +15,14 @@ export async function benchParseState(): Promise<BarResult[]> {
   const dump = (seed: number) => makeDumpText({ interfaces: 2, peersPerInterface: peers / 2, seed });
   // Same peers (same seed), two different times: the tracker computes rates on every second frame.
   const frames = [0, 1].map((i) =>
-    Buffer.from(makeFrameText({ seq: i + 1, serverTime: 1_750_000_000 + i * 5, uptime: 1000 + i * 5, dumpText: dump(7) })),
+    Buffer.from(
+      makeFrameText({
+        seq: i + 1,
+        serverTime: 1_750_000_000 + i * 5,
+        uptime: 1000 + i * 5,
+        dumpText: dump(7),
+      }),
+    ),
   );
   const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
   let latest: Snapshot | null = null;
@@ -29,7 +36,8 @@ export async function benchParseState(): Promise<BarResult[]> {
   let turn = 0;
   const times = await timeRuns(60, 15, () => {
     const frame = frames[turn++ % 2]!;
-    for (let offset = 0; offset < frame.length; offset += CHUNK) stream.push(frame.subarray(offset, offset + CHUNK));
+    for (let offset = 0; offset < frame.length; offset += CHUNK)
+      stream.push(frame.subarray(offset, offset + CHUNK));
     tracker.apply(latest!);
   });
   const snapshot = latest as Snapshot | null;
@@ -40,9 +48,15 @@ export async function benchParseState(): Promise<BarResult[]> {
 
   const ours = median(times);
   const base = median(baseline);
-  console.log(`\n## Parse + state update of one ${peerCount.toLocaleString()}-peer frame (${(frames[0]!.length / 1024).toFixed(0)} KiB)`);
+  console.log(
+    `\n## Parse + state update of one ${peerCount.toLocaleString()}-peer frame (${(frames[0]!.length / 1024).toFixed(0)} KiB)`,
+  );
   console.log(`  decode + parse + track : median ${fmt(ours)}  p95 ${fmt(percentile(times, 95))}`);
-  console.log(`  baseline JSON.parse    : median ${fmt(base)}  (same peers as JSON, ${(json.length / 1024).toFixed(0)} KiB)`);
+  console.log(
+    `  baseline JSON.parse    : median ${fmt(base)}  (same peers as JSON, ${(json.length / 1024).toFixed(0)} KiB)`,
+  );
   console.log(`  ratio ours / JSON.parse: ${(ours / base).toFixed(2)}×`);
-  return [bar('10,000-peer parse + state update < 10 ms median', ours < 10 && peerCount === peers, fmt(ours))];
+  return [
+    bar('10,000-peer parse + state update < 10 ms median', ours < 10 && peerCount === peers, fmt(ours)),
+  ];
 }

@@ -23,7 +23,11 @@ async function dialOptions(lab: Lab): Promise<DialOptions> {
       endpoint: { host: server.host, port: server.port, user: 'root' },
       auth: await planAuth({ user: 'root', identityFile: server.rootIdentityFile, agentSocket: '' }),
     },
-    gate: createHostKeyGate({ store, userKnownHostsPath: null, acceptFingerprint: server.hostKeyFingerprint }),
+    gate: createHostKeyGate({
+      store,
+      userKnownHostsPath: null,
+      acceptFingerprint: server.hostKeyFingerprint,
+    }),
   };
 }
 
@@ -92,14 +96,20 @@ export async function benchPollCost(): Promise<BarResult[]> {
     const perConnection = median(await connectionPerPoll(options));
     const perExec = median(await execPerPoll(options));
     const perFrame = median(await streaming(options));
-    console.log(`\n## Poll cost per method (lab server, 100 peers, OpenSSH + wireguard-go; median of ${POLLS})`);
+    console.log(
+      `\n## Poll cost per method (lab server, 100 peers, OpenSSH + wireguard-go; median of ${POLLS})`,
+    );
     console.log(`  new connection per poll : ${fmt(perConnection)}`);
     console.log(`  new exec channel per poll: ${fmt(perExec)}`);
     console.log(`  one streaming channel    : ${fmt(perFrame)}  (frames back to back)`);
     console.log(`  ratio connection/stream  : ${(perConnection / perFrame).toFixed(1)}×`);
     console.log(`  ratio exec/stream        : ${(perExec / perFrame).toFixed(1)}×`);
     return [
-      bar('streaming ≥ 10× cheaper than a connection per poll', perConnection / perFrame >= 10, `${(perConnection / perFrame).toFixed(1)}×`),
+      bar(
+        'streaming ≥ 10× cheaper than a connection per poll',
+        perConnection / perFrame >= 10,
+        `${(perConnection / perFrame).toFixed(1)}×`,
+      ),
     ];
   } finally {
     await lab.stop();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ServerLive, StatusThresholds } from './domain.ts';
+import type { ServerDelta } from './live-delta.ts';
 import type { ServerConfig } from './server-config.ts';
 import { intervalSchema, serverConfigSchema, serverNameSchema } from './validation.ts';
 
@@ -40,7 +41,10 @@ export const addServerParams = z.tuple([
   z.strictObject({
     server: serverConfigSchema,
     /** Trust an unknown host key whose fingerprint equals this (what the admin was shown). */
-    acceptFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/).optional(),
+    acceptFingerprint: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/)
+      .optional(),
     /** Trust any unknown host key (scripts: `--accept-new`). Never overrides a changed key. */
     acceptNew: z.boolean().optional(),
     password: z.string().max(4096).optional(),
@@ -57,12 +61,16 @@ export const methodSchemas = {
   /** Connects just far enough to read the host key a server presents, and says whether it is trusted. */
   'server:probeHostKey': z.tuple([serverNameSchema]),
   'fleet:state': z.tuple([]),
+  'fleet:sync': z.tuple([]),
   'settings:get': z.tuple([]),
   'settings:update': z.tuple([
     z.strictObject({
       intervalSeconds: intervalSchema.optional(),
       thresholds: z
-        .strictObject({ onlineSeconds: z.number().int().min(10).max(86_400), staleSeconds: z.number().int().min(20).max(604_800) })
+        .strictObject({
+          onlineSeconds: z.number().int().min(10).max(86_400),
+          staleSeconds: z.number().int().min(20).max(604_800),
+        })
         .refine((t) => t.staleSeconds > t.onlineSeconds, 'stale threshold must exceed the online threshold')
         .optional(),
     }),
@@ -76,15 +84,25 @@ export interface ApiMethods {
   'server:retrust': (name: string, fingerprint: string) => HostKeyInfo;
   'server:probeHostKey': (name: string) => HostKeyProbe;
   'fleet:state': () => ServerLive[];
+  /** Full state with each server's delta sequence number: load once, then apply `fleet:delta`s. */
+  'fleet:sync': () => SyncedServer[];
   'settings:get': () => Settings;
   'settings:update': (patch: z.infer<(typeof methodSchemas)['settings:update']>[0]) => Settings;
 }
 
 export type MethodName = keyof ApiMethods;
 
+export interface SyncedServer {
+  name: string;
+  seq: number;
+  live: ServerLive;
+}
+
 export interface ApiEvents {
-  /** One coalesced update per server per poll, and on every connection state change. */
+  /** One update per server per poll, and on every connection state change: the full state. */
   'fleet:server': ServerLive;
+  /** The same update as a delta (only changed peers): what crosses a process or network boundary. */
+  'fleet:delta': ServerDelta;
   /** A server was removed from the fleet. */
   'fleet:removed': { name: string };
 }

@@ -142,13 +142,7 @@ export interface SystemLive {
   netTxRate: number | null;
 }
 
-export type ConnectionState =
-  | 'idle'
-  | 'connecting'
-  | 'connected'
-  | 'reconnecting'
-  | 'error'
-  | 'stopped';
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error' | 'stopped';
 
 export interface ServerLive {
   name: string;

@@ -20,7 +20,9 @@ export function formatBytes(bytes: number | null): string {
 
 export function formatRate(bytesPerSecond: number | null, unit: 'bytes' | 'bits' = 'bytes'): string {
   if (bytesPerSecond === null) return '—';
-  return unit === 'bits' ? scaled(bytesPerSecond * 8, 1000, BIT_UNITS) : `${scaled(bytesPerSecond, 1024, BYTE_UNITS)}/s`;
+  return unit === 'bits'
+    ? scaled(bytesPerSecond * 8, 1000, BIT_UNITS)
+    : `${scaled(bytesPerSecond, 1024, BYTE_UNITS)}/s`;
 }
 
 /** "23 s ago", "4 min ago", "3 h ago", "12 d ago", or "never". */

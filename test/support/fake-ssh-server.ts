@@ -17,7 +17,13 @@ export interface FakeServer {
   port: number;
   identityFile: string;
   gate: HostKeyGate;
-  stats: { connections: number; authAttempts: number; execs: number; concurrentExecs: number; peakExecs: number };
+  stats: {
+    connections: number;
+    authAttempts: number;
+    execs: number;
+    concurrentExecs: number;
+    peakExecs: number;
+  };
   /** Drop every live connection (like a server crash). */
   dropAll(): void;
   close(): Promise<void>;
@@ -25,7 +31,10 @@ export interface FakeServer {
 
 export type ExecHandler = (command: string, channel: ServerChannel, connectionIndex: number) => void;
 
-export async function startFakeServer(options: { onExec: ExecHandler; refuseAuth?: boolean }): Promise<FakeServer> {
+export async function startFakeServer(options: {
+  onExec: ExecHandler;
+  refuseAuth?: boolean;
+}): Promise<FakeServer> {
   const hostKey = utils.generateKeyPairSync('ed25519');
   const clientKey = utils.generateKeyPairSync('ed25519');
   const dir = mkdtempSync(join(tmpdir(), 'wgdeck-fake-ssh-'));
@@ -113,7 +122,10 @@ export async function startFakeServer(options: { onExec: ExecHandler; refuseAuth
 const KEY = (c: string) => Buffer.alloc(32, c.charCodeAt(0)).toString('base64');
 
 /** One collector frame in the remote script's format. */
-export function collectorFrame(seq: number, opts: { time?: number; uptime?: number; rx?: number; wgError?: string } = {}): string {
+export function collectorFrame(
+  seq: number,
+  opts: { time?: number; uptime?: number; rx?: number; wgError?: string } = {},
+): string {
   const time = opts.time ?? 1_700_000_000 + seq * 5;
   const uptime = opts.uptime ?? 1000 + seq * 5;
   const rx = opts.rx ?? seq * 1000;

@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, type ServerLive } from '../../src/shared/domain.ts';
 import type { ServerConfig } from '../../src/shared/server-config.ts';
 import { ServerSession } from '../../src/main/core/fleet/server-session.ts';
-import { collectorFrame, startFakeServer, type ExecHandler, type FakeServer } from '../support/fake-ssh-server.ts';
+import {
+  collectorFrame,
+  startFakeServer,
+  type ExecHandler,
+  type FakeServer,
+} from '../support/fake-ssh-server.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -11,7 +16,14 @@ afterEach(async () => {
 });
 
 function config(server: FakeServer, name = 'fake'): ServerConfig {
-  return { name, host: '127.0.0.1', port: server.port, user: 'root', identityFile: server.identityFile, sudo: false };
+  return {
+    name,
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'root',
+    identityFile: server.identityFile,
+    sudo: false,
+  };
 }
 
 async function fake(onExec: ExecHandler, refuseAuth = false): Promise<FakeServer> {
@@ -20,7 +32,10 @@ async function fake(onExec: ExecHandler, refuseAuth = false): Promise<FakeServer
   return server;
 }
 
-function session(server: FakeServer, overrides: { name?: string; port?: number; gate?: FakeServer['gate'] } = {}) {
+function session(
+  server: FakeServer,
+  overrides: { name?: string; port?: number; gate?: FakeServer['gate'] } = {},
+) {
   const s = new ServerSession({
     server: { ...config(server, overrides.name), port: overrides.port ?? server.port },
     gate: overrides.gate ?? server.gate,
@@ -33,12 +48,18 @@ function session(server: FakeServer, overrides: { name?: string; port?: number; 
   return s;
 }
 
-function until(s: ServerSession, predicate: (live: ServerLive) => boolean, timeoutMs = 8000): Promise<ServerLive> {
+function until(
+  s: ServerSession,
+  predicate: (live: ServerLive) => boolean,
+  timeoutMs = 8000,
+): Promise<ServerLive> {
   return new Promise((resolve, reject) => {
     if (predicate(s.live)) return resolve(s.live);
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`timed out; last state ${JSON.stringify({ state: s.live.state, error: s.live.error })}`));
+      reject(
+        new Error(`timed out; last state ${JSON.stringify({ state: s.live.state, error: s.live.error })}`),
+      );
     }, timeoutMs);
     const off = s.onChange((live) => {
       if (predicate(live)) {
@@ -76,7 +97,9 @@ describe('ServerSession against an in-process SSH server', () => {
     const server = await fake((_command, channel) => {
       channel.write('motd noise\n\x00\xff garbage\n');
       channel.write('@wgdeck frame 1\n@wgdeck time notanumber 5\n@wgdeck end 1\n');
-      channel.write('@wgdeck frame 2\n@wgdeck time 1700000010 1010\n@wgdeck wg 0\nwg0\tbroken\n@wgdeck end 2\n');
+      channel.write(
+        '@wgdeck frame 2\n@wgdeck time 1700000010 1010\n@wgdeck wg 0\nwg0\tbroken\n@wgdeck end 2\n',
+      );
       streaming(channel, 3);
     });
     const s = session(server);

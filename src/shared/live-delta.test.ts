@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { PeerLive, ServerLive } from './domain.ts';
+import { DeltaEncoder, applyDelta } from './live-delta.ts';
+
+function peer(i: number, rx = 0): PeerLive {
+  return {
+    publicKey: `key-${i}`,
+    presharedKey: false,
+    endpoint: null,
+    allowedIps: [`198.18.128.${i % 250}/32`],
+    latestHandshake: null,
+    rxBytes: rx,
+    txBytes: 0,
+    persistentKeepalive: null,
+    status: 'never',
+    rxRate: null,
+    txRate: null,
+    resets: 0,
+  };
+}
+
+function server(peers: PeerLive[], extra: Partial<ServerLive> = {}): ServerLive {
+  return {
+    name: 's1',
+    host: 'h',
+    state: 'connected',
+    updatedAt: 1,
+    serverTime: 1,
+    system: null,
+    interfaces: [
+      {
+        name: 'wg0',
+        publicKey: 'k',
+        listenPort: 51820,
+        fwmark: null,
+        counters: null,
+        rates: {
+          rxBytes: null,
+          txBytes: null,
+          rxPackets: null,
+          txPackets: null,
+          rxErrors: null,
+          txErrors: null,
+          rxDropped: null,
+          txDropped: null,
+          multicast: null,
+        },
+        peers,
+      },
+    ],
+    ...extra,
+  };
+}
+
+describe('DeltaEncoder / applyDelta', () => {
+  it('round-trips: applying every delta reproduces every full state', () => {
+    const encoder = new DeltaEncoder();
+    let held: ReturnType<typeof applyDelta> | undefined;
+    const states = [
+      server([peer(1), peer(2), peer(3)]),
+      server([peer(1, 5), peer(2), peer(3)]),
+      server([peer(2), peer(3), peer(4)]), // one removed, one added
+      server([peer(4), peer(3), peer(2)], { state: 'reconnecting', error: 'x' }), // reordered
+      { ...server([]), interfaces: [] },
+    ];
+    for (const state of states) {
+      held = applyDelta(held ?? undefined, encoder.encode(state));
+      expect(held?.live).toEqual(state);
+    }
+  });
+
+  it('sends only changed peers and keeps unchanged peers identical', () => {
+    const encoder = new DeltaEncoder();
+    const peers = Array.from({ length: 1000 }, (_, i) => peer(i));
+    const first = applyDelta(undefined, encoder.encode(server(peers)))!;
+    const next = peers.map((p, i) => (i % 20 === 0 ? peer(i, 100) : p));
+    const delta = encoder.encode(server(next));
+    expect(delta.full).toBeUndefined();
+    expect(delta.interfaces![0]!.changed).toHaveLength(50);
+    expect(delta.interfaces![0]!.order).toBeUndefined();
+    const applied = applyDelta(first, delta)!;
+    expect(applied.live.interfaces[0]!.peers[1]).toBe(first.live.interfaces[0]!.peers[1]);
+    expect(JSON.stringify(delta).length * 10).toBeLessThan(JSON.stringify(server(next)).length);
+  });
+
+  it('refuses a delta after a gap, so the receiver resyncs', () => {
+    const encoder = new DeltaEncoder();
+    const first = applyDelta(undefined, encoder.encode(server([peer(1)])))!;
+    encoder.encode(server([peer(1, 1)]));
+    expect(applyDelta(first, encoder.encode(server([peer(1, 2)])))).toBeNull();
+    encoder.reset();
+    expect(
+      applyDelta(first, encoder.encode(server([peer(1, 3)])))?.live.interfaces[0]!.peers[0]!.rxBytes,
+    ).toBe(3);
+  });
+});

@@ -1,0 +1,130 @@
+import type { InterfaceLive, PeerLive, ServerLive } from './domain.ts';
+
+/**
+ * What one server's update carries: the server's own fields always (they are few), and per interface
+ * only the peers that changed since the previous update. With thousands of mostly idle peers this is
+ * a few percent of the full state. `seq` lets a receiver notice a lost update and ask for the full
+ * state again (`fleet:state`).
+ */
+export interface ServerDelta {
+  name: string;
+  /** Per-server sequence; a receiver holding seq n can apply n+1 only. */
+  seq: number;
+  /** When set, replaces everything the receiver holds for this server (first update, resync). */
+  full?: ServerLive;
+  server?: Omit<ServerLive, 'interfaces'>;
+  interfaces?: InterfaceDelta[];
+  /** Interfaces that disappeared. */
+  removedInterfaces?: string[];
+}
+
+export interface InterfaceDelta {
+  name: string;
+  /** Interface fields (counters, rates, key, port); peers are in changed/removed. */
+  header: Omit<InterfaceLive, 'peers'>;
+  /** Peers new or different since the last update, in no particular order. */
+  changed: PeerLive[];
+  removed: string[];
+  /** The interface's peer keys in order, sent only when the order or the set changed. */
+  order?: string[];
+}
+
+function samePeer(a: PeerLive, b: PeerLive): boolean {
+  return (
+    a.rxBytes === b.rxBytes &&
+    a.txBytes === b.txBytes &&
+    a.status === b.status &&
+    a.latestHandshake === b.latestHandshake &&
+    a.rxRate === b.rxRate &&
+    a.txRate === b.txRate &&
+    a.endpoint === b.endpoint &&
+    a.persistentKeepalive === b.persistentKeepalive &&
+    a.presharedKey === b.presharedKey &&
+    a.resets === b.resets &&
+    a.allowedIps.length === b.allowedIps.length &&
+    a.allowedIps.every((ip, i) => ip === b.allowedIps[i])
+  );
+}
+
+function sameOrder(keys: string[], previous: Map<string, PeerLive>): boolean {
+  if (keys.length !== previous.size) return false;
+  let i = 0;
+  for (const key of previous.keys()) if (key !== keys[i++]) return false;
+  return true;
+}
+
+/** Turns successive full states of one server into deltas (engine side). */
+export class DeltaEncoder {
+  #seq = 0;
+  #previous: Map<string, Map<string, PeerLive>> | null = null;
+
+  encode(live: ServerLive): ServerDelta {
+    const seq = ++this.#seq;
+    const current = new Map<string, Map<string, PeerLive>>();
+    for (const iface of live.interfaces)
+      current.set(iface.name, new Map(iface.peers.map((p) => [p.publicKey, p])));
+    const previous = this.#previous;
+    this.#previous = current;
+    if (!previous) return { name: live.name, seq, full: live };
+
+    const { interfaces, ...server } = live;
+    const deltas: InterfaceDelta[] = [];
+    for (const iface of interfaces) {
+      const before = previous.get(iface.name);
+      const { peers, ...header } = iface;
+      const changed = before
+        ? peers.filter((p) => {
+            const old = before.get(p.publicKey);
+            return !old || !samePeer(old, p);
+          })
+        : peers;
+      const removed = before ? [...before.keys()].filter((k) => !current.get(iface.name)!.has(k)) : [];
+      const keys = peers.map((p) => p.publicKey);
+      const delta: InterfaceDelta = { name: iface.name, header, changed, removed };
+      if (!before || !sameOrder(keys, before)) delta.order = keys;
+      deltas.push(delta);
+    }
+    const removedInterfaces = [...previous.keys()].filter((name) => !current.has(name));
+    return {
+      name: live.name,
+      seq,
+      server,
+      interfaces: deltas,
+      ...(removedInterfaces.length > 0 ? { removedInterfaces } : {}),
+    };
+  }
+
+  /** The next update is sent in full (a receiver asked to resync). */
+  reset(): void {
+    this.#previous = null;
+  }
+}
+
+/**
+ * Applies a delta to what a receiver holds (renderer side). Returns null when the delta cannot be
+ * applied (a gap in `seq`): the receiver then fetches the full state. Unchanged peers keep their
+ * object identity, so memoised rows do not re-render.
+ */
+export function applyDelta(
+  held: { seq: number; live: ServerLive } | undefined,
+  delta: ServerDelta,
+): { seq: number; live: ServerLive } | null {
+  if (delta.full) return { seq: delta.seq, live: delta.full };
+  if (!held || delta.seq !== held.seq + 1 || !delta.server) return null;
+  const interfaces: InterfaceLive[] = [];
+  const byName = new Map(held.live.interfaces.map((i) => [i.name, i]));
+  for (const change of delta.interfaces ?? []) {
+    const old = byName.get(change.name);
+    const peers = new Map((old?.peers ?? []).map((p) => [p.publicKey, p]));
+    for (const key of change.removed) peers.delete(key);
+    for (const peer of change.changed) peers.set(peer.publicKey, peer);
+    const order = change.order ?? (old?.peers ?? []).map((p) => p.publicKey);
+    const list: PeerLive[] = [];
+    for (const key of order) {
+      const peer = peers.get(key);
+      if (peer) list.push(peer);
+    }
+    interfaces.push({ ...change.header, peers: list });
+  }
+  return { seq: delta.seq, live: { ...delta.server, interfaces } };
+}

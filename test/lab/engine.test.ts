@@ -1,0 +1,326 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../e2e/lab/lab.ts';
+import type { StatusJson } from '../../src/cli/status-json.ts';
+import type { ServerLive } from '../../src/shared/domain.ts';
+import { Engine } from '../../src/main/core/engine.ts';
+import { cliSandbox, type CliResult } from './cli-harness.ts';
+import { describeLab } from './support.ts';
+import { countersOf, readTruth, type Truth } from './wg-truth.ts';
+
+function json(result: CliResult): StatusJson {
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as StatusJson;
+}
+
+/** `value` is what the server reported between the `before` and `after` readings. */
+function expectBetween(value: number | null | undefined, before: number, after: number, what: string): void {
+  expect(value, what).not.toBeNull();
+  expect(
+    value! >= Math.min(before, after) && value! <= Math.max(before, after),
+    `${what}: ${value} not in [${before}, ${after}]`,
+  ).toBe(true);
+}
+
+function compareWithTruth(server: StatusJson['servers'][number], before: Truth, after: Truth): void {
+  const interfaceLines = after.dump.filter((f) => f.length === 5);
+  expect(server.interfaces.map((i) => i.name).sort()).toEqual(interfaceLines.map((f) => f[0]).sort());
+  for (const iface of server.interfaces) {
+    const line = interfaceLines.find((f) => f[0] === iface.name)!;
+    expect(iface.publicKey).toBe(line[2]);
+    expect(iface.listenPort).toBe(Number(line[3]));
+    const beforeCounters = countersOf(before.netdev[iface.name]!);
+    const afterCounters = countersOf(after.netdev[iface.name]!);
+    for (const [name, value] of Object.entries(iface.counters!)) {
+      expectBetween(value, beforeCounters[name]!, afterCounters[name]!, `${iface.name}.${name}`);
+    }
+    const peerLines = after.dump.filter((f) => f.length === 9 && f[0] === iface.name);
+    expect(iface.peers.map((p) => p.publicKey).sort()).toEqual(peerLines.map((f) => f[1]).sort());
+    for (const peer of iface.peers) {
+      const a = peerLines.find((f) => f[1] === peer.publicKey)!;
+      const b = before.dump.find((f) => f.length === 9 && f[0] === iface.name && f[1] === peer.publicKey)!;
+      expect(peer.presharedKey).toBe(a[2] !== '(none)');
+      expect(peer.endpoint).toBe(a[3] === '(none)' ? null : a[3]);
+      expect(peer.allowedIps).toEqual(a[4] === '(none)' ? [] : a[4]!.split(','));
+      expect(peer.persistentKeepalive).toBe(a[8] === 'off' ? null : Number(a[8]));
+      if (a[5] === '0') expect(peer.latestHandshake).toBeNull();
+      else expectBetween(peer.latestHandshake, Number(b[5]), Number(a[5]), 'latestHandshake');
+      expectBetween(peer.rxBytes, Number(b[6]), Number(a[6]), 'rxBytes');
+      expectBetween(peer.txBytes, Number(b[7]), Number(a[7]), 'txBytes');
+      expect(peer.status).toBe(a[5] === '0' ? 'never' : 'online');
+    }
+  }
+}
+
+function waitFor(
+  engine: Engine,
+  name: string,
+  predicate: (live: ServerLive) => boolean,
+  timeoutMs: number,
+): Promise<ServerLive> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`${name}: condition not met within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = engine.subscribe('fleet:server', (live) => {
+      if (live.name === name && predicate(live)) {
+        clearTimeout(timer);
+        off();
+        resolve(live);
+      }
+    });
+  });
+}
+
+describeLab('engine and CLI against real servers', () => {
+  let lab: Lab;
+  const cli = cliSandbox();
+
+  beforeAll(async () => {
+    lab = await startLab({
+      name: 'wgdeng',
+      servers: 2,
+      interfaces: 2,
+      peers: 4,
+      clients: 2,
+      sudo: ['nopasswd', 'password'],
+    });
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('refuses an unknown host key without --accept-new, naming its fingerprint', async () => {
+    const s = lab.servers[0]!;
+    const result = await cli.run([
+      'server',
+      'add',
+      'refused',
+      '--host',
+      s.host,
+      '--user',
+      'root',
+      '--identity',
+      s.rootIdentityFile,
+    ]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain(s.hostKeyFingerprint);
+    expect((await cli.run(['server', 'list', '--json'])).stdout).toContain('"servers": []');
+  });
+
+  it('adds servers (root, and a jump host), pinning their host keys', async () => {
+    const [s0, s1] = lab.servers;
+    const added = await cli.run([
+      'server',
+      'add',
+      's0',
+      '--host',
+      s0!.host,
+      '--user',
+      'root',
+      '--identity',
+      s0!.rootIdentityFile,
+      '--accept-new',
+    ]);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain(s0!.hostKeyFingerprint);
+    expect(added.stdout).toContain('wg0, wg1');
+    const second = await cli.run([
+      'server',
+      'add',
+      's1',
+      '--host',
+      s1!.host,
+      '--user',
+      'root',
+      '--identity',
+      s1!.rootIdentityFile,
+      '--accept-new',
+    ]);
+    expect(second.code).toBe(0);
+    // ProxyJump through s0's sshd (forwardOut), to s0 itself: the jump and the target both check host keys.
+    const jumped = await cli.run([
+      'server',
+      'add',
+      's0-jump',
+      '--host',
+      s0!.host,
+      '--user',
+      'root',
+      '--identity',
+      s0!.rootIdentityFile,
+      '--jump',
+      `root@${s0!.host}:22`,
+    ]);
+    expect(jumped.stderr).toBe('');
+    expect(jumped.code).toBe(0);
+    const store = readFileSync(`${cli.dataDir}/known_hosts`, 'utf8');
+    expect(store).toContain(s0!.hostKeyLine.split(' ')[1]);
+  });
+
+  it('status --json equals wg show all dump and the kernel counters, field by field', async () => {
+    for (const client of lab.clients) await lab.setTraffic(client.index, false);
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = await Promise.all(lab.servers.map((_, i) => readTruth(lab, i)));
+    const status = json(await cli.run(['status', '--server', 's0', '--server', 's1', '--json']));
+    const after = await Promise.all(lab.servers.map((_, i) => readTruth(lab, i)));
+    for (const client of lab.clients) await lab.setTraffic(client.index, true);
+    expect(status.servers.map((s) => s.state)).toEqual(['connected', 'connected']);
+    compareWithTruth(status.servers[0]!, before[0]!, after[0]!);
+    compareWithTruth(status.servers[1]!, before[1]!, after[1]!);
+    // No secret ever reaches the laptop.
+    const config = readFileSync(lab.servers[0]!.interfaces[0]!.hostConfigPath, 'utf8');
+    for (const secret of config.matchAll(/^(?:PrivateKey|PresharedKey)\s*=\s*(\S+)/gm)) {
+      expect(JSON.stringify(status)).not.toContain(secret[1]);
+    }
+  });
+
+  it('a real client making traffic shows as a rate; a server change arrives within one interval + 1 s', async () => {
+    const engine = new Engine({ dataDir: cli.dataDir, userKnownHostsPath: null });
+    await engine.handlers['settings:update']({ intervalSeconds: 2 });
+    try {
+      await engine.start(['s0']);
+      const client = lab.clients.find((c) => c.server === 0)!;
+      const live = await waitFor(
+        engine,
+        's0',
+        (l) =>
+          (l.interfaces.find((i) => i.name === 'wg0')?.peers.find((p) => p.publicKey === client.publicKey)
+            ?.rxRate ?? 0) > 0,
+        3 * 2000 + 2000,
+      );
+      const peer = live.interfaces
+        .find((i) => i.name === 'wg0')!
+        .peers.find((p) => p.publicKey === client.publicKey)!;
+      expect(peer.status).toBe('online');
+      expect(peer.txRate).toBeGreaterThan(0);
+      expect(live.interfaces.find((i) => i.name === 'wg0')!.rates.rxPackets).toBeGreaterThan(0);
+
+      const key = (await lab.exec(0, 'wg genkey | wg pubkey')).stdout.trim();
+      const changedAt = Date.now();
+      await lab.exec(0, `wg set wg0 peer ${key} allowed-ips 198.18.128.250/32`);
+      await waitFor(
+        engine,
+        's0',
+        (l) => l.interfaces.some((i) => i.peers.some((p) => p.publicKey === key)),
+        2000 + 1000,
+      );
+      expect(Date.now() - changedAt).toBeLessThanOrEqual(3000);
+      await lab.exec(0, `wg set wg0 peer ${key} remove`);
+    } finally {
+      engine.stop();
+    }
+  });
+
+  it('reconnects on its own after sshd is killed and restarted', async () => {
+    const engine = new Engine({ dataDir: cli.dataDir, userKnownHostsPath: null });
+    try {
+      await engine.start(['s1']);
+      await waitFor(engine, 's1', (l) => l.state === 'connected', 15_000);
+      await lab.killSshd(1);
+      const down = await waitFor(engine, 's1', (l) => l.state === 'reconnecting', 45_000);
+      expect(down.error).toBeTruthy();
+      await new Promise((r) => setTimeout(r, 2000));
+      await lab.startSshd(1);
+      const back = await waitFor(
+        engine,
+        's1',
+        (l) => l.state === 'connected' && l.interfaces.length === 2,
+        60_000,
+      );
+      expect(back.error).toBeUndefined();
+    } finally {
+      engine.stop();
+    }
+  });
+
+  it('a non-root user with sudo -n works; without NOPASSWD the error names the sudoers line', async () => {
+    const [s0, s1] = lab.servers;
+    const ok = await cli.run([
+      'server',
+      'add',
+      'op0',
+      '--host',
+      s0!.host,
+      '--user',
+      s0!.operatorUser,
+      '--identity',
+      s0!.operatorIdentityFile,
+      '--sudo',
+    ]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const viaSudo = json(await cli.run(['status', '--server', 'op0', '--json']));
+    const asRoot = json(await cli.run(['status', '--server', 's0', '--json']));
+    expect(viaSudo.servers[0]!.interfaces.map((i) => i.peers.map((p) => p.publicKey).sort())).toEqual(
+      asRoot.servers[0]!.interfaces.map((i) => i.peers.map((p) => p.publicKey).sort()),
+    );
+
+    const denied = await cli.run([
+      'server',
+      'add',
+      'op1',
+      '--host',
+      s1!.host,
+      '--user',
+      s1!.operatorUser,
+      '--identity',
+      s1!.operatorIdentityFile,
+      '--sudo',
+    ]);
+    expect(denied.code).toBe(7);
+    expect(denied.stderr).toContain(`${s1!.operatorUser} ALL=(root) NOPASSWD: /usr/bin/wg`);
+
+    const noSudo = await cli.run([
+      'server',
+      'add',
+      'op0-nosudo',
+      '--host',
+      s0!.host,
+      '--user',
+      s0!.operatorUser,
+      '--identity',
+      s0!.operatorIdentityFile,
+    ]);
+    expect(noSudo.code).toBe(8);
+    expect(noSudo.stderr).toMatch(/sudo/i);
+  });
+
+  it('refuses a changed host key, and re-trusts it only deliberately with the compared fingerprint', async () => {
+    const fresh = await lab.rotateHostKey(1);
+    const refused = await cli.run(['status', '--server', 's1', '--json']);
+    expect(refused.code).toBe(6);
+    const state = JSON.parse(refused.stdout) as StatusJson;
+    expect(state.servers[0]!.state).toBe('error');
+    expect(state.servers[0]!.error).toContain(fresh);
+    expect(state.servers[0]!.error).toMatch(/CHANGED/i);
+
+    const wrong = await cli.run([
+      'server',
+      'trust',
+      's1',
+      '--replace',
+      '--fingerprint',
+      lab.servers[0]!.hostKeyFingerprint,
+    ]);
+    expect(wrong.code).toBe(6);
+    const right = await cli.run(['server', 'trust', 's1', '--replace', '--fingerprint', fresh]);
+    expect(right.stderr).toBe('');
+    expect(right.code).toBe(0);
+    expect((await cli.run(['status', '--server', 's1'])).code).toBe(0);
+  });
+
+  it('exit codes: unreachable 3, unknown server 2, bad input 2', async () => {
+    const unreachable = await cli.run(
+      ['server', 'add', 'nowhere', '--host', '127.0.0.1', '--port', '1', '--user', 'root', '--accept-new'],
+      60_000,
+    );
+    expect(unreachable.code).toBe(3);
+    expect((await cli.run(['status', '--server', 'no-such'])).code).toBe(2);
+    const bad = await cli.run(['server', 'add', 'bad;name', '--host', 'x', '--accept-new']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('server name');
+  });
+});
