@@ -80,7 +80,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ZodError) {
       process.stderr.write(`wgdeck: invalid input: ${z.prettifyError(error)}\n`);
-    } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    } else if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`wgdeck: ${error.message}\n`);
       return EXIT.usage;
     } else {

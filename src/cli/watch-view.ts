@@ -17,8 +17,14 @@ function byActivity(a: PeerLive, b: PeerLive): number {
  * The `wgdeck watch` screen: one block per server, busiest peers first, cut to the terminal's height
  * so a 1,000-peer interface does not scroll the header away.
  */
-export function renderWatch(servers: ServerLive[], options: { rows: number; intervalSeconds: number; color: boolean }): string {
-  const lines: string[] = [`WG Deck — ${servers.length} server(s), every ${options.intervalSeconds} s — Ctrl+C to quit`, ''];
+export function renderWatch(
+  servers: ServerLive[],
+  options: { rows: number; intervalSeconds: number; color: boolean },
+): string {
+  const lines: string[] = [
+    `WG Deck — ${servers.length} server(s), every ${options.intervalSeconds} s — Ctrl+C to quit`,
+    '',
+  ];
   const perServerBudget = Math.max(3, Math.floor((options.rows - 2) / Math.max(1, servers.length)) - 2);
   for (const server of servers) {
     lines.push(`${server.name} (${server.host})  ${server.state}${server.error ? ` — ${server.error}` : ''}`);

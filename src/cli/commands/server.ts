@@ -59,9 +59,12 @@ async function add(ctx: CliContext, args: string[]): Promise<number> {
     result = await attempt();
   } catch (error) {
     // Trust on first use, interactively: show the fingerprint, pin exactly that key if the admin agrees.
-    if (!(error instanceof HostKeyError) || errorCode(error) !== 'HOST_KEY_UNKNOWN' || !interactive()) throw error;
+    if (!(error instanceof HostKeyError) || errorCode(error) !== 'HOST_KEY_UNKNOWN' || !interactive())
+      throw error;
     ctx.err(error.message);
-    if (!(await confirm(`Trust ${error.keyType} key ${error.fingerprint} for ${server.host}:${server.port}?`))) {
+    if (
+      !(await confirm(`Trust ${error.keyType} key ${error.fingerprint} for ${server.host}:${server.port}?`))
+    ) {
       ctx.err('Not trusted; nothing was saved.');
       return EXIT.hostKeyUnknown;
     }
@@ -70,7 +73,9 @@ async function add(ctx: CliContext, args: string[]): Promise<number> {
   if (values.json) {
     ctx.out(JSON.stringify(result, null, 2));
   } else {
-    ctx.out(`Added ${result.server.name} (${result.server.user}@${result.server.host}:${result.server.port}).`);
+    ctx.out(
+      `Added ${result.server.name} (${result.server.user}@${result.server.host}:${result.server.port}).`,
+    );
     ctx.out(`Host key: ${result.hostKey.keyType} ${result.hostKey.fingerprint}`);
     ctx.out(`WireGuard interfaces: ${result.interfaces.join(', ')}`);
   }
@@ -126,10 +131,13 @@ async function trust(ctx: CliContext, args: string[]): Promise<number> {
     if (!probe.key) throw new WgDeckError('UNREACHABLE', probe.message ?? `Could not reach ${name}.`);
     ctx.err(probe.message ?? '');
     if (!interactive()) {
-      ctx.err(`After checking it out of band, run: wgdeck server trust ${name} --replace --fingerprint ${probe.key.fingerprint}`);
+      ctx.err(
+        `After checking it out of band, run: wgdeck server trust ${name} --replace --fingerprint ${probe.key.fingerprint}`,
+      );
       return EXIT.hostKeyChanged;
     }
-    if (!(await confirm(`Replace the pinned key of ${name} with ${probe.key.fingerprint}?`))) return EXIT.hostKeyChanged;
+    if (!(await confirm(`Replace the pinned key of ${name} with ${probe.key.fingerprint}?`)))
+      return EXIT.hostKeyChanged;
     fingerprint = probe.key.fingerprint;
   }
   const key = await ctx.engine.handlers['server:retrust'](name, fingerprint);

@@ -15,7 +15,9 @@ function printHuman(ctx: CliContext, servers: ServerLive[]): void {
       const c = iface.counters;
       ctx.out(
         `  ${iface.name}  port ${iface.listenPort ?? '-'}  peers ${online}/${iface.peers.length} online` +
-          (c ? `  rx ${formatBytes(c.rxBytes)}  tx ${formatBytes(c.txBytes)}  errors ${c.rxErrors}/${c.txErrors}  drops ${c.rxDropped}/${c.txDropped}` : ''),
+          (c
+            ? `  rx ${formatBytes(c.rxBytes)}  tx ${formatBytes(c.txBytes)}  errors ${c.rxErrors}/${c.txErrors}  drops ${c.rxDropped}/${c.txDropped}`
+            : ''),
       );
       for (const peer of iface.peers) {
         ctx.out(
@@ -43,7 +45,8 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<nu
   if (values.all && values.server) throw new UsageError('use either --server NAME or --all');
   const names = values.server;
   const servers = await ctx.engine.pollOnce(names);
-  if (servers.length === 0 && !values.json) ctx.err('No servers yet. Add one: wgdeck server add NAME --host HOST');
+  if (servers.length === 0 && !values.json)
+    ctx.err('No servers yet. Add one: wgdeck server add NAME --host HOST');
   if (values.json) ctx.out(JSON.stringify(toStatusJson(servers), null, 2));
   else printHuman(ctx, servers);
   const failed = servers.find((s) => s.state !== 'connected');

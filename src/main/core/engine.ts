@@ -6,7 +6,9 @@ import type {
   HostKeyInfo,
   HostKeyProbe,
   Settings,
+  SyncedServer,
 } from '../../shared/api.ts';
+import { DeltaEncoder } from '../../shared/live-delta.ts';
 import type { ServerLive } from '../../shared/domain.ts';
 import type { ServerConfig } from '../../shared/server-config.ts';
 import { serverConfigSchema } from '../../shared/validation.ts';
@@ -30,7 +32,9 @@ export interface EngineOptions {
   log?: (message: string) => void;
 }
 
-type Handlers = { [M in keyof ApiMethods]: (...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>> };
+type Handlers = {
+  [M in keyof ApiMethods]: (...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>>;
+};
 type Listener<E extends EventName> = (payload: ApiEvents[E]) => void;
 
 /**
@@ -43,6 +47,7 @@ export class Engine {
   readonly trust: TrustStore;
   readonly #options: EngineOptions;
   readonly #sessions = new Map<string, ServerSession>();
+  readonly #synced = new Map<string, SyncedServer>();
   readonly #listeners = new Map<EventName, Set<Listener<EventName>>>();
   #settings: Settings | null = null;
   #started = false;
@@ -61,6 +66,7 @@ export class Engine {
     'server:retrust': (name, fingerprint) => this.#retrust(name, fingerprint),
     'server:probeHostKey': (name) => this.#probeHostKey(name),
     'fleet:state': () => Promise.resolve([...this.#sessions.values()].map((s) => s.live)),
+    'fleet:sync': () => Promise.resolve([...this.#synced.values()]),
     'settings:get': () => this.#getSettings(),
     'settings:update': (patch) => this.#updateSettings(patch),
   };
@@ -93,6 +99,7 @@ export class Engine {
     this.#started = false;
     for (const session of this.#sessions.values()) session.stop();
     this.#sessions.clear();
+    this.#synced.clear();
   }
 
   /** One frame from each server (or the named ones), concurrently; failures become states. */
@@ -122,7 +129,13 @@ export class Engine {
       thresholds: settings.thresholds,
       log: this.#options.log,
     });
-    session.onChange((live) => this.#emit('fleet:server', live));
+    const encoder = new DeltaEncoder();
+    session.onChange((live) => {
+      const delta = encoder.encode(live);
+      this.#synced.set(live.name, { name: live.name, seq: delta.seq, live });
+      this.#emit('fleet:server', live);
+      this.#emit('fleet:delta', delta);
+    });
     this.#sessions.set(server.name, session);
     session.start();
   }
@@ -132,7 +145,10 @@ export class Engine {
     if ((await this.servers.list()).some((s) => s.name === server.name)) {
       throw new WgDeckError('SERVER_EXISTS', `A server named "${server.name}" already exists.`);
     }
-    const gate = this.#gate(server, { acceptNew: input.acceptNew, acceptFingerprint: input.acceptFingerprint });
+    const gate = this.#gate(server, {
+      acceptNew: input.acceptNew,
+      acceptFingerprint: input.acceptFingerprint,
+    });
     const settings = await this.#getSettings();
     const credentials: Credentials = { ...(await this.#credentials(server)) };
     if (input.password !== undefined) credentials.password = input.password;
@@ -148,6 +164,7 @@ export class Engine {
     await this.servers.remove(name);
     this.#sessions.get(name)?.stop();
     this.#sessions.delete(name);
+    this.#synced.delete(name);
     this.#emit('fleet:removed', { name });
   }
 
@@ -156,7 +173,12 @@ export class Engine {
     const gate = this.#gate(server);
     const settings = await this.#getSettings();
     try {
-      await collectOnce({ server, gate, credentials: await this.#credentials(server), thresholds: settings.thresholds });
+      await collectOnce({
+        server,
+        gate,
+        credentials: await this.#credentials(server),
+        thresholds: settings.thresholds,
+      });
       return { key: gate.lastSeen, verdict: 'trusted' };
     } catch (error) {
       const verdicts: Record<string, HostKeyProbe['verdict']> = {
@@ -177,7 +199,8 @@ export class Engine {
   async #retrust(name: string, fingerprint: string): Promise<HostKeyInfo> {
     const server = await this.servers.get(name);
     const probe = await this.#probeHostKey(name);
-    if (!probe.key) throw new WgDeckError('UNREACHABLE', `Could not reach ${name} to read its host key: ${probe.message}`);
+    if (!probe.key)
+      throw new WgDeckError('UNREACHABLE', `Could not reach ${name} to read its host key: ${probe.message}`);
     if (probe.key.fingerprint !== fingerprint) {
       throw new WgDeckError(
         'FINGERPRINT_MISMATCH',
@@ -187,12 +210,20 @@ export class Engine {
     await this.trust.forget(server.host, server.port);
     const gate = this.#gate(server, { acceptFingerprint: fingerprint });
     const settings = await this.#getSettings();
-    await collectOnce({ server, gate, credentials: await this.#credentials(server), thresholds: settings.thresholds });
+    await collectOnce({
+      server,
+      gate,
+      credentials: await this.#credentials(server),
+      thresholds: settings.thresholds,
+    });
     this.#sessions.get(name)?.restart();
     return probe.key;
   }
 
-  #gate(server: ServerConfig, extra: { acceptNew?: boolean; acceptFingerprint?: string } = {}): RecordingGate {
+  #gate(
+    server: ServerConfig,
+    extra: { acceptNew?: boolean; acceptFingerprint?: string } = {},
+  ): RecordingGate {
     return createHostKeyGate({
       store: this.trust,
       userKnownHostsPath: this.#options.userKnownHostsPath,

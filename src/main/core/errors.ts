@@ -95,7 +95,12 @@ export class ProtocolError extends WgDeckError {
 /** The stable code of one of our errors (WgDeckError, or the host-key errors), else INTERNAL. */
 export function errorCode(error: unknown): string {
   if (error instanceof WgDeckError) return error.code;
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^[A-Z][A-Z_]+$/.test(error.code)) {
+  if (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    /^[A-Z][A-Z_]+$/.test(error.code)
+  ) {
     return error.code;
   }
   return 'INTERNAL';

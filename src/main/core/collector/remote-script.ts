@@ -76,7 +76,9 @@ export function collectorCommand(intervalSeconds: number, useSudo: boolean, maxF
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 300) {
     throw new RangeError(`collector interval must be an integer 0..300 s, got ${intervalSeconds}`);
   }
-  if (!Number.isInteger(maxFrames) || maxFrames < 0) throw new RangeError(`maxFrames must be >= 0, got ${maxFrames}`);
-  if (intervalSeconds === 0 && maxFrames === 0) throw new RangeError('an unbounded collector needs an interval');
+  if (!Number.isInteger(maxFrames) || maxFrames < 0)
+    throw new RangeError(`maxFrames must be >= 0, got ${maxFrames}`);
+  if (intervalSeconds === 0 && maxFrames === 0)
+    throw new RangeError('an unbounded collector needs an interval');
   return `exec sh -c ${shellQuote(SCRIPT)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'} ${maxFrames}`;
 }

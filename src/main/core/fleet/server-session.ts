@@ -200,13 +200,19 @@ export class ServerSession {
         return;
       }
       if (error) {
-        this.#fail(new WgDeckError('EXEC_FAILED', `Could not start the collector on ${ssh.label}: ${error.message}`));
+        this.#fail(
+          new WgDeckError('EXEC_FAILED', `Could not start the collector on ${ssh.label}: ${error.message}`),
+        );
         return;
       }
       this.#channel = channel;
       channel.on('data', (chunk: Buffer) => stream.push(chunk));
-      channel.stderr.on('data', (chunk: Buffer) => log(`${server.name}: collector stderr: ${chunk.toString().trim()}`));
-      channel.on('error', (channelError: Error) => log(`${server.name}: collector channel: ${channelError.message}`));
+      channel.stderr.on('data', (chunk: Buffer) =>
+        log(`${server.name}: collector stderr: ${chunk.toString().trim()}`),
+      );
+      channel.on('error', (channelError: Error) =>
+        log(`${server.name}: collector channel: ${channelError.message}`),
+      );
       channel.on('close', () => {
         if (generation !== this.#generation) return;
         this.#fail(new WgDeckError('COLLECTOR_ENDED', `The collector on ${ssh.label} stopped.`));
@@ -252,7 +258,9 @@ export class ServerSession {
     const check = (): void => {
       if (generation !== this.#generation) return;
       if (Date.now() - this.#lastFrameAt > limitMs) {
-        this.#fail(new StalledError(this.#ssh?.label ?? this.#options.server.host, Math.round(limitMs / 1000)));
+        this.#fail(
+          new StalledError(this.#ssh?.label ?? this.#options.server.host, Math.round(limitMs / 1000)),
+        );
         return;
       }
       this.#watchdog = setTimeout(check, Math.min(intervalMs, limitMs / 2, 5000));

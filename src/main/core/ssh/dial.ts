@@ -133,7 +133,9 @@ function forwardThrough(jump: SshClient, target: SshEndpoint): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     jump.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => {
       if (error) {
-        reject(new UnreachableError(label(target), `the jump host could not open a tunnel: ${error.message}`));
+        reject(
+          new UnreachableError(label(target), `the jump host could not open a tunnel: ${error.message}`),
+        );
       } else {
         resolve(stream);
       }

@@ -25,7 +25,11 @@ export class ExecTimeoutError extends WgDeckError {
 }
 
 /** Runs one command on its own channel and collects its output within the given bounds. */
-export function execCommand(client: SshClient, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+export function execCommand(
+  client: SshClient,
+  command: string,
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxOutputBytes ?? 16 * 1024 * 1024;
   return new Promise((resolve, reject) => {

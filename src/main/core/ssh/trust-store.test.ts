@@ -205,22 +205,19 @@ describe('TrustStore', () => {
   });
 
   // root ignores directory permissions
-  it(
-    'fails loudly when the store cannot be written, leaving the old file intact',
-    async () => {
-      const store = new TrustStore(dataDir);
-      await store.trust('a.example', 22, ed.keyType, ed.blob);
-      const before = readFileSync(store.path, 'utf8');
-      const restore = makeUnwritable(dataDir);
-      try {
-        await expect(store.trust('b.example', 22, ed.keyType, ed.blob)).rejects.toThrow(/EACCES|EPERM/);
-      } finally {
-        restore();
-      }
-      expect(readFileSync(store.path, 'utf8')).toBe(before);
-      await store.trust('b.example', 22, ed.keyType, ed.blob); // the queue is not stuck after a failure
-    },
-  );
+  it('fails loudly when the store cannot be written, leaving the old file intact', async () => {
+    const store = new TrustStore(dataDir);
+    await store.trust('a.example', 22, ed.keyType, ed.blob);
+    const before = readFileSync(store.path, 'utf8');
+    const restore = makeUnwritable(dataDir);
+    try {
+      await expect(store.trust('b.example', 22, ed.keyType, ed.blob)).rejects.toThrow(/EACCES|EPERM/);
+    } finally {
+      restore();
+    }
+    expect(readFileSync(store.path, 'utf8')).toBe(before);
+    await store.trust('b.example', 22, ed.keyType, ed.blob); // the queue is not stuck after a failure
+  });
 
   it('an unreadable store is an error, not an empty store', async () => {
     const store = new TrustStore(dataDir);

@@ -94,7 +94,9 @@ describe('counterStep', () => {
 describe('ServerTracker', () => {
   it('computes rates over server monotonic time and statuses from handshake age', () => {
     const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
-    const first = tracker.apply(snapshot(100, 10_000, [peer({ rxBytes: 1000, txBytes: 0, latestHandshake: 9_990 })], 1000));
+    const first = tracker.apply(
+      snapshot(100, 10_000, [peer({ rxBytes: 1000, txBytes: 0, latestHandshake: 9_990 })], 1000),
+    );
     expect(first.interfaces[0]!.peers[0]).toMatchObject({ rxRate: null, txRate: null, status: 'online' });
     expect(first.interfaces[0]!.rates.rxBytes).toBeNull();
     expect(first.system.cpuPercent).toBeNull();
@@ -138,9 +140,7 @@ describe('ServerTracker', () => {
   it('starts new peers without a rate and forgets removed ones', () => {
     const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
     tracker.apply(snapshot(100, 10_000, [peer({ rxBytes: 100 })]));
-    const second = tracker.apply(
-      snapshot(105, 10_005, [peer({ publicKey: KEY_B, rxBytes: 100 })]),
-    );
+    const second = tracker.apply(snapshot(105, 10_005, [peer({ publicKey: KEY_B, rxBytes: 100 })]));
     expect(second.interfaces[0]!.peers[0]!.rxRate).toBeNull();
     const third = tracker.apply(snapshot(110, 10_010, [peer({ rxBytes: 100 })]));
     expect(third.interfaces[0]!.peers[0]!.rxRate).toBeNull();

@@ -64,7 +64,12 @@ function interfaceRates(
   return rates;
 }
 
-function systemLive(sample: SystemSample, cpuPercent: number | null, netRx: number | null, netTx: number | null): SystemLive {
+function systemLive(
+  sample: SystemSample,
+  cpuPercent: number | null,
+  netRx: number | null,
+  netTx: number | null,
+): SystemLive {
   const memUsed =
     sample.memTotalBytes !== null && sample.memAvailableBytes !== null
       ? sample.memTotalBytes - sample.memAvailableBytes
@@ -158,7 +163,8 @@ export class ServerTracker {
         };
       }
       if (memory.peers.size > dump.peers.length) {
-        for (const [key, peerMemory] of memory.peers) if (peerMemory.epoch !== epoch) memory.peers.delete(key);
+        for (const [key, peerMemory] of memory.peers)
+          if (peerMemory.epoch !== epoch) memory.peers.delete(key);
       }
       memory.counters = counters;
       memory.epoch = epoch;
@@ -183,7 +189,13 @@ export class ServerTracker {
     }
     const { cpuTotalJiffies: cpuTotal, cpuIdleJiffies: cpuIdle } = snapshot.system;
     let cpuPercent: number | null = null;
-    if (usable && cpuTotal !== null && cpuIdle !== null && usable.cpuTotal !== null && usable.cpuIdle !== null) {
+    if (
+      usable &&
+      cpuTotal !== null &&
+      cpuIdle !== null &&
+      usable.cpuTotal !== null &&
+      usable.cpuIdle !== null
+    ) {
       const total = cpuTotal - usable.cpuTotal;
       const idle = cpuIdle - usable.cpuIdle;
       if (total > 0 && idle >= 0) cpuPercent = Math.min(100, Math.max(0, (100 * (total - idle)) / total));
