@@ -1,11 +1,12 @@
 // npm run lab -- up|down|status [options]: a real-server lab that keeps running after this command exits.
+import { registerLab } from './register.ts';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LAB_NAME, openLab, sshArgs, startLab, stopLab } from './lab.ts';
 import type { Lab, SudoMode } from './lab.ts';
 
 const USAGE = `usage: npm run lab -- <command> [options]
 
-  up      [--servers N] [--interfaces I] [--peers M] [--clients K] [--sudo MODE,...] [--no-traffic] [--name P]
+  up      [--servers N] [--interfaces I] [--peers M] [--clients K] [--sudo MODE,...] [--no-traffic] [--name P] [--register DATA_DIR]
           Brings up N servers (wireguard-go + OpenSSH sshd, each in its own network + mount namespace) with I
           interfaces of M peers each, and K client namespaces per server making traffic. Replaces a lab of the
           same name. MODE is nopasswd (default) or password, per server.
@@ -67,8 +68,7 @@ async function main(argv: string[]): Promise<number> {
       sudo: { type: 'string' },
       'no-traffic': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      // TODO(--register DIR): another engineer adds `--register DIR` to `up` (register the lab's servers in a
-      // WG Deck data dir). Not implemented here on purpose.
+      register: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -97,6 +97,10 @@ async function main(argv: string[]): Promise<number> {
         `WG Deck lab ${lab.name} is up (${lab.servers.length} servers, ${lab.clients.length} clients) in ${seconds} s\n`,
       );
       console.log(describe(lab));
+      if (values.register) {
+        const names = await registerLab(lab, values.register);
+        console.log(`\nRegistered ${names.join(', ')} in ${values.register} (host keys pinned).`);
+      }
       console.log(`\nIt keeps running. Stop it with: npm run lab -- down --name ${lab.name}`);
       return 0;
     }
