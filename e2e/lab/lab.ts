@@ -1,5 +1,6 @@
 // The WG Deck real-server lab: N servers (network namespace + own mount namespace, wireguard-go, OpenSSH sshd)
 // and K client namespaces per server making real WireGuard traffic. See e2e/lab/README.md.
+import { ensureGuardRoute } from './guard-route.ts';
 import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import {
   isAlive,
@@ -566,6 +567,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   await mkdir(p.dir, { recursive: true, mode: 0o755 });
   await chmod(p.dir, 0o755);
   const x = await claimSubnet(p.name);
+  await ensureGuardRoute();
   const state: LabState = {
     version: 1,
     name: p.name,

@@ -1,4 +1,5 @@
 // Naming, state dir, root-side subnet claims, and teardown (also of leftovers a killed run left behind).
+import { releaseGuardRoute } from './guard-route.ts';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { killTree, procRef, run, terminate } from './exec.ts';
 import type { ProcRef } from './exec.ts';
@@ -236,5 +237,6 @@ export async function teardownLab(name: string, given: LabState | null): Promise
   });
   await attempt('release subnet', () => releaseSubnets(name));
   await attempt('remove state dir', () => rm(dir, { recursive: true, force: true }));
+  await attempt('release guard route', () => releaseGuardRoute());
   if (errors.length > 0) throw new Error(`lab ${name} teardown incomplete:\n${errors.join('\n')}`);
 }
