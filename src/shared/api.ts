@@ -49,13 +49,29 @@ export const addServerParams = z.tuple([
     acceptNew: z.boolean().optional(),
     password: z.string().max(4096).optional(),
     passphrase: z.string().max(4096).optional(),
+    /** Keep the password / passphrase in the OS keychain where that is safe. */
+    remember: z.boolean().optional(),
   }),
 ]);
 
+const credentialsSchema = z.strictObject({
+  password: z.string().max(4096).optional(),
+  passphrase: z.string().max(4096).optional(),
+  /** Keep them in the OS keychain (ignored where that is not safe: then asked once per run). */
+  remember: z.boolean(),
+});
+
 export const methodSchemas = {
+  'app:info': z.tuple([]),
   'server:list': z.tuple([]),
   'server:add': addServerParams,
   'server:remove': z.tuple([serverNameSchema]),
+  /** Change a server's settings (same name); its session reconnects with them. */
+  'server:update': z.tuple([serverConfigSchema]),
+  'server:reconnect': z.tuple([serverNameSchema]),
+  'server:setCredentials': z.tuple([serverNameSchema, credentialsSchema]),
+  /** Hosts from ~/.ssh/config, as candidates for the add-server form. */
+  'server:importSshConfig': z.tuple([]),
   /** Deliberately replace a pinned key that changed, after the admin compared fingerprints. */
   'server:retrust': z.tuple([serverNameSchema, z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/)]),
   /** Connects just far enough to read the host key a server presents, and says whether it is trusted. */
@@ -77,10 +93,34 @@ export const methodSchemas = {
   ]),
 } as const;
 
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  /** Which front end hosts the engine. */
+  host: 'electron' | 'browser' | 'cli';
+  /** Whether passwords can be kept across runs (OS keychain with a real backend). */
+  canPersistSecrets: boolean;
+}
+
+/** A Host block of ~/.ssh/config, resolved, ready to prefill the add-server form. */
+export interface SshConfigCandidate {
+  alias: string;
+  host: string;
+  port: number;
+  user?: string;
+  identityFile?: string;
+  jump?: string;
+}
+
 export interface ApiMethods {
+  'app:info': () => AppInfo;
   'server:list': () => ServerConfig[];
   'server:add': (input: z.infer<typeof addServerParams>[0]) => AddServerResult;
   'server:remove': (name: string) => void;
+  'server:update': (server: ServerConfig) => ServerConfig;
+  'server:reconnect': (name: string) => void;
+  'server:setCredentials': (name: string, credentials: z.infer<typeof credentialsSchema>) => void;
+  'server:importSshConfig': () => SshConfigCandidate[];
   'server:retrust': (name: string, fingerprint: string) => HostKeyInfo;
   'server:probeHostKey': (name: string) => HostKeyProbe;
   'fleet:state': () => ServerLive[];

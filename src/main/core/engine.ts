@@ -1,5 +1,6 @@
 import type {
   AddServerResult,
+  AppInfo,
   ApiEvents,
   ApiMethods,
   EventName,
@@ -17,20 +18,26 @@ import { collectOnce, collectOnceSettled } from './fleet/collect-once.ts';
 import { ServerSession } from './fleet/server-session.ts';
 import type { Credentials } from './ssh/auth.ts';
 import { createHostKeyGate, type RecordingGate } from './ssh/host-key-gate.ts';
+import { importSshConfig } from './ssh/ssh-config-import.ts';
 import { TrustStore } from './ssh/trust-store.ts';
+import { MemorySecretStore, type SecretStore } from './secrets.ts';
 import { ServerStore } from './store/server-store.ts';
 import { SettingsStore } from './store/settings-store.ts';
-
-/** Supplies secrets for a server at connect time (keychain in the app, prompt or env in the CLI). */
-export type CredentialProvider = (server: ServerConfig) => Promise<Credentials>;
 
 export interface EngineOptions {
   dataDir: string;
   /** null: ignore ~/.ssh/known_hosts (tests). Default: the user's file, read-only. */
   userKnownHostsPath?: string | null;
-  credentials?: CredentialProvider;
+  /** Passwords and passphrases: the OS keychain in the app, memory elsewhere. */
+  secrets?: SecretStore;
+  /** Which front end hosts this engine (reported by `app:info`). */
+  host?: AppInfo['host'];
+  /** Where `server:importSshConfig` reads; default ~/.ssh/config. */
+  sshConfigPath?: string;
   log?: (message: string) => void;
 }
+
+export const APP_VERSION = '0.1.0';
 
 type Handlers = {
   [M in keyof ApiMethods]: (...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>>;
@@ -45,6 +52,7 @@ export class Engine {
   readonly servers: ServerStore;
   readonly settingsStore: SettingsStore;
   readonly trust: TrustStore;
+  readonly secrets: SecretStore;
   readonly #options: EngineOptions;
   readonly #sessions = new Map<string, ServerSession>();
   readonly #synced = new Map<string, SyncedServer>();
@@ -57,12 +65,24 @@ export class Engine {
     this.servers = new ServerStore(options.dataDir);
     this.settingsStore = new SettingsStore(options.dataDir);
     this.trust = new TrustStore(options.dataDir);
+    this.secrets = options.secrets ?? new MemorySecretStore();
   }
 
   readonly handlers: Handlers = {
+    'app:info': () =>
+      Promise.resolve({
+        version: APP_VERSION,
+        dataDir: this.#options.dataDir,
+        host: this.#options.host ?? 'cli',
+        canPersistSecrets: this.secrets.canPersist,
+      }),
     'server:list': () => this.servers.list(),
     'server:add': (input) => this.#addServer(input),
     'server:remove': (name) => this.#removeServer(name),
+    'server:update': (server) => this.#updateServer(server),
+    'server:reconnect': (name) => this.#reconnect(name),
+    'server:setCredentials': (name, credentials) => this.#setCredentials(name, credentials),
+    'server:importSshConfig': () => importSshConfig(this.#options.sshConfigPath),
     'server:retrust': (name, fingerprint) => this.#retrust(name, fingerprint),
     'server:probeHostKey': (name) => this.#probeHostKey(name),
     'fleet:state': () => Promise.resolve([...this.#sessions.values()].map((s) => s.live)),
@@ -156,12 +176,43 @@ export class Engine {
     const live = await collectOnce({ server, gate, credentials, thresholds: settings.thresholds });
     if (live.interfaces.length === 0) throw new NoInterfacesError(`${server.host}:${server.port}`);
     await this.servers.save(server);
+    if (input.password !== undefined || input.passphrase !== undefined) {
+      await this.secrets.set(server.name, credentials, input.remember ?? false);
+    }
     if (this.#started) this.#startSession(server, settings);
     return { server, hostKey: gate.lastSeen!, interfaces: live.interfaces.map((i) => i.name) };
   }
 
+  async #updateServer(input: ServerConfig): Promise<ServerConfig> {
+    const server = serverConfigSchema.parse(input);
+    await this.servers.get(server.name); // must exist
+    await this.servers.save(server, { replace: true });
+    if (this.#sessions.has(server.name)) this.#startSession(server, await this.#getSettings());
+    return server;
+  }
+
+  async #reconnect(name: string): Promise<void> {
+    const session = this.#sessions.get(name);
+    if (session) session.restart();
+    else if (this.#started) this.#startSession(await this.servers.get(name), await this.#getSettings());
+    else await this.servers.get(name); // a clear NO_SUCH_SERVER
+  }
+
+  async #setCredentials(
+    name: string,
+    input: { password?: string; passphrase?: string; remember: boolean },
+  ): Promise<void> {
+    await this.servers.get(name);
+    const credentials: Credentials = {};
+    if (input.password !== undefined) credentials.password = input.password;
+    if (input.passphrase !== undefined) credentials.passphrase = input.passphrase;
+    await this.secrets.set(name, credentials, input.remember);
+    this.#sessions.get(name)?.restart();
+  }
+
   async #removeServer(name: string): Promise<void> {
     await this.servers.remove(name);
+    await this.secrets.delete(name);
     this.#sessions.get(name)?.stop();
     this.#sessions.delete(name);
     this.#synced.delete(name);
@@ -250,7 +301,7 @@ export class Engine {
   }
 
   async #credentials(server: ServerConfig): Promise<Credentials> {
-    return this.#options.credentials ? await this.#options.credentials(server) : {};
+    return (await this.secrets.get(server.name)) ?? {};
   }
 
   #emit<E extends EventName>(event: E, payload: ApiEvents[E]): void {
