@@ -22,6 +22,17 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The UI in Debian Chromium (playwright-core), against browser mode and the lab.
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.spec.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });

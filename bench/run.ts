@@ -1,5 +1,6 @@
 // `npm run bench`: figures, medians and ratios against baselines measured in the same run.
 import { cpus } from 'node:os';
+import { benchLiveUpdate } from './live-update.ts';
 import { benchParseState } from './parse-state.ts';
 import { benchPollCost } from './poll-cost.ts';
 import type { BarResult } from './stats.ts';
@@ -9,6 +10,7 @@ const only = process.argv.slice(2);
 const suites: [string, () => Promise<BarResult[]>][] = [
   ['parse', benchParseState],
   ['poll', benchPollCost],
+  ['live', benchLiveUpdate],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

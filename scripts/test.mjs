@@ -56,6 +56,7 @@ ok = step('lint', 'npx', ['eslint', '--max-warnings', '0', '.']) && ok;
 ok = step('build', 'npx', ['electron-vite', 'build']) && ok;
 ok = vitest('unit') && ok;
 ok = vitest('lab') && ok;
+ok = vitest('e2e') && ok;
 
 console.log(`\nAll tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);
