@@ -171,6 +171,19 @@ describe('ServerSession against an in-process SSH server', () => {
     expect(server.stats.connections).toBe(1);
   });
 
+  it('names the missing wireguard-tools and keeps retrying slowly', async () => {
+    const server = await fake((_command, channel) => {
+      channel.write("@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server\n");
+      channel.exit(127);
+      channel.end();
+    });
+    const s = session(server);
+    s.start();
+    const live = await until(s, (l) => l.errorCode === 'WG_MISSING');
+    expect(live.state).toBe('reconnecting');
+    expect(live.error).toContain('wireguard-tools');
+  });
+
   it('a dead server does not hold up a live one', async () => {
     const good = await fake((_command, channel) => streaming(channel));
     const dead = await fake(() => undefined);

@@ -17,8 +17,9 @@
  * Before the first frame the script may print one line `@wgdeck fatal <code> <message>` and exit
  * (codes: no-wg).
  *
- * Secrets never leave the server: awk replaces the interface private key and every preshared key with
- * "(hidden)" before anything is written to the channel.
+ * Secrets never leave the server: awk replaces every preshared key (field 3 of 9-field peer lines) and,
+ * on every other line, field 2 (the interface private key, whatever the line's width in some other
+ * `wg` build) with "(hidden)" before anything is written to the channel.
  */
 
 const SCRIPT = String.raw`
@@ -36,15 +37,15 @@ while :; do
   n=$((n+1))
   echo "@wgdeck frame $n"
   echo "@wgdeck time $(date +%s) $(cut -d' ' -f1 /proc/uptime)"
-  dump=$($WG show all dump 2>&1 </dev/null)
+  # stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on failure
+  # wg runs once more just to capture why.
+  dump=$($WG show all dump 2>/dev/null </dev/null)
   rc=$?
   echo "@wgdeck wg $rc"
-  if [ -n "$dump" ]; then
-    if [ "$rc" -eq 0 ]; then
-      printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==5&&$2!="(none)"{$2="(hidden)"} NF==9&&$3!="(none)"{$3="(hidden)"} {print}'
-    else
-      printf '%s\n' "$dump" | head -c 4096 | sed 's/^/! /'
-    fi
+  if [ "$rc" -eq 0 ]; then
+    [ -z "$dump" ] || printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}'
+  else
+    $WG show all dump 2>&1 >/dev/null </dev/null | awk 'NR<=20{print "! " substr($0,1,400)}'
   fi
   unset dump
   echo "@wgdeck netdev"

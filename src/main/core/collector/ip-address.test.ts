@@ -1,0 +1,120 @@
+import { isIPv6 as nodeIsIPv6 } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { isCidr, isEndpoint, isIPv4, isIPv6 } from './ip-address.ts';
+
+describe('isIPv4', () => {
+  it.each(['0.0.0.0', '10.0.0.1', '192.168.100.200', '255.255.255.255'])('accepts %s', (text) => {
+    expect(isIPv4(text)).toBe(true);
+  });
+  it.each([
+    '',
+    '1.2.3',
+    '1.2.3.4.5',
+    '256.0.0.1',
+    '1.2.3.04',
+    '1..2.3',
+    '1.2.3.',
+    '.1.2.3',
+    'a.b.c.d',
+    '1.2.3.4 ',
+    '1234.1.1.1',
+  ])('refuses %j', (text) => {
+    expect(isIPv4(text)).toBe(false);
+  });
+});
+
+describe('isIPv6', () => {
+  const valid = [
+    '::',
+    '::1',
+    'fd00::',
+    'fd00::2',
+    '2001:db8::1',
+    '2001:db8:0:0:0:0:0:1',
+    'FE80::ABCD',
+    '::ffff:192.0.2.1',
+    '64:ff9b::192.0.2.33',
+    '1:2:3:4:5:6:7::',
+    '1:2:3:4:5:6::8',
+    '1:2:3:4:5:6:1.2.3.4',
+  ];
+  const invalid = [
+    '',
+    ':',
+    ':::',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    '1::2::3',
+    '12345::1',
+    'g::1',
+    ':1::2',
+    '1::2:',
+    '1:2:3:4:5:6:7:8::',
+    '::1.2.3',
+    '::1.2.3.4:5',
+    '1:2:3:4:5:6:7:1.2.3.4',
+    'fe80::1%eth0',
+  ];
+  it.each(valid)('accepts %s', (text) => {
+    expect(isIPv6(text)).toBe(true);
+  });
+  it.each(invalid)('refuses %j', (text) => {
+    expect(isIPv6(text)).toBe(false);
+  });
+  it('agrees with node:net on every case above', () => {
+    for (const text of [...valid, ...invalid.filter((t) => !t.includes('%'))]) {
+      expect(isIPv6(text), text).toBe(nodeIsIPv6(text));
+    }
+  });
+});
+
+describe('isCidr', () => {
+  it.each(['10.0.0.2/32', '0.0.0.0/0', '192.168.1.0/24', 'fd00::2/128', '::/0', '::ffff:10.0.0.1/128'])(
+    'accepts %s',
+    (text) => {
+      expect(isCidr(text)).toBe(true);
+    },
+  );
+  it.each([
+    '10.0.0.2',
+    '10.0.0.2/',
+    '10.0.0.2/33',
+    '10.0.0.2/032',
+    '10.0.0.2/-1',
+    'fd00::2/129',
+    '/32',
+    '10.0.0.2/32/1',
+    'fd00::2',
+    'host/32',
+  ])('refuses %j', (text) => {
+    expect(isCidr(text)).toBe(false);
+  });
+});
+
+describe('isEndpoint', () => {
+  it.each([
+    '203.0.113.7:51820',
+    '1.2.3.4:0',
+    '[2001:db8::1]:51820',
+    '[::ffff:1.2.3.4]:65535',
+    '[fe80::1%eth0]:51820',
+  ])('accepts %s', (text) => {
+    expect(isEndpoint(text)).toBe(true);
+  });
+  it.each([
+    '',
+    '203.0.113.7',
+    '203.0.113.7:',
+    '203.0.113.7:65536',
+    '203.0.113.7:051820',
+    '2001:db8::1:51820',
+    '[2001:db8::1]',
+    '[2001:db8::1]51820',
+    '[2001:db8::1:51820',
+    '[fe80::1%]:51820',
+    'vpn.example.com:51820',
+    '256.0.0.1:1',
+  ])('refuses %j', (text) => {
+    expect(isEndpoint(text)).toBe(false);
+  });
+});

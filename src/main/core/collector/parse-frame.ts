@@ -1,0 +1,99 @@
+/**
+ * A raw frame (see frame-decoder.ts) into a Snapshot.
+ *
+ * Critical parts drop the frame: the `time` line (every rate and age depends on it) and the `wg`
+ * section (a partial peer list would look like peers vanishing). The rest is best-effort and only
+ * adds warnings: a snapshot without disk usage is still worth showing.
+ */
+
+import type { InterfaceDump, Snapshot } from '../../../shared/domain.ts';
+import type { RawFrame, RawSection } from './frame-decoder.ts';
+import { parseNetdev } from './parse-netdev.ts';
+import { parseSystem } from './parse-system.ts';
+import { parseWgDump } from './parse-wg-dump.ts';
+import { parseUdecimal, parseUint, quote } from './text-fields.ts';
+
+export type FrameResult = { ok: true; snapshot: Snapshot; warnings: string[] } | { ok: false; error: string };
+
+/** Prefix of the lines the script writes instead of the dump when `wg` fails. */
+const ERROR_LINE_PREFIX = '! ';
+
+export function parseFrame(frame: RawFrame): FrameResult {
+  const fail = (problem: string): FrameResult => ({ ok: false, error: `frame ${frame.seq}: ${problem}` });
+
+  const time = parseTime(frame.sections.time);
+  if (typeof time === 'string') return fail(time);
+  const wg = parseWgSection(frame.sections.wg);
+  if (typeof wg === 'string') return fail(wg);
+
+  const warnings: string[] = [];
+  let netdev: Snapshot['netdev'] = {};
+  if (frame.sections.netdev === undefined) {
+    warnings.push('netdev: section missing');
+  } else {
+    const parsed = parseNetdev(frame.sections.netdev.lines);
+    netdev = parsed.counters;
+    warnings.push(...parsed.warnings);
+  }
+  const system = parseSystem({
+    stat: frame.sections.stat?.lines,
+    meminfo: frame.sections.meminfo?.lines,
+    loadavg: frame.sections.loadavg?.lines,
+    df: frame.sections.df?.lines,
+    uptimeSeconds: time.monotonic,
+  });
+  warnings.push(...system.warnings);
+
+  return {
+    ok: true,
+    snapshot: {
+      seq: frame.seq,
+      serverTime: time.serverTime,
+      monotonic: time.monotonic,
+      interfaces: wg.interfaces,
+      netdev,
+      system: system.system,
+      wgError: wg.error,
+    },
+    warnings: warnings.map((warning) => `frame ${frame.seq}: ${warning}`),
+  };
+}
+
+/** `@wgdeck time <unix-seconds> <uptime-seconds>`; a string is the reason it is unusable. */
+function parseTime(section: RawSection | undefined): { serverTime: number; monotonic: number } | string {
+  if (section === undefined) return 'time: section missing';
+  const [unix, uptime] = section.args;
+  if (section.args.length !== 2 || unix === undefined || uptime === undefined) {
+    return `time: expected "<unix-seconds> <uptime-seconds>", got ${quote(section.args.join(' '))}`;
+  }
+  const serverTime = parseUint(unix);
+  if (serverTime < 0) return `time: unix seconds ${quote(unix)} is not an unsigned integer`;
+  const monotonic = parseUdecimal(uptime);
+  if (monotonic < 0) return `time: uptime ${quote(uptime)} is not a non-negative decimal`;
+  return { serverTime, monotonic };
+}
+
+/**
+ * `@wgdeck wg <exit-code>`: on 0 the dump, otherwise the error lines. A string is the reason the
+ * section is unusable; `error` is wg's own failure, reported in the snapshot.
+ */
+function parseWgSection(
+  section: RawSection | undefined,
+): { interfaces: InterfaceDump[]; error: string | null } | string {
+  if (section === undefined) return 'wg: section missing';
+  const [statusText] = section.args;
+  const status = section.args.length === 1 && statusText !== undefined ? parseUint(statusText) : -1;
+  if (status < 0) return `wg: expected "<exit-code>", got ${quote(section.args.join(' '))}`;
+  if (status !== 0) return { interfaces: [], error: wgErrorText(section.lines, status) };
+  const dump = parseWgDump(section.bytes);
+  if (!dump.ok) return dump.error;
+  return { interfaces: dump.interfaces, error: null };
+}
+
+function wgErrorText(lines: readonly string[], status: number): string {
+  const text = lines
+    .map((line) => (line.startsWith(ERROR_LINE_PREFIX) ? line.slice(ERROR_LINE_PREFIX.length) : line))
+    .join('\n')
+    .trim();
+  return text.length > 0 ? text : `wg exited with status ${status} and no message`;
+}
