@@ -30,6 +30,7 @@ export interface InterfaceDelta {
 }
 
 function samePeer(a: PeerLive, b: PeerLive): boolean {
+  if (a === b) return true; // the tracker reuses unchanged peers
   return (
     a.rxBytes === b.rxBytes &&
     a.txBytes === b.txBytes &&

@@ -145,4 +145,18 @@ describe('ServerTracker', () => {
     const third = tracker.apply(snapshot(110, 10_010, [peer({ rxBytes: 100 })]));
     expect(third.interfaces[0]!.peers[0]!.rxRate).toBeNull();
   });
+
+  it('reuses the previous object for a peer whose published fields did not change', () => {
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
+    tracker.apply(snapshot(100, 10_000, [peer({ rxBytes: 10 }), peer({ publicKey: KEY_B, rxBytes: 10 })]));
+    const a = tracker.apply(
+      snapshot(105, 10_005, [peer({ rxBytes: 10 }), peer({ publicKey: KEY_B, rxBytes: 10 })]),
+    );
+    const b = tracker.apply(
+      snapshot(110, 10_010, [peer({ rxBytes: 10 }), peer({ publicKey: KEY_B, rxBytes: 99 })]),
+    );
+    expect(b.interfaces[0]!.peers[0]).toBe(a.interfaces[0]!.peers[0]); // idle: same object
+    expect(b.interfaces[0]!.peers[1]).not.toBe(a.interfaces[0]!.peers[1]); // moved: new object
+    expect(b.interfaces[0]!.peers[1]!.rxRate).toBeCloseTo(89 / 5);
+  });
 });

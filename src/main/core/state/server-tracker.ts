@@ -16,6 +16,8 @@ interface PeerMemory {
   rx: number;
   tx: number;
   resets: number;
+  /** What was published last time: reused when nothing changed, so receivers can compare by identity. */
+  last: PeerLive | null;
   /** The apply() that last saw this peer. */
   epoch: number;
 }
@@ -39,6 +41,12 @@ export interface TrackedState {
   serverTime: number;
   interfaces: InterfaceLive[];
   system: SystemLive;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const NULL_RATES: InterfaceRates = Object.freeze({
@@ -141,13 +149,32 @@ export class ServerTracker {
           txRate = (txReset ? peer.txBytes : peer.txBytes - old.tx) / dt;
           if (rxReset || txReset) old.resets += 1;
         } else if (!old) {
-          old = { rx: 0, tx: 0, resets: 0, epoch };
+          old = { rx: 0, tx: 0, resets: 0, last: null, epoch };
           memory.peers.set(peer.publicKey, old);
         }
         old.rx = peer.rxBytes;
         old.tx = peer.txBytes;
         old.epoch = epoch;
-        peers[i] = {
+        const status = peerStatus(peer.latestHandshake, snapshot.serverTime, this.#thresholds);
+        const last = old.last;
+        if (
+          last !== null &&
+          last.rxBytes === peer.rxBytes &&
+          last.txBytes === peer.txBytes &&
+          last.rxRate === rxRate &&
+          last.txRate === txRate &&
+          last.status === status &&
+          last.resets === old.resets &&
+          last.latestHandshake === peer.latestHandshake &&
+          last.endpoint === peer.endpoint &&
+          last.persistentKeepalive === peer.persistentKeepalive &&
+          last.presharedKey === peer.presharedKey &&
+          sameStrings(last.allowedIps, peer.allowedIps)
+        ) {
+          peers[i] = last;
+          continue;
+        }
+        const live: PeerLive = {
           publicKey: peer.publicKey,
           presharedKey: peer.presharedKey,
           endpoint: peer.endpoint,
@@ -156,11 +183,13 @@ export class ServerTracker {
           rxBytes: peer.rxBytes,
           txBytes: peer.txBytes,
           persistentKeepalive: peer.persistentKeepalive,
-          status: peerStatus(peer.latestHandshake, snapshot.serverTime, this.#thresholds),
+          status,
           rxRate,
           txRate,
           resets: old.resets,
         };
+        old.last = live;
+        peers[i] = live;
       }
       if (memory.peers.size > dump.peers.length) {
         for (const [key, peerMemory] of memory.peers)
