@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../e2e/lab/lab.ts';
 import type { StatusJson } from '../../src/cli/status-json.ts';
@@ -7,6 +9,8 @@ import { Engine } from '../../src/main/core/engine.ts';
 import { cliSandbox, type CliResult } from './cli-harness.ts';
 import { describeLab } from './support.ts';
 import { countersOf, readTruth, type Truth } from './wg-truth.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
 
 function json(result: CliResult): StatusJson {
   expect(result.stderr).toBe('');
@@ -32,7 +36,12 @@ function compareWithTruth(server: StatusJson['servers'][number], before: Truth, 
     const beforeCounters = countersOf(before.netdev[iface.name]!);
     const afterCounters = countersOf(after.netdev[iface.name]!);
     for (const name of COUNTER_NAMES) {
-      expectBetween(iface.counters![name], beforeCounters[name]!, afterCounters[name]!, `${iface.name}.${name}`);
+      expectBetween(
+        iface.counters![name],
+        beforeCounters[name]!,
+        afterCounters[name]!,
+        `${iface.name}.${name}`,
+      );
     }
     const peerLines = after.dump.filter((f) => f.length === 9 && f[0] === iface.name);
     expect(iface.peers.map((p) => p.publicKey).sort()).toEqual(peerLines.map((f) => f[1]).sort());
@@ -107,6 +116,65 @@ describeLab('engine and CLI against real servers', () => {
     expect(result.code).toBe(5);
     expect(result.stderr).toContain(s.hostKeyFingerprint);
     expect((await cli.run(['server', 'list', '--json'])).stdout).toContain('"servers": []');
+  });
+
+  it("honours the user's ~/.ssh/known_hosts (read-only) without asking", async () => {
+    const s = lab.servers[0]!;
+    const other = cliSandbox();
+    mkdirSync(`${other.home}/.ssh`, { mode: 0o700 });
+    writeFileSync(`${other.home}/.ssh/known_hosts`, `${s.knownHostsLine}\n`);
+    const before = readFileSync(`${other.home}/.ssh/known_hosts`, 'utf8');
+    const added = await other.run([
+      'server',
+      'add',
+      'kh',
+      '--host',
+      s.host,
+      '--user',
+      'root',
+      '--identity',
+      s.rootIdentityFile,
+    ]);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(readFileSync(`${other.home}/.ssh/known_hosts`, 'utf8')).toBe(before);
+  });
+
+  it('asks on a terminal, showing the fingerprint, and pins exactly that key when the admin says yes', async () => {
+    const s = lab.servers[1]!;
+    const other = cliSandbox();
+    // `script` gives the CLI a real pseudo-terminal, as when an admin types the command.
+    const command = [
+      join(ROOT, 'bin', 'wgdeck'),
+      '--data-dir',
+      other.dataDir,
+      'server',
+      'add',
+      'tty',
+      '--host',
+      s.host,
+      '--user',
+      'root',
+      '--identity',
+      s.rootIdentityFile,
+    ].join(' ');
+    const answer = (yes: boolean) =>
+      execFileSync('script', ['-qec', command, '/dev/null'], {
+        input: yes ? 'y\n' : 'n\n',
+        env: { PATH: process.env['PATH'], HOME: other.home },
+        encoding: 'utf8',
+      });
+    let refused = '';
+    try {
+      answer(false);
+    } catch (error) {
+      refused = String((error as { stdout?: string }).stdout);
+    }
+    expect(refused).toContain(s.hostKeyFingerprint);
+    expect(refused).toContain('Not trusted');
+    const accepted = answer(true);
+    expect(accepted).toContain('Added tty');
+    expect(readFileSync(`${other.dataDir}/known_hosts`, 'utf8')).toContain(s.hostKeyLine.split(' ')[1]);
   });
 
   it('adds servers (root, and a jump host), pinning their host keys', async () => {

@@ -17,6 +17,8 @@ export interface FakeServer {
   port: number;
   identityFile: string;
   gate: HostKeyGate;
+  /** The server's host key, to pin it in a real TrustStore (engine tests). */
+  hostKey: { type: string; blob: Buffer };
   stats: {
     connections: number;
     authAttempts: number;
@@ -31,12 +33,23 @@ export interface FakeServer {
 
 export type ExecHandler = (command: string, channel: ServerChannel, connectionIndex: number) => void;
 
+/**
+ * ssh2's keygen drops the leading zero byte of an ed25519 public key that starts with 0x00 (1 key in
+ * 256), producing a key its own parser rejects (mscdex/ssh2#1513, open). Draw again in that case.
+ */
+function ed25519KeyPair(): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+}
+
 export async function startFakeServer(options: {
   onExec: ExecHandler;
   refuseAuth?: boolean;
 }): Promise<FakeServer> {
-  const hostKey = utils.generateKeyPairSync('ed25519');
-  const clientKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
+  const clientKey = ed25519KeyPair();
   const dir = mkdtempSync(join(tmpdir(), 'wgdeck-fake-ssh-'));
   const identityFile = join(dir, 'id_ed25519');
   writeFileSync(identityFile, clientKey.private, { mode: 0o600 });
@@ -45,6 +58,14 @@ export async function startFakeServer(options: {
   const hostPublic = utils.parseKey(hostKey.public);
   if (hostPublic instanceof Error) throw hostPublic;
   const hostBlob = hostPublic.getPublicSSH();
+  const accepted = [
+    clientPublic,
+    ...(options.extraKeys ?? []).map((line) => {
+      const parsed = utils.parseKey(line);
+      if (parsed instanceof Error) throw parsed;
+      return parsed;
+    }),
+  ];
 
   const stats = { connections: 0, authAttempts: 0, execs: 0, concurrentExecs: 0, peakExecs: 0 };
   const live = new Set<Connection>();
@@ -55,15 +76,15 @@ export async function startFakeServer(options: {
     client.on('close', () => live.delete(client));
     client.on('authentication', (ctx) => {
       stats.authAttempts += 1;
-      if (
-        !options.refuseAuth &&
+      const keyOk =
         ctx.method === 'publickey' &&
-        ctx.key.algo === clientPublic.type &&
-        ctx.key.data.equals(clientPublic.getPublicSSH())
-      ) {
+        accepted.some((key) => ctx.key.algo === key.type && ctx.key.data.equals(key.getPublicSSH()));
+      const passwordOk =
+        ctx.method === 'password' && options.password !== undefined && ctx.password === options.password;
+      if (!options.refuseAuth && (keyOk || passwordOk)) {
         ctx.accept();
       } else {
-        ctx.reject(['publickey']);
+        ctx.reject(options.password !== undefined ? ['publickey', 'password'] : ['publickey']);
       }
     });
     client.on('ready', () => {
@@ -107,6 +128,7 @@ export async function startFakeServer(options: {
     port: address.port,
     identityFile,
     gate,
+    hostKey: { type: hostPublic.type, blob: hostBlob },
     stats,
     dropAll: () => {
       for (const client of live) client.end();

@@ -173,7 +173,9 @@ describe('ServerSession against an in-process SSH server', () => {
 
   it('names the missing wireguard-tools and keeps retrying slowly', async () => {
     const server = await fake((_command, channel) => {
-      channel.write("@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server\n");
+      channel.write(
+        "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server\n",
+      );
       channel.exit(127);
       channel.end();
     });
