@@ -35,6 +35,6 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
-  { files: ['src/main/core/**', 'src/shared/**', 'src/cli/**', 'src/renderer/**'], rules: noElectron },
+  { files: ['src/main/core/**', 'src/shared/**', 'src/cli/**', 'src/headless/**', 'src/renderer/**'], rules: noElectron },
   prettier,
 );

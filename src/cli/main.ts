@@ -1,5 +1,6 @@
 import { ZodError, z } from 'zod';
 import { errorCode, errorMessage } from '../main/core/errors.ts';
+import { serveCommand } from './commands/serve.ts';
 import { serverCommand } from './commands/server.ts';
 import { statusCommand } from './commands/status.ts';
 import { watchCommand } from './commands/watch.ts';
@@ -18,6 +19,7 @@ Usage: wgdeck [--data-dir DIR] COMMAND ...
   server trust NAME --replace [--fingerprint SHA256:...]   re-trust a changed host key deliberately
   status [--server NAME ... | --all] [--json]              one snapshot of the fleet
   watch [--server NAME ...]                                live view, refreshed every interval
+  serve [--port N] [--listen ADDR] [--open]                the app in your browser (loopback, with a token)
 
 Data dir: --data-dir, else $WGDECK_DATA_DIR, else the platform's app-data directory.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 unreachable, 4 authentication, 5 host key not trusted,
@@ -74,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
         return await statusCommand(ctx, args);
       case 'watch':
         return await watchCommand(ctx, args);
+      case 'serve':
+        return await serveCommand(ctx, args);
       default:
         throw new UsageError(`unknown command "${command}" (see wgdeck --help)`);
     }

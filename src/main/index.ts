@@ -1,44 +1,97 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, shell } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, safeStorage, utilityProcess, type BrowserWindow } from 'electron';
 import { defaultDataDir } from './core/store/data-dir.ts';
+import { EngineHost } from './engine-host.ts';
+import { engineArgs } from './engine-protocol.ts';
+import { registerIpc } from './ipc.ts';
+import { KeychainSecretStore, SECRETS_FILE, canPersistSecrets } from './keychain-secrets.ts';
+import { installAppMenu } from './menu.ts';
+import { hardenSession, hardenWebContents } from './security.ts';
+import { ShellState } from './shell-state.ts';
+import { FleetTray } from './tray.ts';
+import type { RendererLocation } from './trusted-sender.ts';
+import { createMainWindow } from './window.ts';
 
-// The CLI and the app share one data dir (servers, trust store, history).
-app.setPath('userData', defaultDataDir());
+/*
+ * Process layout: this main process owns the window, tray, menu and the keychain (safeStorage); the
+ * engine (SSH sessions, collectors, state) runs in a utility process (engine-process.ts) so a busy
+ * fleet never stalls the UI; the sandboxed renderer reaches it through the preload's bridge and main's
+ * checked relay (ipc.ts).
+ */
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    show: false,
-    title: 'WG Deck',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.mjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+// The CLI and the app share one data dir (servers, trust store, settings).
+const dataDir = defaultDataDir();
+app.setPath('userData', dataDir);
+hardenWebContents();
+
+const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
+const renderer: RendererLocation = {
+  indexFileUrl: pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href,
+  devServerUrl,
+};
+
+// Two engines on one data dir would fight over it: a second start focuses the first window.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | null = null;
+  let quitting = false;
+  const state = new ShellState();
+
+  const show = (): void => {
+    if (!window || window.isDestroyed())
+      window = createMainWindow({ state, quitting: () => quitting, devServerUrl });
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  app.on('second-instance', show);
+
+  void app.whenReady().then(() => {
+    hardenSession();
+    // safeStorage is usable only once the app is ready (on Linux the backend is chosen then).
+    const secrets = new KeychainSecretStore(
+      join(dataDir, SECRETS_FILE),
+      canPersistSecrets(safeStorage) ? safeStorage : null,
+    );
+    const host = new EngineHost({
+      spawn: () =>
+        utilityProcess.fork(
+          join(import.meta.dirname, 'engine-process.js'),
+          engineArgs({ dataDir, canPersistSecrets: secrets.canPersist }),
+          { serviceName: 'WG Deck engine', stdio: 'inherit' },
+        ),
+      secrets,
+      log: (line) => console.error(`wg-deck: ${line}`),
+    });
+    host.start();
+    registerIpc({ host, window: () => window, renderer });
+    installAppMenu({ dev: devServerUrl !== undefined });
+
+    const tray = new FleetTray({
+      show,
+      quit: () => app.quit(),
+      closeToTray: () => state.closeToTray,
+      setCloseToTray: (value) => {
+        state.closeToTray = value;
+      },
+    });
+    host.onSummary((summary) => tray.update(summary));
+
+    app.on('before-quit', () => {
+      quitting = true;
+    });
+    app.on('will-quit', () => {
+      host.stop();
+      tray.destroy();
+    });
+    app.on('activate', show);
+    show();
   });
-  window.once('ready-to-show', () => window.show());
-  // No navigation away from the app and no new windows; external links open in the browser.
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin' && !state.closeToTray) app.quit();
   });
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devUrl) void window.loadURL(devUrl);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return window;
 }
-
-void app.whenReady().then(() => {
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
-});
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});

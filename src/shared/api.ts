@@ -145,6 +145,12 @@ export interface ApiEvents {
   'fleet:delta': ServerDelta;
   /** A server was removed from the fleet. */
   'fleet:removed': { name: string };
+  /**
+   * Sent by a transport, never by the engine: updates may have been lost (the connection dropped and
+   * came back, the receiver fell behind, the engine process restarted). Fetch `fleet:sync` and replace
+   * everything held.
+   */
+  'fleet:resync': { reason: 'reconnected' | 'overflow' | 'restarted' };
 }
 
 export type EventName = keyof ApiEvents;

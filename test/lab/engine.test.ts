@@ -140,7 +140,7 @@ describeLab('engine and CLI against real servers', () => {
     expect(readFileSync(`${other.home}/.ssh/known_hosts`, 'utf8')).toBe(before);
   });
 
-  it('asks on a terminal, showing the fingerprint, and pins exactly that key when the admin says yes', async () => {
+  it('asks on a terminal, showing the fingerprint, and pins exactly that key when the admin says yes', () => {
     const s = lab.servers[1]!;
     const other = cliSandbox();
     // `script` gives the CLI a real pseudo-terminal, as when an admin types the command.

@@ -44,10 +44,16 @@ function ed25519KeyPair(): { private: string; public: string } {
   }
 }
 
-export async function startFakeServer(options: {
+export interface FakeServerOptions {
   onExec: ExecHandler;
   refuseAuth?: boolean;
-}): Promise<FakeServer> {
+  /** Also accept password authentication with this password. */
+  password?: string;
+  /** Also accept these public keys (OpenSSH public key lines), e.g. one held by an ssh-agent. */
+  extraKeys?: string[];
+}
+
+export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
   const hostKey = ed25519KeyPair();
   const clientKey = ed25519KeyPair();
   const dir = mkdtempSync(join(tmpdir(), 'wgdeck-fake-ssh-'));

@@ -1,14 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { boot } from './store/store.ts';
+import './styles/theme.css';
+import './styles/app.css';
 
-function App() {
-  return (
-    <main>
-      <h1>WG Deck</h1>
-      <p>The fleet UI is being built. Meanwhile: ./bin/wgdeck watch</p>
-    </main>
-  );
-}
+boot();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,0 +1,125 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { exposureWarning, startBrowserMode, type BrowserMode } from '../../headless/browser-mode.ts';
+import { isWildcard } from '../../headless/request-guard.ts';
+import { Engine } from '../../main/core/engine.ts';
+import { WgDeckError } from '../../main/core/errors.ts';
+import { isValidHost } from '../../shared/validation.ts';
+import type { CliContext } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
+import { UsageError } from '../usage-error.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+/** The built renderer; built first (one line says so) when a fresh checkout has none yet. */
+function ensureRenderer(ctx: CliContext): string {
+  const dir = join(ROOT, 'out', 'renderer');
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  ctx.err('wgdeck: the UI is not built yet; building it first (npx electron-vite build)…');
+  const build = spawnSync('npx', ['electron-vite', 'build'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    shell: process.platform === 'win32',
+  });
+  if (build.status !== 0 || !existsSync(join(dir, 'index.html'))) {
+    ctx.err(`${build.stdout ?? ''}${build.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n'));
+    throw new WgDeckError(
+      'BUILD_FAILED',
+      'Building the UI failed (see above). Run `npx electron-vite build` in ' + ROOT,
+    );
+  }
+  return dir;
+}
+
+/** Opens the URL in the default browser; when that fails, the printed URL is enough. */
+function openBrowser(ctx: CliContext, url: string): void {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
+  const failed = (): void => ctx.err(`wgdeck: could not open a browser (${command}); open the URL above.`);
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    child.on('error', failed);
+    child.on('exit', (code) => {
+      if (code !== 0) failed();
+    });
+    child.unref();
+  } catch {
+    failed();
+  }
+}
+
+function portArg(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`--port must be 0–65535 (got ${value})`);
+  return Number(value);
+}
+
+/** `wgdeck serve`: the engine plus the UI in a browser, until Ctrl+C. */
+export async function serveCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      listen: { type: 'string' },
+      open: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const port = portArg(values.port);
+  const listen = values.listen ?? '127.0.0.1';
+  if (!isWildcard(listen) && !isValidHost(listen)) {
+    throw new UsageError(`--listen needs an address or host name (got ${listen})`);
+  }
+  const rendererDir = ensureRenderer(ctx);
+  const verbose = process.env['WGDECK_DEBUG'] === '1';
+  const engine = new Engine({ dataDir: ctx.dataDir, host: 'browser', log: verbose ? ctx.err : undefined });
+  let mode: BrowserMode;
+  try {
+    await engine.start();
+    mode = await startBrowserMode({ engine, port, listen, rendererDir });
+  } catch (error) {
+    engine.stop();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new WgDeckError(
+        'PORT_IN_USE',
+        `Port ${port} is in use; pick another --port, or leave it out for a free one.`,
+      );
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+      throw new WgDeckError('USAGE', `${listen} is not an address of this machine (--listen).`);
+    }
+    throw error;
+  }
+  const warning = exposureWarning(listen);
+  if (warning) ctx.err(warning);
+  ctx.out(`WG Deck is running. Open this URL in a browser (the token in it is the key):\n\n  ${mode.url}\n`);
+  if (isWildcard(listen)) ctx.out("From another machine, use this machine's address instead of 127.0.0.1.");
+  ctx.out(`Data dir: ${ctx.dataDir}. Ctrl+C stops.`);
+  if (values.open) openBrowser(ctx, mode.url);
+
+  await new Promise<void>((done) => {
+    // Ctrl+C reaches every process of the terminal's group (npm start, this): the first signal stops
+    // cleanly, a second one while stopping does not cut that short; a third forces the exit.
+    let signals = 0;
+    const stop = (): void => {
+      signals += 1;
+      if (signals === 1) done();
+      if (signals === 3) process.exit(130);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  ctx.err('Stopping…');
+  await mode.close();
+  engine.stop();
+  return EXIT.ok;
+}

@@ -1,0 +1,266 @@
+import { readFileSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ApiEvents, EventName } from '../shared/api.ts';
+import {
+  dispatch,
+  parseInvokeEnvelope,
+  resultFor,
+  validateInvoke,
+  type ApiHandlers,
+  type ResultMessage,
+} from '../shared/rpc.ts';
+import { EventFanout, eventText } from './event-fanout.ts';
+import {
+  allowedHosts,
+  hostWithPort,
+  isAllowedHost,
+  isLoopback,
+  isSameOrigin,
+  isWildcard,
+} from './request-guard.ts';
+import { contentType, cspFromHtml, resolveStaticPath } from './static-files.ts';
+import { cookieName, createToken, readCookie, tokenCookie, tokenMatches } from './token.ts';
+
+/** What browser mode needs of an Engine: its handlers and its events. */
+export interface EngineLike {
+  handlers: ApiHandlers;
+  subscribe<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}
+
+export interface BrowserModeOptions {
+  engine: EngineLike;
+  /** 0: any free port. */
+  port?: number;
+  /** Loopback by default. Anything else is deliberate: the caller warns (see `exposureWarning`). */
+  listen?: string;
+  /** The built renderer (`out/renderer`), with index.html. */
+  rendererDir: string;
+  /** For tests: a fixed token instead of a random one. */
+  token?: string;
+}
+
+export interface BrowserMode {
+  /** The URL to open, with the token. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Largest message a client may send (the biggest legitimate one, `server:add`, is a few KiB). */
+export const MAX_INBOUND_BYTES = 1024 * 1024;
+/** Calls one socket may have running at once; more are refused rather than queued. */
+export const MAX_PENDING_CALLS = 32;
+
+/** Forwarded to browsers: the deltas. `fleet:server` (the full state, every poll) stays in-process. */
+const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed'];
+
+const FORBIDDEN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>WG Deck</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto">
+<h1>WG Deck needs its access token</h1>
+<p>Open the URL printed by <code>wgdeck serve</code> in its terminal (it ends in <code>?token=…</code>).</p>
+</body></html>
+`;
+
+/** The warning for a listen address other than loopback, or null. */
+export function exposureWarning(listen: string): string | null {
+  if (isLoopback(listen)) return null;
+  const where = isWildcard(listen) ? 'every network interface' : listen;
+  return (
+    `Warning: WG Deck is listening on ${where}. Anyone who can reach that address and has the token ` +
+    'controls your fleet (plain HTTP: the token crosses the network unencrypted).'
+  );
+}
+
+function machineNames(): string[] {
+  const names = [hostname()];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const address of list ?? []) names.push(address.address.replace(/%.*$/, ''));
+  }
+  return names;
+}
+
+/** Browser mode: the built renderer over HTTP and the contract over a WebSocket, behind a token. */
+export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
+  const { engine } = options;
+  const listen = options.listen ?? '127.0.0.1';
+  const rendererDir = await realpath(resolve(options.rendererDir));
+  const csp = cspFromHtml(readFileSync(join(rendererDir, 'index.html'), 'utf8'));
+  if (!csp) throw new Error(`${rendererDir}/index.html declares no Content-Security-Policy.`);
+  const token = options.token ?? createToken();
+  let port = 0;
+  let allowed = new Set<string>();
+
+  const securityHeaders = {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+
+  const requestToken = (req: IncomingMessage): { given: string | null; fromQuery: boolean } => {
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+    if (query !== null) return { given: query, fromQuery: true };
+    return { given: readCookie(req.headers.cookie, cookieName(port)), fromQuery: false };
+  };
+
+  const reply = (
+    res: ServerResponse,
+    status: number,
+    body: string,
+    type = 'text/plain; charset=utf-8',
+  ): void => {
+    res.writeHead(status, { ...securityHeaders, 'Content-Type': type, 'Cache-Control': 'no-store' });
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!isAllowedHost(req.headers.host, allowed)) {
+      reply(res, 421, 'Misdirected request: this server answers only to its own address.\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      reply(res, 405, 'Method not allowed.\n');
+      return;
+    }
+    const { given, fromQuery } = requestToken(req);
+    if (!tokenMatches(given, token)) {
+      reply(res, 403, FORBIDDEN_PAGE, 'text/html; charset=utf-8');
+      return;
+    }
+    const file = resolveStaticPath(rendererDir, req.url ?? '/');
+    const real = file ? await realpath(file).catch(() => null) : null;
+    const info = real?.startsWith(rendererDir + sep) ? await stat(real).catch(() => null) : null;
+    if (!real || !info?.isFile()) {
+      reply(res, 404, 'Not found.\n');
+      return;
+    }
+    const body = await readFile(real);
+    const isIndex = real === join(rendererDir, 'index.html');
+    res.writeHead(200, {
+      ...securityHeaders,
+      'Content-Type': contentType(real),
+      'Content-Length': body.length,
+      'Cache-Control': isIndex ? 'no-store' : 'private, no-cache',
+      ...(fromQuery ? { 'Set-Cookie': tokenCookie(port, token) } : {}),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) reply(res, 500, 'Internal error.\n');
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_INBOUND_BYTES,
+    perMessageDeflate: false,
+  });
+  const fanout = new EventFanout();
+  const sockets = new Set<WebSocket>();
+
+  const refuseUpgrade = (socket: Duplex, status: number, text: string): void => {
+    socket.on('error', () => undefined);
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    if (!isAllowedHost(req.headers.host, allowed)) return refuseUpgrade(socket, 421, 'Misdirected Request');
+    if (!isSameOrigin(req.headers.origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (!tokenMatches(requestToken(req).given, token)) return refuseUpgrade(socket, 403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+  });
+
+  const accept = (ws: WebSocket): void => {
+    sockets.add(ws);
+    fanout.add(ws);
+    let pending = 0;
+    const send = (message: ResultMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      sockets.delete(ws);
+      fanout.delete(ws);
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return ws.close(1003, 'text messages only');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawText(data));
+      } catch {
+        return ws.close(1007, 'invalid JSON');
+      }
+      const envelope = parseInvokeEnvelope(parsed);
+      if (!envelope) return ws.close(1008, 'expected an invoke message');
+      if (pending >= MAX_PENDING_CALLS) {
+        const busy = Object.assign(new Error(`More than ${MAX_PENDING_CALLS} calls at once.`), {
+          code: 'BUSY',
+        });
+        void resultFor(envelope.id, () => Promise.reject(busy)).then(send);
+        return;
+      }
+      pending += 1;
+      void resultFor(envelope.id, () =>
+        dispatch(engine.handlers, validateInvoke(envelope.method, envelope.args)),
+      ).then((result) => {
+        pending -= 1;
+        send(result);
+      });
+    });
+  };
+
+  const unsubscribe = FORWARDED.map((event) =>
+    engine.subscribe(event, (payload) => fanout.publish(eventText(event, payload))),
+  );
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, listen, () => {
+      server.off('error', fail);
+      done();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  allowed = allowedHosts(listen, port, isWildcard(listen) ? machineNames() : []);
+  const urlHost = isWildcard(listen) ? hostWithPort('127.0.0.1', port) : hostWithPort(listen, port);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost}/?token=${token}`,
+    port,
+    close: () =>
+      (closing ??= new Promise<void>((done) => {
+        for (const off of unsubscribe) off();
+        for (const ws of sockets) ws.close(1001, 'WG Deck is stopping');
+        const timer = setTimeout(() => sockets.forEach((ws) => ws.terminate()), 1000);
+        wss.close();
+        server.close(() => {
+          clearTimeout(timer);
+          done();
+        });
+        server.closeAllConnections();
+        if (sockets.size === 0) clearTimeout(timer);
+      })),
+  };
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

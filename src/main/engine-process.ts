@@ -1,0 +1,28 @@
+// The engine's own process (Electron utilityProcess): SSH sessions, parsing and state never share an
+// event loop with the window. Main forks it with engineArgs(); everything else arrives as messages.
+import { Engine } from './core/engine.ts';
+import { errorMessage } from './core/errors.ts';
+import { parseEngineArgs } from './engine-protocol.ts';
+import { RemoteSecretStore, serveEngine, type ParentPortLike } from './engine-service.ts';
+
+const port = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+if (!port) {
+  console.error('engine-process: start me with utilityProcess.fork from the WG Deck main process.');
+  process.exit(1);
+}
+const options = parseEngineArgs(process.argv);
+const secrets = new RemoteSecretStore((message) => port.postMessage(message), options.canPersistSecrets);
+const engine = new Engine({
+  dataDir: options.dataDir,
+  host: 'electron',
+  secrets,
+  log: process.env['WGDECK_DEBUG'] === '1' ? (line) => console.error(line) : undefined,
+});
+serveEngine(port, engine, secrets);
+try {
+  await engine.start();
+} catch (error) {
+  // The window still opens and shows what it can; the stores' errors say what to fix.
+  console.error(`engine: could not start the fleet: ${errorMessage(error)}`);
+}
+port.postMessage({ type: 'ready' });

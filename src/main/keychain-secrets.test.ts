@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KeychainSecretStore, canPersistSecrets, type SafeStorageLike } from './keychain-secrets.ts';
+
+function safe(options: { available?: boolean; backend?: string; key?: string } = {}): SafeStorageLike {
+  const key = options.key ?? 'k1';
+  return {
+    isEncryptionAvailable: () => options.available ?? true,
+    encryptString: (plain) => Buffer.from(`${key}:${Buffer.from(plain).toString('base64')}`),
+    decryptString: (sealed) => {
+      const [k, body] = sealed.toString().split(':');
+      if (k !== key)
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      return Buffer.from(body!, 'base64').toString();
+    },
+    getSelectedStorageBackend: () => options.backend ?? 'gnome_libsecret',
+  };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function file(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wgdeck-keychain-'));
+  dirs.push(dir);
+  return join(dir, 'secrets.json');
+}
+
+describe('canPersistSecrets (which backend may keep passwords)', () => {
+  it.each([
+    ['linux', true, 'gnome_libsecret', true],
+    ['linux', true, 'kwallet5', true],
+    ['linux', true, 'kwallet6', true],
+    ['linux', true, 'basic_text', false], // a hard-coded key: no protection
+    ['linux', true, 'unknown', false], // asked before ready
+    ['linux', false, 'gnome_libsecret', false],
+    ['darwin', true, 'unknown', true], // Keychain; the backend question is Linux-only
+    ['win32', true, 'unknown', true], // DPAPI
+    ['darwin', false, 'unknown', false],
+  ] as const)('%s, available %s, backend %s → %s', (platform, available, backend, expected) => {
+    expect(canPersistSecrets(safe({ available, backend }), platform)).toBe(expected);
+  });
+});
+
+describe('KeychainSecretStore', () => {
+  it('keeps secrets in memory only without a safe backend', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, null);
+    expect(store.canPersist).toBe(false);
+    await store.set('a', { password: 'p' }, true);
+    expect(await store.get('a')).toEqual({ password: 'p' });
+    expect(existsSync(path)).toBe(false);
+    expect(await new KeychainSecretStore(path, null).get('a')).toBeUndefined();
+  });
+
+  it('persists remembered secrets encrypted, mode 0600, and reads them in the next run', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, safe());
+    expect(store.canPersist).toBe(true);
+    await store.set('edge-1', { password: 'correct horse', passphrase: 'battery' }, true);
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toContain('correct horse');
+    expect(text).not.toContain('battery');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(await new KeychainSecretStore(path, safe()).get('edge-1')).toEqual({
+      password: 'correct horse',
+      passphrase: 'battery',
+    });
+  });
+
+  it('does not write what the admin did not ask to remember, and forgets what it no longer should', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, safe());
+    await store.set('a', { password: 'once' }, false);
+    expect(await store.get('a')).toEqual({ password: 'once' });
+    expect(existsSync(path)).toBe(false);
+    await store.set('b', { password: 'kept' }, true);
+    await store.set('b', { password: 'not-kept' }, false);
+    expect(await new KeychainSecretStore(path, safe()).get('b')).toBeUndefined();
+  });
+
+  it('deletes from memory and disk', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, safe());
+    await store.set('a', { password: 'p' }, true);
+    await store.set('b', { password: 'q' }, true);
+    await store.delete('a');
+    expect(await store.get('a')).toBeUndefined();
+    const next = new KeychainSecretStore(path, safe());
+    expect(await next.get('a')).toBeUndefined();
+    expect(await next.get('b')).toEqual({ password: 'q' });
+  });
+
+  it('treats another keychain, damaged entries and a damaged file as "not remembered"', async () => {
+    const path = file();
+    await new KeychainSecretStore(path, safe({ key: 'k1' })).set('a', { password: 'p' }, true);
+    expect(await new KeychainSecretStore(path, safe({ key: 'k2' })).get('a')).toBeUndefined();
+    writeFileSync(path, JSON.stringify({ version: 1, servers: { a: 42, b: 'garbage', __proto__: 'x' } }));
+    expect(await new KeychainSecretStore(path, safe()).get('a')).toBeUndefined();
+    expect(await new KeychainSecretStore(path, safe()).get('b')).toBeUndefined();
+    writeFileSync(path, '{not json');
+    const store = new KeychainSecretStore(path, safe());
+    expect(await store.get('a')).toBeUndefined();
+    await store.set('c', { password: 'r' }, true); // a damaged file is replaced, not a crash
+    expect(await new KeychainSecretStore(path, safe()).get('c')).toEqual({ password: 'r' });
+  });
+
+  it('serialises concurrent writes', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, safe());
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.set(`s${i}`, { password: `p${i}` }, true)));
+    const next = new KeychainSecretStore(path, safe());
+    for (let i = 0; i < 20; i++) expect(await next.get(`s${i}`)).toEqual({ password: `p${i}` });
+  });
+});

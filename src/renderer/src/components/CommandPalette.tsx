@@ -1,0 +1,150 @@
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { searchFleet, peerName, type PaletteItem } from '../store/selectors.ts';
+import { navigate, setPaletteOpen, useApp } from '../store/store.ts';
+import { ConnectionBadge, PeerStatusBadge } from './common.tsx';
+
+function itemId(item: PaletteItem): string {
+  return item.kind === 'server'
+    ? `s:${item.server}`
+    : `p:${item.server}/${item.iface}/${item.peer.publicKey}`;
+}
+
+/** Ctrl/Cmd+K: jump to any server or peer by name, key, IP or endpoint. */
+export function CommandPalette() {
+  const { open, fleet, configs } = useApp(
+    useShallow((s) => ({ open: s.paletteOpen, fleet: s.fleet, configs: s.configs })),
+  );
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const deferred = useDeferredValue(query);
+  const items = useMemo(
+    () => (open ? searchFleet(fleet, configs, deferred, 50) : []),
+    [open, fleet, configs, deferred],
+  );
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      setQuery('');
+      setActive(0);
+      dialog.showModal();
+      inputRef.current?.focus();
+    }
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  useEffect(() => setActive(0), [deferred]);
+
+  const choose = (item: PaletteItem | undefined) => {
+    if (!item) return;
+    setPaletteOpen(false);
+    if (item.kind === 'server') navigate({ page: 'server', server: item.server });
+    else navigate({ page: 'server', server: item.server, iface: item.iface, peer: item.peer.publicKey });
+    // The dialog gives focus back to where it was opened; the jump target is the new page.
+    requestAnimationFrame(() => {
+      if (item.kind === 'server') document.getElementById('main')?.focus();
+    });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      setActive((a) => Math.min(items.length - 1, a + 1));
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      setActive((a) => Math.max(0, a - 1));
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      choose(items[active]);
+    }
+  };
+
+  useEffect(() => {
+    document.getElementById('palette-active')?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="palette"
+      aria-label="Go to server or peer"
+      data-testid="command-palette"
+      onClose={() => setPaletteOpen(false)}
+      onCancel={(e) => {
+        e.preventDefault();
+        setPaletteOpen(false);
+      }}
+      onClick={(e) => {
+        if (e.target === dialogRef.current) setPaletteOpen(false);
+      }}
+    >
+      {open && (
+        <>
+          <input
+            ref={inputRef}
+            className="palette-input"
+            type="text"
+            role="combobox"
+            aria-expanded="true"
+            aria-controls="palette-list"
+            aria-activedescendant={items[active] ? 'palette-active' : undefined}
+            aria-autocomplete="list"
+            aria-label="Search servers and peers"
+            placeholder="Server name, peer key, IP or endpoint…"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={onKeyDown}
+            spellCheck={false}
+          />
+          <ul id="palette-list" role="listbox" className="palette-list" aria-label="Results">
+            {items.map((item, index) => (
+              <li
+                key={itemId(item)}
+                id={index === active ? 'palette-active' : undefined}
+                role="option"
+                aria-selected={index === active}
+                className="palette-item"
+                data-kind={item.kind}
+                onMouseMove={() => setActive(index)}
+                onClick={() => choose(item)}
+              >
+                {item.kind === 'server' ? (
+                  <>
+                    <ConnectionBadge state={item.state} compact />
+                    <span className="palette-main">{item.server}</span>
+                    <span className="palette-sub mono">{item.host}</span>
+                    <span className="palette-kind">Server</span>
+                  </>
+                ) : (
+                  <>
+                    <PeerStatusBadge status={item.peer.status} />
+                    <span className="palette-main mono">{peerName(item.peer)}</span>
+                    <span className="palette-sub mono">
+                      {item.peer.allowedIps.join(', ')}
+                      {item.peer.endpoint ? ` · ${item.peer.endpoint}` : ''}
+                    </span>
+                    <span className="palette-kind">
+                      {item.server}/{item.iface}
+                    </span>
+                  </>
+                )}
+              </li>
+            ))}
+            {items.length === 0 && (
+              <li className="palette-empty" role="presentation">
+                {query.trim() === '' ? 'No servers yet.' : `Nothing matches “${query}”.`}
+              </li>
+            )}
+          </ul>
+          <p className="palette-help muted small" aria-hidden="true">
+            ↑↓ to move · Enter to open · Esc to close
+          </p>
+        </>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,125 @@
+import { useEffect, useRef } from 'react';
+import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
+import { formatBytes, formatRate, formatUnixTime } from '../../../shared/format.ts';
+import { peerName } from '../store/selectors.ts';
+import { useApp } from '../store/store.ts';
+import { Age, CloseIcon, CopyButton, PEER_STATUS_HELP, PeerStatusBadge } from './common.tsx';
+
+/** Everything the engine knows about one peer, live. */
+export function PeerDrawer({
+  live,
+  iface,
+  peer,
+  onClose,
+}: {
+  live: ServerLive;
+  iface: InterfaceLive;
+  peer: PeerLive | null;
+  onClose: () => void;
+}) {
+  const rateUnit = useApp((s) => s.rateUnit);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const key = peer?.publicKey ?? null;
+  useEffect(() => {
+    if (key) closeRef.current?.focus();
+  }, [key]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('dialog[open]'))
+        onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  return (
+    <aside
+      className="drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="drawer-title"
+      data-testid="peer-drawer"
+    >
+      <header className="drawer-head">
+        <h2 id="drawer-title" className="drawer-title">
+          {peer ? `Peer ${peerName(peer)}` : 'Peer not found'}
+        </h2>
+        <button
+          ref={closeRef}
+          type="button"
+          className="icon-button"
+          aria-label="Close peer details"
+          onClick={onClose}
+        >
+          <CloseIcon />
+        </button>
+      </header>
+      {!peer ? (
+        <p className="drawer-body muted">This peer is no longer on {iface.name}.</p>
+      ) : (
+        <div className="drawer-body">
+          <div className="drawer-status">
+            <PeerStatusBadge status={peer.status} />
+            <span className="muted">{PEER_STATUS_HELP[peer.status]}</span>
+          </div>
+          <dl className="facts">
+            <dt>Public key</dt>
+            <dd className="fact-key">
+              <code className="mono wrap" data-testid="drawer-public-key">
+                {peer.publicKey}
+              </code>
+              <CopyButton text={peer.publicKey} label="Copy public key" />
+            </dd>
+            <dt>Allowed IPs</dt>
+            <dd>
+              {peer.allowedIps.length === 0 ? (
+                <span className="muted">none</span>
+              ) : (
+                <ul className="plain-list mono">
+                  {peer.allowedIps.map((ip) => (
+                    <li key={ip}>{ip}</li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+            <dt>Endpoint</dt>
+            <dd className="mono">{peer.endpoint ?? <span className="muted">not seen yet</span>}</dd>
+            <dt>Latest handshake</dt>
+            <dd>
+              <Age then={peer.latestHandshake} serverTime={live.serverTime} updatedAt={live.updatedAt} />
+              {peer.latestHandshake !== null && (
+                <div className="muted small num">{formatUnixTime(peer.latestHandshake)} (server clock)</div>
+              )}
+            </dd>
+            <dt>Received</dt>
+            <dd className="num">
+              {formatBytes(peer.rxBytes)} <span className="muted">· {formatRate(peer.rxRate, rateUnit)}</span>
+            </dd>
+            <dt>Sent</dt>
+            <dd className="num">
+              {formatBytes(peer.txBytes)} <span className="muted">· {formatRate(peer.txRate, rateUnit)}</span>
+            </dd>
+            <dt>Persistent keepalive</dt>
+            <dd>{peer.persistentKeepalive === null ? 'off' : `every ${peer.persistentKeepalive} s`}</dd>
+            <dt>Preshared key</dt>
+            <dd>{peer.presharedKey ? 'configured (kept on the server)' : 'none'}</dd>
+            <dt>Counter resets seen</dt>
+            <dd className="num">{peer.resets}</dd>
+            <dt>Interface</dt>
+            <dd>
+              {iface.name}
+              {iface.listenPort !== null && <span className="muted"> · port {iface.listenPort}</span>}
+            </dd>
+            <dt>Server</dt>
+            <dd>
+              {live.name} <span className="muted">· {live.host}</span>
+            </dd>
+          </dl>
+          <p className="muted small">
+            Received and sent are from the server’s side: received = uploaded by the peer.
+          </p>
+        </div>
+      )}
+    </aside>
+  );
+}

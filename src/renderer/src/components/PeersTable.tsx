@@ -1,0 +1,329 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { PeerLive } from '../../../shared/domain.ts';
+import { formatBytes, formatRate, shortKey } from '../../../shared/format.ts';
+import {
+  DEFAULT_PEER_SORT,
+  filterPeers,
+  nextSort,
+  PEER_STATUSES,
+  peerName,
+  sortPeers,
+  statusCounts,
+  type PeerFilter,
+  type PeerSort,
+  type PeerSortKey,
+} from '../store/selectors.ts';
+import { useApp, type RateUnit } from '../store/store.ts';
+import { Age, CopyButton, PEER_STATUS_LABEL, PeerStatusBadge } from './common.tsx';
+
+const ROW_HEIGHT = 34;
+const HEADER_HEIGHT = 34;
+
+interface Column {
+  id: string;
+  label: string;
+  sort?: PeerSortKey;
+  align?: 'end';
+  title?: string;
+}
+
+const COLUMNS: Column[] = [
+  { id: 'status', label: 'Status', sort: 'status' },
+  { id: 'name', label: 'Name', sort: 'name' },
+  { id: 'key', label: 'Public key' },
+  { id: 'ips', label: 'Allowed IPs', sort: 'allowedIps' },
+  { id: 'endpoint', label: 'Endpoint', sort: 'endpoint' },
+  { id: 'handshake', label: 'Last handshake', sort: 'handshake' },
+  {
+    id: 'rx',
+    label: 'Received',
+    sort: 'rxBytes',
+    align: 'end',
+    title: 'Bytes received from the peer (server’s view)',
+  },
+  { id: 'tx', label: 'Sent', sort: 'txBytes', align: 'end', title: 'Bytes sent to the peer (server’s view)' },
+  {
+    id: 'rxRate',
+    label: 'RX rate',
+    sort: 'rxRate',
+    align: 'end',
+    title: 'Receive rate over the last interval',
+  },
+  { id: 'txRate', label: 'TX rate', sort: 'txRate', align: 'end', title: 'Send rate over the last interval' },
+];
+
+/** Reads the server's clock itself, so rows do not re-render when only the clock moved. */
+function HandshakeAge({ server, then }: { server: string; then: number | null }) {
+  const serverTime = useApp((s) => s.fleet[server]?.live.serverTime ?? null);
+  const updatedAt = useApp((s) => s.fleet[server]?.live.updatedAt ?? null);
+  return <Age then={then} serverTime={serverTime} updatedAt={updatedAt} />;
+}
+
+const PeerRow = memo(function PeerRow({
+  peer,
+  index,
+  start,
+  server,
+  rateUnit,
+  selected,
+  onOpen,
+}: {
+  peer: PeerLive;
+  index: number;
+  start: number;
+  server: string;
+  rateUnit: RateUnit;
+  selected: boolean;
+  onOpen: (key: string) => void;
+}) {
+  const ips = peer.allowedIps.join(', ');
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className="peers-row"
+      data-selected={selected || undefined}
+      data-peer-key={peer.publicKey}
+      data-row-index={index}
+      data-status={peer.status}
+      style={{ transform: `translateY(${start}px)` }}
+      onClick={() => onOpen(peer.publicKey)}
+    >
+      <div role="cell" className="cell">
+        <PeerStatusBadge status={peer.status} />
+      </div>
+      <div role="cell" className="cell">
+        <button
+          type="button"
+          className="link-button peer-open"
+          aria-label={`Details of peer ${peerName(peer)}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onOpen(peer.publicKey);
+          }}
+        >
+          {peerName(peer)}
+        </button>
+      </div>
+      <div role="cell" className="cell cell-key">
+        <span className="mono" title={peer.publicKey}>
+          {shortKey(peer.publicKey)}
+        </span>
+        <CopyButton
+          text={peer.publicKey}
+          label={`Copy public key ${shortKey(peer.publicKey)}`}
+          className="row-copy"
+        />
+      </div>
+      <div role="cell" className="cell mono truncate" title={ips} data-testid="peer-allowed-ips">
+        {ips || <span className="muted">none</span>}
+      </div>
+      <div
+        role="cell"
+        className="cell mono truncate"
+        title={peer.endpoint ?? undefined}
+        data-testid="peer-endpoint"
+      >
+        {peer.endpoint ?? <span className="muted">—</span>}
+      </div>
+      <div
+        role="cell"
+        className="cell num"
+        data-testid="peer-handshake"
+        data-value={peer.latestHandshake ?? ''}
+      >
+        <HandshakeAge server={server} then={peer.latestHandshake} />
+      </div>
+      <div role="cell" className="cell num end" data-testid="peer-rx-bytes" data-value={peer.rxBytes}>
+        {formatBytes(peer.rxBytes)}
+      </div>
+      <div role="cell" className="cell num end" data-testid="peer-tx-bytes" data-value={peer.txBytes}>
+        {formatBytes(peer.txBytes)}
+      </div>
+      <div role="cell" className="cell num end" data-testid="peer-rx-rate" data-value={peer.rxRate ?? ''}>
+        {formatRate(peer.rxRate, rateUnit)}
+      </div>
+      <div role="cell" className="cell num end" data-testid="peer-tx-rate" data-value={peer.txRate ?? ''}>
+        {formatRate(peer.txRate, rateUnit)}
+      </div>
+    </div>
+  );
+});
+
+/**
+ * Every peer of one interface: sortable, filterable by status, searchable, virtualized (only the rows
+ * in view exist in the DOM, so thousands of peers cost what thirty do). Rows are memoised on the peer
+ * object, which `applyDelta` keeps when a peer did not change.
+ */
+export function PeersTable({
+  server,
+  iface,
+  peers,
+  selectedKey,
+  onOpen,
+}: {
+  server: string;
+  iface: string;
+  peers: PeerLive[];
+  selectedKey: string | null;
+  onOpen: (key: string) => void;
+}) {
+  const rateUnit = useApp((s) => s.rateUnit);
+  const [sort, setSort] = useState<PeerSort>(DEFAULT_PEER_SORT);
+  const [filter, setFilter] = useState<PeerFilter>('all');
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const counts = useMemo(() => statusCounts(peers), [peers]);
+  const rows = useMemo(
+    () => sortPeers(filterPeers(peers, filter, deferredQuery), sort),
+    [peers, filter, deferredQuery, sort],
+  );
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: HEADER_HEIGHT,
+    getItemKey: (i) => rows[i]!.publicKey,
+  });
+  const tableLabel = `Peers of ${iface}`;
+  const open = useCallback((key: string) => onOpen(key), [onOpen]);
+
+  const focusRow = (index: number) => {
+    const target = Math.max(0, Math.min(rows.length - 1, index));
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+    requestAnimationFrame(() => {
+      scrollRef.current?.querySelector<HTMLElement>(`[data-row-index="${target}"] .peer-open`)?.focus();
+    });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const rowEl = (event.target as HTMLElement).closest<HTMLElement>('[data-row-index]');
+    if (!rowEl) return;
+    const index = Number(rowEl.dataset['rowIndex']);
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
+    const next = moves[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    focusRow(next);
+  };
+
+  return (
+    <section className="peers" aria-label={tableLabel}>
+      <div className="peers-toolbar">
+        <div className="segmented" role="radiogroup" aria-label="Filter peers by status">
+          {(['all', ...PEER_STATUSES] as const).map((f) => (
+            <label key={f} className="segment" data-active={filter === f || undefined}>
+              <input
+                type="radio"
+                name={`peer-filter-${server}-${iface}`}
+                value={f}
+                checked={filter === f}
+                onChange={() => setFilter(f)}
+                data-testid={`peer-filter-${f}`}
+              />
+              <span>{f === 'all' ? 'All' : PEER_STATUS_LABEL[f]}</span>
+              <span className="segment-count num">{f === 'all' ? peers.length : counts[f]}</span>
+            </label>
+          ))}
+        </div>
+        <label className="search-field">
+          <span className="sr-only">Search peers</span>
+          <input
+            type="search"
+            placeholder="Search key, IP, endpoint"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-testid="peer-search"
+          />
+        </label>
+        <span className="muted peers-shown num" aria-live="polite" data-testid="peers-shown">
+          {rows.length === peers.length ? `${peers.length} peers` : `${rows.length} of ${peers.length} peers`}
+        </span>
+      </div>
+      <div className="peers-scroll" ref={scrollRef} onKeyDown={onKeyDown}>
+        <div
+          role="table"
+          aria-label={tableLabel}
+          aria-rowcount={rows.length + 1}
+          className="peers-table"
+          data-testid="peers-table"
+          data-interface={iface}
+        >
+          <div role="rowgroup" className="peers-head">
+            <div role="row" aria-rowindex={1} className="peers-row peers-header-row">
+              {COLUMNS.map((col) => {
+                const active = col.sort !== undefined && sort.key === col.sort;
+                return (
+                  <div
+                    key={col.id}
+                    role="columnheader"
+                    className={`cell${col.align === 'end' ? ' end' : ''}`}
+                    aria-sort={
+                      active
+                        ? sort.dir === 'asc'
+                          ? 'ascending'
+                          : 'descending'
+                        : col.sort
+                          ? 'none'
+                          : undefined
+                    }
+                    title={col.title}
+                  >
+                    {col.sort ? (
+                      <button
+                        type="button"
+                        className="sort-button"
+                        onClick={() => setSort((s) => nextSort(s, col.sort!))}
+                        data-testid={`sort-${col.sort}`}
+                      >
+                        {col.label}
+                        <span className="sort-arrow" aria-hidden="true">
+                          {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                        </span>
+                      </button>
+                    ) : (
+                      col.label
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+          <div role="rowgroup" className="peers-body" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const peer = rows[item.index]!;
+              return (
+                <PeerRow
+                  key={item.key}
+                  peer={peer}
+                  index={item.index}
+                  start={item.start - HEADER_HEIGHT}
+                  server={server}
+                  rateUnit={rateUnit}
+                  selected={selectedKey === peer.publicKey}
+                  onOpen={open}
+                />
+              );
+            })}
+          </div>
+        </div>
+        {rows.length === 0 && (
+          <p className="table-empty">
+            {peers.length === 0 ? 'This interface has no peers.' : 'No peer matches the filter.'}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

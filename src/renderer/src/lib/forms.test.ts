@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_SERVER_FORM,
+  formFromCandidate,
+  settingsToForm,
+  validateServerForm,
+  validateSettingsForm,
+} from './forms.ts';
+
+const valid = { ...EMPTY_SERVER_FORM, name: 'edge-1', host: '198.18.1.2', user: 'ops' };
+
+describe('validateServerForm', () => {
+  it('builds the server:add request for agent auth', () => {
+    expect(
+      validateServerForm({ ...valid, jump: ' admin@198.18.0.1:2222 ', group: 'eu', sudo: true }),
+    ).toEqual({
+      ok: true,
+      request: {
+        server: {
+          name: 'edge-1',
+          host: '198.18.1.2',
+          port: 22,
+          user: 'ops',
+          sudo: true,
+          jump: 'admin@198.18.0.1:2222',
+          group: 'eu',
+        },
+      },
+    });
+  });
+
+  it('uses the shared rules and their words', () => {
+    const result = validateServerForm({
+      ...valid,
+      name: '-bad',
+      host: 'bad host',
+      port: '70000',
+      user: '',
+      jump: 'a@@b',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.name).toMatch(/server name is 1–63/);
+    expect(result.errors.host).toMatch(/DNS name/);
+    expect(result.errors.port).toBe('a port is a whole number from 1 to 65535');
+    expect(result.errors.user).toMatch(/user name/);
+    expect(result.errors.jump).toMatch(/jump host/);
+  });
+
+  it('refuses a non-numeric port', () => {
+    const result = validateServerForm({ ...valid, port: '22a' });
+    expect(result.ok ? null : result.errors.port).toBe('a port is a whole number from 1 to 65535');
+  });
+
+  it('needs a key path for key auth and passes the passphrase', () => {
+    const missing = validateServerForm({ ...valid, auth: 'key' });
+    expect(missing.ok ? null : missing.errors.identityFile).toBeTruthy();
+    const ok = validateServerForm({
+      ...valid,
+      auth: 'key',
+      identityFile: '~/.ssh/id_ed25519',
+      passphrase: 'pp',
+    });
+    expect(ok).toMatchObject({
+      ok: true,
+      request: { server: { identityFile: '~/.ssh/id_ed25519' }, passphrase: 'pp' },
+    });
+  });
+
+  it('needs a password for password auth; remember only where secrets can persist', () => {
+    const missing = validateServerForm({ ...valid, auth: 'password' });
+    expect(missing.ok ? null : missing.errors.password).toBeTruthy();
+    const form = { ...valid, auth: 'password' as const, password: 'pw', remember: true };
+    expect(validateServerForm(form, false)).toEqual({
+      ok: true,
+      request: { server: expect.any(Object) as unknown, password: 'pw' },
+    });
+    expect(validateServerForm(form, true)).toMatchObject({
+      ok: true,
+      request: { password: 'pw', remember: true },
+    });
+  });
+
+  it('ignores the key path and password of the auth methods not chosen', () => {
+    const result = validateServerForm({ ...valid, identityFile: '/k', password: 'pw' });
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    expect(result.request.server.identityFile).toBeUndefined();
+    expect(result.request.password).toBeUndefined();
+  });
+});
+
+describe('formFromCandidate', () => {
+  it('prefills from ~/.ssh/config and picks key auth when the host has an IdentityFile', () => {
+    const form = formFromCandidate(EMPTY_SERVER_FORM, {
+      alias: 'vpn-eu',
+      host: '198.18.1.2',
+      port: 2222,
+      user: 'ops',
+      identityFile: '/home/me/.ssh/eu',
+      jump: 'bastion',
+    });
+    expect(form).toMatchObject({
+      name: 'vpn-eu',
+      host: '198.18.1.2',
+      port: '2222',
+      user: 'ops',
+      auth: 'key',
+      identityFile: '/home/me/.ssh/eu',
+      jump: 'bastion',
+    });
+  });
+
+  it('makes a valid name from an alias with odd characters, keeps the user when none is given', () => {
+    const form = formFromCandidate(
+      { ...EMPTY_SERVER_FORM, user: 'me' },
+      { alias: '_vpn@eu', host: 'h', port: 22 },
+    );
+    expect(form.name).toBe('vpn-eu');
+    expect(form.user).toBe('me');
+    expect(form.auth).toBe('agent');
+  });
+});
+
+describe('validateSettingsForm', () => {
+  const form = settingsToForm({ intervalSeconds: 5, thresholds: { onlineSeconds: 120, staleSeconds: 300 } });
+
+  it('round-trips settings', () => {
+    expect(validateSettingsForm(form)).toEqual({
+      ok: true,
+      patch: { intervalSeconds: 5, thresholds: { onlineSeconds: 120, staleSeconds: 300 } },
+    });
+  });
+
+  it.each([
+    [{ intervalSeconds: '0' }, 'intervalSeconds'],
+    [{ intervalSeconds: '301' }, 'intervalSeconds'],
+    [{ intervalSeconds: '2.5' }, 'intervalSeconds'],
+    [{ onlineSeconds: '5' }, 'onlineSeconds'],
+    [{ staleSeconds: '100' }, 'staleSeconds'],
+  ] as const)('refuses %j', (patch, field) => {
+    const result = validateSettingsForm({ ...form, ...patch });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(Object.keys(result.errors)).toContain(field);
+  });
+});

@@ -1,0 +1,166 @@
+import { methodSchemas, type Settings, type SshConfigCandidate } from '../../../shared/api.ts';
+import type { ServerConfig } from '../../../shared/server-config.ts';
+import { serverConfigSchema } from '../../../shared/validation.ts';
+
+/**
+ * The forms' values (strings, as typed) and their checks with the shared zod rules, so the form refuses
+ * exactly what the engine would, with the same words, before anything is sent.
+ */
+
+export type AuthMethod = 'agent' | 'key' | 'password';
+
+export interface ServerForm {
+  name: string;
+  host: string;
+  port: string;
+  user: string;
+  auth: AuthMethod;
+  identityFile: string;
+  passphrase: string;
+  password: string;
+  remember: boolean;
+  sudo: boolean;
+  jump: string;
+  group: string;
+}
+
+export const EMPTY_SERVER_FORM: ServerForm = {
+  name: '',
+  host: '',
+  port: '22',
+  user: 'root',
+  auth: 'agent',
+  identityFile: '',
+  passphrase: '',
+  password: '',
+  remember: false,
+  sudo: false,
+  jump: '',
+  group: '',
+};
+
+export type ServerFormErrors = Partial<Record<keyof ServerForm, string>>;
+
+export interface ServerAddRequest {
+  server: ServerConfig;
+  password?: string;
+  passphrase?: string;
+  remember?: boolean;
+}
+
+export type ServerFormResult =
+  { ok: true; request: ServerAddRequest } | { ok: false; errors: ServerFormErrors };
+
+/** zod's generic words for length and range, replaced by what the field accepts. */
+const FIELD_MESSAGES: ServerFormErrors = {
+  port: 'a port is a whole number from 1 to 65535',
+  group: 'a group name is 1–64 characters',
+};
+
+const FIELDS = new Set<keyof ServerForm>(['name', 'host', 'port', 'user', 'identityFile', 'jump', 'group']);
+
+export function validateServerForm(form: ServerForm, canPersistSecrets = false): ServerFormResult {
+  const errors: ServerFormErrors = {};
+  const trimmed = (v: string) => v.trim();
+  const port = /^\d{1,5}$/.test(form.port.trim()) ? Number(form.port.trim()) : Number.NaN;
+  const config: Record<string, unknown> = {
+    name: trimmed(form.name),
+    host: trimmed(form.host),
+    port,
+    user: trimmed(form.user),
+    sudo: form.sudo,
+  };
+  if (form.auth === 'key') {
+    if (trimmed(form.identityFile) === '') errors.identityFile = 'give the path of the private key file';
+    else config['identityFile'] = trimmed(form.identityFile);
+  }
+  if (trimmed(form.jump) !== '') config['jump'] = trimmed(form.jump);
+  if (trimmed(form.group) !== '') config['group'] = trimmed(form.group);
+  if (form.auth === 'password' && form.password === '') errors.password = 'enter the password';
+
+  const parsed = serverConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if (typeof field !== 'string' || !FIELDS.has(field as keyof ServerForm)) continue;
+      const key = field as keyof ServerForm;
+      errors[key] ??= FIELD_MESSAGES[key] ?? issue.message;
+    }
+  }
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const request: ServerAddRequest = { server: parsed.data };
+  if (form.auth === 'password') request.password = form.password;
+  if (form.auth === 'key' && form.passphrase !== '') request.passphrase = form.passphrase;
+  if ((request.password !== undefined || request.passphrase !== undefined) && canPersistSecrets)
+    request.remember = form.remember;
+  return { ok: true, request };
+}
+
+/** Prefills the form from a ~/.ssh/config Host block, keeping what the admin chose for the rest. */
+export function formFromCandidate(form: ServerForm, candidate: SshConfigCandidate): ServerForm {
+  const name = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(candidate.alias)
+    ? candidate.alias
+    : candidate.alias
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '')
+        .slice(0, 63);
+  return {
+    ...form,
+    name,
+    host: candidate.host,
+    port: String(candidate.port),
+    user: candidate.user ?? form.user,
+    auth: candidate.identityFile ? 'key' : form.auth === 'key' ? 'agent' : form.auth,
+    identityFile: candidate.identityFile ?? '',
+    jump: candidate.jump ?? '',
+  };
+}
+
+export interface SettingsForm {
+  intervalSeconds: string;
+  onlineSeconds: string;
+  staleSeconds: string;
+}
+
+export function settingsToForm(settings: Settings): SettingsForm {
+  return {
+    intervalSeconds: String(settings.intervalSeconds),
+    onlineSeconds: String(settings.thresholds.onlineSeconds),
+    staleSeconds: String(settings.thresholds.staleSeconds),
+  };
+}
+
+export type SettingsFormResult =
+  | {
+      ok: true;
+      patch: { intervalSeconds: number; thresholds: { onlineSeconds: number; staleSeconds: number } };
+    }
+  | { ok: false; errors: Partial<Record<keyof SettingsForm, string>> };
+
+function wholeNumber(value: string): number {
+  return /^\d{1,7}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+}
+
+/** Checked with the contract's own `settings:update` schema. */
+export function validateSettingsForm(form: SettingsForm): SettingsFormResult {
+  const patch = {
+    intervalSeconds: wholeNumber(form.intervalSeconds),
+    thresholds: {
+      onlineSeconds: wholeNumber(form.onlineSeconds),
+      staleSeconds: wholeNumber(form.staleSeconds),
+    },
+  };
+  const parsed = methodSchemas['settings:update'].safeParse([patch]);
+  if (parsed.success) return { ok: true, patch };
+  const errors: Partial<Record<keyof SettingsForm, string>> = {};
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.filter((p): p is string => typeof p === 'string');
+    if (path[0] === 'intervalSeconds') errors.intervalSeconds ??= 'the interval is 1 to 300 seconds';
+    else if (path[1] === 'onlineSeconds') errors.onlineSeconds ??= 'online is 10 to 86,400 seconds';
+    else if (path[1] === 'staleSeconds') errors.staleSeconds ??= 'stale is 20 to 604,800 seconds';
+    else if (path[0] === 'thresholds')
+      errors.staleSeconds ??= 'the stale threshold must exceed the online threshold';
+  }
+  return { ok: false, errors };
+}

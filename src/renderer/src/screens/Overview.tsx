@@ -1,0 +1,212 @@
+import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { formatBytes, formatPercent, formatRate } from '../../../shared/format.ts';
+import type { ServerConfig } from '../../../shared/server-config.ts';
+import { ConnectionBadge } from '../components/common.tsx';
+import { routeHash } from '../lib/route.ts';
+import type { HeldServer } from '../store/fleet-state.ts';
+import { fleetTotals, groupServers, serverSummary, type TroubleCounter } from '../store/selectors.ts';
+import { navigate, useApp, type RateUnit } from '../store/store.ts';
+
+export const COUNTER_LABEL: Record<string, string> = {
+  rxBytes: 'RX bytes',
+  txBytes: 'TX bytes',
+  rxPackets: 'RX packets',
+  txPackets: 'TX packets',
+  rxErrors: 'RX errors',
+  txErrors: 'TX errors',
+  rxDropped: 'RX drops',
+  txDropped: 'TX drops',
+  multicast: 'Multicast',
+};
+
+function risingText(counters: TroubleCounter[]): string {
+  return counters.map((c) => COUNTER_LABEL[c]).join(', ');
+}
+
+function Stat({ label, value, sub, testId }: { label: string; value: string; sub?: string; testId: string }) {
+  return (
+    <div className="stat" data-testid={testId}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value num">{value}</div>
+      {sub && <div className="stat-sub">{sub}</div>}
+    </div>
+  );
+}
+
+const ServerCard = memo(function ServerCard({
+  config,
+  name,
+  held,
+  rateUnit,
+}: {
+  config: ServerConfig | undefined;
+  name: string;
+  held: HeldServer | undefined;
+  rateUnit: RateUnit;
+}) {
+  const live = held?.live;
+  const summary = live ? serverSummary(live) : null;
+  const system = live?.system ?? null;
+  const mem =
+    system?.memUsedBytes != null && system.memTotalBytes
+      ? (system.memUsedBytes / system.memTotalBytes) * 100
+      : null;
+  const flagged = summary !== null && summary.rising.length > 0;
+  return (
+    <li
+      className="card server-card"
+      data-testid="server-card"
+      data-server={name}
+      data-flagged={flagged || undefined}
+    >
+      <div className="card-head">
+        <a className="card-title" href={routeHash({ page: 'server', server: name })}>
+          {name}
+        </a>
+        <ConnectionBadge state={live?.state ?? null} hasError={Boolean(live?.error)} />
+      </div>
+      <div className="card-host mono">{config ? `${config.user}@${config.host}` : (live?.host ?? '')}</div>
+      {live?.error && <p className="card-error">{live.error}</p>}
+      <dl className="card-figures">
+        <div>
+          <dt>Peers online</dt>
+          <dd className="num" data-testid="server-peers">
+            {summary && live && live.interfaces.length > 0
+              ? `${summary.counts.online} / ${summary.peers}`
+              : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>RX</dt>
+          <dd className="num" data-testid="server-rx-rate" data-value={summary?.rxRate ?? ''}>
+            {formatRate(summary?.rxRate ?? null, rateUnit)}
+          </dd>
+        </div>
+        <div>
+          <dt>TX</dt>
+          <dd className="num" data-testid="server-tx-rate" data-value={summary?.txRate ?? ''}>
+            {formatRate(summary?.txRate ?? null, rateUnit)}
+          </dd>
+        </div>
+        <div>
+          <dt>CPU</dt>
+          <dd className="num">{formatPercent(system?.cpuPercent ?? null)}</dd>
+        </div>
+        <div>
+          <dt>Memory</dt>
+          <dd
+            className="num"
+            title={
+              system
+                ? `${formatBytes(system.memUsedBytes)} of ${formatBytes(system.memTotalBytes)}`
+                : undefined
+            }
+          >
+            {formatPercent(mem)}
+          </dd>
+        </div>
+      </dl>
+      {flagged && (
+        <ul className="card-alerts" aria-label="Interface problems">
+          {summary.rising.map((i) => (
+            <li key={i.name} className="alert-text" data-testid="rising-interface" data-interface={i.name}>
+              {i.name}: {risingText(i.rising)} rising
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+});
+
+export function Welcome() {
+  return (
+    <div className="welcome" data-testid="welcome">
+      <div className="welcome-mark" aria-hidden="true" />
+      <h1>Watch your WireGuard fleet</h1>
+      <p>
+        Add a Linux server you can reach over SSH. WG Deck installs nothing on it: one SSH connection streams
+        peers, traffic, interface errors and system load every few seconds.
+      </p>
+      <ul className="welcome-list">
+        <li>Your SSH agent, a key file or a password</li>
+        <li>Root, or a user allowed to run “sudo -n wg”</li>
+        <li>Jump hosts, host keys checked before any credential is sent</li>
+      </ul>
+      <button
+        type="button"
+        className="button button-primary button-large"
+        onClick={() => navigate({ page: 'add' })}
+      >
+        Add server
+      </button>
+    </div>
+  );
+}
+
+export function Overview() {
+  const { fleet, configs, rateUnit } = useApp(
+    useShallow((s) => ({ fleet: s.fleet, configs: s.configs, rateUnit: s.rateUnit })),
+  );
+  const names = groupServers(configs, fleet).flatMap((g) => g.names);
+  if (names.length === 0) return <Welcome />;
+  const totals = fleetTotals(fleet, names);
+  const configByName = new Map(configs.map((c) => [c.name, c]));
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1>Overview</h1>
+      </header>
+      <section className="stats" aria-label="Fleet totals">
+        <Stat label="Servers up" value={`${totals.serversUp} / ${totals.servers}`} testId="fleet-servers" />
+        <Stat label="Peers online" value={`${totals.peersOnline} / ${totals.peers}`} testId="fleet-peers" />
+        <Stat
+          label="Fleet RX"
+          value={formatRate(totals.rxRate, rateUnit)}
+          sub="received by servers"
+          testId="fleet-rx"
+        />
+        <Stat
+          label="Fleet TX"
+          value={formatRate(totals.txRate, rateUnit)}
+          sub="sent by servers"
+          testId="fleet-tx"
+        />
+      </section>
+      {totals.rising.length > 0 && (
+        <section className="panel panel-alert" aria-labelledby="health-alerts" data-testid="fleet-alerts">
+          <h2 id="health-alerts" className="section-title">
+            Interface errors or drops rising
+          </h2>
+          <ul className="alert-list">
+            {totals.rising.map(({ server, iface }) => (
+              <li key={`${server}/${iface.name}`}>
+                <a href={routeHash({ page: 'server', server, iface: iface.name })} className="alert-text">
+                  {server} · {iface.name}
+                </a>{' '}
+                <span className="muted">{risingText(iface.rising)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="servers-heading">
+        <h2 id="servers-heading" className="section-title">
+          Servers
+        </h2>
+        <ul className="card-grid">
+          {names.map((name) => (
+            <ServerCard
+              key={name}
+              name={name}
+              config={configByName.get(name)}
+              held={fleet[name]}
+              rateUnit={rateUnit}
+            />
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

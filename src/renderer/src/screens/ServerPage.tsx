@@ -1,0 +1,286 @@
+import { useCallback, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { InterfaceLive, ServerLive } from '../../../shared/domain.ts';
+import { formatBytes, formatDuration, formatPercent, formatRate, shortKey } from '../../../shared/format.ts';
+import { ConnectionBadge, CopyButton, Modal } from '../components/common.tsx';
+import { ConnectionBanner } from '../components/ConnectionBanner.tsx';
+import { HealthPanel } from '../components/HealthPanel.tsx';
+import { PeerDrawer } from '../components/PeerDrawer.tsx';
+import { PeersTable } from '../components/PeersTable.tsx';
+import { explainError, toApiError, type ApiError } from '../lib/errors.ts';
+import { routeHash } from '../lib/route.ts';
+import { interfaceSummary } from '../store/selectors.ts';
+import { navigate, removeServerByName, useApp, type RateUnit } from '../store/store.ts';
+
+function SystemFacts({ live }: { live: ServerLive }) {
+  const rateUnit = useApp((s) => s.rateUnit);
+  const s = live.system;
+  if (!s) return null;
+  const mem = s.memUsedBytes !== null && s.memTotalBytes ? (s.memUsedBytes / s.memTotalBytes) * 100 : null;
+  const disk =
+    s.diskUsedBytes !== null && s.diskTotalBytes ? (s.diskUsedBytes / s.diskTotalBytes) * 100 : null;
+  return (
+    <dl className="facts-row" aria-label="System" data-testid="system-facts">
+      <div>
+        <dt>CPU</dt>
+        <dd className="num" data-testid="system-cpu">
+          {formatPercent(s.cpuPercent)}
+          {s.cpuCount !== null && <span className="muted"> of {s.cpuCount}</span>}
+        </dd>
+      </div>
+      <div>
+        <dt>Memory</dt>
+        <dd className="num" title={`${formatBytes(s.memUsedBytes)} of ${formatBytes(s.memTotalBytes)}`}>
+          {formatPercent(mem)} <span className="muted">of {formatBytes(s.memTotalBytes)}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Load</dt>
+        <dd className="num">
+          {[s.load1, s.load5, s.load15].map((l) => (l === null ? '—' : l.toFixed(2))).join(' ')}
+        </dd>
+      </div>
+      <div>
+        <dt>Disk /</dt>
+        <dd className="num">
+          {formatPercent(disk)} <span className="muted">of {formatBytes(s.diskTotalBytes)}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Network</dt>
+        <dd className="num">
+          ↓ {formatRate(s.netRxRate, rateUnit)} · ↑ {formatRate(s.netTxRate, rateUnit)}
+        </dd>
+      </div>
+      <div>
+        <dt>Uptime</dt>
+        <dd className="num">{formatDuration(s.uptimeSeconds)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function InterfaceHeader({ iface, rateUnit }: { iface: InterfaceLive; rateUnit: RateUnit }) {
+  const summary = interfaceSummary(iface);
+  return (
+    <dl className="facts-row iface-facts" data-testid="interface-facts" data-interface={iface.name}>
+      <div>
+        <dt>Listen port</dt>
+        <dd className="num" data-testid="listen-port">
+          {iface.listenPort ?? <span className="muted">not listening</span>}
+        </dd>
+      </div>
+      <div>
+        <dt>Public key</dt>
+        <dd className="fact-key">
+          {iface.publicKey ? (
+            <>
+              <span className="mono" title={iface.publicKey} data-testid="interface-public-key">
+                {shortKey(iface.publicKey)}
+              </span>
+              <CopyButton text={iface.publicKey} label={`Copy public key of ${iface.name}`} />
+            </>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>Peers</dt>
+        <dd className="num" data-testid="interface-peers">
+          <span data-testid="interface-peers-online">{summary.counts.online}</span> online ·{' '}
+          {summary.counts.stale} stale · {summary.peers} total
+        </dd>
+      </div>
+      <div>
+        <dt>RX</dt>
+        <dd className="num" data-testid="interface-rx-rate" data-value={iface.rates.rxBytes ?? ''}>
+          {formatRate(iface.rates.rxBytes, rateUnit)}
+        </dd>
+      </div>
+      <div>
+        <dt>TX</dt>
+        <dd className="num" data-testid="interface-tx-rate" data-value={iface.rates.txBytes ?? ''}>
+          {formatRate(iface.rates.txBytes, rateUnit)}
+        </dd>
+      </div>
+      {iface.fwmark !== null && (
+        <div>
+          <dt>fwmark</dt>
+          <dd className="num">0x{iface.fwmark.toString(16)}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+function RemoveServer({ name }: { name: string }) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await removeServerByName(name);
+      setOpen(false);
+      navigate({ page: 'overview' });
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-quiet"
+        onClick={() => setOpen(true)}
+        data-testid="remove-server"
+      >
+        Remove…
+      </button>
+      <Modal open={open} onClose={() => setOpen(false)} title={`Remove ${name}?`} testId="remove-dialog">
+        <p>
+          WG Deck stops watching this server and forgets its saved password. Nothing changes on the server,
+          and its trusted host key stays pinned.
+        </p>
+        {error && (
+          <p className="form-error" role="alert">
+            {explainError(error.code).title}: {error.message}
+          </p>
+        )}
+        <div className="button-row end">
+          <button type="button" className="button button-quiet" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() => void remove()}
+            disabled={busy}
+          >
+            Remove server
+          </button>
+        </div>
+      </Modal>
+    </>
+  );
+}
+
+export function ServerPage({
+  name,
+  ifaceName,
+  peerKey,
+}: {
+  name: string;
+  ifaceName?: string;
+  peerKey?: string;
+}) {
+  const { held, config, rateUnit } = useApp(
+    useShallow((s) => ({
+      held: s.fleet[name],
+      config: s.configs.find((c) => c.name === name),
+      rateUnit: s.rateUnit,
+    })),
+  );
+  const live = held?.live;
+  const iface = live?.interfaces.find((i) => i.name === ifaceName) ?? live?.interfaces[0];
+  const peer = peerKey && iface ? (iface.peers.find((p) => p.publicKey === peerKey) ?? null) : null;
+  const ifaceNameResolved = iface?.name;
+  const openPeer = useCallback(
+    (key: string) => {
+      if (ifaceNameResolved) navigate({ page: 'server', server: name, iface: ifaceNameResolved, peer: key });
+    },
+    [name, ifaceNameResolved],
+  );
+  const closePeer = useCallback(() => {
+    if (ifaceNameResolved) navigate({ page: 'server', server: name, iface: ifaceNameResolved });
+  }, [name, ifaceNameResolved]);
+
+  if (!live && !config) {
+    return (
+      <div className="page">
+        <h1>No server named “{name}”</h1>
+        <p>
+          <a href={routeHash({ page: 'overview' })}>Back to the overview</a>
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div
+      className={`page server-page${peerKey && iface ? ' with-drawer' : ''}`}
+      data-testid="server-page"
+      data-server={name}
+    >
+      <header className="page-header">
+        <div className="page-title-block">
+          <h1>{name}</h1>
+          <ConnectionBadge state={live?.state ?? null} hasError={Boolean(live?.error)} />
+          <span className="muted mono">
+            {config
+              ? `${config.user}@${config.host}${config.port !== 22 ? `:${config.port}` : ''}`
+              : live?.host}
+            {config?.jump ? ` via ${config.jump}` : ''}
+            {config?.sudo ? ' · sudo' : ''}
+          </span>
+        </div>
+        <RemoveServer name={name} />
+      </header>
+      {live && <ConnectionBanner live={live} config={config} />}
+      {live && <SystemFacts live={live} />}
+      {!live && <p className="muted">Waiting for the first update…</p>}
+      {live && live.interfaces.length === 0 && !live.error && (
+        <p className="muted">
+          {live.state === 'connected' ? 'No WireGuard interface is up.' : 'Connecting…'}
+        </p>
+      )}
+      {live && iface && (
+        <>
+          {live.interfaces.length > 1 && (
+            <nav className="tabs" aria-label="Interfaces">
+              {live.interfaces.map((i) => {
+                const s = interfaceSummary(i);
+                return (
+                  <a
+                    key={i.name}
+                    aria-current={i.name === iface.name ? 'page' : undefined}
+                    href={routeHash({ page: 'server', server: name, iface: i.name })}
+                    className="tab"
+                    data-testid="interface-tab"
+                    data-interface={i.name}
+                    data-flagged={s.rising.length > 0 || undefined}
+                  >
+                    {i.name}
+                    <span className="tab-count num">
+                      {s.counts.online}/{s.peers}
+                    </span>
+                  </a>
+                );
+              })}
+            </nav>
+          )}
+          <section className="iface" aria-label={`Interface ${iface.name}`} data-interface={iface.name}>
+            <h2 className="iface-title">
+              <span className="muted">Interface</span> <span className="mono">{iface.name}</span>
+            </h2>
+            <InterfaceHeader iface={iface} rateUnit={rateUnit} />
+            <HealthPanel iface={iface} rateUnit={rateUnit} />
+            <PeersTable
+              key={`${name}/${iface.name}`}
+              server={name}
+              iface={iface.name}
+              peers={iface.peers}
+              selectedKey={peerKey ?? null}
+              onOpen={openPeer}
+            />
+          </section>
+          {peerKey && <PeerDrawer live={live} iface={iface} peer={peer} onClose={closePeer} />}
+        </>
+      )}
+    </div>
+  );
+}

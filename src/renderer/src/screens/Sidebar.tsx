@@ -1,0 +1,113 @@
+import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { routeHash } from '../lib/route.ts';
+import { groupServers, serverSummary } from '../store/selectors.ts';
+import { navigate, setPaletteOpen, useApp } from '../store/store.ts';
+import { ConnectionBadge, CONNECTION_LABEL } from '../components/common.tsx';
+import type { HeldServer } from '../store/fleet-state.ts';
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+const ServerLink = memo(function ServerLink({
+  name,
+  held,
+  current,
+}: {
+  name: string;
+  held: HeldServer | undefined;
+  current: boolean;
+}) {
+  const live = held?.live;
+  const summary = live ? serverSummary(live) : null;
+  const stateText = live ? CONNECTION_LABEL[live.state] : 'Waiting';
+  const showCount = summary !== null && live !== undefined && live.interfaces.length > 0;
+  return (
+    <li>
+      <a
+        href={routeHash({ page: 'server', server: name })}
+        className="nav-link server-link"
+        aria-current={current ? 'page' : undefined}
+        data-testid="sidebar-server"
+        data-server={name}
+        aria-label={`${name}, ${stateText}${summary ? `, ${summary.counts.online} of ${summary.peers} peers online` : ''}`}
+      >
+        <ConnectionBadge state={live?.state ?? null} hasError={Boolean(live?.error)} compact />
+        <span className="nav-label">{name}</span>
+        {showCount && (
+          <span className="nav-count" title={`${summary.counts.online} of ${summary.peers} peers online`}>
+            {summary.counts.online}/{summary.peers}
+          </span>
+        )}
+        {summary && summary.rising.length > 0 && (
+          <span className="nav-flag" title="Errors or drops rising">
+            !
+          </span>
+        )}
+      </a>
+    </li>
+  );
+});
+
+export function Sidebar() {
+  const { configs, fleet, route, info } = useApp(
+    useShallow((s) => ({ configs: s.configs, fleet: s.fleet, route: s.route, info: s.info })),
+  );
+  const groups = groupServers(configs, fleet);
+  const currentServer = route.page === 'server' ? route.server : null;
+  const hasGroups = groups.some((g) => g.group !== null);
+  return (
+    <nav className="sidebar" aria-label="Servers">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">WG Deck</span>
+        {info && <span className="brand-version">{info.version}</span>}
+      </div>
+      <button type="button" className="palette-hint" onClick={() => setPaletteOpen(true)}>
+        <span>Search…</span>
+        <kbd>{isMac ? '⌘K' : 'Ctrl K'}</kbd>
+      </button>
+      <ul className="nav-list">
+        <li>
+          <a
+            href={routeHash({ page: 'overview' })}
+            className="nav-link"
+            aria-current={route.page === 'overview' ? 'page' : undefined}
+            data-testid="nav-overview"
+          >
+            <span className="nav-label">Overview</span>
+          </a>
+        </li>
+      </ul>
+      <div className="nav-servers">
+        {groups.map((g) => (
+          <section key={g.group ?? '\0'} aria-label={g.group ?? (hasGroups ? 'Other servers' : 'Servers')}>
+            <h2 className="nav-heading">{g.group ?? (hasGroups ? 'Other' : 'Servers')}</h2>
+            <ul className="nav-list">
+              {g.names.map((name) => (
+                <ServerLink key={name} name={name} held={fleet[name]} current={currentServer === name} />
+              ))}
+            </ul>
+          </section>
+        ))}
+        {groups.length === 0 && <p className="nav-empty">No servers yet.</p>}
+      </div>
+      <div className="sidebar-footer">
+        <button
+          type="button"
+          className="button button-primary button-block"
+          onClick={() => navigate({ page: 'add' })}
+          data-testid="add-server-button"
+        >
+          Add server
+        </button>
+        <a
+          href={routeHash({ page: 'settings' })}
+          className="nav-link"
+          aria-current={route.page === 'settings' ? 'page' : undefined}
+        >
+          <span className="nav-label">Settings</span>
+        </a>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerConfig } from '../../../shared/server-config.ts';
+import { fleetFromSync } from './fleet-state.ts';
+import {
+  addressSortKey,
+  filterPeers,
+  fleetTotals,
+  groupServers,
+  nextSort,
+  risingCounters,
+  searchFleet,
+  serverNow,
+  serverSummary,
+  sortPeers,
+  statusCounts,
+} from './selectors.ts';
+import { iface, peer, server } from './test-fixtures.ts';
+
+const cfg = (name: string, group?: string): ServerConfig => ({
+  name,
+  host: `${name}.lab`,
+  port: 22,
+  user: 'root',
+  sudo: false,
+  ...(group ? { group } : {}),
+});
+
+describe('statusCounts / risingCounters', () => {
+  it('counts peers by status', () => {
+    const list = [peer(1), peer(2, { status: 'stale' }), peer(3, { status: 'never' }), peer(4)];
+    expect(statusCounts(list)).toEqual({ online: 2, stale: 1, offline: 0, never: 1 });
+  });
+
+  it('flags errors and drops whose rate is above zero, never bytes or unknown rates', () => {
+    const i = iface('wg0', [], { rxErrors: 0.2, txErrors: 0, rxDropped: null, txDropped: 3, rxBytes: 1e6 });
+    expect(risingCounters(i)).toEqual(['rxErrors', 'txDropped']);
+  });
+});
+
+describe('serverSummary', () => {
+  it('sums interface rates and peers, and lists rising interfaces', () => {
+    const live = server('a', [
+      iface('wg0', [peer(1), peer(2, { status: 'offline' })], { rxBytes: 100, txBytes: 50 }),
+      iface('wg1', [peer(3)], { rxBytes: 20, txBytes: null, rxErrors: 1 }),
+    ]);
+    const s = serverSummary(live);
+    expect(s.peers).toBe(3);
+    expect(s.counts.online).toBe(2);
+    expect(s.rxRate).toBe(120);
+    expect(s.txRate).toBe(50);
+    expect(s.rising.map((i) => i.name)).toEqual(['wg1']);
+  });
+
+  it('is cached per live object', () => {
+    const live = server('a', [iface('wg0', [peer(1)])]);
+    expect(serverSummary(live)).toBe(serverSummary(live));
+  });
+
+  it('has null rates until some interface has one', () => {
+    expect(serverSummary(server('a', [iface('wg0', [])])).rxRate).toBeNull();
+  });
+});
+
+describe('fleetTotals', () => {
+  it('counts configured servers without live state, and sums the rest', () => {
+    const fleet = fleetFromSync([
+      {
+        name: 'a',
+        seq: 1,
+        live: server('a', [
+          iface('wg0', [peer(1), peer(2, { status: 'stale' })], { rxBytes: 10, txBytes: 1 }),
+        ]),
+      },
+      {
+        name: 'b',
+        seq: 1,
+        live: server('b', [iface('wg0', [peer(3)], { rxBytes: 5, txDropped: 2 })], { state: 'reconnecting' }),
+      },
+    ]);
+    const t = fleetTotals(fleet, ['a', 'b', 'c']);
+    expect(t).toMatchObject({ servers: 3, serversUp: 1, peers: 3, peersOnline: 2, rxRate: 15, txRate: 1 });
+    expect(t.rising.map((r) => `${r.server}/${r.iface.name}`)).toEqual(['b/wg0']);
+  });
+
+  it('scales: 10 servers × 1,000 peers in a few milliseconds', () => {
+    const fleet = fleetFromSync(
+      Array.from({ length: 10 }, (_, s) => ({
+        name: `s${s}`,
+        seq: 1,
+        live: server(`s${s}`, [
+          iface(
+            'wg0',
+            Array.from({ length: 1000 }, (_, i) => peer(i)),
+            { rxBytes: 1 },
+          ),
+        ]),
+      })),
+    );
+    const started = performance.now();
+    const t = fleetTotals(fleet, []);
+    expect(t.peers).toBe(10_000);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+});
+
+describe('groupServers', () => {
+  it('one plain section when nobody uses groups, live-only servers included, natural order', () => {
+    const fleet = fleetFromSync([{ name: 'zeta', seq: 1, live: server('zeta', []) }]);
+    expect(groupServers([cfg('edge-10'), cfg('edge-2')], fleet)).toEqual([
+      { group: null, names: ['edge-2', 'edge-10', 'zeta'] },
+    ]);
+  });
+
+  it('groups sorted by name, ungrouped last', () => {
+    const groups = groupServers(
+      [cfg('c'), cfg('b', 'us'), cfg('a', 'eu'), cfg('d', 'eu')],
+      fleetFromSync([]),
+    );
+    expect(groups).toEqual([
+      { group: 'eu', names: ['a', 'd'] },
+      { group: 'us', names: ['b'] },
+      { group: null, names: ['c'] },
+    ]);
+  });
+});
+
+describe('filterPeers', () => {
+  const list = [
+    peer(1, { publicKey: 'AbCdEf1=', endpoint: '203.0.113.5:4000', allowedIps: ['10.0.0.1/32'] }),
+    peer(2, {
+      publicKey: 'ZZZ2=',
+      endpoint: null,
+      allowedIps: ['10.0.0.2/32', 'fd00::2/128'],
+      status: 'never',
+    }),
+  ];
+
+  it.each([
+    ['', 'all', ['AbCdEf1=', 'ZZZ2=']],
+    ['abcdef', 'all', ['AbCdEf1=']],
+    ['fd00::', 'all', ['ZZZ2=']],
+    ['203.0.113', 'all', ['AbCdEf1=']],
+    ['10.0.0', 'never', ['ZZZ2=']],
+    ['nothing', 'all', []],
+  ] as const)('query %j with filter %s', (query, filter, keys) => {
+    expect(filterPeers(list, filter, query).map((p) => p.publicKey)).toEqual(keys);
+  });
+});
+
+describe('sortPeers', () => {
+  const a = peer(1, {
+    publicKey: 'a',
+    status: 'stale',
+    latestHandshake: 500,
+    rxRate: 10,
+    allowedIps: ['10.0.0.10/32'],
+  });
+  const b = peer(2, {
+    publicKey: 'b',
+    status: 'online',
+    latestHandshake: 900,
+    rxRate: null,
+    allowedIps: ['10.0.0.9/32'],
+  });
+  const c = peer(3, { publicKey: 'c', status: 'never', latestHandshake: null, rxRate: 50, allowedIps: [] });
+  const list = [a, b, c];
+  const keys = (sorted: typeof list) => sorted.map((p) => p.publicKey).join('');
+
+  it('by status: online, stale, offline, never', () => {
+    expect(keys(sortPeers(list, { key: 'status', dir: 'asc' }))).toBe('bac');
+    expect(keys(sortPeers(list, { key: 'status', dir: 'desc' }))).toBe('cab');
+  });
+
+  it('keeps unknown values last in both directions', () => {
+    expect(keys(sortPeers(list, { key: 'rxRate', dir: 'desc' }))).toBe('cab');
+    expect(keys(sortPeers(list, { key: 'rxRate', dir: 'asc' }))).toBe('acb');
+    expect(keys(sortPeers(list, { key: 'handshake', dir: 'asc' }))).toBe('bac');
+    expect(keys(sortPeers(list, { key: 'handshake', dir: 'desc' }))).toBe('abc');
+  });
+
+  it('sorts addresses numerically', () => {
+    expect(keys(sortPeers(list, { key: 'allowedIps', dir: 'asc' }))).toBe('bac');
+    expect(addressSortKey('198.18.1.3:51820')! < addressSortKey('198.18.1.20:51820')!).toBe(true);
+    expect(addressSortKey('[fd00::1]:51820')! < addressSortKey('[fd00::2]:80')!).toBe(true);
+    expect(addressSortKey(null)).toBeNull();
+  });
+
+  it('does not mutate its input', () => {
+    sortPeers(list, { key: 'name', dir: 'desc' });
+    expect(list).toEqual([a, b, c]);
+  });
+
+  it('nextSort flips the same column, starts numbers descending', () => {
+    expect(nextSort({ key: 'status', dir: 'asc' }, 'status')).toEqual({ key: 'status', dir: 'desc' });
+    expect(nextSort({ key: 'status', dir: 'asc' }, 'rxRate')).toEqual({ key: 'rxRate', dir: 'desc' });
+    expect(nextSort({ key: 'rxRate', dir: 'desc' }, 'endpoint')).toEqual({ key: 'endpoint', dir: 'asc' });
+  });
+
+  it('sorts 10,000 peers quickly', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => peer(i, { rxRate: (i * 7919) % 1000 }));
+    const started = performance.now();
+    sortPeers(many, { key: 'rxRate', dir: 'desc' });
+    expect(performance.now() - started).toBeLessThan(300);
+  });
+});
+
+describe('serverNow', () => {
+  it('extrapolates the server clock from the last snapshot', () => {
+    const live = server('a', [], { serverTime: 1000, updatedAt: 50_000 });
+    expect(serverNow(live, 53_500)).toBe(1003.5);
+    expect(serverNow(live, 40_000)).toBe(1000);
+    expect(serverNow(server('a', [], { serverTime: null }), 0)).toBeNull();
+  });
+});
+
+describe('searchFleet', () => {
+  const fleet = fleetFromSync([
+    {
+      name: 'edge-1',
+      seq: 1,
+      live: server('edge-1', [
+        iface('wg0', [
+          peer(1, { publicKey: 'Peer1Key=', allowedIps: ['10.9.0.7/32'] }),
+          peer(2, { publicKey: 'Other=' }),
+        ]),
+      ]),
+    },
+  ]);
+
+  it('lists servers for an empty query', () => {
+    expect(searchFleet(fleet, [cfg('core')], '')).toEqual([
+      { kind: 'server', server: 'core', host: 'core.lab', state: null },
+      { kind: 'server', server: 'edge-1', host: 'edge-1.lab', state: 'connected' },
+    ]);
+  });
+
+  it('finds peers by key and IP, servers first', () => {
+    expect(searchFleet(fleet, [], 'peer1').map((i) => i.kind)).toEqual(['peer']);
+    const byIp = searchFleet(fleet, [], '10.9.0.7');
+    expect(byIp).toHaveLength(1);
+    expect(byIp[0]).toMatchObject({ kind: 'peer', server: 'edge-1', iface: 'wg0' });
+    expect(searchFleet(fleet, [], 'edge').map((i) => i.kind)[0]).toBe('server');
+  });
+
+  it('stops at the limit', () => {
+    expect(searchFleet(fleet, [], 'e', 1)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,321 @@
+import type {
+  ConnectionState,
+  InterfaceLive,
+  PeerLive,
+  PeerStatus,
+  ServerLive,
+} from '../../../shared/domain.ts';
+import type { ServerConfig } from '../../../shared/server-config.ts';
+import { shortKey } from '../../../shared/format.ts';
+import type { Fleet } from './fleet-state.ts';
+
+/** Pure views over the held fleet. Per-server work is cached by object identity (WeakMap). */
+
+export const PEER_STATUSES: readonly PeerStatus[] = ['online', 'stale', 'offline', 'never'];
+
+export type StatusCounts = Record<PeerStatus, number>;
+
+/** Counters whose rise means trouble. */
+export const TROUBLE_COUNTERS = ['rxErrors', 'txErrors', 'rxDropped', 'txDropped'] as const;
+export type TroubleCounter = (typeof TROUBLE_COUNTERS)[number];
+
+export function emptyCounts(): StatusCounts {
+  return { online: 0, stale: 0, offline: 0, never: 0 };
+}
+
+export function statusCounts(peers: readonly PeerLive[]): StatusCounts {
+  const counts = emptyCounts();
+  for (const p of peers) counts[p.status] += 1;
+  return counts;
+}
+
+/** The error/drop counters of an interface that rose over the last interval (rate > 0). */
+export function risingCounters(iface: InterfaceLive): TroubleCounter[] {
+  return TROUBLE_COUNTERS.filter((c) => (iface.rates[c] ?? 0) > 0);
+}
+
+export interface InterfaceSummary {
+  name: string;
+  peers: number;
+  counts: StatusCounts;
+  rxRate: number | null;
+  txRate: number | null;
+  rising: TroubleCounter[];
+}
+
+export interface ServerSummary {
+  name: string;
+  state: ConnectionState;
+  peers: number;
+  counts: StatusCounts;
+  /** Sum of the WireGuard interfaces' rates; null when no interface has a rate yet. */
+  rxRate: number | null;
+  txRate: number | null;
+  interfaces: InterfaceSummary[];
+  /** Interfaces whose errors or drops are rising. */
+  rising: InterfaceSummary[];
+}
+
+function addRate(sum: number | null, rate: number | null): number | null {
+  return rate === null ? sum : (sum ?? 0) + rate;
+}
+
+const summaries = new WeakMap<ServerLive, ServerSummary>();
+
+export function interfaceSummary(iface: InterfaceLive): InterfaceSummary {
+  return {
+    name: iface.name,
+    peers: iface.peers.length,
+    counts: statusCounts(iface.peers),
+    rxRate: iface.rates.rxBytes,
+    txRate: iface.rates.txBytes,
+    rising: risingCounters(iface),
+  };
+}
+
+/** Peer counts, rates and health of one server; cached per live object (recomputed only when it changed). */
+export function serverSummary(live: ServerLive): ServerSummary {
+  const cached = summaries.get(live);
+  if (cached) return cached;
+  const counts = emptyCounts();
+  let rxRate: number | null = null;
+  let txRate: number | null = null;
+  let peers = 0;
+  const interfaces = live.interfaces.map(interfaceSummary);
+  for (const i of interfaces) {
+    peers += i.peers;
+    for (const s of PEER_STATUSES) counts[s] += i.counts[s];
+    rxRate = addRate(rxRate, i.rxRate);
+    txRate = addRate(txRate, i.txRate);
+  }
+  const summary: ServerSummary = {
+    name: live.name,
+    state: live.state,
+    peers,
+    counts,
+    rxRate,
+    txRate,
+    interfaces,
+    rising: interfaces.filter((i) => i.rising.length > 0),
+  };
+  summaries.set(live, summary);
+  return summary;
+}
+
+export interface FleetTotals {
+  servers: number;
+  serversUp: number;
+  peers: number;
+  peersOnline: number;
+  rxRate: number | null;
+  txRate: number | null;
+  /** `server/interface` pairs whose errors or drops are rising. */
+  rising: { server: string; iface: InterfaceSummary }[];
+}
+
+/** Fleet-wide figures. `names` are every configured server (some may have no live state yet). */
+export function fleetTotals(fleet: Fleet, names: readonly string[]): FleetTotals {
+  const all = new Set([...names, ...Object.keys(fleet)]);
+  const totals: FleetTotals = {
+    servers: all.size,
+    serversUp: 0,
+    peers: 0,
+    peersOnline: 0,
+    rxRate: null,
+    txRate: null,
+    rising: [],
+  };
+  for (const name of all) {
+    const held = fleet[name];
+    if (!held) continue;
+    const s = serverSummary(held.live);
+    if (s.state === 'connected') totals.serversUp += 1;
+    totals.peers += s.peers;
+    totals.peersOnline += s.counts.online;
+    totals.rxRate = addRate(totals.rxRate, s.rxRate);
+    totals.txRate = addRate(totals.txRate, s.txRate);
+    for (const iface of s.rising) totals.rising.push({ server: name, iface });
+  }
+  return totals;
+}
+
+export interface ServerGroup {
+  /** null: servers without a group (or when no server has one). */
+  group: string | null;
+  names: string[];
+}
+
+/**
+ * The sidebar's sections: configured servers (plus any live-only ones) grouped by `group`, groups sorted
+ * by name, ungrouped last; a single ungrouped section when nobody uses groups.
+ */
+export function groupServers(configs: readonly ServerConfig[], fleet: Fleet): ServerGroup[] {
+  const groupOf = new Map<string, string | null>();
+  for (const c of configs) groupOf.set(c.name, c.group ?? null);
+  for (const name of Object.keys(fleet)) if (!groupOf.has(name)) groupOf.set(name, null);
+  const byGroup = new Map<string | null, string[]>();
+  for (const [name, group] of groupOf) {
+    const list = byGroup.get(group) ?? [];
+    list.push(name);
+    byGroup.set(group, list);
+  }
+  const cmp = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+  const groups = [...byGroup.keys()].filter((g): g is string => g !== null).sort(cmp);
+  const result: ServerGroup[] = groups.map((g) => ({ group: g, names: byGroup.get(g)!.sort(cmp) }));
+  const ungrouped = byGroup.get(null);
+  if (ungrouped) result.push({ group: null, names: ungrouped.sort(cmp) });
+  return result;
+}
+
+// --- Peers: filter, search, sort ------------------------------------------------------------------
+
+export type PeerFilter = PeerStatus | 'all';
+
+/** A peer's display name. Names do not exist yet: the short key stands in (and is what search matches). */
+export function peerName(peer: PeerLive): string {
+  return shortKey(peer.publicKey);
+}
+
+/** Case-insensitive substring search over key, allowed IPs and endpoint. */
+export function peerMatches(peer: PeerLive, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === '') return true;
+  if (peer.publicKey.toLowerCase().includes(q)) return true;
+  if (peer.endpoint?.toLowerCase().includes(q)) return true;
+  return peer.allowedIps.some((ip) => ip.toLowerCase().includes(q));
+}
+
+export function filterPeers(peers: readonly PeerLive[], filter: PeerFilter, query: string): PeerLive[] {
+  const q = query.trim().toLowerCase();
+  return peers.filter((p) => (filter === 'all' || p.status === filter) && (q === '' || peerMatches(p, q)));
+}
+
+export type PeerSortKey =
+  'status' | 'name' | 'allowedIps' | 'endpoint' | 'handshake' | 'rxBytes' | 'txBytes' | 'rxRate' | 'txRate';
+
+export interface PeerSort {
+  key: PeerSortKey;
+  dir: 'asc' | 'desc';
+}
+
+export const DEFAULT_PEER_SORT: PeerSort = { key: 'status', dir: 'asc' };
+
+const STATUS_RANK: Record<PeerStatus, number> = { online: 0, stale: 1, offline: 2, never: 3 };
+
+/**
+ * An address as a sortable string: IPv4 octets zero-padded ("198.18.1.20" sorts after "198.18.1.3"),
+ * anything else lower-cased. Ports and prefixes keep their order too.
+ */
+export function addressSortKey(address: string | null | undefined): string | null {
+  if (!address) return null;
+  return address
+    .toLowerCase()
+    .replace(/\d+/g, (digits) => digits.padStart(5, '0'))
+    .replace(/^\[/, '');
+}
+
+type SortValue = number | string | null;
+
+function sortValue(peer: PeerLive, key: PeerSortKey): SortValue {
+  switch (key) {
+    case 'status':
+      return STATUS_RANK[peer.status];
+    case 'name':
+      return peerName(peer).toLowerCase();
+    case 'allowedIps':
+      return addressSortKey(peer.allowedIps[0]);
+    case 'endpoint':
+      return addressSortKey(peer.endpoint);
+    case 'handshake':
+      // Most recent first when ascending reads naturally as "freshest first".
+      return peer.latestHandshake === null ? null : -peer.latestHandshake;
+    case 'rxBytes':
+      return peer.rxBytes;
+    case 'txBytes':
+      return peer.txBytes;
+    case 'rxRate':
+      return peer.rxRate;
+    case 'txRate':
+      return peer.txRate;
+  }
+}
+
+/**
+ * Sorted copy. Unknown values (no handshake, no rate yet, no endpoint) always go last whatever the
+ * direction; ties fall back to the status rank, then the key, so the order is stable between updates.
+ */
+export function sortPeers(peers: readonly PeerLive[], sort: PeerSort): PeerLive[] {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  const keyed = peers.map((p) => ({ p, v: sortValue(p, sort.key) }));
+  keyed.sort((a, b) => {
+    if (a.v !== b.v) {
+      if (a.v === null) return 1;
+      if (b.v === null) return -1;
+      if (a.v < b.v) return -sign;
+      if (a.v > b.v) return sign;
+    }
+    const rank = STATUS_RANK[a.p.status] - STATUS_RANK[b.p.status];
+    if (rank !== 0) return rank;
+    return a.p.publicKey < b.p.publicKey ? -1 : a.p.publicKey > b.p.publicKey ? 1 : 0;
+  });
+  return keyed.map((k) => k.p);
+}
+
+/** Clicking a header: the same column flips direction; a new one starts with its natural direction. */
+export function nextSort(current: PeerSort, key: PeerSortKey): PeerSort {
+  if (current.key === key) return { key, dir: current.dir === 'asc' ? 'desc' : 'asc' };
+  const numeric = key === 'rxBytes' || key === 'txBytes' || key === 'rxRate' || key === 'txRate';
+  return { key, dir: numeric ? 'desc' : 'asc' };
+}
+
+// --- Time -----------------------------------------------------------------------------------------
+
+/**
+ * The server's wall clock now, extrapolated from its last snapshot so relative times tick between
+ * polls; null before the first snapshot. Handshake ages use the server's clock, never the laptop's.
+ */
+export function serverNow(live: ServerLive, laptopNowMs: number): number | null {
+  if (live.serverTime === null) return null;
+  if (live.updatedAt === null) return live.serverTime;
+  return live.serverTime + Math.max(0, laptopNowMs - live.updatedAt) / 1000;
+}
+
+// --- Command palette -------------------------------------------------------------------------------
+
+export type PaletteItem =
+  | { kind: 'server'; server: string; host: string; state: ConnectionState | null }
+  | { kind: 'peer'; server: string; iface: string; peer: PeerLive };
+
+/**
+ * Servers and peers matching the query (server name/host; peer key, IPs, endpoint), servers first,
+ * at most `limit`. An empty query lists servers only.
+ */
+export function searchFleet(
+  fleet: Fleet,
+  configs: readonly ServerConfig[],
+  query: string,
+  limit = 50,
+): PaletteItem[] {
+  const q = query.trim().toLowerCase();
+  const items: PaletteItem[] = [];
+  const names = new Set([...configs.map((c) => c.name), ...Object.keys(fleet)]);
+  const hostOf = new Map(configs.map((c) => [c.name, c.host]));
+  for (const name of [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+    const host = hostOf.get(name) ?? fleet[name]?.live.host ?? '';
+    if (q === '' || name.toLowerCase().includes(q) || host.toLowerCase().includes(q)) {
+      items.push({ kind: 'server', server: name, host, state: fleet[name]?.live.state ?? null });
+      if (items.length >= limit) return items;
+    }
+  }
+  if (q === '') return items;
+  for (const name of Object.keys(fleet).sort()) {
+    for (const iface of fleet[name]!.live.interfaces) {
+      for (const peer of iface.peers) {
+        if (!peerMatches(peer, q)) continue;
+        items.push({ kind: 'peer', server: name, iface: iface.name, peer });
+        if (items.length >= limit) return items;
+      }
+    }
+  }
+  return items;
+}

@@ -1,0 +1,240 @@
+import { create } from 'zustand';
+import type {
+  ApiMethods,
+  AppInfo,
+  MethodName,
+  Settings,
+  SyncedServer,
+  WgDeckApi,
+} from '../../../shared/api.ts';
+import type { ServerDelta } from '../../../shared/live-delta.ts';
+import type { ServerConfig } from '../../../shared/server-config.ts';
+import { connectApi } from '../api/index.ts';
+import { parseRoute, routeHash, type Route } from '../lib/route.ts';
+import { DeltaCoalescer } from './coalescer.ts';
+import { applyDeltas, EMPTY_FLEET, fleetFromSync, removeServer, type Fleet } from './fleet-state.ts';
+
+export type RateUnit = 'bytes' | 'bits';
+
+export interface AppState {
+  /** The connection to the engine. */
+  phase: 'connecting' | 'ready' | 'failed';
+  phaseError: string | null;
+  info: AppInfo | null;
+  configs: ServerConfig[];
+  fleet: Fleet;
+  settings: Settings | null;
+  rateUnit: RateUnit;
+  route: Route;
+  paletteOpen: boolean;
+}
+
+const RATE_UNIT_KEY = 'wgdeck.rateUnit';
+
+function storedRateUnit(): RateUnit {
+  try {
+    return localStorage.getItem(RATE_UNIT_KEY) === 'bits' ? 'bits' : 'bytes';
+  } catch {
+    return 'bytes';
+  }
+}
+
+export const useApp = create<AppState>()(() => ({
+  phase: 'connecting',
+  phaseError: null,
+  info: null,
+  configs: [],
+  fleet: EMPTY_FLEET,
+  settings: null,
+  rateUnit: storedRateUnit(),
+  route: parseRoute(location.hash),
+  paletteOpen: false,
+}));
+
+let api: WgDeckApi | null = null;
+const unsubscribers: (() => void)[] = [];
+
+/** Calls a contract method. Rejects with the engine's error (it has `code` and `message`). */
+export function call<M extends MethodName>(
+  method: M,
+  ...args: Parameters<ApiMethods[M]>
+): Promise<ReturnType<ApiMethods[M]>> {
+  if (!api) return Promise.reject(new Error('Not connected to the engine.'));
+  return api.invoke(method, ...args);
+}
+
+// --- Live updates ----------------------------------------------------------------------------------
+
+const coalescer = new DeltaCoalescer(
+  {
+    requestFrame: (cb) => {
+      if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => cb());
+      else setTimeout(cb, 16);
+    },
+    isHidden: () => document.hidden,
+  },
+  (deltas, overflowed) => applyBatch(deltas, overflowed),
+);
+
+function applyBatch(deltas: ServerDelta[], overflowed: boolean): void {
+  const { fleet, gaps } = applyDeltas(useApp.getState().fleet, deltas);
+  if (fleet !== useApp.getState().fleet) useApp.setState({ fleet });
+  if (gaps.length > 0 || overflowed) void resync();
+  noticeUnknownServers(fleet);
+}
+
+let syncing = false;
+let syncAgain = false;
+let removedWhileSyncing = new Set<string>();
+
+/**
+ * Fetches the full state (start, a seq gap, an overflowed buffer, the transport's `fleet:resync`);
+ * deltas wait meanwhile. A request during a sync runs another one after it.
+ */
+async function resync(): Promise<void> {
+  if (syncing) {
+    syncAgain = true;
+    return;
+  }
+  syncing = true;
+  syncAgain = false;
+  removedWhileSyncing = new Set();
+  coalescer.pause();
+  try {
+    const synced: SyncedServer[] = await call('fleet:sync');
+    coalescer.discard();
+    const kept = synced.filter((s) => !removedWhileSyncing.has(s.name));
+    const fleet = fleetFromSync(kept);
+    useApp.setState({ fleet });
+    noticeUnknownServers(fleet);
+  } catch {
+    retryLater();
+  } finally {
+    syncing = false;
+    coalescer.resume();
+  }
+  if (syncAgain) await resync();
+}
+
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+function retryLater(): void {
+  retryTimer ??= setTimeout(() => {
+    retryTimer = null;
+    void resync();
+  }, 2000);
+}
+
+/** The transport lost updates (reconnected, fell behind, engine restarted): reload everything. */
+function onTransportResync(): void {
+  void resync();
+  void refreshServers();
+  call('settings:get')
+    .then((settings) => useApp.setState({ settings }))
+    .catch(() => undefined);
+}
+
+function onRemoved(name: string): void {
+  coalescer.flush();
+  if (syncing) removedWhileSyncing.add(name);
+  knownMissing.delete(name);
+  const state = useApp.getState();
+  useApp.setState({
+    fleet: removeServer(state.fleet, name),
+    configs: state.configs.filter((c) => c.name !== name),
+  });
+}
+
+let refreshing: Promise<void> | null = null;
+
+/** Reloads the configured servers (after add/remove, or when a server appears that we do not know). */
+export function refreshServers(): Promise<void> {
+  refreshing ??= call('server:list')
+    .then((configs) => useApp.setState({ configs }))
+    .catch(() => undefined)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+const knownMissing = new Set<string>();
+function noticeUnknownServers(fleet: Fleet): void {
+  if (useApp.getState().phase !== 'ready') return;
+  const configured = new Set(useApp.getState().configs.map((c) => c.name));
+  for (const name of Object.keys(fleet)) {
+    if (!configured.has(name) && !knownMissing.has(name)) {
+      knownMissing.add(name);
+      void refreshServers();
+    }
+  }
+}
+
+// --- Start -----------------------------------------------------------------------------------------
+
+export async function start(): Promise<void> {
+  useApp.setState({ phase: 'connecting', phaseError: null });
+  try {
+    api ??= await connectApi();
+    while (unsubscribers.length > 0) unsubscribers.pop()!();
+    unsubscribers.push(api.subscribe('fleet:delta', (delta) => coalescer.push(delta)));
+    unsubscribers.push(api.subscribe('fleet:removed', ({ name }) => onRemoved(name)));
+    unsubscribers.push(api.subscribe('fleet:resync', () => onTransportResync()));
+    const [info, configs, settings] = await Promise.all([
+      call('app:info'),
+      call('server:list'),
+      call('settings:get'),
+      resync(),
+    ]);
+    useApp.setState({ info, configs, settings, phase: 'ready' });
+  } catch (error) {
+    useApp.setState({ phase: 'failed', phaseError: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+let started = false;
+/** Wires the page (visibility, hash, palette shortcut) once and connects. */
+export function boot(): void {
+  if (started) return;
+  started = true;
+  document.addEventListener('visibilitychange', () => coalescer.visibilityChanged());
+  window.addEventListener('hashchange', () => useApp.setState({ route: parseRoute(location.hash) }));
+  window.addEventListener('keydown', (event) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      useApp.setState((s) => ({ paletteOpen: !s.paletteOpen }));
+    }
+  });
+  void start();
+}
+
+// --- UI actions ------------------------------------------------------------------------------------
+
+export function navigate(route: Route): void {
+  const hash = routeHash(route);
+  if (location.hash !== hash) location.hash = hash;
+  useApp.setState({ route });
+}
+
+export function setRateUnit(rateUnit: RateUnit): void {
+  try {
+    localStorage.setItem(RATE_UNIT_KEY, rateUnit);
+  } catch {
+    // Private mode or storage disabled: the choice lasts for this session.
+  }
+  useApp.setState({ rateUnit });
+}
+
+export function setPaletteOpen(paletteOpen: boolean): void {
+  useApp.setState({ paletteOpen });
+}
+
+export async function updateSettings(patch: Parameters<ApiMethods['settings:update']>[0]): Promise<Settings> {
+  const settings = await call('settings:update', patch);
+  useApp.setState({ settings });
+  return settings;
+}
+
+export async function removeServerByName(name: string): Promise<void> {
+  await call('server:remove', name);
+  onRemoved(name);
+}

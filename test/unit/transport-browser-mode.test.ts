@@ -1,0 +1,436 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { Engine } from '../../src/main/core/engine.ts';
+import { ServerStore } from '../../src/main/core/store/server-store.ts';
+import { TrustStore } from '../../src/main/core/ssh/trust-store.ts';
+import { startBrowserMode, type BrowserMode } from '../../src/headless/browser-mode.ts';
+import type { ServerMessage } from '../../src/shared/rpc.ts';
+import { collectorFrame, startFakeServer, type FakeServer } from '../support/fake-ssh-server.ts';
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const TOKEN = 'test-token-0123456789-abcdefghijklmnopqrstu';
+
+let root: string;
+let engine: Engine;
+let mode: BrowserMode;
+let host: string;
+let origin: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'wgdeck-browser-mode-'));
+  const renderer = join(root, 'renderer');
+  mkdirSync(join(renderer, 'assets'), { recursive: true });
+  writeFileSync(
+    join(renderer, 'index.html'),
+    `<!doctype html>\n<html><head>\n<meta\n  http-equiv="Content-Security-Policy"\n  content="${CSP}"\n/>\n` +
+      `<script type="module" src="./assets/app.js"></script></head><body><div id="root"></div></body></html>\n`,
+  );
+  writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log("app");\n');
+  writeFileSync(join(renderer, 'assets', 'style.css'), 'body{}\n');
+  writeFileSync(join(renderer, '.env'), 'SECRET=dotfile\n');
+  writeFileSync(join(root, 'secret.txt'), 'TOP SECRET\n');
+  symlinkSync(join(root, 'secret.txt'), join(renderer, 'assets', 'link.txt'));
+  mkdirSync(join(root, 'data'));
+  engine = new Engine({
+    dataDir: join(root, 'data'),
+    userKnownHostsPath: null,
+    host: 'browser',
+    sshConfigPath: join(root, 'no-ssh-config'),
+  });
+  await engine.start();
+  mode = await startBrowserMode({ engine, rendererDir: renderer, token: TOKEN });
+  host = `127.0.0.1:${mode.port}`;
+  origin = `http://${host}`;
+});
+
+afterAll(async () => {
+  await mode?.close();
+  engine?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A raw GET: the path goes on the wire as written (no normalisation), headers as given. */
+function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: mode.port, path, method, headers: { host, ...headers } });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const cookie = (): string => `wgdeck-token-${mode.port}=${TOKEN}`;
+
+/** Opens a socket; resolves with it once open, or rejects with the refusal. */
+function socket(
+  query = `?token=${TOKEN}`,
+  options: { origin?: string | null; host?: string; path?: string } = {},
+): Promise<WebSocket> {
+  const headers: Record<string, string> = {};
+  if (options.host) headers['host'] = options.host;
+  const ws = new WebSocket(`ws://127.0.0.1:${mode.port}${options.path ?? '/ws'}${query}`, {
+    headers,
+    ...(options.origin === null ? {} : { origin: options.origin ?? origin }),
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => {
+      reject(new Error(`refused ${res.statusCode}`));
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+function messages(ws: WebSocket): ServerMessage[] {
+  const list: ServerMessage[] = [];
+  ws.on('message', (data: Buffer) => list.push(JSON.parse(data.toString()) as ServerMessage));
+  return list;
+}
+
+async function until<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let nextId = 1;
+async function call(
+  ws: WebSocket,
+  list: ServerMessage[],
+  method: unknown,
+  args: unknown,
+): Promise<ServerMessage> {
+  const id = nextId++;
+  ws.send(JSON.stringify({ type: 'invoke', id, method, args }));
+  return until(() => list.find((m) => m.type === 'result' && m.id === id));
+}
+
+function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+}
+
+describe('browser mode over HTTP', () => {
+  it('prints a loopback URL with the token', () => {
+    expect(mode.url).toBe(`http://127.0.0.1:${mode.port}/?token=${TOKEN}`);
+  });
+
+  it('refuses a request without the token with a short human page', async () => {
+    const reply = await get('/');
+    expect(reply.status).toBe(403);
+    expect(reply.body).toContain('Open the URL printed by <code>wgdeck serve</code>');
+    expect(reply.body).not.toContain(TOKEN);
+    expect(reply.headers['set-cookie']).toBeUndefined();
+    expect((await get('/assets/app.js')).status).toBe(403);
+  });
+
+  it.each([
+    ['a wrong token', '/?token=wrong'],
+    ['an empty token', '/?token='],
+    ['the token with a suffix', `/?token=${TOKEN}x`],
+    ['a token prefix', `/?token=${TOKEN.slice(0, -1)}`],
+  ])('refuses %s', async (_label, path) => {
+    expect((await get(path)).status).toBe(403);
+  });
+
+  it('refuses a wrong cookie, and a cookie for another port', async () => {
+    expect((await get('/', { cookie: `wgdeck-token-${mode.port}=nope` })).status).toBe(403);
+    expect((await get('/', { cookie: `wgdeck-token-1=${TOKEN}` })).status).toBe(403);
+  });
+
+  it('serves the page with the token: CSP header equal to the meta tag, no caching, a strict cookie', async () => {
+    const reply = await get(`/?token=${TOKEN}`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(reply.headers['content-security-policy']).toBe(CSP);
+    expect(reply.headers['x-content-type-options']).toBe('nosniff');
+    expect(reply.headers['referrer-policy']).toBe('no-referrer');
+    expect(reply.headers['cache-control']).toBe('no-store');
+    expect(reply.headers['set-cookie']).toEqual([
+      `wgdeck-token-${mode.port}=${TOKEN}; Path=/; HttpOnly; SameSite=Strict`,
+    ]);
+    expect(reply.body).toContain('<div id="root">');
+  });
+
+  it('serves assets with the cookie and the right content types', async () => {
+    const js = await get('/assets/app.js', { cookie: `other=1; ${cookie()}` });
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.headers['x-content-type-options']).toBe('nosniff');
+    expect(js.body).toBe('console.log("app");\n');
+    expect((await get('/assets/style.css', { cookie: cookie() })).headers['content-type']).toBe(
+      'text/css; charset=utf-8',
+    );
+    expect((await get('/index.html', { cookie: cookie() })).headers['cache-control']).toBe('no-store');
+    const head = await get('/assets/app.js', { cookie: cookie() }, 'HEAD');
+    expect([head.status, head.body]).toEqual([200, '']);
+  });
+
+  it.each([
+    '/../secret.txt',
+    '/../../../../../../etc/passwd',
+    '/..%2fsecret.txt',
+    '/%2e%2e/secret.txt',
+    '/%2e%2e%2fsecret.txt',
+    '/%2E%2E%2Fsecret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/assets/%2e%2e/%2e%2e/secret.txt',
+    '/..%5csecret.txt',
+    '/%252e%252e/secret.txt',
+    '//etc/passwd',
+    '/%2fetc%2fpasswd',
+    '/assets/link.txt',
+    '/.env',
+    '/%2eenv',
+    '/assets/app.js%00.html',
+    '/%E0%A4%A',
+    '/assets/',
+    '/assets',
+    'http://evil.example/../secret.txt',
+  ])('refuses path traversal and non-files: %s', async (path) => {
+    const reply = await get(path, { cookie: cookie() });
+    expect([400, 403, 404]).toContain(reply.status);
+    expect(reply.body).not.toContain('TOP SECRET');
+    expect(reply.body).not.toContain('SECRET=');
+    expect(reply.body).not.toContain('root:');
+  });
+
+  it.each([
+    'evil.example',
+    `evil.example:${0}`,
+    'localhost.evil.example',
+    '127.0.0.1',
+    '127.0.0.1:1',
+    '0.0.0.0:0',
+  ])('refuses a foreign Host header (DNS rebinding): %j', async (badHost) => {
+    const reply = await get(`/?token=${TOKEN}`, { host: badHost.replace(':0', `:${mode.port}`) });
+    expect([403, 421]).toContain(reply.status);
+    expect(reply.body).not.toContain('<div id="root">');
+  });
+
+  it('refuses a request without a Host header', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const conn = connect(mode.port, '127.0.0.1', () => conn.end(`GET /?token=${TOKEN} HTTP/1.0\r\n\r\n`));
+      let text = '';
+      conn.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      conn.on('end', () => resolve(text));
+      conn.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 421 /);
+    expect(raw).not.toContain('<div id="root">');
+  });
+
+  it('answers to localhost and [::1] on its port', async () => {
+    expect((await get(`/?token=${TOKEN}`, { host: `localhost:${mode.port}` })).status).toBe(200);
+    expect((await get(`/?token=${TOKEN}`, { host: `LOCALHOST:${mode.port}` })).status).toBe(200);
+    expect((await get(`/?token=${TOKEN}`, { host: `[::1]:${mode.port}` })).status).toBe(200);
+  });
+
+  it('refuses other methods', async () => {
+    expect((await get(`/?token=${TOKEN}`, {}, 'POST')).status).toBe(405);
+  });
+});
+
+describe('browser mode WebSocket', () => {
+  it('refuses a socket without the token, with a wrong one, or on another path', async () => {
+    await expect(socket('')).rejects.toThrow('refused 403');
+    await expect(socket('?token=wrong')).rejects.toThrow('refused 403');
+    await expect(socket(`?token=${TOKEN}`, { path: '/other' })).rejects.toThrow('refused 404');
+  });
+
+  it('accepts the token from the cookie', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${mode.port}/ws`, { origin, headers: { cookie: cookie() } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.close();
+  });
+
+  it.each([
+    ['a foreign Origin', { origin: 'http://evil.example' }],
+    ['a look-alike Origin', { origin: `http://127.0.0.1.evil.example:${0}` }],
+    ['another port', { origin: 'http://127.0.0.1:1' }],
+    ['https', { origin: `https://127.0.0.1:${0}` }],
+    ['the null Origin', { origin: 'null' }],
+    ['no Origin', { origin: null }],
+  ])('refuses %s', async (_label, options) => {
+    const fixed = options.origin?.replace(':0', `:${mode.port}`) ?? null;
+    await expect(socket(`?token=${TOKEN}`, { origin: fixed })).rejects.toThrow('refused 403');
+  });
+
+  it('refuses a foreign Host header', async () => {
+    await expect(
+      socket(`?token=${TOKEN}`, {
+        host: `evil.example:${mode.port}`,
+        origin: `http://evil.example:${mode.port}`,
+      }),
+    ).rejects.toThrow('refused 421');
+  });
+
+  it('runs the contract: server:list, and refuses bad input with INVALID_INPUT', async () => {
+    const ws = await socket();
+    const list = messages(ws);
+    expect(await call(ws, list, 'server:list', [])).toMatchObject({ ok: true, value: [] });
+    const info = await call(ws, list, 'app:info', []);
+    expect(info).toMatchObject({ ok: true, value: { host: 'browser', canPersistSecrets: false } });
+
+    const bad = await call(ws, list, 'server:remove', ['x;rm']);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(bad.type === 'result' && !bad.ok && bad.error.message).toBe(
+      'server:remove: invalid input: argument 1: a server name is 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    );
+    expect(await call(ws, list, 'server:remove', ['nothing-here'])).toMatchObject({
+      ok: false,
+      error: { code: 'NO_SUCH_SERVER' },
+    });
+    expect(await call(ws, list, 'shell:exec', ['id'])).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Unknown method "shell:exec".' },
+    });
+    expect(await call(ws, list, '__proto__', [])).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(await call(ws, list, 'server:list', 'not-an-array')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(await call(ws, list, 'settings:update', [{ __proto__: 1, intervalSeconds: 5 }])).toMatchObject({
+      ok: true,
+    });
+    const polluted = JSON.parse('[{"__proto__":{"admin":true}}]') as unknown;
+    expect(await call(ws, list, 'settings:update', polluted)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
+    ws.close();
+  });
+
+  it('closes the socket on an oversized message', async () => {
+    const ws = await socket();
+    const done = closed(ws);
+    ws.send(
+      JSON.stringify({ type: 'invoke', id: 1, method: 'server:remove', args: ['a'.repeat(2 * 1024 * 1024)] }),
+    );
+    expect((await done).code).toBe(1009);
+  });
+
+  it('closes the socket on garbage and binary frames', async () => {
+    let ws = await socket();
+    let done = closed(ws);
+    ws.send('{not json');
+    expect((await done).code).toBe(1007);
+    ws = await socket();
+    done = closed(ws);
+    ws.send(JSON.stringify({ type: 'invoke', method: 'server:list', args: [] })); // no id
+    expect((await done).code).toBe(1008);
+    ws = await socket();
+    done = closed(ws);
+    ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect((await done).code).toBe(1003);
+  });
+
+  it('forwards fleet:removed to every socket', async () => {
+    await new ServerStore(join(root, 'data')).save({
+      name: 'doomed',
+      host: '127.0.0.1',
+      port: 9,
+      user: 'root',
+      sudo: false,
+    });
+    const a = await socket();
+    const b = await socket();
+    const listA = messages(a);
+    const listB = messages(b);
+    expect(await call(a, listA, 'server:remove', ['doomed'])).toMatchObject({ ok: true });
+    for (const list of [listA, listB]) {
+      const event = await until(() => list.find((m) => m.type === 'event'));
+      expect(event).toEqual({ type: 'event', event: 'fleet:removed', payload: { name: 'doomed' } });
+    }
+    a.close();
+    b.close();
+  });
+});
+
+describe('browser mode with a live engine', () => {
+  let fake: FakeServer;
+  let liveRoot: string;
+  let liveEngine: Engine;
+  let liveMode: BrowserMode;
+
+  beforeAll(async () => {
+    fake = await startFakeServer({
+      onExec: (_command, channel) => {
+        let seq = 1;
+        channel.write(collectorFrame(seq++));
+        const timer = setInterval(() => channel.write(collectorFrame(seq++)), 200);
+        channel.on('close', () => clearInterval(timer));
+      },
+    });
+    liveRoot = mkdtempSync(join(tmpdir(), 'wgdeck-browser-live-'));
+    await new TrustStore(liveRoot).trust('127.0.0.1', fake.port, fake.hostKey.type, fake.hostKey.blob);
+    await new ServerStore(liveRoot).save({
+      name: 'fake',
+      host: '127.0.0.1',
+      port: fake.port,
+      user: 'root',
+      identityFile: fake.identityFile,
+      sudo: false,
+      intervalSeconds: 1,
+    });
+    liveEngine = new Engine({ dataDir: liveRoot, userKnownHostsPath: null, host: 'browser' });
+    await liveEngine.start();
+    liveMode = await startBrowserMode({
+      engine: liveEngine,
+      rendererDir: join(root, 'renderer'),
+      token: TOKEN,
+    });
+  });
+
+  afterAll(async () => {
+    await liveMode?.close();
+    liveEngine?.stop();
+    await fake?.close();
+    rmSync(liveRoot, { recursive: true, force: true });
+  });
+
+  it('streams fleet:delta events, and fleet:sync gives the state they apply to', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${liveMode.port}/ws?token=${TOKEN}`, {
+      origin: `http://127.0.0.1:${liveMode.port}`,
+    });
+    const list = messages(ws);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const deltas = () => list.filter((m) => m.type === 'event' && m.event === 'fleet:delta');
+    await until(() => (deltas().length >= 2 ? true : undefined), 10_000);
+    expect(list.some((m) => m.type === 'event' && m.event === ('fleet:server' as string))).toBe(false);
+    const synced = await call(ws, list, 'fleet:sync', []);
+    expect(synced).toMatchObject({ ok: true, value: [{ name: 'fake', live: { name: 'fake' } }] });
+    ws.close();
+  });
+});
