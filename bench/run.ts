@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { benchLiveUpdate } from './live-update.ts';
 import { benchParseState } from './parse-state.ts';
 import { benchPollCost } from './poll-cost.ts';
+import { benchRenderer } from './renderer.ts';
 import type { BarResult } from './stats.ts';
 
 console.log(`WG Deck benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
@@ -11,6 +12,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['parse', benchParseState],
   ['poll', benchPollCost],
   ['live', benchLiveUpdate],
+  ['renderer', benchRenderer],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

@@ -12,6 +12,7 @@ import type { ServerConfig } from '../../../shared/server-config.ts';
 import { connectApi } from '../api/index.ts';
 import { parseRoute, routeHash, type Route } from '../lib/route.ts';
 import { DeltaCoalescer } from './coalescer.ts';
+import { measureUpdate, updateStart } from './update-timing.ts';
 import { applyDeltas, EMPTY_FLEET, fleetFromSync, removeServer, type Fleet } from './fleet-state.ts';
 
 export type RateUnit = 'bytes' | 'bits';
@@ -77,8 +78,10 @@ const coalescer = new DeltaCoalescer(
 );
 
 function applyBatch(deltas: ServerDelta[], overflowed: boolean): void {
+  const started = updateStart();
   const { fleet, gaps } = applyDeltas(useApp.getState().fleet, deltas);
   if (fleet !== useApp.getState().fleet) useApp.setState({ fleet });
+  measureUpdate(started);
   if (gaps.length > 0 || overflowed) void resync();
   noticeUnknownServers(fleet);
 }
