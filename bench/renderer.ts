@@ -108,8 +108,8 @@ function syntheticEngine(histories: ServerLive[][]) {
     subscribe<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (payload: never) => void);
-      return () => set.delete(listener as (payload: never) => void);
+      set.add(listener);
+      return () => set.delete(listener);
     },
     emit<E extends EventName>(event: E, payload: ApiEvents[E]) {
       for (const listener of listeners.get(event) ?? []) (listener as (p: ApiEvents[E]) => void)(payload);
