@@ -1,6 +1,7 @@
 // `npm run bench`: figures, medians and ratios against baselines measured in the same run.
 import { cpus } from 'node:os';
 import { benchLiveUpdate } from './live-update.ts';
+import { benchHistory } from './history.ts';
 import { benchParseState } from './parse-state.ts';
 import { benchPollCost } from './poll-cost.ts';
 import { benchRenderer } from './renderer.ts';
@@ -13,6 +14,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['poll', benchPollCost],
   ['live', benchLiveUpdate],
   ['renderer', benchRenderer],
+  ['history', benchHistory],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

@@ -78,6 +78,11 @@ export interface Lab {
   rotateHostKey(server: number): Promise<string>;
   /** Starts / stops the client's background ping through its tunnel. */
   setTraffic(client: number, on: boolean): Promise<void>;
+  /**
+   * Restarts one WireGuard interface of a server as `wg-quick down/up` would: the wireguard-go process
+   * ends (every session and counter is gone) and a new one comes up with the same configuration.
+   */
+  restartWireGuard(server: number, iface?: number): Promise<void>;
   /** Which of the lab's processes are running. */
   health(): Promise<LabHealth>;
   /** Full teardown: processes, namespaces, links, mounts, state dir. Idempotent. */
@@ -712,6 +717,35 @@ class LabHandle implements Lab {
 
   clientExec(client: number, command: string, options?: RunOptions): Promise<ExecResult> {
     return run('nsenter', [...enterArgs(this.clientRuntime(client).holder), 'sh', '-c', command], options);
+  }
+
+  async restartWireGuard(server: number, iface = 0): Promise<void> {
+    const runtime = this.serverRuntime(server);
+    const spec = this.state.servers[server]?.interfaces[iface];
+    if (!spec) throw new Error(`lab ${this.name}: server ${server} has no interface ${iface}`);
+    const dir = `${this.state.dir}/s${server}`;
+    const old = runtime.wireguard[iface];
+    if (old) await killTree(old);
+    await waitFor(
+      `wireguard-go ${spec.name} gone`,
+      async () => !(await exists(`${dir}/run-wireguard/${spec.name}.sock`)),
+      10_000,
+    );
+    await startWireguard(
+      runtime.holder,
+      spec.name,
+      `${dir}/run-wireguard`,
+      `${dir}/${spec.name}.log`,
+      (ref) => {
+        runtime.wireguard[iface] = ref;
+      },
+    );
+    await runScript(
+      CONFIGURE_SCRIPT,
+      [spec.name, `${dir}/${spec.name}.setconf`, spec.addressV4, spec.addressV6],
+      enter(runtime.holder),
+    );
+    await writeState(this.state);
   }
 
   async killSshd(server: number): Promise<void> {

@@ -16,6 +16,7 @@ const engine = new Engine({
   dataDir: options.dataDir,
   host: 'electron',
   secrets,
+  recordHistory: true,
   log: process.env['WGDECK_DEBUG'] === '1' ? (line) => console.error(line) : undefined,
 });
 serveEngine(port, engine, secrets);

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { ServerLive, StatusThresholds } from './domain.ts';
 import type { ServerDelta } from './live-delta.ts';
+import { COUNTER_NAMES } from './domain.ts';
+import type {
+  EndpointEvent,
+  FleetSeries,
+  HandshakeEvent,
+  InterfaceSeries,
+  PeerSeries,
+  ServerSeries,
+  UsageBucket,
+} from './history.ts';
 import type { ServerConfig } from './server-config.ts';
 import { intervalSchema, serverConfigSchema, serverNameSchema } from './validation.ts';
 
@@ -61,6 +71,66 @@ const credentialsSchema = z.strictObject({
   remember: z.boolean(),
 });
 
+/** Linux interface names: 1–15 characters, no whitespace, "/" or ":". */
+const ifaceNameSchema = z
+  .string()
+  .regex(/^[^\s/:]{1,15}$/, 'an interface name is 1–15 characters without spaces, "/" or ":"');
+const wgKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'a WireGuard key is 44 characters of base64');
+/** Laptop milliseconds; at most about three years, at most 4,000 points (a very wide screen). */
+const rangeFields = {
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
+  points: z.number().int().min(2).max(4000),
+};
+const rangeRule = (q: { from: number; to: number }) => q.to > q.from && q.to - q.from <= 3 * 366 * 86_400_000;
+const RANGE_MESSAGE = 'a range needs from < to, at most three years apart';
+
+export const historySchemas = {
+  peer: z
+    .strictObject({ server: serverNameSchema, iface: ifaceNameSchema, peer: wgKeySchema, ...rangeFields })
+    .refine(rangeRule, RANGE_MESSAGE),
+  iface: z
+    .strictObject({
+      server: serverNameSchema,
+      iface: ifaceNameSchema,
+      counters: z.array(z.enum(COUNTER_NAMES)).min(1).max(9),
+      ...rangeFields,
+    })
+    .refine(rangeRule, RANGE_MESSAGE),
+  server: z
+    .strictObject({
+      server: serverNameSchema,
+      metrics: z
+        .array(z.enum(['cpu', 'mem', 'disk', 'load1']))
+        .min(1)
+        .max(4),
+      ...rangeFields,
+    })
+    .refine(rangeRule, RANGE_MESSAGE),
+  fleet: z.strictObject(rangeFields).refine(rangeRule, RANGE_MESSAGE),
+  usage: z
+    .strictObject({
+      server: serverNameSchema,
+      iface: ifaceNameSchema,
+      peer: wgKeySchema.optional(),
+      by: z.enum(['day', 'month']),
+      from: rangeFields.from,
+      to: rangeFields.to,
+    })
+    .refine(rangeRule, RANGE_MESSAGE),
+  events: z
+    .strictObject({
+      server: serverNameSchema,
+      iface: ifaceNameSchema,
+      peer: wgKeySchema,
+      from: rangeFields.from,
+      to: rangeFields.to,
+    })
+    .refine(rangeRule, RANGE_MESSAGE),
+};
+
 export const methodSchemas = {
   'app:info': z.tuple([]),
   'server:list': z.tuple([]),
@@ -78,6 +148,13 @@ export const methodSchemas = {
   'server:probeHostKey': z.tuple([serverNameSchema]),
   'fleet:state': z.tuple([]),
   'fleet:sync': z.tuple([]),
+  'history:peer': z.tuple([historySchemas.peer]),
+  'history:interface': z.tuple([historySchemas.iface]),
+  'history:server': z.tuple([historySchemas.server]),
+  'history:fleet': z.tuple([historySchemas.fleet]),
+  'history:usage': z.tuple([historySchemas.usage]),
+  /** A peer's handshakes and endpoint changes in a range. */
+  'history:events': z.tuple([historySchemas.events]),
   'settings:get': z.tuple([]),
   'settings:update': z.tuple([
     z.strictObject({
@@ -126,6 +203,15 @@ export interface ApiMethods {
   'fleet:state': () => ServerLive[];
   /** Full state with each server's delta sequence number: load once, then apply `fleet:delta`s. */
   'fleet:sync': () => SyncedServer[];
+  'history:peer': (query: z.infer<typeof historySchemas.peer>) => PeerSeries;
+  'history:interface': (query: z.infer<typeof historySchemas.iface>) => InterfaceSeries;
+  'history:server': (query: z.infer<typeof historySchemas.server>) => ServerSeries;
+  'history:fleet': (query: z.infer<typeof historySchemas.fleet>) => FleetSeries;
+  'history:usage': (query: z.infer<typeof historySchemas.usage>) => UsageBucket[];
+  'history:events': (query: z.infer<typeof historySchemas.events>) => {
+    handshakes: HandshakeEvent[];
+    endpoints: EndpointEvent[];
+  };
   'settings:get': () => Settings;
   'settings:update': (patch: z.infer<(typeof methodSchemas)['settings:update']>[0]) => Settings;
 }

@@ -87,3 +87,121 @@ export function formatUnixTime(seconds: number | null): string {
   if (seconds === null) return 'never';
   return `${new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+
+// --- Charts ----------------------------------------------------------------------------------------
+
+const AXIS_BYTE_UNITS = ['B/s', 'KiB/s', 'MiB/s', 'GiB/s', 'TiB/s', 'PiB/s'];
+
+/** Up to two decimals, trailing zeros dropped: 1.5, 12, 0.25. */
+function compactNumber(value: number): string {
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return value
+    .toFixed(digits)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
+}
+
+/**
+ * Which prefix a rate axis uses (0 = none, 1 = Ki/k, …): the largest whose unit the value reaches, so
+ * every tick of one axis can share it.
+ */
+export function rateAxisPower(bytesPerSecond: number, unit: 'bytes' | 'bits' = 'bytes'): number {
+  const base = unit === 'bits' ? 1000 : 1024;
+  const units = unit === 'bits' ? BIT_UNITS : AXIS_BYTE_UNITS;
+  let v = Math.abs(unit === 'bits' ? bytesPerSecond * 8 : bytesPerSecond);
+  let power = 0;
+  while (v >= base && power < units.length - 1) {
+    v /= base;
+    power += 1;
+  }
+  return power;
+}
+
+/**
+ * A rate as an axis label: compact ("1.5 MiB/s", "800 kbit/s", "0"), in the axis's prefix when given
+ * (`rateAxisPower` of the axis maximum) so one axis never mixes units.
+ */
+export function formatAxisRate(bytesPerSecond: number, unit: 'bytes' | 'bits' = 'bytes', power?: number): string {
+  if (bytesPerSecond === 0) return '0';
+  const base = unit === 'bits' ? 1000 : 1024;
+  const units = unit === 'bits' ? BIT_UNITS : AXIS_BYTE_UNITS;
+  const p = Math.min(units.length - 1, Math.max(0, power ?? rateAxisPower(bytesPerSecond, unit)));
+  const value = (unit === 'bits' ? bytesPerSecond * 8 : bytesPerSecond) / base ** p;
+  return `${compactNumber(value)} ${units[p]}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Minutes east of UTC for a laptop time (the process's time zone): what chart labels are drawn in. */
+export type OffsetFn = (ms: number) => number;
+export const localOffset: OffsetFn = (ms) => -new Date(ms).getTimezoneOffset();
+
+/** Wall-clock fields of `ms` at the offset, read with UTC getters (deterministic, testable). */
+function wall(ms: number, offset: OffsetFn): Date {
+  return new Date(ms + offset(ms) * MINUTE_MS);
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+function hhmm(d: Date): string {
+  return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+}
+
+/**
+ * A time-axis label adapted to the span shown: "14:05" within a day or two (a date at midnight),
+ * "Mar 12" up to a few months, "Mar" / "2025" beyond.
+ */
+export function formatTimeTick(ms: number, spanMs: number, offset: OffsetFn = localOffset): string {
+  const d = wall(ms, offset);
+  const midnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0;
+  const day = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
+  if (spanMs <= 3 * HOUR_MS) return spanMs <= 10 * MINUTE_MS && d.getUTCSeconds() !== 0 ? `${hhmm(d)}:${pad2(d.getUTCSeconds())}` : hhmm(d);
+  if (spanMs <= 10 * DAY_MS) return midnight ? day : hhmm(d);
+  if (spanMs <= 200 * DAY_MS) return day;
+  return d.getUTCMonth() === 0 ? String(d.getUTCFullYear()) : (MONTHS[d.getUTCMonth()] ?? '');
+}
+
+/**
+ * A chart bucket for a tooltip: "Wed Mar 12, 14:05:10–14:05:20", "Wed Mar 12, 14:00–15:00",
+ * "Wed Mar 12, 2025" (a day), "Mar 3–9, 2025" style spans for anything longer.
+ */
+export function formatBucket(startMs: number, stepMs: number, offset: OffsetFn = localOffset): string {
+  const a = wall(startMs, offset);
+  const b = wall(startMs + stepMs, offset);
+  const date = `${WEEKDAYS[a.getUTCDay()]} ${MONTHS[a.getUTCMonth()]} ${a.getUTCDate()}`;
+  if (stepMs < MINUTE_MS) {
+    return `${date}, ${hhmm(a)}:${pad2(a.getUTCSeconds())}–${hhmm(b)}:${pad2(b.getUTCSeconds())}`;
+  }
+  if (stepMs < DAY_MS) return `${date}, ${hhmm(a)}–${hhmm(b)}`;
+  if (stepMs === DAY_MS && a.getUTCHours() === 0) return `${date}, ${a.getUTCFullYear()}`;
+  const last = wall(startMs + stepMs - 1, offset);
+  return `${MONTHS[a.getUTCMonth()]} ${a.getUTCDate()} ${hhmm(a)} – ${MONTHS[last.getUTCMonth()]} ${last.getUTCDate()} ${hhmm(b)}, ${last.getUTCFullYear()}`;
+}
+
+/** A moment in full, for event lists: "2025-03-12 14:05:10" in the laptop's time zone. */
+export function formatDateTime(ms: number, offset: OffsetFn = localOffset): string {
+  const d = wall(ms, offset);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${hhmm(d)}:${pad2(d.getUTCSeconds())}`;
+}
+
+/** A local day as a stable key: "2025-03-12". */
+export function dayKey(ms: number, offset: OffsetFn = localOffset): string {
+  return formatDateTime(ms, offset).slice(0, 10);
+}
+
+/** A local month as a stable key: "2025-03". */
+export function monthKey(ms: number, offset: OffsetFn = localOffset): string {
+  return formatDateTime(ms, offset).slice(0, 7);
+}
+
+/** "Wed Mar 12" for a usage row of a day, "March 2025" style "Mar 2025" for a month. */
+export function formatUsagePeriod(startMs: number, by: 'day' | 'month', offset: OffsetFn = localOffset): string {
+  const d = wall(startMs, offset);
+  return by === 'day'
+    ? `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`
+    : `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}

@@ -81,7 +81,12 @@ export async function serveCommand(ctx: CliContext, args: string[]): Promise<num
   }
   const rendererDir = ensureRenderer(ctx);
   const verbose = process.env['WGDECK_DEBUG'] === '1';
-  const engine = new Engine({ dataDir: ctx.dataDir, host: 'browser', log: verbose ? ctx.err : undefined });
+  const engine = new Engine({
+    dataDir: ctx.dataDir,
+    host: 'browser',
+    recordHistory: true,
+    log: verbose ? ctx.err : undefined,
+  });
   let mode: BrowserMode;
   try {
     await engine.start();

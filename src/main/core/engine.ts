@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type {
   AddServerResult,
   AppInfo,
@@ -20,6 +22,8 @@ import type { Credentials } from './ssh/auth.ts';
 import { createHostKeyGate, type RecordingGate } from './ssh/host-key-gate.ts';
 import { importSshConfig } from './ssh/ssh-config-import.ts';
 import { TrustStore } from './ssh/trust-store.ts';
+import { HISTORY_FILE, HistoryStore } from './history/index.ts';
+import { tryLock } from './store/process-lock.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
 import { ServerStore } from './store/server-store.ts';
 import { SettingsStore } from './store/settings-store.ts';
@@ -34,6 +38,11 @@ export interface EngineOptions {
   host?: AppInfo['host'];
   /** Where `server:importSshConfig` reads; default ~/.ssh/config. */
   sshConfigPath?: string;
+  /**
+   * Keep local history (`<dataDir>/history.sqlite`) of what live sessions stream. On for the app and
+   * `wgdeck serve`; off for one-shot CLI commands, so two processes never record the same server.
+   */
+  recordHistory?: boolean;
   log?: (message: string) => void;
 }
 
@@ -59,6 +68,9 @@ export class Engine {
   readonly #listeners = new Map<EventName, Set<Listener<EventName>>>();
   #settings: Settings | null = null;
   #started = false;
+  #history: HistoryStore | null = null;
+  #historyLock: { release: () => void } | null = null;
+  #maintenance: NodeJS.Timeout | null = null;
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -87,6 +99,13 @@ export class Engine {
     'server:probeHostKey': (name) => this.#probeHostKey(name),
     'fleet:state': () => Promise.resolve([...this.#sessions.values()].map((s) => s.live)),
     'fleet:sync': () => Promise.resolve([...this.#synced.values()]),
+    'history:peer': (q) => this.#query((h) => h.peerSeries(q)),
+    'history:interface': (q) => this.#query((h) => h.interfaceSeries(q)),
+    'history:server': (q) => this.#query((h) => h.serverSeries(q)),
+    'history:fleet': (q) => this.#query((h) => h.fleetSeries(q)),
+    'history:usage': (q) => this.#query((h) => h.usage(q)),
+    'history:events': (q) =>
+      this.#query((h) => ({ handshakes: h.handshakes(q), endpoints: h.endpointChanges(q) })),
     'settings:get': () => this.#getSettings(),
     'settings:update': (patch) => this.#updateSettings(patch),
   };
@@ -105,6 +124,7 @@ export class Engine {
   async start(names?: string[]): Promise<void> {
     this.#started = true;
     const settings = await this.#getSettings();
+    if (this.#options.recordHistory && !this.#history) this.#openHistory();
     for (const server of await this.servers.list()) {
       if (names && !names.includes(server.name)) continue;
       this.#startSession(server, settings);
@@ -115,11 +135,54 @@ export class Engine {
     }
   }
 
+  #query<T>(run: (history: HistoryStore) => T): Promise<T> {
+    if (!this.#history) {
+      return Promise.reject(
+        new WgDeckError(
+          'HISTORY_UNAVAILABLE',
+          this.#options.recordHistory
+            ? 'History is kept by another WG Deck process on this data dir; this one shows live data only.'
+            : 'This WG Deck process keeps no history.',
+        ),
+      );
+    }
+    return Promise.resolve(run(this.#history));
+  }
+
+  /** One recording process per data dir: a second app or `wgdeck serve` runs live-only, and says so. */
+  #openHistory(): void {
+    mkdirSync(this.#options.dataDir, { recursive: true, mode: 0o700 });
+    const lock = tryLock(join(this.#options.dataDir, `${HISTORY_FILE}.lock`));
+    if ('heldBy' in lock) {
+      this.#options.log?.(
+        `history: process ${lock.heldBy} already records this data dir; this one shows live data only`,
+      );
+      return;
+    }
+    this.#historyLock = lock;
+    this.#history = HistoryStore.open(join(this.#options.dataDir, HISTORY_FILE));
+    // Compaction, rollups and retention in small slices, so the loop never stalls for long.
+    this.#maintenance = setInterval(() => {
+      try {
+        this.#history?.maintain(20);
+      } catch (error) {
+        this.#options.log?.(`history maintenance: ${errorMessage(error)}`);
+      }
+    }, 10_000);
+    this.#maintenance.unref();
+  }
+
   stop(): void {
     this.#started = false;
     for (const session of this.#sessions.values()) session.stop();
     this.#sessions.clear();
     this.#synced.clear();
+    if (this.#maintenance) clearInterval(this.#maintenance);
+    this.#maintenance = null;
+    this.#history?.close();
+    this.#history = null;
+    this.#historyLock?.release();
+    this.#historyLock = null;
   }
 
   /** One frame from each server (or the named ones), concurrently; failures become states. */
@@ -148,6 +211,15 @@ export class Engine {
       intervalSeconds: server.intervalSeconds ?? settings.intervalSeconds,
       thresholds: settings.thresholds,
       log: this.#options.log,
+      onSnapshot: (snapshot, receivedAt) => {
+        try {
+          this.#history?.record(server.name, snapshot, receivedAt, session.intervalSeconds);
+        } catch (error) {
+          // History is a convenience: a full disk must not stop live monitoring.
+          this.#options.log?.(`history: ${errorMessage(error)}`);
+        }
+      },
+      onStreamLost: () => this.#history?.markStopped(server.name, Date.now()),
     });
     const encoder = new DeltaEncoder();
     session.onChange((live) => {

@@ -32,6 +32,10 @@ export interface SessionOptions {
   intervalSeconds: number;
   thresholds: StatusThresholds;
   log?: (message: string) => void;
+  /** Every parsed snapshot, with the laptop time it arrived (the history store records it). */
+  onSnapshot?: (snapshot: Snapshot, receivedAt: number) => void;
+  /** The stream stopped (disconnect, stall, stop): whatever records it marks a gap from here. */
+  onStreamLost?: () => void;
   /** Test hooks; production uses the defaults. */
   timing?: {
     backoffBaseMs?: number;
@@ -87,6 +91,7 @@ export class ServerSession {
   #watchdog: NodeJS.Timeout | null = null;
   #lastFrameAt = 0;
   #running = false;
+  #streaming = false;
   #generation = 0;
   /** Where wireguard-tools installs `wg` on Debian, Ubuntu, Fedora, Arch; named in the sudoers hint. */
   readonly #wgPath = '/usr/bin/wg';
@@ -111,6 +116,10 @@ export class ServerSession {
 
   get server(): ServerConfig {
     return this.#options.server;
+  }
+
+  get intervalSeconds(): number {
+    return this.#options.intervalSeconds;
   }
 
   onChange(listener: (live: ServerLive) => void): () => void {
@@ -223,6 +232,8 @@ export class ServerSession {
 
   #onSnapshot(snapshot: Snapshot): void {
     this.#lastFrameAt = Date.now();
+    this.#streaming = true;
+    this.#options.onSnapshot?.(snapshot, this.#lastFrameAt);
     this.#attempt = 0;
     const tracked = this.#tracker.apply(snapshot);
     const { server } = this.#options;
@@ -292,6 +303,10 @@ export class ServerSession {
   }
 
   #teardown(): void {
+    if (this.#streaming) {
+      this.#streaming = false;
+      this.#options.onStreamLost?.();
+    }
     this.#channel?.removeAllListeners('close');
     this.#channel = null;
     this.#ssh?.close();

@@ -1,0 +1,218 @@
+/**
+ * In-memory model of the history store: entities (a server's system, a netdev interface, a peer), their
+ * series, and per server the open block (samples not compacted yet, also in `frame` rows) and sealed
+ * blocks waiting for compaction.
+ */
+import { COUNTER_NAMES } from '../../../shared/domain.ts';
+import type { ByteWriter, CheckpointArrays, CheckpointServer, TimeBlock } from './codec.ts';
+
+export const KIND_SYSTEM = 0;
+export const KIND_IFACE = 1;
+export const KIND_PEER = 2;
+
+/** Cumulative, reset-adjusted counter (bytes, packets…): charts show its rate. */
+export const TYPE_COUNTER = 0;
+/** A level (CPU %, memory…). */
+export const TYPE_GAUGE = 1;
+/** A value whose changes are events (latest handshake). */
+export const TYPE_MARKER = 2;
+
+export const SYSTEM_METRICS = ['cpu', 'memUsed', 'memTotal', 'diskUsed', 'diskTotal', 'load1'] as const;
+export type SystemMetricName = (typeof SYSTEM_METRICS)[number];
+export const SYS_CPU = 0;
+export const SYS_MEM_USED = 1;
+export const SYS_MEM_TOTAL = 2;
+export const SYS_DISK_USED = 3;
+export const SYS_DISK_TOTAL = 4;
+export const SYS_LOAD1 = 5;
+/** Stored integers: CPU in hundredths of a percent, load in hundredths. */
+export const CPU_SCALE = 100;
+export const LOAD_SCALE = 100;
+
+export const PEER_RX = 0;
+export const PEER_TX = 1;
+export const PEER_HANDSHAKE = 2;
+
+/** Series id = entity id × 16 + metric. */
+export const SID_SHIFT = 16;
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+/** Raw blocks: frames are compacted into chunks per 10 minutes of data. */
+export const BLOCK_MS = 600_000;
+
+export const TIER_RAW = 0;
+export const TIER_MINUTE = 1;
+export const TIER_HOUR = 2;
+/** Rollup tiers: bucket width and the span of one chunk row. */
+export const TIER_BUCKET_MS = [0, MINUTE_MS, HOUR_MS] as const;
+export const TIER_BLOCK_MS = [BLOCK_MS, HOUR_MS, DAY_MS] as const;
+
+/** Gap rule: consecutive samples further apart than this many poll intervals are not continuous. */
+export const GAP_FACTOR = 2.5;
+
+export const EVENT_GONE = 1;
+/** Also written at a series' first sight. */
+export const EVENT_BACK = 2;
+export const EVENT_ENDPOINT = 3;
+
+export function metricCount(kind: number): number {
+  return kind === KIND_SYSTEM ? SYSTEM_METRICS.length : kind === KIND_IFACE ? COUNTER_NAMES.length : 3;
+}
+
+export function seriesType(kind: number, metric: number): number {
+  if (kind === KIND_SYSTEM) return TYPE_GAUGE;
+  if (kind === KIND_PEER && metric === PEER_HANDSHAKE) return TYPE_MARKER;
+  return TYPE_COUNTER;
+}
+
+export class Series {
+  readonly sid: number;
+  readonly type: number;
+  /** The series whose gone/back events say whether this one is present (the entity's, system: its own). */
+  readonly psid: number;
+  readonly entity: Entity;
+  /** Counters: cumulative including every reset; gauges/markers: the value. */
+  value = 0;
+  /** Counters: cumulative − the raw counter as last reported (changes only at resets). */
+  offset = 0;
+  present = false;
+  seen = false;
+  /** Time of the latest gone/back event of this (presence) series: none since → present throughout. */
+  presenceAt = Infinity;
+  /** Open-block encoding (DELTA tokens), valid while `block` is the server's open block. */
+  block: OpenBlock | null = null;
+  writer: ByteWriter | null = null;
+  base = 0;
+  lastIndex = -1;
+
+  constructor(entity: Entity, metric: number) {
+    this.entity = entity;
+    this.sid = entity.id * SID_SHIFT + metric;
+    this.type = seriesType(entity.kind, metric);
+    this.psid = entity.kind === KIND_SYSTEM ? this.sid : entity.id * SID_SHIFT;
+  }
+}
+
+export class Entity {
+  readonly id: number;
+  readonly server: ServerMem;
+  readonly kind: number;
+  readonly iface: string;
+  readonly peer: string;
+  wg: boolean;
+  endpoint: string | null;
+  readonly series: Series[];
+  /** The record() that last saw it. */
+  epoch = 0;
+
+  constructor(
+    id: number,
+    server: ServerMem,
+    kind: number,
+    iface: string,
+    peer: string,
+    wg: boolean,
+    endpoint: string | null,
+  ) {
+    this.id = id;
+    this.server = server;
+    this.kind = kind;
+    this.iface = iface;
+    this.peer = peer;
+    this.wg = wg;
+    this.endpoint = endpoint;
+    const count = metricCount(kind);
+    this.series = [];
+    for (let m = 0; m < count; m++) this.series.push(new Series(this, m));
+  }
+}
+
+export class OpenBlock {
+  readonly start: number;
+  readonly times: number[] = [];
+  readonly flags: number[] = [];
+  readonly prevT: number | null;
+  readonly prevFlags: number;
+  readonly touched: Series[] = [];
+  lastFrameId = 0;
+
+  constructor(start: number, prevT: number | null, prevFlags: number) {
+    this.start = start;
+    this.prevT = prevT;
+    this.prevFlags = prevFlags;
+  }
+
+  timeBlock(): TimeBlock {
+    return {
+      n: this.times.length,
+      times: Float64Array.from(this.times),
+      flags: Uint8Array.from(this.flags),
+      prevT: this.prevT,
+      prevFlags: this.prevFlags,
+    };
+  }
+}
+
+export interface SealedSeries {
+  base: number;
+  /** DELTA tokens without header (possibly empty: all zeros). */
+  tokens: Uint8Array;
+}
+
+export interface SealedBlock {
+  start: number;
+  time: TimeBlock;
+  series: Map<number, SealedSeries>;
+  /** sids in `series`, in write order; compaction progresses through it across maintain() calls. */
+  sids: number[];
+  written: number;
+  /** Server and series state at the end of the block, encoded when the compaction completes. */
+  checkpoint: { server: CheckpointServer; series: CheckpointArrays };
+  lastFrameId: number;
+}
+
+export class ServerMem {
+  readonly id: number;
+  readonly name: string;
+  system!: Entity;
+  readonly ifaces = new Map<string, Entity>();
+  /** iface name → public key → peer entity. */
+  readonly peers = new Map<string, Map<string, Entity>>();
+  readonly entities: Entity[] = [];
+  intervalMs: number;
+  lastT: number | null = null;
+  lastFlags = 0;
+  monotonic: number | null = null;
+  cpuTotal: number | null = null;
+  cpuIdle: number | null = null;
+  /** Recording is closed (engine stop, server lost, app restart): the next sample starts a new segment. */
+  stopped = true;
+  /** Peers currently present (to skip looking for vanished ones when all were listed). */
+  presentPeers = 0;
+  /** Samples must not land in an already sealed block. */
+  minNextT = 0;
+  open: OpenBlock | null = null;
+  readonly sealed: SealedBlock[] = [];
+  epoch = 0;
+
+  constructor(id: number, name: string, intervalMs: number) {
+    this.id = id;
+    this.name = name;
+    this.intervalMs = intervalMs;
+  }
+
+  gapMs(): number {
+    return GAP_FACTOR * this.intervalMs;
+  }
+
+  /** Memory blocks (sealed then open), oldest first. */
+  memoryBlocks(): { start: number; sealed: SealedBlock | null; open: OpenBlock | null }[] {
+    const blocks: { start: number; sealed: SealedBlock | null; open: OpenBlock | null }[] = [];
+    for (const s of this.sealed) blocks.push({ start: s.start, sealed: s, open: null });
+    if (this.open && this.open.times.length > 0)
+      blocks.push({ start: this.open.start, sealed: null, open: this.open });
+    return blocks;
+  }
+}
