@@ -102,6 +102,12 @@ function syntheticEngine(histories: ServerLive[][]) {
     'server:retrust': notInBench,
     'server:probeHostKey': notInBench,
     'settings:update': notInBench,
+    'history:peer': notInBench,
+    'history:interface': notInBench,
+    'history:server': notInBench,
+    'history:fleet': notInBench,
+    'history:usage': notInBench,
+    'history:events': notInBench,
   } satisfies ApiHandlers;
   return {
     handlers,
