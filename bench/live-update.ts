@@ -1,58 +1,13 @@
-import { DEFAULT_THRESHOLDS, type ServerLive, type Snapshot } from '../src/shared/domain.ts';
+import type { ServerLive } from '../src/shared/domain.ts';
 import { DeltaEncoder } from '../src/shared/live-delta.ts';
-import { createFrameStream } from '../src/main/core/collector/frame-stream.ts';
-import { makeDumpText, makeFrameText } from '../src/main/core/collector/fixtures.ts';
-import { ServerTracker } from '../src/main/core/state/server-tracker.ts';
 import { bar, fmt, median, timeRuns, type BarResult } from './stats.ts';
+import { syntheticServerStates } from './synthetic-server.ts';
 
-/** One server of 1,000 peers as the engine holds it, and the next poll with `changed` of them moving. */
-function serverStates(changedFraction: number): [ServerLive, ServerLive] {
-  const dump = makeDumpText({ interfaces: 1, peersPerInterface: 1000, seed: 3 });
-  const lines = dump.trimEnd().split('\n');
-  const step = Math.round(1 / changedFraction);
-  // The next poll: every `step`-th peer received and sent more bytes; the rest are byte-identical.
-  const next = lines
-    .map((line, i) => {
-      const f = line.split('\t');
-      if (f.length !== 9 || i % step !== 0) return line;
-      f[6] = String(Number(f[6]) + 4096 * i);
-      f[7] = String(Number(f[7]) + 1024 * i);
-      return f.join('\t');
-    })
-    .join('\n');
-  let snapshot: Snapshot | null = null;
-  const stream = createFrameStream({
-    onSnapshot: (s) => (snapshot = s),
-    onDrop: (r) => {
-      throw new Error(r);
-    },
-    onFatal: () => undefined,
-  });
-  const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
-  const live = (text: string, seq: number): ServerLive => {
-    stream.push(
-      Buffer.from(
-        makeFrameText({
-          seq,
-          serverTime: 1_750_000_000 + seq * 5,
-          uptime: 100 + seq * 5,
-          dumpText: `${text}\n`,
-        }),
-      ),
-    );
-    const tracked = tracker.apply(snapshot!);
-    return {
-      name: 's',
-      host: 'h',
-      state: 'connected',
-      updatedAt: seq,
-      serverTime: tracked.serverTime,
-      interfaces: tracked.interfaces,
-      system: tracked.system,
-    };
-  };
-  live(dump.trimEnd(), 1);
-  return [live(dump.trimEnd(), 2), live(next, 3)];
+/** One server of 1,000 peers as the engine holds it, and the next poll with 5 % of them moving. */
+function serverStates(): [ServerLive, ServerLive] {
+  const [, steady, moved] = syntheticServerStates({ name: 's', peers: 1000, polls: 2, every: 20, seed: 3 });
+  // The busy 5 % move at every poll: poll 1 → poll 2 is a steady-state update.
+  return [steady!, moved!];
 }
 
 /**
@@ -60,7 +15,7 @@ function serverStates(changedFraction: number): [ServerLive, ServerLive] {
  * against the full state, with 5 % of 1,000 peers moving.
  */
 export async function benchLiveUpdate(): Promise<BarResult[]> {
-  const [steady, moved] = serverStates(0.05);
+  const [steady, moved] = serverStates();
   const encoder = new DeltaEncoder();
   encoder.encode(steady);
   const delta = encoder.encode(moved);

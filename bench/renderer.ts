@@ -4,67 +4,27 @@ import { join } from 'node:path';
 import type { ApiEvents, EventName } from '../src/shared/api.ts';
 import type { ApiHandlers } from '../src/shared/rpc.ts';
 import { DEFAULT_SETTINGS } from '../src/main/core/store/settings-store.ts';
-import { DEFAULT_THRESHOLDS, type ServerLive, type Snapshot } from '../src/shared/domain.ts';
+import type { ServerLive } from '../src/shared/domain.ts';
 import { DeltaEncoder, type ServerDelta } from '../src/shared/live-delta.ts';
-import { createFrameStream } from '../src/main/core/collector/frame-stream.ts';
-import { makeDumpText, makeFrameText } from '../src/main/core/collector/fixtures.ts';
-import { ServerTracker } from '../src/main/core/state/server-tracker.ts';
 import { startBrowserMode } from '../src/headless/browser-mode.ts';
 import { launchChromium } from '../e2e/support/chromium.ts';
 import { bar, fmt, median, type BarResult } from './stats.ts';
+import { syntheticServerStates } from './synthetic-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SERVERS = 10;
 const PEERS = 1000;
 const POLLS = 8;
 
-/** Successive live states of one server: every poll 5 % of its peers move, the rest stay put. */
 function serverHistory(index: number): ServerLive[] {
-  const lines = makeDumpText({ interfaces: 1, peersPerInterface: PEERS, seed: 100 + index })
-    .trimEnd()
-    .split('\n');
-  let snapshot: Snapshot | null = null;
-  const stream = createFrameStream({
-    onSnapshot: (s) => (snapshot = s),
-    onDrop: (r) => {
-      throw new Error(r);
-    },
-    onFatal: () => undefined,
+  const states = syntheticServerStates({
+    name: `s${index}`,
+    peers: PEERS,
+    polls: POLLS,
+    every: 20,
+    seed: 100 + index,
   });
-  const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
-  const states: ServerLive[] = [];
-  for (let poll = 0; poll <= POLLS; poll++) {
-    const text = lines.map((line, i) => {
-      const f = line.split('\t');
-      if (f.length !== 9 || poll === 0 || (i + poll) % 20 !== 0) return line;
-      f[6] = String(Number(f[6]) + 1000 * poll * i);
-      f[7] = String(Number(f[7]) + 500 * poll * i);
-      return f.join('\t');
-    });
-    // Keep the moved counters for the next poll so bytes only ever grow.
-    lines.splice(0, lines.length, ...text);
-    stream.push(
-      Buffer.from(
-        makeFrameText({
-          seq: poll + 1,
-          serverTime: 1_750_000_000 + poll * 5,
-          uptime: 500 + poll * 5,
-          dumpText: `${text.join('\n')}\n`,
-        }),
-      ),
-    );
-    const tracked = tracker.apply(snapshot!);
-    states.push({
-      name: `s${index}`,
-      host: `198.18.1.${index + 2}`,
-      state: 'connected',
-      updatedAt: poll,
-      serverTime: tracked.serverTime,
-      interfaces: tracked.interfaces,
-      system: tracked.system,
-    });
-  }
-  return states;
+  return states.map((state) => ({ ...state, host: `198.18.1.${index + 2}` }));
 }
 
 /** Just enough of an Engine for the UI: a fleet that exists only in memory. */

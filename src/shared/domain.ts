@@ -33,6 +33,19 @@ export const COUNTER_NAMES = [
 /** Per-second rates of the same counters; null until two samples exist. */
 export type InterfaceRates = { [K in keyof InterfaceCounters]: number | null };
 
+/** Rates before a second sample exists. */
+export const NULL_RATES: Readonly<InterfaceRates> = Object.freeze({
+  rxBytes: null,
+  txBytes: null,
+  rxPackets: null,
+  txPackets: null,
+  rxErrors: null,
+  txErrors: null,
+  rxDropped: null,
+  txDropped: null,
+  multicast: null,
+});
+
 /** One peer as parsed from `wg show all dump`. Secrets never leave the server: see the remote script. */
 export interface PeerDump {
   publicKey: string;

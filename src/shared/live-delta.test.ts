@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PeerLive, ServerLive } from './domain.ts';
+import { NULL_RATES, type PeerLive, type ServerLive } from './domain.ts';
 import { DeltaEncoder, applyDelta } from './live-delta.ts';
 
 function peer(i: number, rx = 0): PeerLive {
@@ -34,17 +34,7 @@ function server(peers: PeerLive[], extra: Partial<ServerLive> = {}): ServerLive 
         listenPort: 51820,
         fwmark: null,
         counters: null,
-        rates: {
-          rxBytes: null,
-          txBytes: null,
-          rxPackets: null,
-          txPackets: null,
-          rxErrors: null,
-          txErrors: null,
-          rxDropped: null,
-          txDropped: null,
-          multicast: null,
-        },
+        rates: { ...NULL_RATES },
         peers,
       },
     ],

@@ -1,5 +1,6 @@
 import {
   COUNTER_NAMES,
+  NULL_RATES,
   type InterfaceCounters,
   type InterfaceLive,
   type InterfaceRates,
@@ -48,18 +49,6 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-const NULL_RATES: InterfaceRates = Object.freeze({
-  rxBytes: null,
-  txBytes: null,
-  rxPackets: null,
-  txPackets: null,
-  rxErrors: null,
-  txErrors: null,
-  rxDropped: null,
-  txDropped: null,
-  multicast: null,
-});
 
 function interfaceRates(
   previous: InterfaceCounters | null | undefined,

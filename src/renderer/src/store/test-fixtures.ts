@@ -1,4 +1,4 @@
-import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
+import { NULL_RATES, type InterfaceLive, type PeerLive, type ServerLive } from '../../../shared/domain.ts';
 
 /** Small builders for the renderer's pure tests. */
 
@@ -20,17 +20,7 @@ export function peer(i: number, extra: Partial<PeerLive> = {}): PeerLive {
   };
 }
 
-const NO_RATES = {
-  rxBytes: null,
-  txBytes: null,
-  rxPackets: null,
-  txPackets: null,
-  rxErrors: null,
-  txErrors: null,
-  rxDropped: null,
-  txDropped: null,
-  multicast: null,
-};
+const NO_RATES = NULL_RATES;
 
 export function iface(
   name: string,
