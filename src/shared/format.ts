@@ -121,7 +121,11 @@ export function rateAxisPower(bytesPerSecond: number, unit: 'bytes' | 'bits' = '
  * A rate as an axis label: compact ("1.5 MiB/s", "800 kbit/s", "0"), in the axis's prefix when given
  * (`rateAxisPower` of the axis maximum) so one axis never mixes units.
  */
-export function formatAxisRate(bytesPerSecond: number, unit: 'bytes' | 'bits' = 'bytes', power?: number): string {
+export function formatAxisRate(
+  bytesPerSecond: number,
+  unit: 'bytes' | 'bits' = 'bytes',
+  power?: number,
+): string {
   if (bytesPerSecond === 0) return '0';
   const base = unit === 'bits' ? 1000 : 1024;
   const units = unit === 'bits' ? BIT_UNITS : AXIS_BYTE_UNITS;
@@ -159,7 +163,10 @@ export function formatTimeTick(ms: number, spanMs: number, offset: OffsetFn = lo
   const d = wall(ms, offset);
   const midnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0;
   const day = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
-  if (spanMs <= 3 * HOUR_MS) return spanMs <= 10 * MINUTE_MS && d.getUTCSeconds() !== 0 ? `${hhmm(d)}:${pad2(d.getUTCSeconds())}` : hhmm(d);
+  if (spanMs <= 3 * HOUR_MS)
+    return spanMs <= 10 * MINUTE_MS && d.getUTCSeconds() !== 0
+      ? `${hhmm(d)}:${pad2(d.getUTCSeconds())}`
+      : hhmm(d);
   if (spanMs <= 10 * DAY_MS) return midnight ? day : hhmm(d);
   if (spanMs <= 200 * DAY_MS) return day;
   return d.getUTCMonth() === 0 ? String(d.getUTCFullYear()) : (MONTHS[d.getUTCMonth()] ?? '');
@@ -199,7 +206,11 @@ export function monthKey(ms: number, offset: OffsetFn = localOffset): string {
 }
 
 /** "Wed Mar 12" for a usage row of a day, "March 2025" style "Mar 2025" for a month. */
-export function formatUsagePeriod(startMs: number, by: 'day' | 'month', offset: OffsetFn = localOffset): string {
+export function formatUsagePeriod(
+  startMs: number,
+  by: 'day' | 'month',
+  offset: OffsetFn = localOffset,
+): string {
   const d = wall(startMs, offset);
   return by === 'day'
     ? `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`
