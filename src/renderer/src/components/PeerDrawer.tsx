@@ -1,25 +1,35 @@
 import { useEffect, useRef } from 'react';
 import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
-import { formatBytes, formatRate, formatUnixTime } from '../../../shared/format.ts';
+import { formatBytes, formatRate, formatUnixTime, shortKey } from '../../../shared/format.ts';
 import { peerName } from '../store/selectors.ts';
 import { useApp } from '../store/store.ts';
+import { PeerChart, PeerUsage } from './charts/PeerHistory.tsx';
 import { Age, CloseIcon, CopyButton, PEER_STATUS_HELP, PeerStatusBadge } from './common.tsx';
 
-/** Everything the engine knows about one peer, live. */
+/**
+ * Everything the engine knows about one peer: live facts, and its history (traffic chart, events,
+ * usage) from the local store — which also shows when the server is unreachable or the peer is gone.
+ */
 export function PeerDrawer({
   live,
+  server,
+  ifaceName,
   iface,
+  peerKey,
   peer,
   onClose,
 }: {
-  live: ServerLive;
-  iface: InterfaceLive;
+  live: ServerLive | undefined;
+  server: string;
+  ifaceName: string;
+  iface: InterfaceLive | null;
+  peerKey: string;
   peer: PeerLive | null;
   onClose: () => void;
 }) {
   const rateUnit = useApp((s) => s.rateUnit);
   const closeRef = useRef<HTMLButtonElement>(null);
-  const key = peer?.publicKey ?? null;
+  const key = peerKey;
   useEffect(() => {
     if (key) closeRef.current?.focus();
   }, [key]);
@@ -42,7 +52,7 @@ export function PeerDrawer({
     >
       <header className="drawer-head">
         <h2 id="drawer-title" className="drawer-title">
-          {peer ? `Peer ${peerName(peer)}` : 'Peer not found'}
+          {peer ? `Peer ${peerName(peer)}` : `Peer ${shortKey(peerKey)}`}
         </h2>
         <button
           ref={closeRef}
@@ -54,14 +64,23 @@ export function PeerDrawer({
           <CloseIcon />
         </button>
       </header>
-      {!peer ? (
-        <p className="drawer-body muted">This peer is no longer on {iface.name}.</p>
+      {!peer || !live ? (
+        <div className="drawer-body">
+          <p className="muted drawer-missing" data-testid="peer-missing">
+            {live && live.interfaces.length > 0 && iface
+              ? `This peer is not on ${ifaceName} now. Its recorded history follows.`
+              : `No live data from ${server} right now. The recorded history follows.`}
+          </p>
+          <PeerChart server={server} iface={ifaceName} peer={peerKey} />
+          <PeerUsage server={server} iface={ifaceName} peer={peerKey} />
+        </div>
       ) : (
         <div className="drawer-body">
           <div className="drawer-status">
             <PeerStatusBadge status={peer.status} />
             <span className="muted">{PEER_STATUS_HELP[peer.status]}</span>
           </div>
+          <PeerChart server={server} iface={ifaceName} peer={peerKey} />
           <dl className="facts">
             <dt>Public key</dt>
             <dd className="fact-key">
@@ -107,8 +126,10 @@ export function PeerDrawer({
             <dd className="num">{peer.resets}</dd>
             <dt>Interface</dt>
             <dd>
-              {iface.name}
-              {iface.listenPort !== null && <span className="muted"> · port {iface.listenPort}</span>}
+              {ifaceName}
+              {iface && iface.listenPort !== null && (
+                <span className="muted"> · port {iface.listenPort}</span>
+              )}
             </dd>
             <dt>Server</dt>
             <dd>
@@ -118,6 +139,7 @@ export function PeerDrawer({
           <p className="muted small">
             Received and sent are from the server’s side: received = uploaded by the peer.
           </p>
+          <PeerUsage server={server} iface={ifaceName} peer={peerKey} />
         </div>
       )}
     </aside>

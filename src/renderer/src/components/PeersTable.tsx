@@ -15,6 +15,7 @@ import {
   type PeerSortKey,
 } from '../store/selectors.ts';
 import { useApp, type RateUnit } from '../store/store.ts';
+import { Sparkline } from './charts/Sparkline.tsx';
 import { Age, CopyButton, PEER_STATUS_LABEL, PeerStatusBadge } from './common.tsx';
 
 const ROW_HEIGHT = 34;
@@ -51,6 +52,7 @@ const COLUMNS: Column[] = [
     title: 'Receive rate over the last interval',
   },
   { id: 'txRate', label: 'TX rate', sort: 'txRate', align: 'end', title: 'Send rate over the last interval' },
+  { id: 'spark', label: 'Last hour', title: 'Receive and send rate over the last hour (from local history)' },
 ];
 
 /** Reads the server's clock itself, so rows do not re-render when only the clock moved. */
@@ -65,6 +67,7 @@ const PeerRow = memo(function PeerRow({
   index,
   start,
   server,
+  iface,
   rateUnit,
   selected,
   onOpen,
@@ -73,6 +76,7 @@ const PeerRow = memo(function PeerRow({
   index: number;
   start: number;
   server: string;
+  iface: string;
   rateUnit: RateUnit;
   selected: boolean;
   onOpen: (key: string) => void;
@@ -146,6 +150,9 @@ const PeerRow = memo(function PeerRow({
       </div>
       <div role="cell" className="cell num end" data-testid="peer-tx-rate" data-value={peer.txRate ?? ''}>
         {formatRate(peer.txRate, rateUnit)}
+      </div>
+      <div role="cell" className="cell cell-spark">
+        <Sparkline server={server} iface={iface} peer={peer.publicKey} rateUnit={rateUnit} />
       </div>
     </div>
   );
@@ -310,6 +317,7 @@ export function PeersTable({
                   index={item.index}
                   start={item.start - HEADER_HEIGHT}
                   server={server}
+                  iface={iface}
                   rateUnit={rateUnit}
                   selected={selectedKey === peer.publicKey}
                   onOpen={open}

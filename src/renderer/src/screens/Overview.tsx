@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes, formatPercent, formatRate } from '../../../shared/format.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
+import { FleetChart } from '../components/charts/FleetHistory.tsx';
 import { ConnectionBadge } from '../components/common.tsx';
 import { routeHash } from '../lib/route.ts';
 import type { HeldServer } from '../store/fleet-state.ts';
@@ -191,6 +192,7 @@ export function Overview() {
           </ul>
         </section>
       )}
+      <FleetChart />
       <section aria-labelledby="servers-heading">
         <h2 id="servers-heading" className="section-title">
           Servers

@@ -1,13 +1,16 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { InterfaceLive, ServerLive } from '../../../shared/domain.ts';
 import { formatBytes, formatDuration, formatPercent, formatRate, shortKey } from '../../../shared/format.ts';
 import { ConnectionBadge, CopyButton, Modal } from '../components/common.tsx';
+import { InterfaceChart } from '../components/charts/InterfaceHistory.tsx';
+import { ServerChart } from '../components/charts/ServerHistory.tsx';
 import { ConnectionBanner } from '../components/ConnectionBanner.tsx';
 import { HealthPanel } from '../components/HealthPanel.tsx';
 import { PeerDrawer } from '../components/PeerDrawer.tsx';
 import { PeersTable } from '../components/PeersTable.tsx';
 import { explainError, toApiError, type ApiError } from '../lib/errors.ts';
+import { knownInterfaces, rememberInterfaces } from '../lib/known-interfaces.ts';
 import { routeHash } from '../lib/route.ts';
 import { interfaceSummary } from '../store/selectors.ts';
 import { navigate, removeServerByName, useApp, type RateUnit } from '../store/store.ts';
@@ -188,7 +191,15 @@ export function ServerPage({
   const live = held?.live;
   const iface = live?.interfaces.find((i) => i.name === ifaceName) ?? live?.interfaces[0];
   const peer = peerKey && iface ? (iface.peers.find((p) => p.publicKey === peerKey) ?? null) : null;
-  const ifaceNameResolved = iface?.name;
+  const liveNames = live?.interfaces.map((i) => i.name).join('\n') ?? '';
+  useEffect(() => {
+    if (liveNames !== '') rememberInterfaces(name, liveNames.split('\n'));
+  }, [name, liveNames]);
+  // Without live interfaces (unreachable, still connecting), the past is still charted: the
+  // interface named in the URL, else the ones this server had when last seen.
+  const offlineNames = iface ? [] : ifaceName ? [ifaceName] : knownInterfaces(name);
+  const historyIface = iface?.name ?? ifaceName ?? offlineNames[0];
+  const ifaceNameResolved = iface?.name ?? historyIface;
   const openPeer = useCallback(
     (key: string) => {
       if (ifaceNameResolved) navigate({ page: 'server', server: name, iface: ifaceNameResolved, peer: key });
@@ -233,6 +244,7 @@ export function ServerPage({
       {live && <ConnectionBanner live={live} config={config} />}
       {live && <SystemFacts live={live} />}
       {!live && <p className="muted">Waiting for the first update…</p>}
+      <ServerChart server={name} />
       {live && live.interfaces.length === 0 && !live.error && (
         <p className="muted">
           {live.state === 'connected' ? 'No WireGuard interface is up.' : 'Connecting…'}
@@ -269,6 +281,7 @@ export function ServerPage({
             </h2>
             <InterfaceHeader iface={iface} rateUnit={rateUnit} />
             <HealthPanel iface={iface} rateUnit={rateUnit} />
+            <InterfaceChart server={name} iface={iface.name} />
             <PeersTable
               key={`${name}/${iface.name}`}
               server={name}
@@ -278,7 +291,59 @@ export function ServerPage({
               onOpen={openPeer}
             />
           </section>
-          {peerKey && <PeerDrawer live={live} iface={iface} peer={peer} onClose={closePeer} />}
+          {peerKey && (
+            <PeerDrawer
+              live={live}
+              server={name}
+              ifaceName={iface.name}
+              iface={iface}
+              peerKey={peerKey}
+              peer={peer}
+              onClose={closePeer}
+            />
+          )}
+        </>
+      )}
+      {!iface && historyIface && (
+        <>
+          {offlineNames.length > 1 && (
+            <nav className="tabs" aria-label="Interfaces (recorded)">
+              {offlineNames.map((n) => (
+                <a
+                  key={n}
+                  aria-current={n === historyIface ? 'page' : undefined}
+                  href={routeHash({ page: 'server', server: name, iface: n })}
+                  className="tab"
+                  data-testid="interface-tab"
+                  data-interface={n}
+                >
+                  {n}
+                </a>
+              ))}
+            </nav>
+          )}
+          <section
+            className="iface"
+            aria-label={`Interface ${historyIface} (recorded)`}
+            data-interface={historyIface}
+          >
+            <h2 className="iface-title">
+              <span className="muted">Interface</span> <span className="mono">{historyIface}</span>{' '}
+              <span className="muted small">· recorded history, no live data</span>
+            </h2>
+            <InterfaceChart server={name} iface={historyIface} />
+          </section>
+          {peerKey && (
+            <PeerDrawer
+              live={live}
+              server={name}
+              ifaceName={historyIface}
+              iface={null}
+              peerKey={peerKey}
+              peer={null}
+              onClose={closePeer}
+            />
+          )}
         </>
       )}
     </div>

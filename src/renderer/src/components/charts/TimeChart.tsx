@@ -1,0 +1,279 @@
+import { memo, useMemo, type ReactNode } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatBucket, formatDateTime, formatTimeTick } from '../../../../shared/format.ts';
+import { timeTicks, type Axis, type ChartRow } from '../../lib/charts.ts';
+import { useChartColors } from '../../lib/theme.ts';
+
+export interface SeriesDef {
+  key: string;
+  label: string;
+  color: string;
+  dashed?: boolean;
+}
+
+export interface Marker {
+  t: number;
+  label: string;
+}
+
+export const Y_AXIS_WIDTH = 70;
+const MARGIN = { top: 8, right: 14, bottom: 0, left: 0 };
+const X_AXIS_HEIGHT = 22;
+const TICK_SPACING_PX = 84;
+
+/** The width of the plot area (what the point budget is) for a chart `width` pixels wide. */
+export function plotWidthOf(width: number): number {
+  return Math.max(2, width - Y_AXIS_WIDTH - MARGIN.left - MARGIN.right);
+}
+
+/** Left and right insets of the plot area inside a chart, for strips drawn under it. */
+export const PLOT_INSET = { left: Y_AXIS_WIDTH + MARGIN.left, right: MARGIN.right };
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function isolatedPoints(rows: readonly ChartRow[], key: string): Set<number> {
+  const out = new Set<number>();
+  rows.forEach((row, i) => {
+    if (row.v[key] === null) return;
+    const before = rows[i - 1]?.v[key] ?? null;
+    const after = rows[i + 1]?.v[key] ?? null;
+    if (before === null && after === null) out.add(i);
+  });
+  return out;
+}
+
+function TooltipBox({
+  row,
+  series,
+  step,
+  format,
+  bands,
+  extra,
+}: {
+  row: ChartRow;
+  series: readonly SeriesDef[];
+  step: number;
+  format: (v: number) => string;
+  bands: boolean;
+  extra?: (row: ChartRow) => ReactNode;
+}) {
+  const attrs: Record<string, string> = {};
+  for (const s of series) {
+    const v = row.v[s.key];
+    attrs[`data-${kebab(s.key)}`] = v === null || v === undefined ? '' : String(v);
+  }
+  const empty = series.every((s) => row.v[s.key] === null);
+  return (
+    <div
+      className="chart-tooltip"
+      data-testid="chart-tooltip"
+      data-t={row.gap ? row.gap[0] : row.t}
+      data-step={step}
+      data-gap={empty || undefined}
+      {...attrs}
+    >
+      <div className="chart-tooltip-time num">
+        {row.gap
+          ? `${formatDateTime(row.gap[0])} – ${formatDateTime(row.gap[1])}`
+          : formatBucket(row.t, step)}
+      </div>
+      {row.gap ? (
+        <div className="muted">No data: not recorded or unreachable</div>
+      ) : (
+        <table className="chart-tooltip-values">
+          <tbody>
+            {series.map((s) => {
+              const v = row.v[s.key] ?? null;
+              const band = bands ? (row.band[s.key] ?? null) : null;
+              return (
+                <tr key={s.key}>
+                  <th scope="row">
+                    <span
+                      className="legend-swatch"
+                      data-dashed={s.dashed || undefined}
+                      style={{ background: s.color }}
+                    />
+                    {s.label}
+                  </th>
+                  <td className="num">{v === null ? <span className="muted">no data</span> : format(v)}</td>
+                  <td className="num muted">
+                    {band && band[0] !== band[1] ? `${format(band[0])} – ${format(band[1])}` : ''}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {!row.gap && extra?.(row)}
+    </div>
+  );
+}
+
+/**
+ * One time-series chart: lines per series that break at nulls (never across a gap, never through
+ * zero), an optional min/max band, round-time ticks, a tooltip with the bucket's values in units.
+ * Rows come from `toChartRows`; values are in the series' own unit (bytes/s, %, /s).
+ */
+export const TimeChart = memo(function TimeChart({
+  rows,
+  series,
+  from,
+  to,
+  step,
+  bands,
+  axis,
+  format,
+  width,
+  height,
+  markers,
+  tooltipExtra,
+  title,
+}: {
+  rows: ChartRow[];
+  series: readonly SeriesDef[];
+  from: number;
+  to: number;
+  step: number;
+  bands: boolean;
+  axis: Axis;
+  /** Tooltip values. */
+  format: (v: number) => string;
+  width: number;
+  height: number;
+  markers?: readonly Marker[];
+  tooltipExtra?: (row: ChartRow) => ReactNode;
+  title: string;
+}) {
+  const colors = useChartColors();
+  const span = to - from;
+  const ticks = useMemo(
+    () => timeTicks(from, to, Math.max(2, Math.floor(plotWidthOf(width) / TICK_SPACING_PX))),
+    [from, to, width],
+  );
+  const isolated = useMemo(
+    () => new Map(series.map((s) => [s.key, isolatedPoints(rows, s.key)])),
+    [rows, series],
+  );
+  const tick = { fill: colors.axis, fontSize: 11 };
+  return (
+    <ComposedChart
+      width={width}
+      height={height}
+      data={rows}
+      margin={MARGIN}
+      accessibilityLayer
+      title={title}
+      aria-label={title}
+    >
+      <CartesianGrid vertical={false} stroke={colors.grid} />
+      <XAxis
+        dataKey="t"
+        type="number"
+        scale="time"
+        domain={[from, to]}
+        allowDataOverflow
+        ticks={ticks}
+        tickFormatter={(v: number) => formatTimeTick(v, span)}
+        tick={tick}
+        stroke={colors.grid}
+        tickLine={false}
+        height={X_AXIS_HEIGHT}
+        interval={0}
+        minTickGap={4}
+      />
+      <YAxis
+        type="number"
+        domain={[0, axis.max]}
+        ticks={axis.ticks}
+        tickFormatter={axis.format}
+        allowDataOverflow
+        width={Y_AXIS_WIDTH}
+        tick={tick}
+        axisLine={false}
+        tickLine={false}
+      />
+      {bands &&
+        series.map((s) => (
+          <Area
+            key={`band-${s.key}`}
+            type="linear"
+            dataKey={(row: ChartRow) => row.band[s.key] ?? null}
+            stroke="none"
+            fill={s.color}
+            fillOpacity={0.16}
+            connectNulls={false}
+            isAnimationActive={false}
+            activeDot={false}
+            dot={false}
+            legendType="none"
+            tooltipType="none"
+          />
+        ))}
+      {markers?.map((m) => (
+        <ReferenceLine
+          key={`m-${m.t}`}
+          x={m.t}
+          stroke={colors.faint}
+          strokeDasharray="3 3"
+          ifOverflow="hidden"
+          label={undefined}
+        />
+      ))}
+      {series.map((s) => {
+        const alone = isolated.get(s.key)!;
+        return (
+          <Line
+            key={s.key}
+            type="linear"
+            name={s.label}
+            dataKey={(row: ChartRow) => row.v[s.key] ?? null}
+            stroke={s.color}
+            strokeWidth={1.6}
+            strokeDasharray={s.dashed ? '4 3' : undefined}
+            connectNulls={false}
+            isAnimationActive={false}
+            dot={
+              alone.size === 0
+                ? false
+                : (p: { index?: number; cx?: number; cy?: number }) =>
+                    p.index !== undefined &&
+                    alone.has(p.index) &&
+                    p.cx !== undefined &&
+                    p.cy !== undefined ? (
+                      <circle key={`dot-${p.index}`} cx={p.cx} cy={p.cy} r={1.8} fill={s.color} />
+                    ) : (
+                      <g key={`nodot-${p.index}`} />
+                    )
+            }
+            activeDot={{ r: 3, strokeWidth: 0, fill: s.color }}
+          />
+        );
+      })}
+      <Tooltip
+        isAnimationActive={false}
+        cursor={{ stroke: colors.faint, strokeDasharray: '2 2' }}
+        wrapperStyle={{ zIndex: 5, outline: 'none' }}
+        allowEscapeViewBox={{ x: false, y: true }}
+        content={(p) => {
+          if (!p.active) return null;
+          const index =
+            p.activeIndex === undefined || p.activeIndex === null ? Number.NaN : Number(p.activeIndex);
+          const row =
+            (Number.isInteger(index) ? rows[index] : undefined) ?? rows.find((r) => r.t === Number(p.label));
+          if (!row) return null;
+          return (
+            <TooltipBox
+              row={row}
+              series={series}
+              step={step}
+              format={format}
+              bands={bands}
+              extra={tooltipExtra}
+            />
+          );
+        }}
+      />
+    </ComposedChart>
+  );
+});

@@ -1,0 +1,63 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * The theme's chart colours as concrete values (SVG presentation attributes cannot read CSS
+ * variables, and an exported PNG must look like the screen). Re-read when the OS switches between
+ * light and dark.
+ */
+export interface ChartColors {
+  rx: string;
+  tx: string;
+  third: string;
+  grid: string;
+  axis: string;
+  text: string;
+  faint: string;
+  bad: string;
+}
+
+const FALLBACK: ChartColors = {
+  rx: '#3b5bdb',
+  tx: '#e8590c',
+  third: '#0c8599',
+  grid: '#e2e2e6',
+  axis: '#6b6b76',
+  text: '#1b1b1f',
+  faint: '#9a9aa4',
+  bad: '#d83a3a',
+};
+
+function read(): ChartColors {
+  const style = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    rx: v('--chart-rx', FALLBACK.rx),
+    tx: v('--chart-tx', FALLBACK.tx),
+    third: v('--chart-3', FALLBACK.third),
+    grid: v('--chart-grid', FALLBACK.grid),
+    axis: v('--text-muted', FALLBACK.axis),
+    text: v('--text', FALLBACK.text),
+    faint: v('--text-faint', FALLBACK.faint),
+    bad: v('--bad', FALLBACK.bad),
+  };
+}
+
+let colors: ChartColors | null = null;
+const listeners = new Set<() => void>();
+let watching = false;
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  if (!watching && typeof matchMedia === 'function') {
+    watching = true;
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      colors = read();
+      for (const l of listeners) l();
+    });
+  }
+  return () => listeners.delete(listener);
+}
+
+export function useChartColors(): ChartColors {
+  return useSyncExternalStore(subscribe, () => (colors ??= read()));
+}
