@@ -3,6 +3,7 @@ import type { ServerLive, StatusThresholds } from './domain.ts';
 import type { ServerDelta } from './live-delta.ts';
 import { COUNTER_NAMES } from './domain.ts';
 import type {
+  Retention,
   EndpointEvent,
   FleetSeries,
   HandshakeEvent,
@@ -45,6 +46,8 @@ export interface AddServerResult {
 export interface Settings {
   intervalSeconds: number;
   thresholds: StatusThresholds;
+  /** How long each history tier is kept; applied when the history store opens (next start). */
+  retention: Retention;
 }
 
 export const addServerParams = z.tuple([
@@ -86,6 +89,18 @@ const rangeFields = {
 };
 const rangeRule = (q: { from: number; to: number }) => q.to > q.from && q.to - q.from <= 3 * 366 * 86_400_000;
 const RANGE_MESSAGE = 'a range needs from < to, at most three years apart';
+
+/** Raw 1 h – 30 d, minute rollups 1 d – 5 y, hour rollups 1 d – 20 y, each tier at least as long as the last. */
+export const retentionSchema = z
+  .strictObject({
+    rawHours: z.number().int().min(1).max(720),
+    minuteDays: z.number().int().min(1).max(1830),
+    hourDays: z.number().int().min(1).max(7300),
+  })
+  .refine(
+    (r) => r.minuteDays * 24 >= r.rawHours && r.hourDays >= r.minuteDays,
+    'each history tier must be kept at least as long as the finer one',
+  );
 
 export const historySchemas = {
   peer: z
@@ -166,6 +181,7 @@ export const methodSchemas = {
         })
         .refine((t) => t.staleSeconds > t.onlineSeconds, 'stale threshold must exceed the online threshold')
         .optional(),
+      retention: retentionSchema.optional(),
     }),
   ]),
 } as const;

@@ -124,7 +124,7 @@ export class Engine {
   async start(names?: string[]): Promise<void> {
     this.#started = true;
     const settings = await this.#getSettings();
-    if (this.#options.recordHistory && !this.#history) this.#openHistory();
+    if (this.#options.recordHistory && !this.#history) this.#openHistory(settings);
     for (const server of await this.servers.list()) {
       if (names && !names.includes(server.name)) continue;
       this.#startSession(server, settings);
@@ -150,7 +150,7 @@ export class Engine {
   }
 
   /** One recording process per data dir: a second app or `wgdeck serve` runs live-only, and says so. */
-  #openHistory(): void {
+  #openHistory(settings: Settings): void {
     mkdirSync(this.#options.dataDir, { recursive: true, mode: 0o700 });
     const lock = tryLock(join(this.#options.dataDir, `${HISTORY_FILE}.lock`));
     if ('heldBy' in lock) {
@@ -160,7 +160,9 @@ export class Engine {
       return;
     }
     this.#historyLock = lock;
-    this.#history = HistoryStore.open(join(this.#options.dataDir, HISTORY_FILE));
+    this.#history = HistoryStore.open(join(this.#options.dataDir, HISTORY_FILE), {
+      retention: settings.retention,
+    });
     // Compaction, rollups and retention in small slices, so the loop never stalls for long.
     this.#maintenance = setInterval(() => {
       try {

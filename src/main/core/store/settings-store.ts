@@ -1,19 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Settings } from '../../../shared/api.ts';
+import { retentionSchema, type Settings } from '../../../shared/api.ts';
+import { DEFAULT_RETENTION } from '../../../shared/history.ts';
 import { DEFAULT_THRESHOLDS } from '../../../shared/domain.ts';
 import { intervalSchema } from '../../../shared/validation.ts';
 import { WgDeckError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
-export const DEFAULT_SETTINGS: Settings = { intervalSeconds: 5, thresholds: DEFAULT_THRESHOLDS };
+export const DEFAULT_SETTINGS: Settings = {
+  intervalSeconds: 5,
+  thresholds: DEFAULT_THRESHOLDS,
+  retention: DEFAULT_RETENTION,
+};
 
 const settingsSchema = z.object({
   intervalSeconds: intervalSchema,
   thresholds: z
     .object({ onlineSeconds: z.number().int().positive(), staleSeconds: z.number().int().positive() })
     .refine((t) => t.staleSeconds > t.onlineSeconds, 'stale threshold must exceed the online threshold'),
+  retention: retentionSchema,
 });
 
 /** `<dataDir>/settings.json`; missing keys fall back to the defaults. */

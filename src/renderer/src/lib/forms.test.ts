@@ -123,13 +123,31 @@ describe('formFromCandidate', () => {
 });
 
 describe('validateSettingsForm', () => {
-  const form = settingsToForm({ intervalSeconds: 5, thresholds: { onlineSeconds: 120, staleSeconds: 300 } });
+  const form = settingsToForm({
+    intervalSeconds: 5,
+    thresholds: { onlineSeconds: 120, staleSeconds: 300 },
+    retention: { rawHours: 48, minuteDays: 90, hourDays: 730 },
+  });
 
   it('round-trips settings', () => {
     expect(validateSettingsForm(form)).toEqual({
       ok: true,
-      patch: { intervalSeconds: 5, thresholds: { onlineSeconds: 120, staleSeconds: 300 } },
+      patch: {
+        intervalSeconds: 5,
+        thresholds: { onlineSeconds: 120, staleSeconds: 300 },
+        retention: { rawHours: 48, minuteDays: 90, hourDays: 730 },
+      },
     });
+  });
+
+  it.each([
+    [{ rawHours: '0' }, 'rawHours'],
+    [{ minuteDays: 'x' }, 'minuteDays'],
+    [{ hourDays: '1', minuteDays: '90' }, 'hourDays'], // hour tier shorter than the minute tier
+  ])('refuses retention %o on %s', (change, field) => {
+    const result = validateSettingsForm({ ...form, ...change });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(Object.keys(result.errors)).toContain(field);
   });
 
   it.each([

@@ -121,6 +121,9 @@ export interface SettingsForm {
   intervalSeconds: string;
   onlineSeconds: string;
   staleSeconds: string;
+  rawHours: string;
+  minuteDays: string;
+  hourDays: string;
 }
 
 export function settingsToForm(settings: Settings): SettingsForm {
@@ -128,13 +131,16 @@ export function settingsToForm(settings: Settings): SettingsForm {
     intervalSeconds: String(settings.intervalSeconds),
     onlineSeconds: String(settings.thresholds.onlineSeconds),
     staleSeconds: String(settings.thresholds.staleSeconds),
+    rawHours: String(settings.retention.rawHours),
+    minuteDays: String(settings.retention.minuteDays),
+    hourDays: String(settings.retention.hourDays),
   };
 }
 
 export type SettingsFormResult =
   | {
       ok: true;
-      patch: { intervalSeconds: number; thresholds: { onlineSeconds: number; staleSeconds: number } };
+      patch: Pick<Settings, 'intervalSeconds' | 'thresholds' | 'retention'>;
     }
   | { ok: false; errors: Partial<Record<keyof SettingsForm, string>> };
 
@@ -150,6 +156,11 @@ export function validateSettingsForm(form: SettingsForm): SettingsFormResult {
       onlineSeconds: wholeNumber(form.onlineSeconds),
       staleSeconds: wholeNumber(form.staleSeconds),
     },
+    retention: {
+      rawHours: wholeNumber(form.rawHours),
+      minuteDays: wholeNumber(form.minuteDays),
+      hourDays: wholeNumber(form.hourDays),
+    },
   };
   const parsed = methodSchemas['settings:update'].safeParse([patch]);
   if (parsed.success) return { ok: true, patch };
@@ -161,6 +172,11 @@ export function validateSettingsForm(form: SettingsForm): SettingsFormResult {
     else if (path[1] === 'staleSeconds') errors.staleSeconds ??= 'stale is 20 to 604,800 seconds';
     else if (path[0] === 'thresholds')
       errors.staleSeconds ??= 'the stale threshold must exceed the online threshold';
+    else if (path[1] === 'rawHours') errors.rawHours ??= 'raw samples are kept 1 to 720 hours';
+    else if (path[1] === 'minuteDays') errors.minuteDays ??= 'minute rollups are kept 1 to 1,830 days';
+    else if (path[1] === 'hourDays') errors.hourDays ??= 'hour rollups are kept 1 to 7,300 days';
+    else if (path[0] === 'retention')
+      errors.hourDays ??= 'each tier must be kept at least as long as the finer one';
   }
   return { ok: false, errors };
 }

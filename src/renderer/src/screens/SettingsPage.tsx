@@ -41,7 +41,7 @@ export function SettingsPage() {
     }
   };
 
-  const numberField = (key: keyof SettingsForm, label: string, hint: string) => {
+  const numberField = (key: keyof SettingsForm, label: string, hint: string, unit = 'seconds') => {
     const id = `${uid}-${key}`;
     const err = errors[key];
     return (
@@ -64,7 +64,7 @@ export function SettingsPage() {
               setSaved(false);
             }}
           />
-          <span className="muted">seconds</span>
+          <span className="muted">{unit}</span>
         </div>
         <p className={err ? 'field-error' : 'field-hint'} id={`${id}-help`}>
           {err ?? hint}
@@ -102,6 +102,12 @@ export function SettingsPage() {
                 'WireGuard re-handshakes every 2 min when active.',
               )}
               {numberField('staleSeconds', 'Stale if handshake within', 'Older handshakes count as offline.')}
+            </div>
+            <h2 className="section-title">History retention</h2>
+            <div className="form-grid">
+              {numberField('rawHours', 'Every poll kept for', 'Full resolution.', 'hours')}
+              {numberField('minuteDays', '1-minute rollups kept for', 'Sum, min and max per minute.', 'days')}
+              {numberField('hourDays', '1-hour rollups kept for', 'Applied at the next start.', 'days')}
             </div>
             {error && (
               <p className="form-error" role="alert">
