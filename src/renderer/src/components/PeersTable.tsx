@@ -35,7 +35,7 @@ const COLUMNS: Column[] = [
   { id: 'key', label: 'Public key' },
   { id: 'ips', label: 'Allowed IPs', sort: 'allowedIps' },
   { id: 'endpoint', label: 'Endpoint', sort: 'endpoint' },
-  { id: 'handshake', label: 'Last handshake', sort: 'handshake' },
+  { id: 'handshake', label: 'Handshake', sort: 'handshake' },
   {
     id: 'rx',
     label: 'Received',
