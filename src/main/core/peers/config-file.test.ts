@@ -1,0 +1,743 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigFile, NewPeer } from './config-file.ts';
+import {
+  addPeer,
+  configInterface,
+  configPeers,
+  configProblems,
+  disablePeer,
+  disableSaveConfig,
+  enablePeer,
+  findPeer,
+  parseConfig,
+  removePeer,
+  resolvePeer,
+  serializeConfig,
+  updatePeer,
+} from './config-file.ts';
+import {
+  ALICE,
+  bigConf,
+  BOB,
+  CAROL,
+  DAVE,
+  ERIN,
+  OTHER_TOOLS_CONF,
+  PIVPN_CONF,
+  PSK_BOB,
+  SERVER_CONF,
+  SERVER_PRIVATE,
+  testKey,
+} from './fixtures.testkit.ts';
+import { PeerInputError } from './validate.ts';
+import { assertWgAccepts } from './wg-tools.testkit.ts';
+
+const crlf = (text: string): string => text.replace(/\n/g, '\r\n');
+const text = (file: ConfigFile): string => serializeConfig(file);
+const NEW = testKey('new-peer');
+
+function newPeer(fields: Partial<NewPeer> = {}): NewPeer {
+  return {
+    publicKey: NEW,
+    name: 'frank',
+    presharedKey: null,
+    allowedIps: ['10.8.0.9/32'],
+    persistentKeepalive: null,
+    ...fields,
+  };
+}
+
+function problemsOf(action: () => unknown): string[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof PeerInputError) return error.problems.map((p) => `${p.field}: ${p.message}`);
+    throw error;
+  }
+  throw new Error('expected a PeerInputError');
+}
+
+describe('round trip is byte-exact', () => {
+  const fixtures: [string, string][] = [
+    ['server', SERVER_CONF],
+    ['PiVPN', PIVPN_CONF],
+    ['other tools', OTHER_TOOLS_CONF],
+    ['server, CRLF', crlf(SERVER_CONF)],
+    ['server, no final newline', SERVER_CONF.trimEnd()],
+    ['server, mixed line endings', SERVER_CONF.replace('\n', '\r\n').replace('[Peer]\n', '[Peer]\r\n')],
+    ['empty', ''],
+    ['one newline', '\n'],
+    ['only comments', '# nothing here\n#\n'],
+    ['a lone CR', 'a\rb\n\r'],
+    ['a BOM', `\uFEFF${SERVER_CONF}`],
+    [
+      'tabs and odd spacing',
+      '[ Interface ]\n\tAddress\t=\t10.0.0.1/24\t\n  [peer]  \n PublicKey=' + ALICE + '  \n',
+    ],
+    ['garbage', 'hello\n= = =\n[\n]\n[[Peer]]\n#!\n#! wgdeck disabled\n#! wgdeck disabled\n#!x\n'],
+    [
+      'a marker in the middle of a section',
+      `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 10.0.0.2/32\n`,
+    ],
+    ['unicode', '# ünïcødé 🚀\n[Interface]\n# Name = 名前\n'],
+  ];
+  it.each(fixtures)('%s', (_label, source) => {
+    expect(serializeConfig(parseConfig(source))).toBe(source);
+  });
+
+  it('random line soups (hostile structure)', () => {
+    const vocabulary = [
+      '',
+      '[Interface]',
+      '[Peer]',
+      '[Foo]',
+      '  [ peer ]  ',
+      `PublicKey = ${ALICE}`,
+      `PublicKey=${BOB}`,
+      'AllowedIPs = 10.0.0.2/32',
+      'allowedips=fd00::2/128 # c',
+      '# Name = x',
+      '# plain comment',
+      '#! wgdeck disabled',
+      '#! [Peer]',
+      `#! PublicKey = ${CAROL}`,
+      '#!',
+      '### begin y ###',
+      '### end y ###',
+      'garbage',
+      '=',
+      '\t',
+      ' # indented',
+      'a\rb',
+    ];
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 500; round++) {
+      const lines: string[] = [];
+      const count = random(30);
+      for (let i = 0; i < count; i++) {
+        lines.push(vocabulary[random(vocabulary.length)]!, ['\n', '\r\n', '\n'][random(3)]!);
+      }
+      if (random(2) === 0) lines.pop();
+      const source = lines.join('');
+      const file = parseConfig(source);
+      expect(serializeConfig(file)).toBe(source);
+      for (const peer of configPeers(file)) {
+        if (peer.publicKey === null) continue;
+        // Every edit on a soup still serializes losslessly elsewhere and re-parses to the same text.
+        const edited = text(updatePeer(file, peer.publicKey, { persistentKeepalive: 7 }));
+        expect(serializeConfig(parseConfig(edited))).toBe(edited);
+      }
+    }
+  });
+});
+
+describe('reading', () => {
+  const file = parseConfig(SERVER_CONF);
+
+  it('reads the interface', () => {
+    expect(configInterface(file)).toEqual({
+      present: true,
+      addresses: ['10.8.0.1/24', 'fd42:42:42::1/64'],
+      listenPort: 51820,
+      privateKey: SERVER_PRIVATE,
+      fwmark: null,
+      dns: ['1.1.1.1', 'example.internal'],
+      mtu: 1420,
+      table: null,
+      preUp: [],
+      postUp: ['iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE'],
+      preDown: [],
+      postDown: ['iptables -D FORWARD -i %i -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE'],
+      saveConfig: false,
+    });
+  });
+
+  it('reads peers, enabled and disabled, with names and line numbers', () => {
+    expect(configPeers(file)).toEqual([
+      {
+        publicKey: ALICE,
+        name: 'alice',
+        presharedKey: null,
+        allowedIps: ['10.8.0.2/32', 'fd42:42:42::2/128'],
+        endpoint: null,
+        persistentKeepalive: null,
+        disabled: false,
+        line: 14,
+      },
+      {
+        publicKey: BOB,
+        name: "bob's phone",
+        presharedKey: PSK_BOB,
+        allowedIps: ['10.8.0.3/32', 'fd42:42:42::3/128'],
+        endpoint: null,
+        persistentKeepalive: 25,
+        disabled: false,
+        line: 20,
+      },
+      {
+        publicKey: CAROL,
+        name: 'carol',
+        presharedKey: null,
+        allowedIps: ['10.8.0.4/32'],
+        endpoint: null,
+        persistentKeepalive: 15,
+        disabled: true,
+        line: 27,
+      },
+      {
+        publicKey: DAVE,
+        name: "dave's router",
+        presharedKey: null,
+        allowedIps: ['10.8.0.5/32', '192.168.50.0/24'],
+        endpoint: '198.18.7.9:51820',
+        persistentKeepalive: null,
+        disabled: false,
+        line: 34,
+      },
+    ]);
+    expect(configProblems(file)).toEqual([]);
+  });
+
+  it('reads the same from CRLF', () => {
+    expect(configPeers(parseConfig(crlf(SERVER_CONF)))).toEqual(configPeers(file));
+    expect(configInterface(parseConfig(crlf(SERVER_CONF)))).toEqual(configInterface(file));
+  });
+
+  it("reads other tools' names", () => {
+    const names = (source: string): (string | null)[] =>
+      configPeers(parseConfig(source)).map((peer) => peer.name);
+    expect(names(PIVPN_CONF)).toEqual(['alice', 'bob']);
+    expect(names(OTHER_TOOLS_CONF)).toEqual(['alice', 'bob', 'carol', 'dave', "erin's tablet"]);
+  });
+
+  it.each([
+    [
+      'our line wins over a comment above',
+      `# laptop\n[Peer]\n# Name = alice\nPublicKey = ${ALICE}\n`,
+      'alice',
+    ],
+    ['name with colon', `[Peer]\n#Name: alice\nPublicKey = ${ALICE}\n`, 'alice'],
+    ['plain comment below the header', `[Peer]\n# alice laptop\nPublicKey = ${ALICE}\n`, 'alice laptop'],
+    ['a blank line cuts the comment above off', `# alice\n\n[Peer]\nPublicKey = ${ALICE}\n`, null],
+    ['a commented-out setting is no name', `# PublicKey = old\n[Peer]\nPublicKey = ${ALICE}\n`, null],
+    ['inline comments are no name', `[Peer]\nPublicKey = ${ALICE} # alice\n`, null],
+    ['empty Name falls through', `[Peer]\n# Name =\nPublicKey = ${ALICE}\n`, null],
+    [
+      'shell metacharacters are just text',
+      `[Peer]\n# Name = $(rm -rf /); \`x\` | y > z\nPublicKey = ${ALICE}\n`,
+      '$(rm -rf /); `x` | y > z',
+    ],
+  ])('name: %s', (_label, source, name) => {
+    expect(configPeers(parseConfig(source))[0]!.name).toBe(name);
+  });
+
+  it('accepts endpoints as wg does: host names, IPv6 in brackets, link-local zones', () => {
+    for (const endpoint of [
+      'vpn.example.com:51820',
+      '[2001:2::1]:51820',
+      '[fe80::1%eth0]:51820',
+      '198.18.0.1:1',
+    ]) {
+      const source = `[Peer]\nPublicKey = ${ALICE}\nEndpoint = ${endpoint}\n`;
+      expect(configProblems(parseConfig(source))).toEqual([]);
+      expect(configPeers(parseConfig(source))[0]!.endpoint).toBe(endpoint);
+    }
+    for (const endpoint of ['198.18.0.1', '2001:2::1:51820', '[2001:2::1]', 'host:0', 'host:65536']) {
+      expect(
+        configProblems(parseConfig(`[Peer]\nPublicKey = ${ALICE}\nEndpoint = ${endpoint}\n`)),
+      ).toHaveLength(1);
+    }
+  });
+
+  it.each([
+    ['SaveConfig = true', true],
+    ['saveconfig=True', true],
+    ['SaveConfig = false', false],
+    ['# SaveConfig = true', false],
+  ])('detects %s', (line, expected) => {
+    expect(configInterface(parseConfig(`[Interface]\n${line}\n`)).saveConfig).toBe(expected);
+  });
+
+  it('resolves a peer by key or unique name', () => {
+    expect(resolvePeer(file, ALICE).name).toBe('alice');
+    expect(resolvePeer(file, 'carol').publicKey).toBe(CAROL);
+    expect(problemsOf(() => resolvePeer(file, 'zed'))).toEqual([
+      'peer: no peer in the config file has this public key or name',
+    ]);
+    const twice = addPeer(file, newPeer({ name: 'alice' }));
+    expect(problemsOf(() => resolvePeer(twice, 'alice'))[0]).toMatch(/2 peers have this name/);
+    expect(findPeer(file, ERIN)).toBeNull();
+  });
+});
+
+describe('problems', () => {
+  it.each([
+    ['unknown interface key', '[Interface]\nFoo = bar\n', 2, /unknown key "Foo" in \[Interface\]/, true],
+    [
+      'unknown peer key',
+      `[Peer]\nPublicKey = ${ALICE}\nAddress = 10.0.0.2/32\n`,
+      3,
+      /unknown key "Address"/,
+      true,
+    ],
+    ['peer without key', '[Peer]\nAllowedIPs = 10.0.0.2/32\n', 1, /no PublicKey/, true],
+    ['bad key', '[Peer]\nPublicKey = abc\n', 2, /PublicKey is not a WireGuard key/, true],
+    [
+      'bad CIDR',
+      `[Peer]\nPublicKey = ${ALICE}\nAllowedIPs = 10.0.0.256/32\n`,
+      3,
+      /not an address\/prefix/,
+      true,
+    ],
+    [
+      'bad keepalive',
+      `[Peer]\nPublicKey = ${ALICE}\nPersistentKeepalive = 70000\n`,
+      3,
+      /neither off nor/,
+      true,
+    ],
+    ['garbage line', '[Interface]\nhello\n', 2, /not a "Key = value" line/, true],
+    ['unknown section', '[Foo]\nbar = 1\n', 1, /unknown section/, true],
+    [
+      'entry before any section',
+      'ListenPort = 1\n[Interface]\n',
+      1,
+      /outside \[Interface\] and \[Peer\]/,
+      true,
+    ],
+    ['SaveConfig not a boolean', '[Interface]\nSaveConfig = yes\n', 2, /neither true nor false/, true],
+    ['host bits', `[Peer]\nPublicKey = ${ALICE}\nAllowedIPs = 10.0.0.5/24\n`, 1, /host bits/, false],
+    [
+      'duplicate peer',
+      `[Peer]\nPublicKey = ${ALICE}\n[Peer]\nPublicKey = ${ALICE}\n`,
+      3,
+      /same PublicKey as the peer at line 1/,
+      false,
+    ],
+    [
+      'marker inside a section',
+      `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 10.0.0.2/32\n`,
+      3,
+      /left as comments/,
+      false,
+    ],
+    ['marker without a peer', '#! wgdeck disabled\n#! hello\n', 1, /left as comments/, false],
+  ])('%s', (_label, source, line, message, fatal) => {
+    const problems = configProblems(parseConfig(source));
+    expect(problems).toContainEqual({ line, message: expect.stringMatching(message) as string, fatal });
+  });
+
+  it('a marker that cannot stand is not a disabled peer', () => {
+    const source = `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 10.0.0.2/32\n`;
+    const peers = configPeers(parseConfig(source));
+    expect(peers.map((peer) => peer.publicKey)).toEqual([ALICE]);
+    expect(peers[0]!.allowedIps).toEqual(['10.0.0.2/32']);
+  });
+
+  it("reports a disabled peer's problems at its real line, never fatal", () => {
+    const source = '[Interface]\n\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = nope\n';
+    expect(configProblems(parseConfig(source))).toEqual([
+      { line: 5, message: 'disabled peer: PublicKey is not a WireGuard key', fatal: false },
+    ]);
+  });
+});
+
+describe('editing', () => {
+  const file = parseConfig(SERVER_CONF);
+
+  it('adds a canonical block at the end, touching nothing else', () => {
+    const added = text(
+      addPeer(
+        file,
+        newPeer({
+          presharedKey: PSK_BOB,
+          allowedIps: ['10.8.0.9', 'FD42:42:42:0::9/128'],
+          persistentKeepalive: 25,
+        }),
+      ),
+    );
+    expect(added).toBe(
+      `${SERVER_CONF}\n[Peer]\n# Name = frank\nPublicKey = ${NEW}\nPresharedKey = ${PSK_BOB}\n` +
+        'AllowedIPs = 10.8.0.9/32, fd42:42:42::9/128\nPersistentKeepalive = 25\n',
+    );
+    expect(configPeers(parseConfig(added)).at(-1)!.name).toBe('frank');
+  });
+
+  it("adds in the file's style: CRLF, no final newline", () => {
+    expect(text(addPeer(parseConfig(crlf(SERVER_CONF)), newPeer()))).toBe(
+      crlf(`${SERVER_CONF}\n[Peer]\n# Name = frank\nPublicKey = ${NEW}\nAllowedIPs = 10.8.0.9/32\n`),
+    );
+    expect(text(addPeer(parseConfig('[Interface]\nListenPort = 1'), newPeer({ name: null })))).toBe(
+      `[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = ${NEW}\nAllowedIPs = 10.8.0.9/32`,
+    );
+    expect(text(addPeer(parseConfig(''), newPeer({ name: null })))).toBe(
+      `[Peer]\nPublicKey = ${NEW}\nAllowedIPs = 10.8.0.9/32\n`,
+    );
+  });
+
+  it('add then remove gives the original bytes back', () => {
+    for (const source of [
+      SERVER_CONF,
+      crlf(SERVER_CONF),
+      SERVER_CONF.trimEnd(),
+      PIVPN_CONF,
+      OTHER_TOOLS_CONF,
+    ]) {
+      expect(text(removePeer(addPeer(parseConfig(source), newPeer()), NEW))).toBe(source);
+    }
+  });
+
+  it('edits values in place, keeping key case, spacing and comments', () => {
+    const edited = text(updatePeer(file, BOB, { allowedIps: ['10.8.0.30/32'], persistentKeepalive: 10 }));
+    expect(edited).toBe(
+      SERVER_CONF.replace(
+        'allowedips = 10.8.0.3/32   # v4\nAllowedIPs = fd42:42:42::3/128\n',
+        'allowedips = 10.8.0.30/32   # v4\n',
+      ).replace('persistentkeepalive = 25', 'persistentkeepalive = 10'),
+    );
+  });
+
+  it('removes a field by removing its line, adds one where we would write it', () => {
+    const edited = text(updatePeer(file, BOB, { persistentKeepalive: null, presharedKey: null }));
+    expect(edited).toBe(
+      SERVER_CONF.replace(`presharedkey = ${PSK_BOB}\n`, '').replace('persistentkeepalive = 25\n', ''),
+    );
+    const withPsk = text(updatePeer(file, ALICE, { presharedKey: PSK_BOB, persistentKeepalive: 0 }));
+    expect(withPsk).toBe(
+      SERVER_CONF.replace(`PublicKey = ${ALICE}\n`, `PublicKey = ${ALICE}\nPresharedKey = ${PSK_BOB}\n`),
+    );
+  });
+
+  it('renames in place: our line, friendly_name, else a new line under [Peer]', () => {
+    expect(text(updatePeer(file, ALICE, { name: 'alice2' }))).toBe(
+      SERVER_CONF.replace('# Name = alice', '# Name = alice2'),
+    );
+    expect(text(updatePeer(file, DAVE, { name: 'dave' }))).toBe(
+      SERVER_CONF.replace("friendly_name = dave's router", 'friendly_name = dave'),
+    );
+    const renamed = text(updatePeer(file, BOB, { name: 'robert' }));
+    expect(renamed).toBe(
+      SERVER_CONF.replace(`[Peer]\npublickey=${BOB}`, `[Peer]\n# Name = robert\npublickey=${BOB}`),
+    );
+    expect(findPeer(parseConfig(renamed), BOB)!.name).toBe('robert');
+    expect(text(updatePeer(file, ALICE, { name: null }))).toBe(SERVER_CONF.replace('# Name = alice\n', ''));
+  });
+
+  it("renames next to other tools' markers without breaking them", () => {
+    const renamed = text(updatePeer(parseConfig(PIVPN_CONF), ALICE, { name: 'alicia' }));
+    expect(renamed).toContain('### begin alice ###\n[Peer]\n# Name = alicia\n');
+    expect(findPeer(parseConfig(renamed), ALICE)!.name).toBe('alicia');
+  });
+
+  it('disables with the marker, comments above included, and enables back to the same bytes', () => {
+    const disabled = text(disablePeer(file, BOB));
+    expect(disabled).toContain(
+      `#! wgdeck disabled\n#! # bob's phone\n#! [Peer]\n#! publickey=${BOB}\n#! presharedkey = ${PSK_BOB}\n` +
+        '#! allowedips = 10.8.0.3/32   # v4\n#! AllowedIPs = fd42:42:42::3/128\n#! persistentkeepalive = 25\n\n#! wgdeck disabled\n',
+    );
+    const reparsed = parseConfig(disabled);
+    expect(findPeer(reparsed, BOB)).toMatchObject({
+      disabled: true,
+      name: "bob's phone",
+      presharedKey: PSK_BOB,
+    });
+    expect(text(enablePeer(reparsed, BOB))).toBe(SERVER_CONF);
+    expect(text(enablePeer(disablePeer(file, BOB), BOB))).toBe(SERVER_CONF);
+  });
+
+  it('enables a disabled peer in place', () => {
+    const enabled = text(enablePeer(file, CAROL));
+    expect(enabled).toContain(
+      `\n[Peer]\n# Name = carol\nPublicKey = ${CAROL}\nAllowedIPs = 10.8.0.4/32\nPersistentKeepalive = 15\n\n[Peer]\n# friendly_name`,
+    );
+    expect(findPeer(parseConfig(enabled), CAROL)!.disabled).toBe(false);
+  });
+
+  it('disable / enable round-trips every peer of every fixture, CRLF and no final newline included', () => {
+    for (const source of [
+      SERVER_CONF,
+      crlf(SERVER_CONF),
+      SERVER_CONF.trimEnd(),
+      PIVPN_CONF,
+      OTHER_TOOLS_CONF,
+    ]) {
+      const parsed = parseConfig(source);
+      for (const peer of configPeers(parsed)) {
+        const key = peer.publicKey!;
+        const toggled = peer.disabled
+          ? disablePeer(enablePeer(parsed, key), key)
+          : enablePeer(disablePeer(parsed, key), key);
+        expect(text(toggled)).toBe(source);
+        const viaText = peer.disabled ? enablePeer(parsed, key) : disablePeer(parsed, key);
+        const back = peer.disabled
+          ? disablePeer(parseConfig(text(viaText)), key)
+          : enablePeer(parseConfig(text(viaText)), key);
+        expect(text(back)).toBe(source);
+      }
+    }
+  });
+
+  it('edits a disabled peer inside its commented block', () => {
+    const edited = text(updatePeer(file, CAROL, { allowedIps: ['10.8.0.40/32'], name: 'caroline' }));
+    expect(edited).toContain('#! [Peer]\n#! # Name = caroline\n#! PublicKey');
+    expect(edited).toContain('#! AllowedIPs = 10.8.0.40/32\n');
+    expect(findPeer(parseConfig(edited), CAROL)).toMatchObject({
+      disabled: true,
+      allowedIps: ['10.8.0.40/32'],
+    });
+  });
+
+  it('removes a peer with the comments it owns', () => {
+    expect(text(removePeer(file, BOB))).toBe(
+      SERVER_CONF.replace(/# bob's phone\n\[Peer\]\npublickey[^]*?persistentkeepalive = 25\n\n/, ''),
+    );
+    expect(text(removePeer(file, CAROL))).toBe(
+      SERVER_CONF.replace(/#! wgdeck disabled\n(#![^\n]*\n)+\n/, ''),
+    );
+    expect(text(removePeer(file, DAVE))).toBe(SERVER_CONF.replace(/\n\[Peer\]\n# friendly_name[^]*$/, ''));
+    const pivpn = text(removePeer(parseConfig(PIVPN_CONF), ALICE));
+    expect(pivpn).not.toContain('alice');
+    expect(pivpn).toContain('### begin bob ###\n[Peer]');
+  });
+
+  it('turns SaveConfig off in place', () => {
+    const source = SERVER_CONF.replace('SaveConfig = false', 'SaveConfig = true # careful');
+    const fixed = disableSaveConfig(parseConfig(source));
+    expect(text(fixed)).toBe(SERVER_CONF.replace('SaveConfig = false', 'SaveConfig = false # careful'));
+    expect(configInterface(fixed).saveConfig).toBe(false);
+  });
+
+  it('refuses a key that is already there, and unknown or wrong-state peers', () => {
+    expect(problemsOf(() => addPeer(file, newPeer({ publicKey: CAROL })))).toEqual([
+      'publicKey: a peer with this key is already in the config file',
+    ]);
+    expect(problemsOf(() => removePeer(file, ERIN))).toEqual([
+      'publicKey: no peer in the config file has this key',
+    ]);
+    expect(problemsOf(() => disablePeer(file, CAROL))).toEqual(['publicKey: this peer is already disabled']);
+    expect(problemsOf(() => enablePeer(file, ALICE))).toEqual(['publicKey: this peer is not disabled']);
+  });
+});
+
+describe('validation on edit (hostile input)', () => {
+  const file = parseConfig(SERVER_CONF);
+  it.each<[string, Partial<NewPeer>, string[]]>([
+    [
+      'name with a newline',
+      { name: 'eve\n[Peer]\nPublicKey = x' },
+      ['name: must not contain line breaks or control characters'],
+    ],
+    ['name with CR', { name: 'eve\rx' }, ['name: must not contain line breaks or control characters']],
+    ['name with NUL', { name: 'eve\u0000' }, ['name: must not contain line breaks or control characters']],
+    [
+      'name with a line separator',
+      { name: 'eve\u2028x' },
+      ['name: must not contain line breaks or control characters'],
+    ],
+    ['name with a tab', { name: 'a\tb' }, ['name: must not contain line breaks or control characters']],
+    ['name starting with [', { name: '[Peer]' }, ['name: must not start with "[" or "]"']],
+    ['name starting with ]', { name: ']x' }, ['name: must not start with "[" or "]"']],
+    ['empty name', { name: '' }, ['name: must not be empty']],
+    ['name with outer spaces', { name: ' eve ' }, ['name: must not start or end with spaces']],
+    ['name too long', { name: 'x'.repeat(65) }, ['name: at most 64 characters']],
+    [
+      'bidi override',
+      { name: 'eve\u202Egnp.exe' },
+      ['name: must not contain invisible or direction-changing characters'],
+    ],
+    [
+      'short key',
+      { publicKey: 'abc' },
+      ['publicKey: is not a WireGuard key (base64 of 32 bytes, 44 characters)'],
+    ],
+    [
+      'key with newline',
+      { publicKey: `${ALICE}\n` },
+      ['publicKey: is not a WireGuard key (base64 of 32 bytes, 44 characters)'],
+    ],
+    [
+      'bad preshared key',
+      { presharedKey: `${'A'.repeat(42)}B=` },
+      ['presharedKey: is not a WireGuard key (base64 of 32 bytes, 44 characters)'],
+    ],
+    ['no allowed IPs', { allowedIps: [] }, ['allowedIps: at least one address/prefix is needed']],
+    [
+      'prefix too long',
+      { allowedIps: ['10.0.0.1/33'] },
+      ['allowedIps[0]: "10.0.0.1/33" is not an IPv4 or IPv6 address/prefix'],
+    ],
+    [
+      'leading zero',
+      { allowedIps: ['10.0.0.01/32'] },
+      ['allowedIps[0]: "10.0.0.01/32" is not an IPv4 or IPv6 address/prefix'],
+    ],
+    [
+      'injection',
+      { allowedIps: ['10.0.0.2/32\n[Peer]'] },
+      ['allowedIps[0]: "10.0.0.2/32\\n[Peer]" is not an IPv4 or IPv6 address/prefix'],
+    ],
+    [
+      'spaces',
+      { allowedIps: [' 10.0.0.2/32'] },
+      ['allowedIps[0]: " 10.0.0.2/32" is not an IPv4 or IPv6 address/prefix'],
+    ],
+    [
+      'comma inside',
+      { allowedIps: ['10.0.0.2/32,10.0.0.3/32'] },
+      ['allowedIps[0]: "10.0.0.2/32,10.0.0.3/32" is not an IPv4 or IPv6 address/prefix'],
+    ],
+    [
+      'zone',
+      { allowedIps: ['fe80::1%eth0/128'] },
+      ['allowedIps[0]: "fe80::1%eth0/128" is not an IPv4 or IPv6 address/prefix'],
+    ],
+    [
+      'host bits',
+      { allowedIps: ['10.0.0.5/24'] },
+      ['allowedIps[0]: "10.0.0.5/24" has host bits set: did you mean 10.0.0.5/32 or 10.0.0.0/24?'],
+    ],
+    ['twice', { allowedIps: ['10.0.0.2/32', '10.0.0.2'] }, ['allowedIps[1]: 10.0.0.2/32 is listed twice']],
+    [
+      'nested',
+      { allowedIps: ['10.0.0.0/24', '10.0.0.7/32'] },
+      ['allowedIps[1]: 10.0.0.7/32 overlaps 10.0.0.0/24 (allowedIps[0])'],
+    ],
+    [
+      'keepalive too big',
+      { persistentKeepalive: 65536 },
+      ['persistentKeepalive: must be an integer from 0 (off) to 65535 seconds'],
+    ],
+    [
+      'keepalive negative',
+      { persistentKeepalive: -1 },
+      ['persistentKeepalive: must be an integer from 0 (off) to 65535 seconds'],
+    ],
+    [
+      'keepalive fraction',
+      { persistentKeepalive: 2.5 },
+      ['persistentKeepalive: must be an integer from 0 (off) to 65535 seconds'],
+    ],
+    [
+      'keepalive NaN',
+      { persistentKeepalive: Number.NaN },
+      ['persistentKeepalive: must be an integer from 0 (off) to 65535 seconds'],
+    ],
+    ['endpoint without port', { endpoint: '198.18.0.1' }, ['endpoint: must be host:port or [IPv6]:port']],
+    [
+      'endpoint IPv6 without brackets',
+      { endpoint: 'fd00::1:51820' },
+      ['endpoint: must be host:port or [IPv6]:port'],
+    ],
+    [
+      'endpoint with a newline',
+      { endpoint: 'a.example:1\nb' },
+      ['endpoint: must be host:port or [IPv6]:port'],
+    ],
+  ])('refuses %s', (_label, fields, expected) => {
+    expect(problemsOf(() => addPeer(file, newPeer(fields)))).toEqual(expected);
+  });
+
+  it('reports every problem at once, never quoting keys', () => {
+    const secret = `${SERVER_PRIVATE.slice(0, 43)}`;
+    const problems = problemsOf(() =>
+      addPeer(file, newPeer({ publicKey: secret, name: 'a\nb', allowedIps: ['x'], persistentKeepalive: -5 })),
+    );
+    expect(problems).toHaveLength(4);
+    expect(problems.join()).not.toContain(secret);
+    expect(problemsOf(() => updatePeer(file, ALICE, { presharedKey: 'bad', name: '\n' }))).toEqual([
+      'name: must not contain line breaks or control characters',
+      'presharedKey: is not a WireGuard key (base64 of 32 bytes, 44 characters)',
+    ]);
+  });
+
+  it('accepts names with shell metacharacters, harmless in a comment', () => {
+    const name = `$(reboot); rm -rf / && echo "x" | tee /etc/passwd # '\`x\`' > <`;
+    const edited = text(addPeer(file, newPeer({ name })));
+    expect(findPeer(parseConfig(edited), NEW)!.name).toBe(name);
+    assertWgAccepts(edited);
+  });
+});
+
+describe('wg-quick strip and wg accept what we write', () => {
+  it('every fixture and every edit of it', () => {
+    const sources = [SERVER_CONF, crlf(SERVER_CONF), SERVER_CONF.trimEnd(), PIVPN_CONF, OTHER_TOOLS_CONF];
+    for (const source of sources) {
+      const file = parseConfig(source);
+      const outputs = [
+        text(file),
+        text(
+          addPeer(
+            file,
+            newPeer({ presharedKey: PSK_BOB, persistentKeepalive: 25, endpoint: '[2001:2::1]:51820' }),
+          ),
+        ),
+        text(disableSaveConfig(file)),
+      ];
+      for (const peer of configPeers(file)) {
+        const key = peer.publicKey!;
+        outputs.push(
+          text(removePeer(file, key)),
+          text(peer.disabled ? enablePeer(file, key) : disablePeer(file, key)),
+          text(
+            updatePeer(file, key, {
+              allowedIps: ['10.99.0.1/32', 'fd99::1/128'],
+              persistentKeepalive: 5,
+              presharedKey: PSK_BOB,
+              name: 'x y',
+            }),
+          ),
+          text(
+            updatePeer(file, key, {
+              persistentKeepalive: null,
+              presharedKey: null,
+              name: null,
+              endpoint: 'localhost:51820',
+            }),
+          ),
+        );
+      }
+      for (const output of outputs) assertWgAccepts(output);
+    }
+  });
+
+  it('what wg keeps of a disabled peer is nothing', () => {
+    const stripped = assertWgAccepts(text(disablePeer(parseConfig(SERVER_CONF), ALICE)));
+    expect(stripped).not.toMatch(new RegExp(`^PublicKey = ${ALICE.replace(/[+/]/g, '\\$&')}`, 'm'));
+  });
+});
+
+describe('10,000 peers', () => {
+  const source = bigConf(10_000);
+
+  it('parses and serializes fast and exactly', () => {
+    const started = performance.now();
+    const file = parseConfig(source);
+    const output = serializeConfig(file);
+    const elapsed = performance.now() - started;
+    expect(output).toBe(source);
+    expect(configPeers(file)).toHaveLength(10_000);
+    expect(elapsed).toBeLessThan(1500);
+  });
+
+  it('edits one peer touching only its lines, quickly', () => {
+    const file = parseConfig(source);
+    const key = testKey('big-5000');
+    const started = performance.now();
+    const edited = text(
+      updatePeer(
+        disablePeer(addPeer(file, newPeer({ allowedIps: ['10.0.200.1/32'] })), key),
+        testKey('big-7'),
+        { persistentKeepalive: 9 },
+      ),
+    );
+    expect(performance.now() - started).toBeLessThan(1500);
+    const before = source.split('\n');
+    const after = edited.split('\n');
+    expect(after.length - before.length).toBe(1 + 6); // marker + the new block (blank, header, name, key, IPs)
+    assertWgAccepts(edited);
+  });
+});

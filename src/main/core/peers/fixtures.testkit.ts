@@ -1,0 +1,168 @@
+/**
+ * Realistic config files and key material for the peer tests. Keys are deterministic (SHA-256 of a
+ * label) so a failure reproduces; they are well-formed WireGuard keys.
+ */
+
+import { createHash } from 'node:crypto';
+import type { InterfaceDump, PeerDump } from '../../../shared/domain.ts';
+
+export function testKey(label: string): string {
+  return createHash('sha256').update(label).digest('base64');
+}
+
+export const SERVER_PRIVATE = testKey('server-private');
+export const ALICE = testKey('alice');
+export const BOB = testKey('bob');
+export const CAROL = testKey('carol');
+export const DAVE = testKey('dave');
+export const ERIN = testKey('erin');
+export const PSK_BOB = testKey('psk-bob');
+
+/** A hub as people write them: hooks with iptables, comments, odd spacing, a disabled peer. */
+export const SERVER_CONF = `# /etc/wireguard/wg0.conf — office hub
+# managed partly by hand, partly by WG Deck
+
+[Interface]
+Address = 10.8.0.1/24, fd42:42:42::1/64
+ListenPort    =51820
+PrivateKey = ${SERVER_PRIVATE}
+MTU = 1420
+DNS = 1.1.1.1, example.internal
+PostUp   = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE # NAT
+PostDown = iptables -D FORWARD -i %i -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE
+SaveConfig = false
+
+[Peer]
+# Name = alice
+PublicKey = ${ALICE}
+AllowedIPs = 10.8.0.2/32, fd42:42:42::2/128
+
+# bob's phone
+[Peer]
+publickey=${BOB}
+presharedkey = ${PSK_BOB}
+allowedips = 10.8.0.3/32   # v4
+AllowedIPs = fd42:42:42::3/128
+persistentkeepalive = 25
+
+#! wgdeck disabled
+#! [Peer]
+#! # Name = carol
+#! PublicKey = ${CAROL}
+#! AllowedIPs = 10.8.0.4/32
+#! PersistentKeepalive = 15
+
+[Peer]
+# friendly_name = dave's router
+PublicKey = ${DAVE}
+AllowedIPs = 10.8.0.5/32, 192.168.50.0/24
+Endpoint = 198.18.7.9:51820
+`;
+
+/** PiVPN's layout. */
+export const PIVPN_CONF = `[Interface]
+PrivateKey = ${SERVER_PRIVATE}
+Address = 10.6.0.1/24
+MTU = 1420
+ListenPort = 51820
+### begin alice ###
+[Peer]
+PublicKey = ${ALICE}
+PresharedKey = ${PSK_BOB}
+AllowedIPs = 10.6.0.2/32
+### end alice ###
+### begin bob ###
+[Peer]
+PublicKey = ${BOB}
+PresharedKey = ${PSK_BOB}
+AllowedIPs = 10.6.0.3/32
+### end bob ###
+`;
+
+/** wg-easy (v14), wireguard-ui, wireguard-install, Nyr's installer, hand-written comments. */
+export const OTHER_TOOLS_CONF = `[Interface]
+PrivateKey = ${SERVER_PRIVATE}
+Address = 10.9.0.1/24
+ListenPort = 51820
+
+# Client: alice (5b3c9f0e-1111-2222-3333-444455556666)
+[Peer]
+PublicKey = ${ALICE}
+AllowedIPs = 10.9.0.2/32
+
+# ID:           cjq2q6g4
+# Name:         bob
+# Email:        bob@example.com
+# Created at:   2024-01-01
+[Peer]
+PublicKey = ${BOB}
+AllowedIPs = 10.9.0.3/32
+
+### Client carol
+[Peer]
+PublicKey = ${CAROL}
+AllowedIPs = 10.9.0.4/32
+
+# BEGIN_PEER dave
+[Peer]
+PublicKey = ${DAVE}
+AllowedIPs = 10.9.0.5/32
+# END_PEER dave
+
+# erin's tablet
+[Peer]
+PublicKey = ${ERIN}
+AllowedIPs = 10.9.0.6/32
+`;
+
+/** `count` named peers in 10.0.0.0/16 (and fd00::/64), generated. */
+export function bigConf(count: number): string {
+  const parts = [
+    `[Interface]\nAddress = 10.0.0.1/16, fd00::1/64\nListenPort = 51820\nPrivateKey = ${SERVER_PRIVATE}\n`,
+    'PostUp = iptables -A FORWARD -i %i -j ACCEPT\nSaveConfig = false\n',
+  ];
+  for (let i = 0; i < count; i++) {
+    const host = i + 2;
+    parts.push(
+      `\n[Peer]\n# Name = peer-${i}\nPublicKey = ${testKey(`big-${i}`)}\n` +
+        `AllowedIPs = 10.0.${Math.floor(host / 256)}.${host % 256}/32, fd00::${host.toString(16)}/128\n` +
+        (i % 3 === 0 ? 'PersistentKeepalive = 25\n' : ''),
+    );
+  }
+  return parts.join('');
+}
+
+export function livePeer(publicKey: string, fields: Partial<PeerDump> = {}): PeerDump {
+  return {
+    publicKey,
+    presharedKey: false,
+    endpoint: null,
+    allowedIps: [],
+    latestHandshake: null,
+    rxBytes: 0,
+    txBytes: 0,
+    persistentKeepalive: null,
+    ...fields,
+  };
+}
+
+export function liveInterface(peers: PeerDump[], fields: Partial<InterfaceDump> = {}): InterfaceDump {
+  return { name: 'wg0', publicKey: null, listenPort: 51820, fwmark: null, peers, ...fields };
+}
+
+/** The live state that exactly matches SERVER_CONF (carol is disabled, so absent). */
+export function serverLive(serverPublic: string): InterfaceDump {
+  return liveInterface(
+    [
+      livePeer(ALICE, { allowedIps: ['10.8.0.2/32', 'fd42:42:42::2/128'], latestHandshake: 1_700_000_000 }),
+      livePeer(BOB, {
+        presharedKey: true,
+        allowedIps: ['10.8.0.3/32', 'fd42:42:42::3/128'],
+        persistentKeepalive: 25,
+        endpoint: '198.18.3.3:40000',
+      }),
+      livePeer(DAVE, { allowedIps: ['10.8.0.5/32', '192.168.50.0/24'], endpoint: '198.18.7.9:51820' }),
+    ],
+    { publicKey: serverPublic },
+  );
+}
