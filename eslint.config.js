@@ -7,7 +7,9 @@ const noElectron = {
   'no-restricted-imports': [
     'error',
     {
-      paths: [{ name: 'electron', message: 'The engine, CLI and shared code stay plain Node: no electron import.' }],
+      paths: [
+        { name: 'electron', message: 'The engine, CLI and shared code stay plain Node: no electron import.' },
+      ],
       patterns: [{ group: ['electron/*'], message: 'The engine, CLI and shared code stay plain Node.' }],
     },
   ],
@@ -27,7 +29,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
     },
   },
   {
@@ -35,6 +40,9 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
-  { files: ['src/main/core/**', 'src/shared/**', 'src/cli/**', 'src/headless/**', 'src/renderer/**'], rules: noElectron },
+  {
+    files: ['src/main/core/**', 'src/shared/**', 'src/cli/**', 'src/headless/**', 'src/renderer/**'],
+    rules: noElectron,
+  },
   prettier,
 );
