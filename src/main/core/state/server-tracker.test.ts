@@ -159,4 +159,15 @@ describe('ServerTracker', () => {
     expect(b.interfaces[0]!.peers[1]).not.toBe(a.interfaces[0]!.peers[1]); // moved: new object
     expect(b.interfaces[0]!.peers[1]!.rxRate).toBeCloseTo(89 / 5);
   });
+
+  it('pairs each peer with its own history when the dump order changes (wireguard-go)', () => {
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS);
+    tracker.apply(snapshot(100, 10_000, [peer({ rxBytes: 100 }), peer({ publicKey: KEY_B, rxBytes: 5000 })]));
+    const swapped = tracker.apply(
+      snapshot(105, 10_005, [peer({ publicKey: KEY_B, rxBytes: 5500 }), peer({ rxBytes: 150 })]),
+    );
+    const [b, a] = swapped.interfaces[0]!.peers;
+    expect(b).toMatchObject({ publicKey: KEY_B, rxRate: 100, resets: 0 });
+    expect(a).toMatchObject({ publicKey: KEY_A, rxRate: 10, resets: 0 });
+  });
 });

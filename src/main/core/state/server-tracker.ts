@@ -14,6 +14,7 @@ import { counterStep } from './counter-rate.ts';
 import { peerStatus } from './peer-status.ts';
 
 interface PeerMemory {
+  key: string;
   rx: number;
   tx: number;
   resets: number;
@@ -26,6 +27,9 @@ interface PeerMemory {
 interface InterfaceMemory {
   counters: InterfaceCounters | null;
   peers: Map<string, PeerMemory>;
+  /** Last snapshot's peers in dump order: the kernel lists peers in a stable order, so the same index
+   *  usually holds the same peer and a string compare replaces a hash lookup. */
+  order: PeerMemory[];
   epoch: number;
 }
 
@@ -119,15 +123,19 @@ export class ServerTracker {
     for (const dump of snapshot.interfaces) {
       let memory = interfacesMemory.get(dump.name);
       if (!memory) {
-        memory = { counters: null, peers: new Map(), epoch };
+        memory = { counters: null, peers: new Map(), order: [], epoch };
         interfacesMemory.set(dump.name, memory);
       }
       const countersBefore = usable ? memory.counters : null;
       const counters = snapshot.netdev[dump.name] ?? null;
       const peers: PeerLive[] = new Array<PeerLive>(dump.peers.length);
+      const previousOrder = memory.order;
+      const order = new Array<PeerMemory>(dump.peers.length);
       for (let i = 0; i < dump.peers.length; i++) {
         const peer = dump.peers[i]!;
-        let old = memory.peers.get(peer.publicKey);
+        const guess = previousOrder[i];
+        let old =
+          guess !== undefined && guess.key === peer.publicKey ? guess : memory.peers.get(peer.publicKey);
         // counterStep's rule, inlined: this loop runs for every peer of the fleet every interval.
         let rxRate: number | null = null;
         let txRate: number | null = null;
@@ -138,12 +146,13 @@ export class ServerTracker {
           txRate = (txReset ? peer.txBytes : peer.txBytes - old.tx) / dt;
           if (rxReset || txReset) old.resets += 1;
         } else if (!old) {
-          old = { rx: 0, tx: 0, resets: 0, last: null, epoch };
+          old = { key: peer.publicKey, rx: 0, tx: 0, resets: 0, last: null, epoch };
           memory.peers.set(peer.publicKey, old);
         }
         old.rx = peer.rxBytes;
         old.tx = peer.txBytes;
         old.epoch = epoch;
+        order[i] = old;
         const status = peerStatus(peer.latestHandshake, snapshot.serverTime, this.#thresholds);
         const last = old.last;
         if (
@@ -180,6 +189,7 @@ export class ServerTracker {
         old.last = live;
         peers[i] = live;
       }
+      memory.order = order;
       if (memory.peers.size > dump.peers.length) {
         for (const [key, peerMemory] of memory.peers)
           if (peerMemory.epoch !== epoch) memory.peers.delete(key);
