@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ServerLive, StatusThresholds } from './domain.ts';
+import type { ErrorDetails } from './error-details.ts';
 import type { ServerDelta } from './live-delta.ts';
 import { COUNTER_NAMES } from './domain.ts';
 import type {
@@ -271,4 +272,6 @@ export interface SerializedError {
   name: string;
   code: string;
   message: string;
+  /** Facts a UI acts on (host key fingerprints, the sudoers line), validated on both sides. */
+  details?: ErrorDetails;
 }

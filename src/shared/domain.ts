@@ -1,3 +1,5 @@
+import type { ErrorDetails } from './error-details.ts';
+
 /**
  * Domain types shared by the engine, the CLI and the UI.
  *
@@ -165,6 +167,8 @@ export interface ServerLive {
   error?: string;
   /** Machine-readable kind of that failure (see errors.ts). */
   errorCode?: string;
+  /** Facts to act on (presented / expected host key, the sudoers line). */
+  errorDetails?: ErrorDetails;
   /** Laptop time (ms) of the last snapshot applied; null before the first. */
   updatedAt: number | null;
   serverTime: number | null;

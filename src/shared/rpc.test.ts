@@ -317,3 +317,40 @@ describe('apiFromBridge (the Electron preload’s outcome-returning bridge)', ()
     expect(seen).toEqual(['a']);
   });
 });
+
+describe('error details across the wire', () => {
+  const FP = `SHA256:${'b'.repeat(43)}`;
+
+  it('carries validated host-key facts and rebuilds them on the other side', () => {
+    const error = Object.assign(new Error('unknown host key'), {
+      code: 'HOST_KEY_UNKNOWN',
+      host: '198.18.1.2',
+      port: 22,
+      keyType: 'ssh-ed25519',
+      fingerprint: FP,
+    });
+    const wire = JSON.parse(JSON.stringify(serializeError(error))) as unknown;
+    const rebuilt = deserializeError(wire);
+    expect(rebuilt.code).toBe('HOST_KEY_UNKNOWN');
+    expect(rebuilt.details).toEqual({
+      host: '198.18.1.2',
+      port: 22,
+      keyType: 'ssh-ed25519',
+      fingerprint: FP,
+    });
+  });
+
+  it('drops hostile details instead of passing them on', () => {
+    const rebuilt = deserializeError({
+      name: 'Error',
+      code: 'HOST_KEY_UNKNOWN',
+      message: 'm',
+      details: {
+        fingerprint: 'SHA256:<img src=x onerror=alert(1)>',
+        sudoersLine: 'x ALL=(ALL) ALL',
+        __proto__: { host: 'evil' },
+      },
+    });
+    expect(rebuilt.details).toBeUndefined();
+  });
+});

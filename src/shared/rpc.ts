@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import type { ZodType } from 'zod';
 import { methodSchemas } from './api.ts';
+import { pickErrorDetails, type ErrorDetails } from './error-details.ts';
 import type { ApiEvents, ApiMethods, EventName, MethodName, SerializedError, WgDeckApi } from './api.ts';
 
 /**
@@ -53,10 +54,12 @@ export class InvalidInputError extends Error {
 /** An error rebuilt on the receiving side of a transport: a real Error with the sender's name and code. */
 export class ApiError extends Error {
   readonly code: string;
+  readonly details: ErrorDetails | undefined;
   constructor(error: SerializedError) {
     super(error.message);
     this.name = error.name;
     this.code = error.code;
+    this.details = error.details;
   }
 }
 
@@ -91,10 +94,12 @@ export function serializeError(error: unknown): SerializedError {
   }
   if (error instanceof Error) {
     const code = 'code' in error && typeof error.code === 'string' && CODE_RE.test(error.code);
+    const details = pickErrorDetails(error);
     return {
       name: NAME_RE.test(error.name) ? error.name : 'Error',
       code: code ? (error as Error & { code: string }).code : 'INTERNAL',
       message: bounded(error.message),
+      ...(details ? { details } : {}),
     };
   }
   return { name: 'Error', code: 'INTERNAL', message: bounded(String(error)) };
@@ -110,10 +115,12 @@ export function deserializeError(data: unknown): ApiError {
   };
   const name = text('name');
   const code = text('code');
+  const details = pickErrorDetails(Object.hasOwn(record, 'details') ? record['details'] : undefined);
   return new ApiError({
     name: name && NAME_RE.test(name) ? name : 'Error',
     code: code && CODE_RE.test(code) ? code : 'INTERNAL',
     message: bounded(text('message') ?? 'Unknown error (malformed error from the engine).'),
+    ...(details ? { details } : {}),
   });
 }
 

@@ -136,13 +136,27 @@ describe('ServerSession against an in-process SSH server', () => {
     const server = await fake((_command, channel) => streaming(channel));
     const s = session(server, {
       gate: {
-        check: () => Promise.reject(Object.assign(new Error('key changed'), { code: 'HOST_KEY_CHANGED' })),
+        check: () =>
+          Promise.reject(
+            Object.assign(new Error('key changed'), {
+              code: 'HOST_KEY_CHANGED',
+              keyType: 'ssh-ed25519',
+              fingerprint: `SHA256:${'N'.repeat(43)}`,
+              expectedFingerprints: [`SHA256:${'O'.repeat(43)}`],
+            }),
+          ),
         algorithms: () => Promise.resolve(undefined),
       },
     });
     s.start();
     const live = await until(s, (l) => l.state === 'error');
     expect(live.errorCode).toBe('HOST_KEY_CHANGED');
+    // What the UI needs to offer a deliberate re-trust, without parsing the message.
+    expect(live.errorDetails).toEqual({
+      keyType: 'ssh-ed25519',
+      fingerprint: `SHA256:${'N'.repeat(43)}`,
+      expectedFingerprints: [`SHA256:${'O'.repeat(43)}`],
+    });
     expect(server.stats.authAttempts).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(server.stats.connections).toBe(1);
@@ -167,6 +181,7 @@ describe('ServerSession against an in-process SSH server', () => {
     const failing = await until(s, (l) => l.state === 'error');
     expect(failing.errorCode).toBe('SUDO_PASSWORD_REQUIRED');
     expect(failing.error).toContain('root ALL=(root) NOPASSWD: /usr/bin/wg');
+    expect(failing.errorDetails?.sudoersLine).toBe('root ALL=(root) NOPASSWD: /usr/bin/wg');
     await until(s, (l) => l.state === 'connected');
     expect(server.stats.connections).toBe(1);
   });

@@ -1,4 +1,5 @@
 import type { ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
+import { pickErrorDetails } from '../../../shared/error-details.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { createFrameStream } from '../collector/frame-stream.ts';
 import { collectorCommand } from '../collector/remote-script.ts';
@@ -78,6 +79,7 @@ export async function collectOnceSettled(options: CollectOnceOptions): Promise<S
       state: 'error',
       error: errorMessage(error),
       errorCode: errorCode(error),
+      ...(pickErrorDetails(error) ? { errorDetails: pickErrorDetails(error) } : {}),
       updatedAt: null,
       serverTime: null,
       interfaces: [],

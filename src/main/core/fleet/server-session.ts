@@ -5,6 +5,7 @@ import { parseJump } from '../../../shared/validation.ts';
 import { createFrameStream } from '../collector/frame-stream.ts';
 import { collectorCommand } from '../collector/remote-script.ts';
 import { StalledError, WgDeckError, WgMissingError, errorCode, errorMessage } from '../errors.ts';
+import { pickErrorDetails } from '../../../shared/error-details.ts';
 import { planAuth, type Credentials } from '../ssh/auth.ts';
 import { ChannelLimiter } from '../ssh/channel-limiter.ts';
 import { dial, type DialOptions, type HostKeyGate, type SshSession } from '../ssh/dial.ts';
@@ -138,7 +139,7 @@ export class ServerSession {
     this.#generation += 1;
     this.#clearTimers();
     this.#teardown();
-    this.#publish({ state: 'stopped', error: undefined, errorCode: undefined });
+    this.#publish({ state: 'stopped', error: undefined, errorCode: undefined, errorDetails: undefined });
   }
 
   /** Reconnect now (after the admin trusted a key, changed a setting, or pressed "retry"). */
@@ -237,10 +238,11 @@ export class ServerSession {
     this.#attempt = 0;
     const tracked = this.#tracker.apply(snapshot);
     const { server } = this.#options;
-    let state: Pick<ServerLive, 'state' | 'error' | 'errorCode'> = {
+    let state: Pick<ServerLive, 'state' | 'error' | 'errorCode' | 'errorDetails'> = {
       state: 'connected',
       error: undefined,
       errorCode: undefined,
+      errorDetails: undefined,
     };
     if (snapshot.wgError !== null) {
       // The connection is fine; wg itself failed (sudo, permissions). Keep streaming: a fixed sudoers
@@ -250,7 +252,7 @@ export class ServerSession {
         target: `${server.host}:${server.port}`,
         wgPath: this.#wgPath,
       });
-      state = { state: 'error', error: error.message, errorCode: error.code };
+      state = { state: 'error', error: error.message, errorCode: error.code, errorDetails: pickErrorDetails(error) };
     }
     this.#publish({
       ...state,
@@ -285,17 +287,18 @@ export class ServerSession {
     this.#teardown();
     const code = errorCode(error);
     const message = errorMessage(error);
+    const errorDetails = pickErrorDetails(error);
     (this.#options.log ?? (() => undefined))(`${this.#options.server.name}: ${code}: ${message}`);
     if (!this.#running) return;
     if (NEEDS_ADMIN.has(code)) {
-      this.#publish({ state: 'error', error: message, errorCode: code });
+      this.#publish({ state: 'error', error: message, errorCode: code, errorDetails });
       return;
     }
     const timing = this.#options.timing ?? {};
     const attempt = SLOW_RETRY.has(code) ? Math.max(this.#attempt, 6) : this.#attempt;
     const delay = backoffDelayMs(attempt, timing.backoffBaseMs, timing.backoffCapMs);
     this.#attempt += 1;
-    this.#publish({ state: 'reconnecting', error: message, errorCode: code });
+    this.#publish({ state: 'reconnecting', error: message, errorCode: code, errorDetails });
     const generation = this.#generation;
     this.#retryTimer = setTimeout(() => {
       if (generation === this.#generation && this.#running) void this.#connect();
@@ -324,6 +327,7 @@ export class ServerSession {
     const next = { ...this.#live, ...changes };
     if (next.error === undefined) delete next.error;
     if (next.errorCode === undefined) delete next.errorCode;
+    if (next.errorDetails === undefined) delete next.errorDetails;
     this.#live = next;
     for (const listener of this.#listeners) listener(next);
   }

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import type { HostKeyProbe } from '../../../shared/api.ts';
 import type { ServerLive } from '../../../shared/domain.ts';
+import type { ErrorDetails } from '../../../shared/error-details.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import {
   explainError,
   keyTypeLabel,
-  parseChangedHostKey,
-  parseSudoersLine,
+  expectedFingerprintsOf,
+  sudoersLineOf,
   toApiError,
   type ApiError,
 } from '../lib/errors.ts';
@@ -26,13 +27,23 @@ function ErrorLine({ error }: { error: ApiError | null }) {
 }
 
 /** HOST_KEY_CHANGED / HOST_KEY_UNKNOWN on a saved server: read the presented key, compare, then re-trust. */
-function Retrust({ server, message, changed }: { server: string; message: string; changed: boolean }) {
+function Retrust({
+  server,
+  message,
+  changed,
+  details,
+}: {
+  server: string;
+  message: string;
+  changed: boolean;
+  details: ErrorDetails | undefined;
+}) {
   const [probe, setProbe] = useState<HostKeyProbe | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmed, setConfirmed] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const expected = changed ? parseChangedHostKey(message).expected : [];
+  const expected = changed ? expectedFingerprintsOf(details, message) : [];
 
   const check = async () => {
     setBusy(true);
@@ -208,7 +219,7 @@ export function ConnectionBanner({ live, config }: { live: ServerLive; config: S
   if (!live.error) return null;
   const code = live.errorCode ?? 'INTERNAL';
   const explanation = explainError(code);
-  const sudoers = code === 'SUDO_PASSWORD_REQUIRED' ? parseSudoersLine(live.error) : null;
+  const sudoers = code === 'SUDO_PASSWORD_REQUIRED' ? sudoersLineOf(live.errorDetails, live.error) : null;
   const severe = live.state === 'error' || code.startsWith('HOST_KEY');
 
   const reconnect = async () => {
@@ -242,7 +253,12 @@ export function ConnectionBanner({ live, config }: { live: ServerLive; config: S
         {explanation.hint && code !== 'HOST_KEY_UNKNOWN' && <p className="banner-note">{explanation.hint}</p>}
         {sudoers && <CodeLine text={sudoers} label="Copy sudoers line" testId="sudoers-line" />}
         {(code === 'HOST_KEY_CHANGED' || code === 'HOST_KEY_UNKNOWN') && (
-          <Retrust server={live.name} message={live.error} changed={code === 'HOST_KEY_CHANGED'} />
+          <Retrust
+            server={live.name}
+            message={live.error}
+            changed={code === 'HOST_KEY_CHANGED'}
+            details={live.errorDetails}
+          />
         )}
         {(code === 'AUTH_FAILED' || code === 'PASSPHRASE_REQUIRED') && (
           <Credentials

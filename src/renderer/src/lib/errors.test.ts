@@ -6,6 +6,8 @@ import {
   parseSudoersLine,
   parseUnknownHostKey,
   toApiError,
+  presentedHostKey,
+  sudoersLineOf,
 } from './errors.ts';
 
 const FP = 'SHA256:' + 'A'.repeat(40) + 'b+/';
@@ -90,5 +92,26 @@ describe('explainError', () => {
       expect(explainError(code).title).not.toBe('Something went wrong');
     }
     expect(explainError('WHATEVER').title).toBe('Something went wrong');
+  });
+});
+
+describe('structured details first', () => {
+  const FP = `SHA256:${'c'.repeat(43)}`;
+  it('takes the presented key from details when the engine sends them', () => {
+    const error = toApiError({
+      code: 'HOST_KEY_UNKNOWN',
+      message: 'no parsable text here',
+      details: { host: '2001:2::1', port: 2222, keyType: 'ssh-ed25519', fingerprint: FP },
+    });
+    expect(presentedHostKey(error)).toEqual({
+      hostPort: '[2001:2::1]:2222',
+      keyType: 'ED25519',
+      fingerprint: FP,
+    });
+  });
+  it('falls back to the message without details', () => {
+    expect(sudoersLineOf(undefined, 'Add this line with visudo: ops ALL=(root) NOPASSWD: /usr/bin/wg')).toBe(
+      'ops ALL=(root) NOPASSWD: /usr/bin/wg',
+    );
   });
 });

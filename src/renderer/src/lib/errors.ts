@@ -1,11 +1,15 @@
 /**
- * Engine errors as the UI shows them. Errors cross the transport as { name, code, message }; the code
- * decides what the UI offers (trust dialog, password form, sudoers line), the message says what happened.
+ * Engine errors as the UI shows them. Errors cross the transport as { name, code, message, details };
+ * the code decides what the UI offers (trust dialog, password form, sudoers line), the message says
+ * what happened, and the validated details carry the facts to act on. Parsing the message is only a
+ * fallback for an engine that sends no details.
  */
+import { pickErrorDetails, type ErrorDetails } from '../../../shared/error-details.ts';
 
 export interface ApiError {
   code: string;
   message: string;
+  details?: ErrorDetails;
 }
 
 export function toApiError(error: unknown): ApiError {
@@ -15,9 +19,34 @@ export function toApiError(error: unknown): ApiError {
       'message' in error && typeof error.message === 'string' && error.message !== ''
         ? error.message
         : 'Unknown error.';
-    return { code, message };
+    const details = pickErrorDetails('details' in error ? error.details : undefined);
+    return details ? { code, message, details } : { code, message };
   }
   return { code: 'INTERNAL', message: String(error) };
+}
+
+/** The key an unknown host presented: from the error's details, else from its message. */
+export function presentedHostKey(error: ApiError): PresentedHostKey | null {
+  const d = error.details;
+  if (d?.fingerprint && d.keyType) {
+    const host = d.host === undefined ? null : d.host.includes(':') ? `[${d.host}]` : d.host;
+    return {
+      hostPort: host === null ? null : `${host}:${d.port ?? 22}`,
+      keyType: keyTypeLabel(d.keyType),
+      fingerprint: d.fingerprint,
+    };
+  }
+  return parseUnknownHostKey(error.message);
+}
+
+/** The sudoers line to add: from the details, else from the message. */
+export function sudoersLineOf(details: ErrorDetails | undefined, message: string): string | null {
+  return details?.sudoersLine ?? parseSudoersLine(message);
+}
+
+/** The fingerprints on record for a changed key: from the details, else from the message. */
+export function expectedFingerprintsOf(details: ErrorDetails | undefined, message: string): string[] {
+  return details?.expectedFingerprints ?? parseChangedHostKey(message).expected;
 }
 
 export interface PresentedHostKey {

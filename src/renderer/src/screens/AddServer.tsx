@@ -3,8 +3,8 @@ import type { SshConfigCandidate } from '../../../shared/api.ts';
 import { CodeLine, Modal } from '../components/common.tsx';
 import {
   explainError,
-  parseSudoersLine,
-  parseUnknownHostKey,
+  presentedHostKey,
+  sudoersLineOf,
   toApiError,
   type ApiError,
   type PresentedHostKey,
@@ -190,7 +190,8 @@ function TrustDialog({
 /** A failed `server:add`, said specifically, with what to do. */
 function AddError({ error }: { error: ApiError }) {
   const { title, hint } = explainError(error.code);
-  const sudoers = error.code === 'SUDO_PASSWORD_REQUIRED' ? parseSudoersLine(error.message) : null;
+  const sudoers =
+    error.code === 'SUDO_PASSWORD_REQUIRED' ? sudoersLineOf(error.details, error.message) : null;
   return (
     <div
       className="callout"
@@ -243,7 +244,7 @@ export function AddServer() {
       navigate({ page: 'server', server: result.server.name });
     } catch (e) {
       const apiError = toApiError(e);
-      const key = apiError.code === 'HOST_KEY_UNKNOWN' ? parseUnknownHostKey(apiError.message) : null;
+      const key = apiError.code === 'HOST_KEY_UNKNOWN' ? presentedHostKey(apiError) : null;
       if (key && !acceptFingerprint) {
         setPending(request);
         setPresented(key);
