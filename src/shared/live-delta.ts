@@ -47,45 +47,61 @@ function samePeer(a: PeerLive, b: PeerLive): boolean {
   );
 }
 
-function sameOrder(keys: string[], previous: Map<string, PeerLive>): boolean {
-  if (keys.length !== previous.size) return false;
-  let i = 0;
-  for (const key of previous.keys()) if (key !== keys[i++]) return false;
+/** Same peers in the same positions (the common case: the engine keeps the dump's order). */
+function samePositions(before: readonly PeerLive[], peers: readonly PeerLive[]): boolean {
+  if (before.length !== peers.length) return false;
+  for (let i = 0; i < peers.length; i++) {
+    if (before[i] !== peers[i] && before[i]!.publicKey !== peers[i]!.publicKey) return false;
+  }
   return true;
+}
+
+function diffInterface(
+  before: readonly PeerLive[],
+  peers: readonly PeerLive[],
+): Pick<InterfaceDelta, 'changed' | 'removed' | 'order'> {
+  // Positional first: no map of 10,000 fresh key strings per poll when nothing moved.
+  if (samePositions(before, peers)) {
+    return { changed: peers.filter((p, i) => !samePeer(before[i]!, p)), removed: [] };
+  }
+  const old = new Map(before.map((p) => [p.publicKey, p]));
+  const now = new Set(peers.map((p) => p.publicKey));
+  return {
+    changed: peers.filter((p) => {
+      const previous = old.get(p.publicKey);
+      return !previous || !samePeer(previous, p);
+    }),
+    removed: before.filter((p) => !now.has(p.publicKey)).map((p) => p.publicKey),
+    order: peers.map((p) => p.publicKey),
+  };
 }
 
 /** Turns successive full states of one server into deltas (engine side). */
 export class DeltaEncoder {
   #seq = 0;
-  #previous: Map<string, Map<string, PeerLive>> | null = null;
+  #previous: Map<string, PeerLive[]> | null = null;
 
   encode(live: ServerLive): ServerDelta {
     const seq = ++this.#seq;
-    const current = new Map<string, Map<string, PeerLive>>();
-    for (const iface of live.interfaces)
-      current.set(iface.name, new Map(iface.peers.map((p) => [p.publicKey, p])));
     const previous = this.#previous;
-    this.#previous = current;
+    this.#previous = new Map(live.interfaces.map((iface) => [iface.name, iface.peers]));
     if (!previous) return { name: live.name, seq, full: live };
 
     const { interfaces, ...server } = live;
-    const deltas: InterfaceDelta[] = [];
-    for (const iface of interfaces) {
-      const before = previous.get(iface.name);
+    const deltas: InterfaceDelta[] = interfaces.map((iface) => {
       const { peers, ...header } = iface;
-      const changed = before
-        ? peers.filter((p) => {
-            const old = before.get(p.publicKey);
-            return !old || !samePeer(old, p);
-          })
-        : peers;
-      const removed = before ? [...before.keys()].filter((k) => !current.get(iface.name)!.has(k)) : [];
-      const keys = peers.map((p) => p.publicKey);
-      const delta: InterfaceDelta = { name: iface.name, header, changed, removed };
-      if (!before || !sameOrder(keys, before)) delta.order = keys;
-      deltas.push(delta);
-    }
-    const removedInterfaces = [...previous.keys()].filter((name) => !current.has(name));
+      const before = previous.get(iface.name);
+      if (!before)
+        return {
+          name: iface.name,
+          header,
+          changed: peers,
+          removed: [],
+          order: peers.map((p) => p.publicKey),
+        };
+      return { name: iface.name, header, ...diffInterface(before, peers) };
+    });
+    const removedInterfaces = [...previous.keys()].filter((name) => !this.#previous!.has(name));
     return {
       name: live.name,
       seq,
