@@ -208,13 +208,5 @@ export function formatPublicKey(keyType: string, blob: Buffer): string {
   return `${keyType} ${blob.toString('base64')}`;
 }
 
-/** The short name OpenSSH shows for a key type: `ED25519`, `ECDSA`, `RSA`, `DSA`, `ECDSA-SK`, … */
-export function keyTypeLabel(keyType: string): string {
-  if (keyType === 'ssh-ed25519') return 'ED25519';
-  if (keyType === 'ssh-rsa') return 'RSA';
-  if (keyType === 'ssh-dss') return 'DSA';
-  if (keyType.startsWith('ecdsa-sha2-')) return 'ECDSA';
-  if (keyType === 'sk-ssh-ed25519@openssh.com') return 'ED25519-SK';
-  if (keyType.startsWith('sk-ecdsa-sha2-')) return 'ECDSA-SK';
-  return keyType.toUpperCase();
-}
+// One labelling rule for the engine and the UI.
+export { keyTypeLabel } from '../../../shared/key-type.ts';

@@ -5,6 +5,7 @@
  * fallback for an engine that sends no details.
  */
 import { pickErrorDetails, type ErrorDetails } from '../../../shared/error-details.ts';
+import { keyTypeLabel } from '../../../shared/key-type.ts';
 
 export interface ApiError {
   code: string;
@@ -83,16 +84,7 @@ export function parseSudoersLine(message: string): string | null {
   return /(\S+ ALL=\(root\) NOPASSWD: \S+)\s*$/.exec(message)?.[1] ?? null;
 }
 
-/** "ssh-ed25519" → "ED25519", "ecdsa-sha2-nistp256" → "ECDSA", "ssh-rsa" → "RSA"; labels pass through. */
-export function keyTypeLabel(keyType: string): string {
-  const t = keyType.toLowerCase();
-  if (t.includes('ed25519')) return 'ED25519';
-  if (t.includes('ed448')) return 'ED448';
-  if (t.startsWith('ecdsa')) return 'ECDSA';
-  if (t.includes('rsa')) return 'RSA';
-  if (t.includes('dss')) return 'DSA';
-  return keyType;
-}
+export { keyTypeLabel } from '../../../shared/key-type.ts';
 
 export interface ErrorExplanation {
   title: string;

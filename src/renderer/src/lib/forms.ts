@@ -1,6 +1,6 @@
 import { methodSchemas, type Settings, type SshConfigCandidate } from '../../../shared/api.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
-import { serverConfigSchema } from '../../../shared/validation.ts';
+import { serverConfigSchema, serverNameSchema } from '../../../shared/validation.ts';
 
 /**
  * The forms' values (strings, as typed) and their checks with the shared zod rules, so the form refuses
@@ -99,7 +99,7 @@ export function validateServerForm(form: ServerForm, canPersistSecrets = false):
 
 /** Prefills the form from a ~/.ssh/config Host block, keeping what the admin chose for the rest. */
 export function formFromCandidate(form: ServerForm, candidate: SshConfigCandidate): ServerForm {
-  const name = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(candidate.alias)
+  const name = serverNameSchema.safeParse(candidate.alias).success
     ? candidate.alias
     : candidate.alias
         .replace(/[^A-Za-z0-9._-]/g, '-')
