@@ -68,6 +68,13 @@ function syntheticEngine(histories: ServerLive[][]) {
     'history:fleet': notInBench,
     'history:usage': notInBench,
     'history:events': notInBench,
+    'peers:read': notInBench,
+    'peers:drift': notInBench,
+    'peers:preview': notInBench,
+    'peers:apply': notInBench,
+    'peers:discard': notInBench,
+    'peers:change': notInBench,
+    'peers:clientConfig': notInBench,
   } satisfies ApiHandlers;
   return {
     handlers,

@@ -12,6 +12,8 @@ export const EXIT = {
   hostKeyChanged: 6,
   privilege: 7,
   wireguard: 8,
+  /** A peer change did not happen or was undone: someone else's change, a lock, a rollback. */
+  conflict: 9,
 } as const;
 
 const BY_CODE: Record<string, number> = {
@@ -37,6 +39,13 @@ const BY_CODE: Record<string, number> = {
   WG_MISSING: EXIT.wireguard,
   WG_FAILED: EXIT.wireguard,
   NO_INTERFACES: EXIT.wireguard,
+  FILE_CHANGED: EXIT.conflict,
+  LIVE_CHANGED: EXIT.conflict,
+  LOCKED: EXIT.conflict,
+  ROLLBACK_PENDING: EXIT.conflict,
+  ROLLED_BACK: EXIT.conflict,
+  UNCONFIRMED: EXIT.conflict,
+  VERIFY_FAILED: EXIT.conflict,
 };
 
 export function exitCodeForCode(code: string): number {

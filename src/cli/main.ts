@@ -1,5 +1,7 @@
 import { ZodError, z } from 'zod';
 import { errorCode, errorMessage } from '../main/core/errors.ts';
+import { DRIFT_HELP, driftCommand } from './commands/drift.ts';
+import { PEER_HELP, peerCommand } from './commands/peer.ts';
 import { serveCommand } from './commands/serve.ts';
 import { serverCommand } from './commands/server.ts';
 import { statusCommand } from './commands/status.ts';
@@ -20,10 +22,14 @@ Usage: wgdeck [--data-dir DIR] COMMAND ...
   status [--server NAME ... | --all] [--json]              one snapshot of the fleet
   watch [--server NAME ...]                                live view, refreshed every interval
   serve [--port N] [--listen ADDR] [--open]                the app in your browser (loopback, with a token)
+${PEER_HELP}
+${DRIFT_HELP}
 
 Data dir: --data-dir, else $WGDECK_DATA_DIR, else the platform's app-data directory.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 unreachable, 4 authentication, 5 host key not trusted,
-6 host key changed/revoked, 7 sudo/privilege, 8 WireGuard missing or failing.`;
+6 host key changed/revoked, 7 sudo/privilege, 8 WireGuard missing or failing, 9 the change was
+refused because the server's state moved on (file changed, lock held, rollback pending) or was
+rolled back.`;
 
 /** Splits the global options (before the command) from the command and its own arguments. */
 function splitGlobal(argv: string[]): { dataDir?: string; help: boolean; rest: string[] } {
@@ -78,6 +84,10 @@ export async function main(argv: string[]): Promise<number> {
         return await watchCommand(ctx, args);
       case 'serve':
         return await serveCommand(ctx, args);
+      case 'peer':
+        return await peerCommand(ctx, args);
+      case 'drift':
+        return await driftCommand(ctx, args);
       default:
         throw new UsageError(`unknown command "${command}" (see wgdeck --help)`);
     }

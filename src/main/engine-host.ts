@@ -1,7 +1,14 @@
 import type { ApiEvents, EventName } from '../shared/api.ts';
 import { serializeError, type Outcome, type ValidInvoke } from '../shared/rpc.ts';
 import type { SecretStore } from './core/secrets.ts';
-import { checkCredentials, type FromEngine, type SecretsReply, type ToEngine } from './engine-protocol.ts';
+import {
+  checkCredentials,
+  checkItemId,
+  checkItemValue,
+  type FromEngine,
+  type SecretsReply,
+  type ToEngine,
+} from './engine-protocol.ts';
 import type { FleetSummary } from './fleet-summary.ts';
 
 /** A utility process as main sees it (Electron's UtilityProcess, or an in-memory double in tests). */
@@ -148,9 +155,25 @@ export class EngineHost {
   async #secrets(request: FromEngine & { type: 'secrets' }): Promise<SecretsReply> {
     const { id } = request;
     try {
+      const { secrets } = this.#options;
+      // Generic secrets by id: every field checked, as everything else the engine process sends.
+      if (request.op === 'getItem' || request.op === 'setItem') {
+        const item = checkItemId(request.item);
+        if (item === null) throw new Error('bad secret id');
+        if (request.op === 'getItem') {
+          const value = await secrets.getItem(item);
+          return value === undefined
+            ? { type: 'secrets-result', id, ok: true }
+            : { type: 'secrets-result', id, ok: true, value };
+        }
+        const value = checkItemValue(request.value);
+        if (value === null) throw new Error('malformed secret');
+        if (typeof request.persist !== 'boolean') throw new Error('malformed secrets request');
+        await secrets.setItem(item, value, request.persist);
+        return { type: 'secrets-result', id, ok: true };
+      }
       if (typeof request.server !== 'string' || request.server.length > 64)
         throw new Error('bad server name');
-      const { secrets } = this.#options;
       if (request.op === 'get') {
         const value = await secrets.get(request.server);
         return value

@@ -9,13 +9,17 @@ import type { FleetSummary } from './fleet-summary.ts';
  * main for secrets, because only main may use safeStorage, and reports a fleet summary for the tray.
  */
 
+/** `id` numbers the request; `item` is a generic secret's id (`peer-key:SERVER:IF:PUBKEY`). */
 export type SecretsRequest =
   | { type: 'secrets'; id: number; op: 'get'; server: string }
   | { type: 'secrets'; id: number; op: 'set'; server: string; credentials: Credentials; persist: boolean }
-  | { type: 'secrets'; id: number; op: 'delete'; server: string };
+  | { type: 'secrets'; id: number; op: 'delete'; server: string }
+  | { type: 'secrets'; id: number; op: 'getItem'; item: string }
+  | { type: 'secrets'; id: number; op: 'setItem'; item: string; value: string; persist: boolean };
 
+/** `value`: the credentials for `get`, the item's string for `getItem`; absent if none is held. */
 export type SecretsReply =
-  | { type: 'secrets-result'; id: number; ok: true; value?: Credentials }
+  | { type: 'secrets-result'; id: number; ok: true; value?: Credentials | string }
   | { type: 'secrets-result'; id: number; ok: false; error: SerializedError };
 
 export type ToEngine = InvokeMessage | SecretsReply;
@@ -59,4 +63,20 @@ export function checkCredentials(value: unknown): Credentials | null {
     credentials[key] = field;
   }
   return credentials;
+}
+
+/** The longest generic secret id, and the characters it may use (`peer-key:SERVER:IF:` + base64). */
+export const MAX_ITEM_ID = 256;
+const ITEM_ID = /^[A-Za-z0-9:+/=._-]+$/;
+/** The longest generic secret value (a WireGuard key is 44 characters). */
+export const MAX_ITEM_VALUE = 4096;
+
+/** A generic secret's id as it may cross between the processes, or null. */
+export function checkItemId(value: unknown): string | null {
+  return typeof value === 'string' && value.length <= MAX_ITEM_ID && ITEM_ID.test(value) ? value : null;
+}
+
+/** A generic secret's value as it may cross between the processes, or null. */
+export function checkItemValue(value: unknown): string | null {
+  return typeof value === 'string' && value.length <= MAX_ITEM_VALUE ? value : null;
 }

@@ -10,7 +10,13 @@ import {
 import type { ServerLive } from '../shared/domain.ts';
 import type { Credentials } from './core/ssh/auth.ts';
 import type { SecretStore } from './core/secrets.ts';
-import type { FromEngine, SecretsReply, SecretsRequest } from './engine-protocol.ts';
+import {
+  checkCredentials,
+  checkItemValue,
+  type FromEngine,
+  type SecretsReply,
+  type SecretsRequest,
+} from './engine-protocol.ts';
 import { fleetSummary, sameSummary, type FleetSummary } from './fleet-summary.ts';
 
 /**
@@ -30,22 +36,45 @@ export interface ServedEngine {
 }
 
 /** Forwarded to main (and on to the window): the deltas, as in browser mode. */
-const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed'];
+const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed', 'peers:tx'];
 
 /** The tray's summary is recomputed at most this often. */
 export const SUMMARY_INTERVAL_MS = 1000;
 
+/** A request waiting for main's reply; `accept` checks the reply's value (throws if malformed). */
+interface PendingSecret {
+  accept(value: unknown): void;
+  reject(e: Error): void;
+}
+
+/** Replies with no value: whatever main sent along is dropped. */
+const NOTHING = (): undefined => undefined;
+
+/** Main's reply value for `get`: none, or credentials with only the known, bounded fields. */
+function replyCredentials(value: unknown): Credentials | undefined {
+  if (value === undefined) return undefined;
+  const credentials = checkCredentials(value);
+  if (!credentials) throw new Error('main sent malformed credentials');
+  return credentials;
+}
+
+/** Main's reply value for `getItem`: none, or a bounded string. */
+function replyItem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const item = checkItemValue(value);
+  if (item === null) throw new Error('main sent a malformed secret');
+  return item;
+}
+
 /**
- * Secrets for an engine that runs where safeStorage is out of reach: every get/set/delete is a
- * request to main, which owns the keychain. `canPersist` is what main found out at start.
+ * Secrets for an engine that runs where safeStorage is out of reach: every get/set/delete (and
+ * getItem/setItem) is a request to main, which owns the keychain. `canPersist` is what main found
+ * out at start.
  */
 export class RemoteSecretStore implements SecretStore {
   readonly canPersist: boolean;
   readonly #post: (message: SecretsRequest) => void;
-  readonly #pending = new Map<
-    number,
-    { resolve(value: Credentials | undefined): void; reject(e: Error): void }
-  >();
+  readonly #pending = new Map<number, PendingSecret>();
   #nextId = 1;
 
   constructor(post: (message: SecretsRequest) => void, canPersist: boolean) {
@@ -54,30 +83,54 @@ export class RemoteSecretStore implements SecretStore {
   }
 
   get(server: string): Promise<Credentials | undefined> {
-    return this.#request((id) => ({ type: 'secrets', id, op: 'get', server }));
+    return this.#request((id) => ({ type: 'secrets', id, op: 'get', server }), replyCredentials);
   }
 
   async set(server: string, credentials: Credentials, persist: boolean): Promise<void> {
-    await this.#request((id) => ({ type: 'secrets', id, op: 'set', server, credentials, persist }));
+    await this.#request((id) => ({ type: 'secrets', id, op: 'set', server, credentials, persist }), NOTHING);
   }
 
   async delete(server: string): Promise<void> {
-    await this.#request((id) => ({ type: 'secrets', id, op: 'delete', server }));
+    await this.#request((id) => ({ type: 'secrets', id, op: 'delete', server }), NOTHING);
   }
 
-  /** A reply from main. */
+  getItem(item: string): Promise<string | undefined> {
+    return this.#request((id) => ({ type: 'secrets', id, op: 'getItem', item }), replyItem);
+  }
+
+  async setItem(item: string, value: string, persist: boolean): Promise<void> {
+    await this.#request((id) => ({ type: 'secrets', id, op: 'setItem', item, value, persist }), NOTHING);
+  }
+
+  /** A reply from main; its value is checked against what the request expects. */
   settle(reply: SecretsReply): void {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
-    if (reply.ok) pending.resolve(reply.value);
-    else pending.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+    if (reply.ok === true) {
+      pending.accept(reply.value);
+      return;
+    }
+    const error = (reply as { error?: { message?: unknown; code?: unknown } }).error;
+    const message = typeof error?.message === 'string' ? error.message : 'the keychain request failed';
+    pending.reject(
+      Object.assign(new Error(message), typeof error?.code === 'string' ? { code: error.code } : {}),
+    );
   }
 
-  #request(build: (id: number) => SecretsRequest): Promise<Credentials | undefined> {
+  #request<T>(build: (id: number) => SecretsRequest, parse: (value: unknown) => T): Promise<T> {
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, {
+        accept: (value) => {
+          try {
+            resolve(parse(value));
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        reject,
+      });
       this.#post(build(id));
     });
   }

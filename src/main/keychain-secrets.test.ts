@@ -116,3 +116,133 @@ describe('KeychainSecretStore', () => {
     for (let i = 0; i < 20; i++) expect(await next.get(`s${i}`)).toEqual({ password: `p${i}` });
   });
 });
+
+describe('KeychainSecretStore items (generic secrets by id)', () => {
+  // Ids carry a WireGuard public key: base64, so `:`, `+`, `/` and `=` are all ordinary.
+  const id = 'peer-key:edge-1:wg0:ab+/cdEFghIJklMNopQRstUVwxYZ0123456789+/AB=';
+  const other = 'peer-key:edge-1:wg0:Zz9+/yXwVuTsRqPoNmLkJiHgFeDcBa0123456789+/Q=';
+  const key = 'yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=';
+
+  it('persists a kept item encrypted, mode 0600, and reads it in the next run', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, safe());
+    await store.setItem(id, key, true);
+    expect(await store.getItem(id)).toBe(key);
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toContain(key);
+    expect(Object.keys((JSON.parse(text) as { items: object }).items)).toEqual([id]);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const next = new KeychainSecretStore(path, safe());
+    expect(await next.getItem(id)).toBe(key);
+    expect(await next.getItem(other)).toBeUndefined();
+  });
+
+  it('keeps items and servers side by side in the same file', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, safe());
+    await store.set('edge-1', { password: 'p' }, true);
+    await store.setItem(id, key, true);
+    await store.set('edge-2', { password: 'q' }, true);
+    await store.delete('edge-1');
+    const next = new KeychainSecretStore(path, safe());
+    expect(await next.get('edge-1')).toBeUndefined();
+    expect(await next.get('edge-2')).toEqual({ password: 'q' });
+    expect(await next.getItem(id)).toBe(key);
+    expect(await next.getItem('edge-2')).toBeUndefined(); // separate namespaces
+    expect(await next.get(id)).toBeUndefined();
+  });
+
+  it('does not write an item not asked to be kept, and persist false forgets a kept one', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, safe());
+    await store.setItem(id, 'once', false);
+    expect(await store.getItem(id)).toBe('once'); // memory for the run
+    expect(existsSync(path)).toBe(false);
+    await store.setItem(other, key, true);
+    expect(await new KeychainSecretStore(path, safe()).getItem(other)).toBe(key);
+    await store.setItem(other, 'replaced', false);
+    expect(await store.getItem(other)).toBe('replaced');
+    expect(await new KeychainSecretStore(path, safe()).getItem(other)).toBeUndefined();
+    expect(readFileSync(path, 'utf8')).not.toContain('items'); // the empty record is left out
+  });
+
+  it('keeps items in memory only where the backend cannot persist', async () => {
+    const path = file();
+    // What main does: a backend that cannot keep secrets safely (basic_text, unavailable) is no backend.
+    for (const backend of [safe({ backend: 'basic_text' }), safe({ available: false })]) {
+      const store = new KeychainSecretStore(path, canPersistSecrets(backend, 'linux') ? backend : null);
+      expect(store.canPersist).toBe(false);
+      await store.setItem(id, key, true);
+      expect(await store.getItem(id)).toBe(key);
+      expect(existsSync(path)).toBe(false);
+      expect(await new KeychainSecretStore(path, null).getItem(id)).toBeUndefined();
+      expect(await new KeychainSecretStore(path, safe()).getItem(id)).toBeUndefined();
+    }
+  });
+
+  it('reads a file written before items existed, and keeps its servers when adding one', async () => {
+    const path = file();
+    await new KeychainSecretStore(path, safe()).set('edge-1', { password: 'p' }, true);
+    const before = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(before).sort()).toEqual(['servers', 'version']); // the format as before
+    const store = new KeychainSecretStore(path, safe());
+    expect(await store.getItem(id)).toBeUndefined();
+    await store.setItem(id, key, true);
+    const next = new KeychainSecretStore(path, safe());
+    expect(await next.get('edge-1')).toEqual({ password: 'p' });
+    expect(await next.getItem(id)).toBe(key);
+  });
+
+  it('treats another keychain, damaged or moved entries as "not kept"', async () => {
+    const path = file();
+    await new KeychainSecretStore(path, safe({ key: 'k1' })).setItem(id, key, true);
+    expect(await new KeychainSecretStore(path, safe({ key: 'k2' })).getItem(id)).toBeUndefined();
+    const sealed = (JSON.parse(readFileSync(path, 'utf8')) as { items: Record<string, string> }).items[id]!;
+    const seal = (plain: string): string => safe().encryptString(plain).toString('base64');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        servers: { a: 'garbage' },
+        items: {
+          [other]: sealed, // a kept key moved to another peer's id
+          a: 42,
+          b: 'garbage',
+          c: seal(JSON.stringify({ id: 'c', value: 7 })),
+          d: seal('"just a string"'),
+          e: seal('not json'),
+          ['__proto__']: seal(JSON.stringify({ id: '__proto__', value: 'x' })),
+        },
+      }),
+    );
+    const store = new KeychainSecretStore(path, safe());
+    for (const name of [other, 'a', 'b', 'c', 'd', 'e', 'toString'])
+      expect(await store.getItem(name)).toBeUndefined();
+    expect(await store.getItem(id)).toBeUndefined();
+    expect(await store.getItem('__proto__')).toBe('x'); // just a key
+    writeFileSync(path, JSON.stringify({ version: 1, servers: {}, items: 'nope' }));
+    expect(await new KeychainSecretStore(path, safe()).getItem(id)).toBeUndefined();
+    writeFileSync(path, '{not json');
+    const fresh = new KeychainSecretStore(path, safe());
+    expect(await fresh.getItem(id)).toBeUndefined();
+    await fresh.setItem(id, key, true); // a damaged file is replaced, not a crash
+    expect(await new KeychainSecretStore(path, safe()).getItem(id)).toBe(key);
+  });
+
+  it('serialises concurrent writes of items and servers', async () => {
+    const path = file();
+    const store = new KeychainSecretStore(path, safe());
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2
+          ? store.setItem(`peer-key:s:wg0:${i}`, `v${i}`, true)
+          : store.set(`s${i}`, { password: `p${i}` }, true),
+      ),
+    );
+    const next = new KeychainSecretStore(path, safe());
+    for (let i = 0; i < 20; i++) {
+      if (i % 2) expect(await next.getItem(`peer-key:s:wg0:${i}`)).toBe(`v${i}`);
+      else expect(await next.get(`s${i}`)).toEqual({ password: `p${i}` });
+    }
+  });
+});

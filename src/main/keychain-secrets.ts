@@ -34,6 +34,26 @@ interface SecretsFile {
   version: 1;
   /** Server name → safeStorage ciphertext of the credentials' JSON, base64. */
   servers: Record<string, string>;
+  /**
+   * Other secrets (a kept peer private key): id → safeStorage ciphertext of `{ id, value }`'s JSON,
+   * base64. The id is sealed with the value so an entry moved to another id reads as damaged. Absent
+   * in files written before items existed, and left out while empty.
+   */
+  items: Record<string, string>;
+}
+
+/** A record with no prototype: ids such as `__proto__` are plain keys. */
+function record(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/** The string-valued entries of `raw`, if it is an object; anything else is dropped. */
+function stringEntries(raw: unknown): Record<string, string> {
+  const entries = record();
+  if (typeof raw === 'object' && raw !== null) {
+    for (const [name, value] of Object.entries(raw)) if (typeof value === 'string') entries[name] = value;
+  }
+  return entries;
 }
 
 /**
@@ -46,6 +66,7 @@ export class KeychainSecretStore implements SecretStore {
   readonly #file: string;
   readonly #safe: SafeStorageLike | null;
   readonly #memory = new Map<string, Credentials>();
+  readonly #items = new Map<string, string>();
   #writes: Promise<unknown> = Promise.resolve();
 
   constructor(file: string, safe: SafeStorageLike | null) {
@@ -78,7 +99,7 @@ export class KeychainSecretStore implements SecretStore {
     if (!this.#safe) return;
     const safe = this.#safe;
     // Not remembering now also forgets what was remembered before.
-    await this.#update((servers) => {
+    await this.#update(({ servers }) => {
       if (persist) servers[server] = safe.encryptString(JSON.stringify(credentials)).toString('base64');
       else delete servers[server];
     });
@@ -87,8 +108,38 @@ export class KeychainSecretStore implements SecretStore {
   async delete(server: string): Promise<void> {
     this.#memory.delete(server);
     if (!this.#safe) return;
-    await this.#update((servers) => {
+    await this.#update(({ servers }) => {
       delete servers[server];
+    });
+  }
+
+  async getItem(id: string): Promise<string | undefined> {
+    const held = this.#items.get(id);
+    if (held !== undefined) return held;
+    if (!this.#safe) return undefined;
+    const file = await this.#read();
+    const sealed = Object.hasOwn(file.items, id) ? file.items[id] : undefined;
+    if (!sealed) return undefined;
+    try {
+      const opened = JSON.parse(this.#safe.decryptString(Buffer.from(sealed, 'base64'))) as unknown;
+      if (typeof opened !== 'object' || opened === null) return undefined;
+      const { id: sealedId, value } = opened as { id?: unknown; value?: unknown };
+      if (sealedId !== id || typeof value !== 'string') return undefined;
+      this.#items.set(id, value);
+      return value;
+    } catch {
+      return undefined; // another keychain, or a damaged entry: as if never kept
+    }
+  }
+
+  async setItem(id: string, value: string, persist: boolean): Promise<void> {
+    this.#items.set(id, value);
+    if (!this.#safe) return;
+    const safe = this.#safe;
+    // Not keeping it now also forgets what was kept before.
+    await this.#update(({ items }) => {
+      if (persist) items[id] = safe.encryptString(JSON.stringify({ id, value })).toString('base64');
+      else delete items[id];
     });
   }
 
@@ -97,26 +148,28 @@ export class KeychainSecretStore implements SecretStore {
     try {
       parsed = JSON.parse(await readFile(this.#file, 'utf8'));
     } catch {
-      return { version: 1, servers: {} };
+      return { version: 1, servers: record(), items: record() };
     }
-    const servers: Record<string, string> = Object.create(null) as Record<string, string>;
-    const raw = (parsed as { servers?: unknown } | null)?.servers;
-    if (typeof raw === 'object' && raw !== null) {
-      for (const [name, value] of Object.entries(raw)) if (typeof value === 'string') servers[name] = value;
-    }
-    return { version: 1, servers };
+    const file = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    return {
+      version: 1,
+      servers: stringEntries(Object.hasOwn(file, 'servers') ? file['servers'] : undefined),
+      items: stringEntries(Object.hasOwn(file, 'items') ? file['items'] : undefined),
+    };
   }
 
   /** Read-modify-write, one at a time, written atomically with mode 0600. */
-  #update(change: (servers: Record<string, string>) => void): Promise<void> {
+  #update(change: (file: SecretsFile) => void): Promise<void> {
     const next = this.#writes.then(async () => {
       const file = await this.#read();
-      const before = JSON.stringify(file.servers);
-      change(file.servers);
-      if (JSON.stringify(file.servers) === before) return;
+      const snapshot = (): string => JSON.stringify([file.servers, file.items]);
+      const before = snapshot();
+      change(file);
+      if (snapshot() === before) return;
+      const items = Object.keys(file.items).length > 0 ? { items: { ...file.items } } : {};
       await writeFileAtomic(
         this.#file,
-        `${JSON.stringify({ version: 1, servers: { ...file.servers } }, null, 2)}\n`,
+        `${JSON.stringify({ version: 1, servers: { ...file.servers }, ...items }, null, 2)}\n`,
       );
     });
     this.#writes = next.catch(() => undefined);

@@ -13,6 +13,18 @@ import type {
   ServerSeries,
   UsageBucket,
 } from './history.ts';
+import type {
+  ApplyRequest,
+  ApplyResult,
+  ChangeRequest,
+  ClientConfigResult,
+  InterfaceConfigView,
+  InterfaceDrift,
+  PeerTxEvent,
+  PreviewRequest,
+  PreviewResult,
+} from './peer-ops.ts';
+import { KEEPALIVE_MAX, keepaliveProblem, peerNameProblem } from './peers.ts';
 import type { ServerConfig } from './server-config.ts';
 import { intervalSchema, serverConfigSchema, serverNameSchema } from './validation.ts';
 
@@ -147,6 +159,84 @@ export const historySchemas = {
     .refine(rangeRule, RANGE_MESSAGE),
 };
 
+/**
+ * Peer management input. The shapes and sizes are checked here; the meaning (a CIDR that parses and
+ * overlaps nothing, a name that is unique) is the engine's, which reports every problem by field.
+ */
+const peerNameSchema = z.string().superRefine((name, ctx) => {
+  const problem = peerNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: `a peer name ${problem}` });
+});
+const cidrListSchema = z.array(z.string().min(1).max(64)).max(256);
+const keepaliveSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(KEEPALIVE_MAX)
+  .nullable()
+  .superRefine((value, ctx) => {
+    const problem = keepaliveProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+/** A peer by public key or by name (resolved against the config file). */
+const peerReferenceSchema = z.string().min(1).max(128);
+const peerChangeSchema = z.discriminatedUnion('action', [
+  z.strictObject({
+    action: z.literal('add'),
+    draft: z.strictObject({
+      name: peerNameSchema,
+      allowedIps: z.union([z.literal('auto'), cidrListSchema.min(1)]),
+      persistentKeepalive: keepaliveSchema,
+      presharedKey: z.boolean(),
+      publicKey: wgKeySchema.optional(),
+    }),
+  }),
+  z.strictObject({
+    action: z.literal('edit'),
+    peer: peerReferenceSchema,
+    edit: z.strictObject({
+      name: peerNameSchema.optional(),
+      allowedIps: cidrListSchema.min(1).optional(),
+      persistentKeepalive: keepaliveSchema.optional(),
+      presharedKey: z.enum(['rotate', 'remove']).optional(),
+    }),
+  }),
+  z.strictObject({ action: z.enum(['disable', 'enable', 'remove']), peer: peerReferenceSchema }),
+]);
+const peerOperationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('changes'), changes: z.array(peerChangeSchema).min(1).max(500) }),
+  z.strictObject({
+    kind: z.literal('restore'),
+    backup: z.string().regex(/^[a-zA-Z0-9_=+.-]{1,15}\.conf\.\d{8}T\d{6}(?:\d{3})?Z$/, 'not a backup name'),
+  }),
+  z.strictObject({ kind: z.literal('reconcile'), direction: z.enum(['file-to-live', 'live-to-file']) }),
+  z.strictObject({ kind: z.literal('save-config-off') }),
+]);
+const clientOptionsSchema = z.strictObject({
+  dns: z.array(z.string().min(1).max(253)).max(8),
+  mtu: z.number().int().min(576).max(65535).nullable(),
+  allowedIps: cidrListSchema.min(1),
+  endpointHost: z.string().min(1).max(253).optional(),
+});
+const previewFields = {
+  server: serverNameSchema,
+  iface: ifaceNameSchema,
+  operation: peerOperationSchema,
+  client: clientOptionsSchema.optional(),
+};
+const applyFields = {
+  confirmTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+  restart: z.boolean().optional(),
+  keepPrivateKeys: z.boolean().optional(),
+};
+const planIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a plan id');
+
+export const peerSchemas = {
+  preview: z.strictObject(previewFields),
+  apply: z.strictObject({ planId: planIdSchema, ...applyFields }),
+  change: z.strictObject({ ...previewFields, ...applyFields }),
+};
+
 export const methodSchemas = {
   'app:info': z.tuple([]),
   'server:list': z.tuple([]),
@@ -171,6 +261,19 @@ export const methodSchemas = {
   'history:usage': z.tuple([historySchemas.usage]),
   /** A peer's handshakes and endpoint changes in a range. */
   'history:events': z.tuple([historySchemas.events]),
+  /** An interface's config file, its peers (disabled ones too), drift, backups. */
+  'peers:read': z.tuple([serverNameSchema, ifaceNameSchema]),
+  /** Drift of every interface of a server (live ones and config files in /etc/wireguard). */
+  'peers:drift': z.tuple([serverNameSchema]),
+  /** Plans an operation without touching the server; the plan is kept in memory for `peers:apply`. */
+  'peers:preview': z.tuple([peerSchemas.preview]),
+  'peers:apply': z.tuple([peerSchemas.apply]),
+  /** Forget a previewed plan (and any key generated for it). */
+  'peers:discard': z.tuple([planIdSchema]),
+  /** Preview + apply under one server-side lock (the CLI): a file changed meanwhile is simply re-read. */
+  'peers:change': z.tuple([peerSchemas.change]),
+  /** A peer's client config again, when its private key was kept in the OS keychain. */
+  'peers:clientConfig': z.tuple([serverNameSchema, ifaceNameSchema, wgKeySchema]),
   'settings:get': z.tuple([]),
   'settings:update': z.tuple([
     z.strictObject({
@@ -229,6 +332,13 @@ export interface ApiMethods {
     handshakes: HandshakeEvent[];
     endpoints: EndpointEvent[];
   };
+  'peers:read': (server: string, iface: string) => InterfaceConfigView;
+  'peers:drift': (server: string) => InterfaceDrift[];
+  'peers:preview': (request: PreviewRequest) => PreviewResult;
+  'peers:apply': (request: ApplyRequest) => ApplyResult;
+  'peers:discard': (planId: string) => void;
+  'peers:change': (request: ChangeRequest) => ApplyResult;
+  'peers:clientConfig': (server: string, iface: string, publicKey: string) => ClientConfigResult;
   'settings:get': () => Settings;
   'settings:update': (patch: z.infer<(typeof methodSchemas)['settings:update']>[0]) => Settings;
 }
@@ -254,6 +364,8 @@ export interface ApiEvents {
    * everything held.
    */
   'fleet:resync': { reason: 'reconnected' | 'overflow' | 'restarted' };
+  /** Progress of a peer change being applied (the commit-confirmed countdown). */
+  'peers:tx': PeerTxEvent;
 }
 
 export type EventName = keyof ApiEvents;

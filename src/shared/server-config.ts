@@ -13,6 +13,8 @@ export interface ServerConfig {
   group?: string;
   /** Poll interval in seconds (1–300); falls back to the global setting. */
   intervalSeconds?: number;
+  /** Config file per interface when it is not `/etc/wireguard/<iface>.conf`. */
+  configPaths?: Record<string, string>;
 }
 
 export interface JumpTarget {

@@ -67,4 +67,18 @@ export const serverConfigSchema = z.strictObject({
   sudo: z.boolean(),
   group: z.string().min(1).max(64).optional(),
   intervalSeconds: intervalSchema.optional(),
+  /** Config file per interface when it is not `/etc/wireguard/<iface>.conf`. */
+  configPaths: z
+    .record(
+      z.string().regex(/^[a-zA-Z0-9_=+.-]{1,15}$/, 'an interface name'),
+      z
+        .string()
+        .max(4096)
+        .regex(
+          /^\/(?:[^/\0\n]+\/)*[a-zA-Z0-9_=+.-]{1,15}\.conf$/,
+          'an absolute path to IF.conf (the name wg-quick needs)',
+        )
+        .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'no "." or ".." segments'),
+    )
+    .optional(),
 });

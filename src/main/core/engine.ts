@@ -17,7 +17,9 @@ import type { ServerConfig } from '../../shared/server-config.ts';
 import { serverConfigSchema } from '../../shared/validation.ts';
 import { NoInterfacesError, WgDeckError, errorCode, errorMessage } from './errors.ts';
 import { collectOnce, collectOnceSettled } from './fleet/collect-once.ts';
-import { ServerSession } from './fleet/server-session.ts';
+import { ServerSession, dialOptionsFor } from './fleet/server-session.ts';
+import { PeerService } from './peer-ops/peer-service.ts';
+import { dial } from './ssh/dial.ts';
 import type { Credentials } from './ssh/auth.ts';
 import { createHostKeyGate, type RecordingGate } from './ssh/host-key-gate.ts';
 import { importSshConfig } from './ssh/ssh-config-import.ts';
@@ -44,6 +46,8 @@ export interface EngineOptions {
    */
   recordHistory?: boolean;
   log?: (message: string) => void;
+  /** Test hook (lab): runs right after a peer change is applied live, before it is verified. */
+  afterLiveChange?: (server: string, iface: string) => Promise<void>;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -78,7 +82,18 @@ export class Engine {
     this.settingsStore = new SettingsStore(options.dataDir);
     this.trust = new TrustStore(options.dataDir);
     this.secrets = options.secrets ?? new MemorySecretStore();
+    this.#peers = new PeerService({
+      getServer: (name) => this.servers.get(name),
+      connect: async (server) =>
+        dial(await dialOptionsFor(server, this.#gate(server), await this.#credentials(server))),
+      secrets: this.secrets,
+      emit: (event) => this.#emit('peers:tx', event),
+      log: options.log,
+      afterLiveChange: options.afterLiveChange,
+    });
   }
+
+  readonly #peers: PeerService;
 
   readonly handlers: Handlers = {
     'app:info': () =>
@@ -106,6 +121,13 @@ export class Engine {
     'history:usage': (q) => this.#query((h) => h.usage(q)),
     'history:events': (q) =>
       this.#query((h) => ({ handshakes: h.handshakes(q), endpoints: h.endpointChanges(q) })),
+    'peers:read': (server, iface) => this.#peers.read(server, iface),
+    'peers:drift': (server) => this.#peers.drift(server),
+    'peers:preview': (request) => this.#peers.preview(request),
+    'peers:apply': (request) => this.#peers.apply(request),
+    'peers:discard': (planId) => Promise.resolve(this.#peers.discard(planId)),
+    'peers:change': (request) => this.#peers.change(request),
+    'peers:clientConfig': (server, iface, key) => this.#peers.clientConfig(server, iface, key),
     'settings:get': () => this.#getSettings(),
     'settings:update': (patch) => this.#updateSettings(patch),
   };

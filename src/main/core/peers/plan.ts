@@ -125,7 +125,7 @@ export const SAVE_CONFIG_WARNING =
 
 const CONFIG_BASENAME_RE = /^[a-zA-Z0-9_=+.-]{1,15}\.conf$/;
 
-function checkTarget(iface: string, configPath: string, problems: FieldProblem[]): void {
+export function checkTarget(iface: string, configPath: string, problems: FieldProblem[]): void {
   if (!IFACE_NAME_RE.test(iface)) {
     problems.push({
       field: 'iface',
@@ -494,7 +494,7 @@ function tierReason(tier: PlanTier, live: InterfaceDump | null, touched: readonl
   );
 }
 
-function summaryText(preview: Omit<PlanPreview, 'summary'>): string {
+export function summaryText(preview: Omit<PlanPreview, 'summary'>): string {
   const lines = [`Interface ${preview.iface}, tier ${preview.tier}: ${preview.tierReason}`, '', 'Changes:'];
   for (const change of preview.changes) {
     lines.push(`  ${change.action} ${peerLabel(change.publicKey, change.name)}`);

@@ -1,0 +1,81 @@
+/**
+ * What `remoteOps.read` prints, parsed: the config file (exact bytes, UTF-8 or refused), the live
+ * dump of the interface, the backups and any rollback armed or fired. One line per item, values in
+ * base64 so a file's content can never be mistaken for the framing.
+ */
+
+import { createHash } from 'node:crypto';
+import type { InterfaceDump } from '../../../shared/domain.ts';
+import type { BackupInfo } from '../../../shared/peer-ops.ts';
+import { parseWgDump } from '../collector/parse-wg-dump.ts';
+import { ProtocolError, WgDeckError } from '../errors.ts';
+
+export interface InterfaceRead {
+  /** Null when there is no config file at that path. */
+  fileText: string | null;
+  sha256: string;
+  /** Null when the interface is not up. */
+  live: InterfaceDump | null;
+  backups: BackupInfo[];
+  pending: { txId: string; backup: string } | null;
+  rolledBack: { txId: string; backup: string } | null;
+}
+
+const BACKUP_TIME = /\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})?Z$/;
+
+export function backupTime(id: string): number {
+  const m = BACKUP_TIME.exec(id);
+  if (!m) return 0;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+// ignoreBOM keeps a byte-order mark in the text, so the text hashes to the file's own SHA-256.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function parseInterfaceRead(output: string, label: string, iface: string, path: string): InterfaceRead {
+  const lines = output.split('\n');
+  if (lines[0] !== 'wgdeck-read 1' || !lines.includes('end')) {
+    throw new ProtocolError(label, `unexpected answer reading ${path}`);
+  }
+  const read: InterfaceRead = {
+    fileText: null,
+    sha256: '',
+    live: null,
+    backups: [],
+    pending: null,
+    rolledBack: null,
+  };
+  for (const line of lines.slice(1)) {
+    const space = line.indexOf(' ');
+    const kind = space < 0 ? line : line.slice(0, space);
+    const value = space < 0 ? '' : line.slice(space + 1);
+    if (kind === 'file' && value !== '-') {
+      const bytes = Buffer.from(value, 'base64');
+      if (bytes.includes(0)) throw new WgDeckError('BAD_CONFIG_FILE', `${path} on ${label} holds NUL bytes; it is not a config file.`);
+      try {
+        read.fileText = utf8.decode(bytes);
+      } catch {
+        throw new WgDeckError('BAD_CONFIG_FILE', `${path} on ${label} is not UTF-8 text; WG Deck will not rewrite it.`);
+      }
+      read.sha256 = createHash('sha256').update(bytes).digest('hex');
+    } else if (kind === 'dump' && value !== '-') {
+      const parsed = parseWgDump(Buffer.from(value, 'base64'));
+      if (!parsed.ok) throw new ProtocolError(label, `the dump of ${iface}: ${parsed.error}`);
+      read.live = parsed.interfaces.find((i) => i.name === iface) ?? null;
+    } else if (kind === 'backup') {
+      const [id, bytes] = value.split(' ');
+      if (id !== undefined && BACKUP_TIME.test(id)) {
+        read.backups.push({ id, takenAt: backupTime(id), bytes: Number(bytes) || 0 });
+      }
+    } else if (kind === 'pending' || kind === 'rolled-back') {
+      const [txId, backup] = value.split(' ');
+      if (txId && backup) read[kind === 'pending' ? 'pending' : 'rolledBack'] = { txId, backup };
+    }
+  }
+  read.backups.sort((a, b) => (a.id < b.id ? 1 : -1));
+  return read;
+}

@@ -1,0 +1,190 @@
+/**
+ * The server side of a peer change, as one POSIX sh script with one operation per call. Nothing is
+ * installed on the server: the script travels as the `-c` argument (it holds no secret; secrets go
+ * on stdin) and runs as root (directly or through `sudo -n /bin/sh`).
+ *
+ * Server-side state, per interface:
+ * - `/run/wireguard/wgdeck/IF.lock`: flock(1) lock held by a `lock` call for as long as its channel
+ *   is open — two WG Deck instances never interleave changes or allocate the same address. /run,
+ *   because a lock or a pending rollback must not survive a reboot.
+ * - `/run/wireguard/wgdeck/IF.rollback`: the armed commit-confirmed rollback (`txid backup pid`).
+ *   Whoever renames it first wins: the job that fires (`.firing`, then `IF.rolled-back` records the
+ *   transaction) or the confirmation (`.confirmed`). rename(2) is atomic, so exactly one does.
+ * - `<config dir>/.wgdeck-backups/IF.conf.<UTC time>Z`: the file before each change, 0600, newest N
+ *   kept.
+ */
+
+import type { RemoteCommand } from '../peers/commands.ts';
+
+export const STATE_DIR = '/run/wireguard/wgdeck';
+export const BACKUP_DIR_NAME = '.wgdeck-backups';
+/** Exit status of `lock` when another instance holds the lock past the wait. */
+export const EXIT_LOCKED = 75;
+/** Exit status of `confirm` when the rollback already fired (or belongs to another transaction). */
+export const EXIT_NOT_PENDING = 3;
+/** Exit status of `arm` when another transaction's rollback is still pending on the interface. */
+export const EXIT_PENDING_OTHER = 5;
+
+const SCRIPT = String.raw`set -eu
+umask 077
+op=$1
+shift
+S=${STATE_DIR}
+mkdir -p -m 0700 "$S"
+sum() { sha256sum | cut -d' ' -f1; }
+case "$op" in
+read)
+  # read IF PATH: the file, the live dump, backups, and any pending rollback, one line each. The dump's
+  # private and preshared keys are masked on the server (the file has them; the dump need not).
+  i=$1 p=$2
+  printf 'wgdeck-read 1\n'
+  if [ -f "$p" ]; then printf 'file %s\n' "$(base64 -w0 < "$p")"; else printf 'file -\n'; fi
+  if d=$(wg show "$i" dump 2>/dev/null); then
+    printf 'dump %s\n' "$(printf '%s\n' "$d" | awk -v i="$i" 'BEGIN { FS = OFS = "\t" } NF == 8 { if ($2 != "(none)") $2 = "(hidden)" } NF == 4 { if ($1 != "(none)") $1 = "(hidden)" } { print i, $0 }' | base64 -w0)"
+  else
+    printf 'dump -\n'
+  fi
+  b=$(dirname -- "$p")/${BACKUP_DIR_NAME}
+  n=$(basename -- "$p")
+  if [ -d "$b" ]; then
+    for f in "$b/$n".*Z; do [ -f "$f" ] && printf 'backup %s %s\n' "$(basename -- "$f")" "$(wc -c < "$f")"; done
+  fi
+  if [ -f "$S/$i.rollback" ]; then printf 'pending %s\n' "$(cat "$S/$i.rollback")"; fi
+  if [ -f "$S/$i.rolled-back" ]; then printf 'rolled-back %s\n' "$(cat "$S/$i.rolled-back")"; fi
+  printf 'end\n'
+  ;;
+list)
+  # list DIR: config files wg-quick would find there (IF.conf).
+  for f in "$1"/*.conf; do [ -f "$f" ] && printf '%s\n' "$(basename -- "$f" .conf)"; done
+  printf 'live'; wg show interfaces 2>/dev/null | tr '\n' ' ' | sed 's/^/ /'; printf '\n'
+  ;;
+showconf)
+  wg showconf "$1"
+  ;;
+backup-read)
+  # backup-read PATH NAME
+  b=$(dirname -- "$1")/${BACKUP_DIR_NAME}
+  case "$2" in */*|.*) echo "wgdeck: bad backup name" >&2; exit 2;; esac
+  cat -- "$b/$2"
+  ;;
+lock)
+  # lock IF WAIT: holds the interface's lock until stdin closes (the channel ends, whatever the cause).
+  exec 9>>"$S/$1.lock"
+  if ! flock -w "$2" 9; then echo "wgdeck: another WG Deck is changing $1" >&2; exit ${EXIT_LOCKED}; fi
+  printf 'locked %s\n' "$$"
+  cat > /dev/null
+  ;;
+prepare)
+  # prepare IF PATH KEEP TXID TIMEOUT: back up the file (keep KEEP), and unless TIMEOUT is 0 arm the
+  # rollback: after TIMEOUT seconds, unless confirmed, put the backup back and syncconf from it.
+  i=$1 p=$2 keep=$3 tx=$4 t=$5
+  d=$(dirname -- "$p")
+  n=$(basename -- "$p")
+  b=$d/${BACKUP_DIR_NAME}
+  m=$S/$i.rollback
+  if [ "$t" != 0 ] && [ -f "$m" ]; then echo "wgdeck: a rollback of another change is pending on $i" >&2; exit ${EXIT_PENDING_OTHER}; fi
+  # Temporary directories of writes killed mid-way (kill -9 skips their trap).
+  find "$d" -maxdepth 1 -name '.wgdeck.*' -mmin +10 -exec rm -rf {} + 2>/dev/null || true
+  mkdir -p -m 0700 "$b"
+  f=$b/$n.$(date -u +%Y%m%dT%H%M%SZ)
+  k=0
+  while [ -e "$f" ]; do k=$((k + 1)); f=$b/$n.$(date -u +%Y%m%dT%H%M%S)$(printf '%03d' "$k")Z; done
+  cat -- "$p" > "$f.tmp"
+  sync -- "$f.tmp" 2>/dev/null || sync
+  mv -f -- "$f.tmp" "$f"
+  ls -1 "$b" | grep -F -- "$n." | grep 'Z$' | sort -r | awk -v k="$keep" 'NR > k' | while read -r old; do rm -f -- "$b/$old"; done
+  printf 'backup %s\n' "$(basename -- "$f")"
+  if [ "$t" != 0 ]; then
+    rm -f -- "$S/$i.rolled-back"
+    setsid sh -c "$ROLLBACK" wgdeck-rollback "$i" "$p" "$f" "$t" "$m" "$tx" < /dev/null >> "$S/$i.rollback.log" 2>&1 &
+    printf '%s %s %s\n' "$tx" "$(basename -- "$f")" "$!" > "$m.tmp"
+    mv -f -- "$m.tmp" "$m"
+    printf 'armed %s\n' "$!"
+  fi
+  ;;
+confirm)
+  # confirm IF TXID: cancel the armed rollback, if it is still this transaction's.
+  m=$S/$1.rollback
+  [ -f "$m" ] || { cat "$S/$1.rolled-back" 2>/dev/null >&2 || true; exit ${EXIT_NOT_PENDING}; }
+  read -r tx f pid < "$m"
+  [ "$tx" = "$2" ] || exit ${EXIT_NOT_PENDING}
+  mv -- "$m" "$m.confirmed" 2>/dev/null || exit ${EXIT_NOT_PENDING}
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  rm -f -- "$m.confirmed"
+  printf 'confirmed\n'
+  ;;
+status)
+  # status IF TXID: pending, rolled-back, or gone (confirmed or unknown).
+  if [ -f "$S/$1.rollback" ] && [ "$(cut -d' ' -f1 < "$S/$1.rollback")" = "$2" ]; then echo pending
+  elif [ -f "$S/$1.rolled-back" ] && [ "$(cut -d' ' -f1 < "$S/$1.rolled-back")" = "$2" ]; then echo rolled-back
+  else echo gone; fi
+  ;;
+restart)
+  # restart IF PATH: tier 3. systemd's unit when it runs the interface, else wg-quick down/up.
+  if command -v systemctl > /dev/null 2>&1 && systemctl is-active --quiet "wg-quick@$1" 2>/dev/null; then
+    systemctl restart "wg-quick@$1"
+  else
+    if wg show "$1" > /dev/null 2>&1; then wg-quick down "$2"; fi
+    wg-quick up "$2"
+  fi
+  ;;
+*)
+  echo "wgdeck: unknown operation $op" >&2
+  exit 2
+  ;;
+esac`;
+
+/**
+ * The rollback job, detached (setsid: the SSH session ending does not take it down). Runs only if it
+ * wins the rename of the marker; restores the backup atomically and reapplies it live.
+ */
+const ROLLBACK = String.raw`i=$1 p=$2 f=$3 t=$4 m=$5 tx=$6
+sleep "$t"
+mv -- "$m" "$m.firing" 2>/dev/null || exit 0
+echo "$(date -u +%FT%TZ) $tx: not confirmed within $t s, restoring $f"
+d=$(dirname -- "$p")
+n=$(basename -- "$p")
+w=$(mktemp -d "$d/.wgdeck.XXXXXX")
+cat -- "$f" > "$w/$n"
+chmod 600 -- "$w/$n"
+sync -- "$w/$n" 2>/dev/null || sync
+mv -f -- "$w/$n" "$p"
+rmdir -- "$w"
+if wg show "$i" > /dev/null 2>&1; then
+  s=$(mktemp)
+  wg-quick strip "$p" > "$s" && wg syncconf "$i" "$s"
+  rm -f -- "$s"
+fi
+printf '%s %s\n' "$tx" "$(basename -- "$f")" > "$m.done"
+mv -f -- "$m.done" "$(dirname -- "$m")/$i.rolled-back"
+rm -f -- "$m.firing"
+echo "$(date -u +%FT%TZ) $tx: rolled back"`;
+
+function op(name: string, args: readonly string[], stdin: string | null = null, display?: string): RemoteCommand {
+  return {
+    argv: ['sh', '-c', `ROLLBACK=${shellSingleQuote(ROLLBACK)}\n${SCRIPT}`, 'wgdeck', name, ...args],
+    stdin,
+    secretStdin: false,
+    display: display ?? `wgdeck ${name} ${args.join(' ')}`,
+  };
+}
+
+function shellSingleQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+export const remoteOps = {
+  read: (iface: string, path: string) => op('read', [iface, path]),
+  list: (dir: string) => op('list', [dir]),
+  /** Output holds private and preshared keys: never log it. */
+  showconf: (iface: string) => op('showconf', [iface]),
+  /** Output holds the interface's private key: never log it. */
+  backupRead: (path: string, name: string) => op('backup-read', [path, name]),
+  lock: (iface: string, waitSeconds: number) => op('lock', [iface, String(waitSeconds)]),
+  prepare: (iface: string, path: string, keep: number, txId: string, timeoutSeconds: number) =>
+    op('prepare', [iface, path, String(keep), txId, String(timeoutSeconds)]),
+  confirm: (iface: string, txId: string) => op('confirm', [iface, txId]),
+  status: (iface: string, txId: string) => op('status', [iface, txId]),
+  restart: (iface: string, path: string) =>
+    op('restart', [iface, path], null, `wg-quick down ${path} && wg-quick up ${path}  (or systemctl restart wg-quick@${iface})`),
+};

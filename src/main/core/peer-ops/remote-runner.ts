@@ -1,0 +1,140 @@
+/**
+ * Runs peer-management commands on one SSH connection, as root: directly when the login is root, else
+ * through `sudo -n` (never a password prompt). What needs root beyond `wg` (writing /etc/wireguard,
+ * wg-quick, the lock and the rollback job) runs as `/bin/sh -c <script>`, so the sudoers rule is
+ * `USER ALL=(root) NOPASSWD: /usr/bin/wg, /bin/sh` — root-equivalent, like any tool that edits a
+ * config file whose PostUp lines run as root.
+ */
+
+import type { Client as SshClient } from 'ssh2';
+import { WgDeckError } from '../errors.ts';
+import { classifyWgError } from '../fleet/wg-error.ts';
+import type { RemoteCommand } from '../peers/commands.ts';
+import { toShellCommand } from '../peers/commands.ts';
+import type { ExecResult } from '../ssh/exec.ts';
+import { execCommand } from '../ssh/exec.ts';
+import { EXIT_LOCKED } from './remote-ops.ts';
+
+export const PEER_OPS_SUDO_COMMANDS = '/usr/bin/wg, /bin/sh';
+
+export interface RunnerTarget {
+  client: SshClient;
+  /** `user@host:port`, for messages. */
+  label: string;
+  user: string;
+  sudo: boolean;
+}
+
+/** The argv as it runs: `sh` becomes `/bin/sh` (what the sudoers rule names), behind `sudo -n` if needed. */
+export function privileged(command: RemoteCommand, sudo: boolean): string {
+  const argv = command.argv[0] === 'sh' ? ['/bin/sh', ...command.argv.slice(1)] : [...command.argv];
+  return toShellCommand({ ...command, argv: sudo ? ['sudo', '-n', ...argv] : argv });
+}
+
+export class RemoteRunner {
+  readonly #target: RunnerTarget;
+  constructor(target: RunnerTarget) {
+    this.#target = target;
+  }
+
+  get label(): string {
+    return this.#target.label;
+  }
+
+  /** Runs the command; a sudo refusal becomes an error naming the sudoers line. Other exits are returned. */
+  async run(command: RemoteCommand, timeoutMs = 60_000): Promise<ExecResult> {
+    const result = await execCommand(this.#target.client, privileged(command, this.#target.sudo), {
+      ...(command.stdin !== null ? { stdin: command.stdin } : {}),
+      timeoutMs,
+      maxOutputBytes: 64 * 1024 * 1024,
+    });
+    if (this.#target.sudo && result.code !== 0 && /^sudo: /m.test(result.stderr)) {
+      throw classifyWgError(result.stderr, {
+        user: this.#target.user,
+        target: this.#target.label,
+        wgPath: PEER_OPS_SUDO_COMMANDS,
+      });
+    }
+    return result;
+  }
+
+  /** Runs it and insists on exit 0; `what` names the step in the error. */
+  async check(command: RemoteCommand, what: string, timeoutMs?: number): Promise<string> {
+    const result = await this.run(command, timeoutMs);
+    if (result.code !== 0) throw remoteFailure(this.#target.label, what, result);
+    return result.stdout;
+  }
+
+  /**
+   * Holds a lock for as long as a channel stays open: resolves once the remote side printed `locked`,
+   * with `release` (ends the channel's stdin; the remote `cat` ends and the lock goes with it). If the
+   * connection dies, the lock goes too.
+   */
+  holdLock(command: RemoteCommand, timeoutMs: number): Promise<{ release: () => void; lost: Promise<void> }> {
+    const line = privileged(command, this.#target.sudo);
+    return new Promise((resolve, reject) => {
+      this.#target.client.exec(line, (error, channel) => {
+        if (error) {
+          reject(new WgDeckError('EXEC_FAILED', `Could not start a remote command: ${error.message}`));
+          return;
+        }
+        let out = '';
+        let err = '';
+        let settled = false;
+        let markLost: () => void = () => undefined;
+        const lost = new Promise<void>((resolveLost) => (markLost = resolveLost));
+        const timer = setTimeout(() => {
+          if (settled) return;
+          settled = true;
+          channel.close();
+          reject(new WgDeckError('LOCKED', `${this.#target.label}: the lock was not granted within ${timeoutMs / 1000} s.`));
+        }, timeoutMs);
+        channel.on('data', (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          if (!settled && /^locked \d+$/m.test(out)) {
+            settled = true;
+            clearTimeout(timer);
+            resolve({ release: () => channel.end(), lost });
+          }
+        });
+        channel.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+        channel.on('error', () => undefined);
+        channel.on('close', (code: number | null) => {
+          markLost();
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (this.#target.sudo && /^sudo: /m.test(err)) {
+            reject(
+              classifyWgError(err, {
+                user: this.#target.user,
+                target: this.#target.label,
+                wgPath: PEER_OPS_SUDO_COMMANDS,
+              }),
+            );
+          } else if (code === EXIT_LOCKED) {
+            reject(
+              new WgDeckError(
+                'LOCKED',
+                `Another WG Deck is changing this interface on ${this.#target.label}; try again when it is done.`,
+              ),
+            );
+          } else {
+            reject(remoteFailure(this.#target.label, 'taking the lock', { stdout: out, stderr: err, code, signal: null }));
+          }
+        });
+      });
+    });
+  }
+}
+
+export function remoteFailure(label: string, what: string, result: ExecResult): WgDeckError {
+  const detail =
+    result.stderr
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .slice(-3)
+      .join(' / ') || `exit ${result.code ?? result.signal}`;
+  return new WgDeckError('REMOTE_FAILED', `${label}: ${what} failed: ${detail}`);
+}
