@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { benchLiveUpdate } from './live-update.ts';
 import { benchHistory } from './history.ts';
 import { benchParseState } from './parse-state.ts';
+import { benchPeerApply } from './peer-apply.ts';
 import { benchPollCost } from './poll-cost.ts';
 import { benchRenderer } from './renderer.ts';
 import type { BarResult } from './stats.ts';
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['live', benchLiveUpdate],
   ['renderer', benchRenderer],
   ['history', benchHistory],
+  ['peers', benchPeerApply],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

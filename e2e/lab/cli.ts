@@ -148,6 +148,11 @@ async function main(argv: string[]): Promise<number> {
           `lab-c${i}: holder ${c.holder ? 'up' : 'DOWN'}, wireguard-go ${c.wireguard ? 'up' : 'DOWN'}, traffic ${c.traffic ? 'on' : 'off'}`,
         );
       });
+      for (const c of health.configClients) {
+        console.log(
+          `${c.namespace} (from a config): holder ${c.holder ? 'up' : 'DOWN'}, wireguard-go ${c.wireguard ? 'up' : 'DOWN'}`,
+        );
+      }
       console.log(health.ok ? '\nhealthy' : '\nNOT healthy');
       return health.ok ? 0 : 1;
     }

@@ -5,15 +5,22 @@ import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import {
   isAlive,
   killTree,
+  labEnv,
   run,
   runScript,
   signal,
   spawnDetached,
-  spawnDetachedUntil,
   terminate,
   waitFor,
 } from './exec.ts';
 import type { ExecResult, ProcRef, RunOptions } from './exec.ts';
+import { addConfigClient, configClientHandle, removeConfigClient } from './config-client.ts';
+import type { AddClientOptions, LabConfigClient } from './config-client.ts';
+import { enter, enterArgs, startHolder } from './holder.ts';
+import { startPinger } from './pinger.ts';
+import type { Pinger, PingerOptions } from './pinger.ts';
+import { findWireguard } from './wg-process.ts';
+import { USERSPACE_VAR, wgQuickEnv, wgQuickTools, writeWgQuickTools } from './wg-userspace.ts';
 import { sshFingerprint, sshKeygen, wgKeyPairs, wgPresharedKeys } from './keys.ts';
 import type { WgKeyPair } from './keys.ts';
 import {
@@ -51,6 +58,8 @@ import type {
 } from './types.ts';
 
 export type { ExecResult, RunOptions } from './exec.ts';
+export type { AddClientOptions, LabConfigClient } from './config-client.ts';
+export type { Pinger, PingerOptions, PingResult } from './pinger.ts';
 export type { LabClient, LabInterface, LabOptions, LabPeer, LabServer, SudoMode } from './types.ts';
 export { ensureLabPrerequisites } from './prerequisites.ts';
 export { DEFAULT_LAB_NAME, LAB_ROOT } from './netns.ts';
@@ -79,10 +88,28 @@ export interface Lab {
   /** Starts / stops the client's background ping through its tunnel. */
   setTraffic(client: number, on: boolean): Promise<void>;
   /**
-   * Restarts one WireGuard interface of a server as `wg-quick down/up` would: the wireguard-go process
-   * ends (every session and counter is gone) and a new one comes up with the same configuration.
+   * Restarts one WireGuard interface of a server with the real `wg-quick down` (skipped when the interface is
+   * already gone) and `wg-quick up`: the wireguard-go process ends (every session and counter is gone) and a new
+   * one comes up from the interface's config file as it is now.
    */
   restartWireGuard(server: number, iface?: number): Promise<void>;
+  /**
+   * A new client namespace running `wg-quick up` on `configText` (e.g. a config WG Deck exported for a new peer;
+   * its Endpoint is the server's SSH host and the interface's listen port), with a veth straight to `server`.
+   * Not in `clients`; `removeClient` or `stop` removes it.
+   */
+  addClientFromConfig(
+    server: number,
+    configText: string,
+    options?: AddClientOptions,
+  ): Promise<LabConfigClient>;
+  /** Removes a client made by addClientFromConfig (its processes, namespace and veth). Idempotent. */
+  removeClient(client: LabConfigClient): Promise<void>;
+  /**
+   * Pings through the tunnel from a client (default 20/s to its pingTarget) and counts lost requests from
+   * ping's own per-packet output. Independent of the background traffic of setTraffic.
+   */
+  startPinger(client: number | LabConfigClient, options?: PingerOptions): Promise<Pinger>;
   /** Which of the lab's processes are running. */
   health(): Promise<LabHealth>;
   /** Full teardown: processes, namespaces, links, mounts, state dir. Idempotent. */
@@ -94,6 +121,7 @@ export interface LabHealth {
   ok: boolean;
   servers: { holder: boolean; wireguard: boolean[]; sshd: boolean }[];
   clients: { holder: boolean; wireguard: boolean; traffic: boolean }[];
+  configClients: { namespace: string; holder: boolean; wireguard: boolean }[];
 }
 
 const WG_BASE_PORT = 51820;
@@ -210,39 +238,6 @@ function wgConfig(
   return `${lines.join('\n')}\n`;
 }
 
-const HOLDER_SCRIPT =
-  'while [ "$#" -ge 2 ]; do mount --bind "$1" "$2"; shift 2; done\necho ready\nexec sleep infinity';
-
-/**
- * A long-lived process in namespace `ns` with its own mount namespace (slave propagation, so namespaces deleted
- * in the root namespace disappear from it too), in which `binds` (pairs: host dir, mount point) are mounted.
- * Everything else enters it with `nsenter -t <pid> -n -m`.
- */
-function startHolder(ns: string, binds: readonly string[]): Promise<ProcRef> {
-  return spawnDetachedUntil(
-    'ip',
-    [
-      'netns',
-      'exec',
-      ns,
-      'unshare',
-      '-m',
-      '--propagation',
-      'slave',
-      'sh',
-      '-ec',
-      HOLDER_SCRIPT,
-      'sh',
-      ...binds,
-    ],
-    'ready',
-  );
-}
-
-/** nsenter arguments that enter a holder's network and mount namespaces. */
-const enterArgs = (holder: ProcRef): string[] => ['-t', String(holder.pid), '-n', '-m'];
-const enter = (holder: ProcRef): string[] => ['nsenter', ...enterArgs(holder)];
-
 /** Starts `wireguard-go -f <ifname>` in the holder's namespaces; resolves once its control socket exists. */
 async function startWireguard(
   holder: ProcRef,
@@ -263,6 +258,10 @@ async function startWireguard(
     10_000,
   );
 }
+
+/** `wg-quick down` only when the interface exists (a crashed wireguard-go took it along), then `up`. */
+const RESTART_SCRIPT =
+  'if ip link show dev "$1" >/dev/null 2>&1; then wg-quick down "$1"; fi\nwg-quick up "$1"';
 
 const CONFIGURE_SCRIPT =
   'wg setconf "$1" "$2"\nip addr add "$3" dev "$1"\nip -6 addr add "$4" dev "$1" nodad\nip link set "$1" up';
@@ -389,18 +388,17 @@ async function startServer(sh: Shared, k: number): Promise<void> {
   }
 
   const sudo = p.sudo[k] ?? 'nopasswd';
-  if (sudo === 'nopasswd') {
-    await writeFile(`${sudoers}/${OPERATOR_USER}`, `${OPERATOR_USER} ALL=(root) NOPASSWD: ${sh.wgPath}\n`, {
-      mode: 0o440,
-    });
-  }
+  await writeFile(`${sudoers}/${OPERATOR_USER}`, sudoersFile(sudo, sh.wgPath), { mode: 0o440 });
+  const tools = await writeWgQuickTools(dir);
   await writeFile(`${files.authorizedKeysDir}/root`, `${sh.rootPublicKey}\n`, { mode: 0o644 });
   await writeFile(`${files.authorizedKeysDir}/${OPERATOR_USER}`, `${sh.operatorPublicKey}\n`, {
     mode: 0o644,
   });
-  await writeFile(files.config, sshdConfig(files, host, `WG Deck lab ${p.name}, server lab-s${k}`), {
-    mode: 0o644,
-  });
+  await writeFile(
+    files.config,
+    sshdConfig(files, host, `WG Deck lab ${p.name}, server lab-s${k}`, { [USERSPACE_VAR]: tools.wrapper }),
+    { mode: 0o644 },
+  );
 
   const server: LabServer = {
     index: k,
@@ -478,6 +476,17 @@ async function startServer(sh: Shared, k: number): Promise<void> {
       wg0 ? startClient(sh, k, c, k * p.clients + c, wg0, secrets) : Promise.resolve(),
     ),
   ]);
+}
+
+/**
+ * The server's own /etc/sudoers.d/wgdeck-op. sudo resets the environment: keeping WG_QUICK_USERSPACE_IMPLEMENTATION
+ * is what lets `sudo wg-quick up` find the lab's wireguard-go wrapper. Mode nopasswd: wg itself, and /bin/sh for
+ * the peer changes WG Deck runs as `sudo -n /bin/sh -c '<script>' ...`; mode password: no rule at all.
+ */
+function sudoersFile(mode: SudoMode, wgPath: string): string {
+  const lines = [`Defaults env_keep += "${USERSPACE_VAR}"`];
+  if (mode === 'nopasswd') lines.push(`${OPERATOR_USER} ALL=(root) NOPASSWD: ${wgPath}, /bin/sh`);
+  return `${lines.join('\n')}\n`;
 }
 
 function keyPart(pubLine: string): string {
@@ -688,6 +697,7 @@ class LabHandle implements Lab {
   readonly clients: LabClient[];
   private readonly state: LabState;
   private stopped = false;
+  private configClientQueue: Promise<unknown> = Promise.resolve();
 
   constructor(state: LabState) {
     this.state = state;
@@ -711,8 +721,16 @@ class LabHandle implements Lab {
     return runtime;
   }
 
-  exec(server: number, command: string, options?: RunOptions): Promise<ExecResult> {
-    return run('nsenter', [...enterArgs(this.serverRuntime(server).holder), 'sh', '-c', command], options);
+  /** What makes `wg-quick` work in server `server` (the same as its sshd sessions get). */
+  private serverEnv(server: number): Record<string, string> {
+    return wgQuickEnv(wgQuickTools(`${this.dir}/s${server}`), labEnv().PATH ?? '');
+  }
+
+  exec(server: number, command: string, options: RunOptions = {}): Promise<ExecResult> {
+    return run('nsenter', [...enterArgs(this.serverRuntime(server).holder), 'sh', '-c', command], {
+      ...options,
+      env: { ...this.serverEnv(server), ...options.env },
+    });
   }
 
   clientExec(client: number, command: string, options?: RunOptions): Promise<ExecResult> {
@@ -723,29 +741,52 @@ class LabHandle implements Lab {
     const runtime = this.serverRuntime(server);
     const spec = this.state.servers[server]?.interfaces[iface];
     if (!spec) throw new Error(`lab ${this.name}: server ${server} has no interface ${iface}`);
-    const dir = `${this.state.dir}/s${server}`;
-    const old = runtime.wireguard[iface];
-    if (old) await killTree(old);
-    await waitFor(
-      `wireguard-go ${spec.name} gone`,
-      async () => !(await exists(`${dir}/run-wireguard/${spec.name}.sock`)),
-      10_000,
-    );
-    await startWireguard(
-      runtime.holder,
-      spec.name,
-      `${dir}/run-wireguard`,
-      `${dir}/${spec.name}.log`,
-      (ref) => {
-        runtime.wireguard[iface] = ref;
-      },
-    );
-    await runScript(
-      CONFIGURE_SCRIPT,
-      [spec.name, `${dir}/${spec.name}.setconf`, spec.addressV4, spec.addressV6],
-      enter(runtime.holder),
-    );
+    const env = Object.entries(this.serverEnv(server)).map(([name, value]) => `${name}=${value}`);
+    await runScript(RESTART_SCRIPT, [spec.name], [...enter(runtime.holder), 'env', ...env]);
+    const [ref] = await findWireguard([{ holder: runtime.holder, ifname: spec.name }]);
+    if (!ref) throw new Error(`lab ${this.name}: no wireguard-go for ${spec.name} after wg-quick up`);
+    runtime.wireguard[iface] = ref;
     await writeState(this.state);
+  }
+
+  addClientFromConfig(
+    server: number,
+    configText: string,
+    options?: AddClientOptions,
+  ): Promise<LabConfigClient> {
+    this.serverRuntime(server); // throws when the lab is stopped or has no such server
+    // One at a time: each picks the next free namespace index and veth slot from the state.
+    const added = this.configClientQueue.then(async () =>
+      configClientHandle(await addConfigClient(this.state, server, configText, options)),
+    );
+    this.configClientQueue = added.catch(() => undefined);
+    return added;
+  }
+
+  removeClient(client: LabConfigClient): Promise<void> {
+    const removed = this.configClientQueue.then(async () => {
+      const record = this.state.configClients?.find((c) => c.namespace === client.namespace);
+      if (record && !this.stopped) await removeConfigClient(this.state, record);
+    });
+    this.configClientQueue = removed.catch(() => undefined);
+    return removed;
+  }
+
+  startPinger(client: number | LabConfigClient, options: PingerOptions = {}): Promise<Pinger> {
+    let holder: ProcRef;
+    let target: string | null;
+    if (typeof client === 'number') {
+      holder = this.clientRuntime(client).holder;
+      target = this.clients[client]?.pingTarget ?? null;
+    } else {
+      const record = this.state.configClients?.find((c) => c.namespace === client.namespace);
+      if (this.stopped || !record) throw new Error(`lab ${this.name} has no client ${client.namespace}`);
+      holder = record.holder;
+      target = record.pingTarget;
+    }
+    target = options.target ?? target;
+    if (!target) throw new Error('startPinger: no target (the client has no default one)');
+    return startPinger(enter(holder), target, options);
   }
 
   async killSshd(server: number): Promise<void> {
@@ -802,31 +843,51 @@ class LabHandle implements Lab {
   async health(): Promise<LabHealth> {
     const alive = (ref: ProcRef | null | undefined): Promise<boolean> =>
       ref ? isAlive(ref) : Promise.resolve(false);
+    const { runtime } = this.state;
+    const configClients = this.state.configClients ?? [];
+    // wireguard-go is looked up by interface and namespace, not by the PID the lab started: wg-quick down/up
+    // over ssh replaces the process.
+    const wanted = [
+      ...runtime.servers.flatMap((rt, k) =>
+        (this.servers[k]?.interfaces ?? []).map((iface) => ({ holder: rt?.holder, ifname: iface.name })),
+      ),
+      ...runtime.clients.map((rt) => ({ holder: rt?.holder, ifname: 'wg0' })),
+      ...configClients.map((c) => ({ holder: c.holder, ifname: c.interface })),
+    ];
+    const found = (await findWireguard(wanted)).map((ref) => ref !== undefined);
+    let next = 0;
+    const take = (count: number): boolean[] => found.slice(next, (next += count));
+    // Taken in `wanted` order, before anything is awaited.
+    const serverWg = runtime.servers.map((_, k) => take(this.servers[k]?.interfaces.length ?? 0));
+    const clientWg = runtime.clients.map(() => take(1)[0] ?? false);
+    const configWg = configClients.map(() => take(1)[0] ?? false);
     const servers = await Promise.all(
-      this.state.runtime.servers.map(async (rt) => ({
+      runtime.servers.map(async (rt, k) => ({
         holder: await alive(rt?.holder),
-        wireguard: await Promise.all((rt?.wireguard ?? []).map((ref) => alive(ref))),
+        wireguard: serverWg[k] ?? [],
         sshd: await alive(rt?.sshd),
       })),
     );
     const clients = await Promise.all(
-      this.state.runtime.clients.map(async (rt) => ({
+      runtime.clients.map(async (rt, i) => ({
         holder: await alive(rt?.holder),
-        wireguard: await alive(rt?.wireguard),
+        wireguard: clientWg[i] ?? false,
         traffic: await alive(rt?.ping),
+      })),
+    );
+    const configs = await Promise.all(
+      configClients.map(async (c, i) => ({
+        namespace: c.namespace,
+        holder: await alive(c.holder),
+        wireguard: configWg[i] ?? false,
       })),
     );
     const ok =
       !this.stopped &&
-      servers.every(
-        (s, k) =>
-          s.holder &&
-          s.sshd &&
-          s.wireguard.length === (this.servers[k]?.interfaces.length ?? -1) &&
-          s.wireguard.every(Boolean),
-      ) &&
-      clients.every((c) => c.holder && c.wireguard);
-    return { ok, servers, clients };
+      servers.every((s) => s.holder && s.sshd && s.wireguard.every(Boolean)) &&
+      clients.every((c) => c.holder && c.wireguard) &&
+      configs.every((c) => c.holder && c.wireguard);
+    return { ok, servers, clients, configClients: configs };
   }
 
   async stop(): Promise<void> {

@@ -148,7 +148,7 @@ async function exists(path: string): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------------------
 // Teardown
 
-async function namespacePids(ns: string): Promise<ProcRef[]> {
+export async function namespacePids(ns: string): Promise<ProcRef[]> {
   const result = await run('ip', ['netns', 'pids', ns]);
   const pids = result.stdout.split(/\s+/).filter((s) => /^\d+$/.test(s));
   const refs = await Promise.all(pids.map((pid) => procRef(Number(pid)).catch(() => undefined)));

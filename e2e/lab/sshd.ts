@@ -31,7 +31,21 @@ export function sshdFiles(dir: string): SshdFiles {
   };
 }
 
-export function sshdConfig(files: SshdFiles, listenAddress: string, comment: string): string {
+/**
+ * `setEnv`: variables every session gets (sshd_config SetEnv, OpenSSH 8.7+), e.g. what makes `wg-quick` work in
+ * the lab. Values must not contain whitespace or quotes.
+ */
+export function sshdConfig(
+  files: SshdFiles,
+  listenAddress: string,
+  comment: string,
+  setEnv: Record<string, string> = {},
+): string {
+  const env = Object.entries(setEnv).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /[\s"'\\]/.test(value))
+      throw new Error(`sshd SetEnv: unsupported ${name}=${value}`);
+    return `SetEnv ${name}=${value}`;
+  });
   return [
     `# ${comment}`,
     'Port 22',
@@ -52,6 +66,7 @@ export function sshdConfig(files: SshdFiles, listenAddress: string, comment: str
     'X11Forwarding no',
     'MaxStartups 50:30:100',
     'Subsystem sftp internal-sftp',
+    ...env,
     'LogLevel VERBOSE',
     '',
   ].join('\n');

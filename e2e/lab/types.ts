@@ -91,6 +91,23 @@ export interface LabClient {
   traffic: boolean;
 }
 
+/** A client namespace made by Lab.addClientFromConfig from a wg-quick config text (not in Lab.clients). */
+export interface ConfigClientState {
+  /** Its namespace is `<lab name>-c<index>`, after the lab's own clients. */
+  index: number;
+  server: number;
+  /** Its veth to the server is server `198.18.0.(4·slot+1)/30`, client `.(4·slot+2)`: slots after the lab clients'. */
+  slot: number;
+  namespace: string;
+  /** The WireGuard interface wg-quick brought up ('wg0' unless given). */
+  interface: string;
+  /** Its lab dir (config, logs, wrapper). */
+  dir: string;
+  /** Server tunnel address a pinger targets by default (null when the Endpoint port matches no interface). */
+  pingTarget: string | null;
+  holder: ProcRef;
+}
+
 /** Processes of one server, all inside its namespaces. */
 export interface ServerRuntime {
   holder: ProcRef;
@@ -118,4 +135,6 @@ export interface LabState {
   servers: LabServer[];
   clients: LabClient[];
   runtime: { servers: (ServerRuntime | null)[]; clients: (ClientRuntime | null)[] };
+  /** Clients added from config texts (absent in state files of older labs). */
+  configClients?: ConfigClientState[];
 }

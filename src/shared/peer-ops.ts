@@ -127,14 +127,7 @@ export interface ClientConfigResult {
   privateKeyKept: boolean;
 }
 
-export type TxPhase =
-  | 'locking'
-  | 'armed'
-  | 'applying'
-  | 'verifying'
-  | 'confirmed'
-  | 'rolled-back'
-  | 'failed';
+export type TxPhase = 'locking' | 'armed' | 'applying' | 'verifying' | 'confirmed' | 'rolled-back' | 'failed';
 
 /** Progress of one apply, for the countdown ("rolls back in 54 s unless confirmed"). */
 export interface PeerTxEvent {

@@ -140,8 +140,9 @@ export interface DriftReport {
  * Why `name` cannot be a peer name (a message for the `name` field), or null when it can. Names are written as a comment line
  * (`# Name = …`), so anything that could end that line or start a section is refused: control
  * characters (newlines, CR, NUL, tabs…), Unicode line and paragraph separators, and a leading `[`
- * or `]`. Shell metacharacters are harmless in a comment and allowed. Leading and trailing spaces
- * are refused rather than silently trimmed.
+ * or `]`. Shell metacharacters that run or redirect commands are refused too (scripts of other tools
+ * read these files); an apostrophe or parentheses are fine. Leading and trailing spaces are refused
+ * rather than silently trimmed. Names already in a file are read whatever they hold.
  */
 export function peerNameProblem(name: string): string | null {
   if (name.length === 0) return 'must not be empty';
@@ -154,6 +155,9 @@ export function peerNameProblem(name: string): string | null {
       return 'must not contain invisible or direction-changing characters';
     }
   }
+  // Harmless in a comment, but other tools' scripts grep and eval these files, and the name becomes a
+  // file name on the client: the characters that run or redirect commands are refused.
+  if (/[`$\\;|&<>"]/.test(name)) return 'must not contain shell metacharacters (` $ \\ ; | & < > ")';
   if (name.trim() !== name) return 'must not start or end with spaces';
   if ([...name].length > PEER_NAME_MAX) return `at most ${PEER_NAME_MAX} characters`;
   if (name.startsWith('[') || name.startsWith(']')) return 'must not start with "[" or "]"';

@@ -62,7 +62,10 @@ export async function driftCommand(ctx: CliContext, args: string[]): Promise<num
     );
     if (result !== null) {
       if (v.json) ctx.out(JSON.stringify(result, null, 2));
-      else ctx.out(`${result.preview.summary.trimEnd()}\nReconciled (tier ${result.tier}); backup ${result.backup ?? 'none'}.`);
+      else
+        ctx.out(
+          `${result.preview.summary.trimEnd()}\nReconciled (tier ${result.tier}); backup ${result.backup ?? 'none'}.`,
+        );
     }
     return EXIT.ok;
   }

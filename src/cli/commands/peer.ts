@@ -81,7 +81,8 @@ function need(value: string | undefined, flag: string, usage: string): string {
 }
 
 function operationFor(sub: string, v: Values): PeerOperation {
-  const peer = (): string => need(v.peer, '--peer', `wgdeck peer ${sub} --server S --interface I --peer KEY_OR_NAME`);
+  const peer = (): string =>
+    need(v.peer, '--peer', `wgdeck peer ${sub} --server S --interface I --peer KEY_OR_NAME`);
   let change: PeerChangeRequest;
   switch (sub) {
     case 'add': {
@@ -108,7 +109,9 @@ function operationFor(sub: string, v: Values): PeerOperation {
       if (v['rotate-psk']) edit.presharedKey = 'rotate';
       if (v['remove-psk']) edit.presharedKey = 'remove';
       if (Object.keys(edit).length === 0)
-        throw new UsageError('nothing to edit: give --name, --allowed-ips, --keepalive, --rotate-psk or --remove-psk');
+        throw new UsageError(
+          'nothing to edit: give --name, --allowed-ips, --keepalive, --rotate-psk or --remove-psk',
+        );
       change = { action: 'edit', peer: peer(), edit };
       break;
     }
@@ -118,15 +121,25 @@ function operationFor(sub: string, v: Values): PeerOperation {
       change = { action: sub, peer: peer() };
       break;
     case 'restore':
-      return { kind: 'restore', backup: need(v.backup, '--backup', 'wgdeck peer restore --server S --interface I --backup ID') };
+      return {
+        kind: 'restore',
+        backup: need(v.backup, '--backup', 'wgdeck peer restore --server S --interface I --backup ID'),
+      };
     default:
-      throw new UsageError(`unknown peer command "${sub}" (list, add, edit, disable, enable, remove, restore)`);
+      throw new UsageError(
+        `unknown peer command "${sub}" (list, add, edit, disable, enable, remove, restore)`,
+      );
   }
   return { kind: 'changes', changes: [change] };
 }
 
 function clientOptions(v: Values): ClientOptions | undefined {
-  if (v.dns === undefined && v.mtu === undefined && v['client-allowed-ips'] === undefined && v.endpoint === undefined) {
+  if (
+    v.dns === undefined &&
+    v.mtu === undefined &&
+    v['client-allowed-ips'] === undefined &&
+    v.endpoint === undefined
+  ) {
     return undefined;
   }
   return {
@@ -158,7 +171,13 @@ export async function runOperation(
   const [checked] = methodSchemas['peers:change'].parse([request]);
   const handlers = ctx.engine.handlers;
   if (v['dry-run']) {
-    const { client: _client, confirmTimeoutSeconds: _t, restart: _r, keepPrivateKeys: _k, ...preview } = checked;
+    const {
+      client: _client,
+      confirmTimeoutSeconds: _t,
+      restart: _r,
+      keepPrivateKeys: _k,
+      ...preview
+    } = checked;
     const result = await handlers['peers:preview'](preview);
     await handlers['peers:discard'](result.planId);
     if (v.json) ctx.out(JSON.stringify(result.preview, null, 2));
@@ -166,7 +185,8 @@ export async function runOperation(
     return null;
   }
   if ((askFirst || v.restart) && !v.yes) {
-    if (!interactive()) throw new UsageError('this change needs confirmation: add --yes (or run it in a terminal)');
+    if (!interactive())
+      throw new UsageError('this change needs confirmation: add --yes (or run it in a terminal)');
     const question = v.restart
       ? `Restart ${target.iface} on ${target.server}? Every session on it drops while it restarts.`
       : `Apply this change to ${target.iface} on ${target.server}?`;
@@ -177,7 +197,10 @@ export async function runOperation(
   }
   const off = ctx.engine.subscribe('peers:tx', (event) => {
     if (v.json) return;
-    const left = event.rollbackAt === null ? '' : ` (rollback in ${Math.max(0, Math.round((event.rollbackAt - Date.now()) / 1000))} s unless confirmed)`;
+    const left =
+      event.rollbackAt === null
+        ? ''
+        : ` (rollback in ${Math.max(0, Math.round((event.rollbackAt - Date.now()) / 1000))} s unless confirmed)`;
     ctx.err(`${event.phase}: ${event.message}${event.phase === 'confirmed' ? '' : left}`);
   });
   try {
@@ -187,7 +210,11 @@ export async function runOperation(
   }
 }
 
-async function listPeers(ctx: CliContext, v: Values, target: { server: string; iface: string }): Promise<number> {
+async function listPeers(
+  ctx: CliContext,
+  v: Values,
+  target: { server: string; iface: string },
+): Promise<number> {
   const view = await ctx.engine.handlers['peers:read'](target.server, target.iface);
   if (v.json) {
     ctx.out(JSON.stringify(view, null, 2));
@@ -200,8 +227,10 @@ async function listPeers(ctx: CliContext, v: Values, target: { server: string; i
         `${peer.persistentKeepalive ? `  keepalive ${peer.persistentKeepalive}` : ''}${peer.hasPresharedKey ? '  psk' : ''}`,
     );
   }
-  if (view.saveConfig) ctx.out('  ! SaveConfig = true: wg-quick down rewrites this file (wgdeck cannot keep names there)');
-  if (view.drift && !view.drift.inSync) ctx.out(`  ! drift between the file and the live interface: wgdeck drift --server ${target.server}`);
+  if (view.saveConfig)
+    ctx.out('  ! SaveConfig = true: wg-quick down rewrites this file (wgdeck cannot keep names there)');
+  if (view.drift && !view.drift.inSync)
+    ctx.out(`  ! drift between the file and the live interface: wgdeck drift --server ${target.server}`);
   ctx.out(`Backups (newest first): ${view.backups.map((b) => b.id).join(', ') || 'none'}`);
   return EXIT.ok;
 }
@@ -233,9 +262,11 @@ export async function peerCommand(ctx: CliContext, args: string[]): Promise<numb
     if (v['client-config'] !== undefined) {
       // 0600 and never over an existing file: it holds the client's private key.
       await writeFile(v['client-config'], peer.text, { mode: 0o600, flag: 'wx' });
-      ctx.err(`Client config written to ${v['client-config']} (0600). Its private key is not kept anywhere else.`);
+      ctx.err(
+        `Client config written to ${v['client-config']} (0600). Its private key is not kept anywhere else.`,
+      );
     } else if (!v.json) {
-      ctx.err("Client config (shown once: the private key is not kept anywhere else):");
+      ctx.err('Client config (shown once: the private key is not kept anywhere else):');
       ctx.out(peer.text.trimEnd());
     }
     if (v.qr) ctx.out(await clientConfigQrTerminal(peer.text));

@@ -45,7 +45,10 @@ export async function buildPlan(operation: PeerOperation, context: PlanContext):
       if (!read.backups.some((backup) => backup.id === operation.backup)) {
         throw new WgDeckError('NO_SUCH_BACKUP', `There is no backup ${operation.backup} of ${configPath}.`);
       }
-      const text = await runner.check(remoteOps.backupRead(configPath, operation.backup), 'reading the backup');
+      const text = await runner.check(
+        remoteOps.backupRead(configPath, operation.backup),
+        'reading the backup',
+      );
       const make = (r: InterfaceRead & { fileText: string }): PeerPlan =>
         planFileReplacement({
           iface,
@@ -59,7 +62,10 @@ export async function buildPlan(operation: PeerOperation, context: PlanContext):
     }
     case 'reconcile': {
       if (read.live === null) {
-        throw new WgDeckError('INTERFACE_DOWN', `${iface} is not up: there is no live state to reconcile with.`);
+        throw new WgDeckError(
+          'INTERFACE_DOWN',
+          `${iface} is not up: there is no live state to reconcile with.`,
+        );
       }
       if (operation.direction === 'file-to-live') {
         const make = (r: InterfaceRead & { fileText: string }): PeerPlan =>

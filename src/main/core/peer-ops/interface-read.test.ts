@@ -45,10 +45,18 @@ describe('parseInterfaceRead', () => {
   });
 
   it('refuses a file that is not UTF-8 text, and output that is not the protocol', () => {
-    expect(() => parseInterfaceRead(output([`file ${b64(Buffer.from([0xff, 0xfe, 0x41]))}`]), 'h', 'wg0', '/p/wg0.conf')).toThrow(/not UTF-8/);
-    expect(() => parseInterfaceRead(output([`file ${b64('a\0b')}`]), 'h', 'wg0', '/p/wg0.conf')).toThrow(/NUL/);
-    expect(() => parseInterfaceRead('Welcome to the server!\n', 'h', 'wg0', '/p/wg0.conf')).toThrow(/Unexpected output/);
-    expect(() => parseInterfaceRead(output([`dump ${b64('wg0\tsecret\n')}`]), 'h', 'wg0', '/p/wg0.conf')).toThrow(/dump/);
+    expect(() =>
+      parseInterfaceRead(output([`file ${b64(Buffer.from([0xff, 0xfe, 0x41]))}`]), 'h', 'wg0', '/p/wg0.conf'),
+    ).toThrow(/not UTF-8/);
+    expect(() => parseInterfaceRead(output([`file ${b64('a\0b')}`]), 'h', 'wg0', '/p/wg0.conf')).toThrow(
+      /NUL/,
+    );
+    expect(() => parseInterfaceRead('Welcome to the server!\n', 'h', 'wg0', '/p/wg0.conf')).toThrow(
+      /Unexpected output/,
+    );
+    expect(() =>
+      parseInterfaceRead(output([`dump ${b64('wg0\tsecret\n')}`]), 'h', 'wg0', '/p/wg0.conf'),
+    ).toThrow(/dump/);
   });
 });
 

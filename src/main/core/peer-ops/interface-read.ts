@@ -36,7 +36,12 @@ export function sha256Hex(text: string): string {
 // ignoreBOM keeps a byte-order mark in the text, so the text hashes to the file's own SHA-256.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export function parseInterfaceRead(output: string, label: string, iface: string, path: string): InterfaceRead {
+export function parseInterfaceRead(
+  output: string,
+  label: string,
+  iface: string,
+  path: string,
+): InterfaceRead {
   const lines = output.split('\n');
   if (lines[0] !== 'wgdeck-read 1' || !lines.includes('end')) {
     throw new ProtocolError(label, `unexpected answer reading ${path}`);
@@ -55,11 +60,18 @@ export function parseInterfaceRead(output: string, label: string, iface: string,
     const value = space < 0 ? '' : line.slice(space + 1);
     if (kind === 'file' && value !== '-') {
       const bytes = Buffer.from(value, 'base64');
-      if (bytes.includes(0)) throw new WgDeckError('BAD_CONFIG_FILE', `${path} on ${label} holds NUL bytes; it is not a config file.`);
+      if (bytes.includes(0))
+        throw new WgDeckError(
+          'BAD_CONFIG_FILE',
+          `${path} on ${label} holds NUL bytes; it is not a config file.`,
+        );
       try {
         read.fileText = utf8.decode(bytes);
       } catch {
-        throw new WgDeckError('BAD_CONFIG_FILE', `${path} on ${label} is not UTF-8 text; WG Deck will not rewrite it.`);
+        throw new WgDeckError(
+          'BAD_CONFIG_FILE',
+          `${path} on ${label} is not UTF-8 text; WG Deck will not rewrite it.`,
+        );
       }
       read.sha256 = createHash('sha256').update(bytes).digest('hex');
     } else if (kind === 'dump' && value !== '-') {

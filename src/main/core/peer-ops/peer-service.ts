@@ -107,9 +107,17 @@ export class PeerService {
         const path = configPathFor(server, iface);
         try {
           const read = await readInterface(runner, iface, path);
-          if (read.fileText === null) out.push({ iface, configPath: path, report: null, problem: `no config file at ${path}` });
-          else if (read.live === null) out.push({ iface, configPath: path, report: null, problem: `${iface} is not up` });
-          else out.push({ iface, configPath: path, report: compareDrift(parseConfig(read.fileText), read.live), problem: null });
+          if (read.fileText === null)
+            out.push({ iface, configPath: path, report: null, problem: `no config file at ${path}` });
+          else if (read.live === null)
+            out.push({ iface, configPath: path, report: null, problem: `${iface} is not up` });
+          else
+            out.push({
+              iface,
+              configPath: path,
+              report: compareDrift(parseConfig(read.fileText), read.live),
+              problem: null,
+            });
         } catch (error) {
           out.push({ iface, configPath: path, report: null, problem: errorMessage(error) });
         }
@@ -125,7 +133,12 @@ export class PeerService {
     const { built, read } = await this.#withConnection(server, async (ssh) => {
       const runner = runnerFor(server, ssh);
       const read = requireFile(await readInterface(runner, request.iface, path), path, ssh.label);
-      const built = await buildPlan(request.operation, { iface: request.iface, configPath: path, read, runner });
+      const built = await buildPlan(request.operation, {
+        iface: request.iface,
+        configPath: path,
+        read,
+        runner,
+      });
       return { built, read };
     });
     // A client option the config cannot hold must fail now, not after the server has changed.
@@ -160,7 +173,10 @@ export class PeerService {
     const stored = this.#plans.get(request.planId);
     if (!stored || stored.expiresAt < Date.now()) {
       this.#plans.delete(request.planId);
-      throw new WgDeckError('PLAN_EXPIRED', 'This preview is no longer available (it expired or was applied); preview again.');
+      throw new WgDeckError(
+        'PLAN_EXPIRED',
+        'This preview is no longer available (it expired or was applied); preview again.',
+      );
     }
     this.#plans.delete(request.planId);
     const server = await this.#deps.getServer(stored.server);
@@ -186,7 +202,14 @@ export class PeerService {
         return Promise.resolve(again);
       },
     });
-    return this.#result(server, stored.iface, stored.built, outcome, stored.client, request.keepPrivateKeys ?? false);
+    return this.#result(
+      server,
+      stored.iface,
+      stored.built,
+      outcome,
+      stored.client,
+      request.keepPrivateKeys ?? false,
+    );
   }
 
   async change(request: ChangeRequest): Promise<ApplyResult> {
@@ -206,7 +229,14 @@ export class PeerService {
         return built.plan;
       },
     });
-    return this.#result(server, request.iface, built!, outcome, request.client, request.keepPrivateKeys ?? false);
+    return this.#result(
+      server,
+      request.iface,
+      built!,
+      outcome,
+      request.client,
+      request.keepPrivateKeys ?? false,
+    );
   }
 
   async clientConfig(serverName: string, iface: string, publicKey: string): Promise<ClientConfigResult> {
@@ -287,7 +317,14 @@ export class PeerService {
       if (dryRun) {
         // Validation only, with a stand-in key: the real key never leaves this process before apply.
         if (privateKey !== null) {
-          await clientConfigResult({ peer, privateKey, side, endpointHost: server.host, options: client, kept: false });
+          await clientConfigResult({
+            peer,
+            privateKey,
+            side,
+            endpointHost: server.host,
+            options: client,
+            kept: false,
+          });
         }
         continue;
       }
@@ -301,7 +338,14 @@ export class PeerService {
         kept = true;
       }
       results.push(
-        await clientConfigResult({ peer, privateKey, side, endpointHost: server.host, options: client, kept }),
+        await clientConfigResult({
+          peer,
+          privateKey,
+          side,
+          endpointHost: server.host,
+          options: client,
+          kept,
+        }),
       );
     }
     return results;

@@ -7,9 +7,11 @@
  * - `/run/wireguard/wgdeck/IF.lock`: flock(1) lock held by a `lock` call for as long as its channel
  *   is open — two WG Deck instances never interleave changes or allocate the same address. /run,
  *   because a lock or a pending rollback must not survive a reboot.
- * - `/run/wireguard/wgdeck/IF.rollback`: the armed commit-confirmed rollback (`txid backup pid`).
- *   Whoever renames it first wins: the job that fires (`.firing`, then `IF.rolled-back` records the
- *   transaction) or the confirmation (`.confirmed`). rename(2) is atomic, so exactly one does.
+ * - `/run/wireguard/wgdeck/IF.rollback.TXID`: the armed commit-confirmed rollback of one transaction
+ *   (`txid backup`), with `.pid` the job's process. Whoever renames it first wins: the job that fires
+ *   (`.firing`, then `IF.rolled-back` records the transaction) or the confirmation (`.confirmed`).
+ *   rename(2) is atomic, so exactly one does — and a job only ever touches its own transaction's
+ *   marker, so a job that outlived its confirmation can never undo a later change.
  * - `<config dir>/.wgdeck-backups/IF.conf.<UTC time>Z`: the file before each change, 0600, newest N
  *   kept.
  */
@@ -49,7 +51,10 @@ read)
   if [ -d "$b" ]; then
     for f in "$b/$n".*Z; do [ -f "$f" ] && printf 'backup %s %s\n' "$(basename -- "$f")" "$(wc -c < "$f")"; done
   fi
-  if [ -f "$S/$i.rollback" ]; then printf 'pending %s\n' "$(cat "$S/$i.rollback")"; fi
+  for m in "$S/$i".rollback.*; do
+    case $m in *.pid|*.firing|*.confirmed|*.tmp|*.done) continue;; esac
+    [ -f "$m" ] && printf 'pending %s\n' "$(cat "$m")"
+  done
   if [ -f "$S/$i.rolled-back" ]; then printf 'rolled-back %s\n' "$(cat "$S/$i.rolled-back")"; fi
   printf 'end\n'
   ;;
@@ -81,8 +86,13 @@ prepare)
   d=$(dirname -- "$p")
   n=$(basename -- "$p")
   b=$d/${BACKUP_DIR_NAME}
-  m=$S/$i.rollback
-  if [ "$t" != 0 ] && [ -f "$m" ]; then echo "wgdeck: a rollback of another change is pending on $i" >&2; exit ${EXIT_PENDING_OTHER}; fi
+  m=$S/$i.rollback.$tx
+  if [ "$t" != 0 ]; then
+    for o in "$S/$i".rollback.*; do
+      case $o in *.pid) continue;; esac
+      [ -e "$o" ] && { echo "wgdeck: a rollback of another change is pending on $i" >&2; exit ${EXIT_PENDING_OTHER}; }
+    done
+  fi
   # Temporary directories of writes killed mid-way (kill -9 skips their trap).
   find "$d" -maxdepth 1 -name '.wgdeck.*' -mmin +10 -exec rm -rf {} + 2>/dev/null || true
   mkdir -p -m 0700 "$b"
@@ -96,26 +106,26 @@ prepare)
   printf 'backup %s\n' "$(basename -- "$f")"
   if [ "$t" != 0 ]; then
     rm -f -- "$S/$i.rolled-back"
-    setsid sh -c "$ROLLBACK" wgdeck-rollback "$i" "$p" "$f" "$t" "$m" "$tx" < /dev/null >> "$S/$i.rollback.log" 2>&1 &
-    printf '%s %s %s\n' "$tx" "$(basename -- "$f")" "$!" > "$m.tmp"
+    printf '%s %s\n' "$tx" "$(basename -- "$f")" > "$m.tmp"
     mv -f -- "$m.tmp" "$m"
-    printf 'armed %s\n' "$!"
+    setsid sh -c "$ROLLBACK" wgdeck-rollback "$i" "$p" "$f" "$t" "$m" "$tx" < /dev/null >> "$S/$i.log" 2>&1 &
+    printf 'armed\n'
   fi
   ;;
 confirm)
   # confirm IF TXID: cancel the armed rollback, if it is still this transaction's.
-  m=$S/$1.rollback
-  [ -f "$m" ] || { cat "$S/$1.rolled-back" 2>/dev/null >&2 || true; exit ${EXIT_NOT_PENDING}; }
-  read -r tx f pid < "$m"
-  [ "$tx" = "$2" ] || exit ${EXIT_NOT_PENDING}
+  m=$S/$1.rollback.$2
   mv -- "$m" "$m.confirmed" 2>/dev/null || exit ${EXIT_NOT_PENDING}
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  rm -f -- "$m.confirmed"
+  # The job is a session leader (setsid): its process group is its pid. It would exit on its own
+  # (its marker is gone); ending it now just avoids a sleeping process.
+  pid=$(cat "$m.pid" 2>/dev/null || true)
+  [ -n "$pid" ] && kill -TERM "-$pid" 2>/dev/null || true
+  rm -f -- "$m.confirmed" "$m.pid"
   printf 'confirmed\n'
   ;;
 status)
   # status IF TXID: pending, rolled-back, or gone (confirmed or unknown).
-  if [ -f "$S/$1.rollback" ] && [ "$(cut -d' ' -f1 < "$S/$1.rollback")" = "$2" ]; then echo pending
+  if [ -f "$S/$1.rollback.$2" ] || [ -f "$S/$1.rollback.$2.firing" ]; then echo pending
   elif [ -f "$S/$1.rolled-back" ] && [ "$(cut -d' ' -f1 < "$S/$1.rolled-back")" = "$2" ]; then echo rolled-back
   else echo gone; fi
   ;;
@@ -139,8 +149,9 @@ esac`;
  * wins the rename of the marker; restores the backup atomically and reapplies it live.
  */
 const ROLLBACK = String.raw`i=$1 p=$2 f=$3 t=$4 m=$5 tx=$6
+echo $$ > "$m.pid"
 sleep "$t"
-mv -- "$m" "$m.firing" 2>/dev/null || exit 0
+mv -- "$m" "$m.firing" 2>/dev/null || { rm -f -- "$m.pid"; exit 0; }
 echo "$(date -u +%FT%TZ) $tx: not confirmed within $t s, restoring $f"
 d=$(dirname -- "$p")
 n=$(basename -- "$p")
@@ -157,10 +168,15 @@ if wg show "$i" > /dev/null 2>&1; then
 fi
 printf '%s %s\n' "$tx" "$(basename -- "$f")" > "$m.done"
 mv -f -- "$m.done" "$(dirname -- "$m")/$i.rolled-back"
-rm -f -- "$m.firing"
+rm -f -- "$m.firing" "$m.pid"
 echo "$(date -u +%FT%TZ) $tx: rolled back"`;
 
-function op(name: string, args: readonly string[], stdin: string | null = null, display?: string): RemoteCommand {
+function op(
+  name: string,
+  args: readonly string[],
+  stdin: string | null = null,
+  display?: string,
+): RemoteCommand {
   return {
     argv: ['sh', '-c', `ROLLBACK=${shellSingleQuote(ROLLBACK)}\n${SCRIPT}`, 'wgdeck', name, ...args],
     stdin,
@@ -186,5 +202,10 @@ export const remoteOps = {
   confirm: (iface: string, txId: string) => op('confirm', [iface, txId]),
   status: (iface: string, txId: string) => op('status', [iface, txId]),
   restart: (iface: string, path: string) =>
-    op('restart', [iface, path], null, `wg-quick down ${path} && wg-quick up ${path}  (or systemctl restart wg-quick@${iface})`),
+    op(
+      'restart',
+      [iface, path],
+      null,
+      `wg-quick down ${path} && wg-quick up ${path}  (or systemctl restart wg-quick@${iface})`,
+    ),
 };

@@ -87,7 +87,12 @@ export class RemoteRunner {
           if (settled) return;
           settled = true;
           channel.close();
-          reject(new WgDeckError('LOCKED', `${this.#target.label}: the lock was not granted within ${timeoutMs / 1000} s.`));
+          reject(
+            new WgDeckError(
+              'LOCKED',
+              `${this.#target.label}: the lock was not granted within ${timeoutMs / 1000} s.`,
+            ),
+          );
         }, timeoutMs);
         channel.on('data', (chunk: Buffer) => {
           out += chunk.toString('utf8');
@@ -120,7 +125,14 @@ export class RemoteRunner {
               ),
             );
           } else {
-            reject(remoteFailure(this.#target.label, 'taking the lock', { stdout: out, stderr: err, code, signal: null }));
+            reject(
+              remoteFailure(this.#target.label, 'taking the lock', {
+                stdout: out,
+                stderr: err,
+                code,
+                signal: null,
+              }),
+            );
           }
         });
       });

@@ -74,7 +74,11 @@ export async function readInterface(
   return parseInterfaceRead(out, runner.label, iface, path);
 }
 
-export function requireFile(read: InterfaceRead, path: string, label: string): InterfaceRead & { fileText: string } {
+export function requireFile(
+  read: InterfaceRead,
+  path: string,
+  label: string,
+): InterfaceRead & { fileText: string } {
   if (read.fileText === null) {
     throw new WgDeckError(
       'NO_CONFIG_FILE',
@@ -88,7 +92,8 @@ export function requireFile(read: InterfaceRead, path: string, label: string): I
 /** The refusal when the file is not the one a preview was made from: what changed, secrets hidden. */
 export function fileChangedError(path: string, previewed: string, now: string | null): WgDeckError {
   const keys = new Set<string>();
-  for (const match of `${previewed}\n${now ?? ''}`.matchAll(/PublicKey\s*=\s*([A-Za-z0-9+/]{43}=)/g)) keys.add(match[1]!);
+  for (const match of `${previewed}\n${now ?? ''}`.matchAll(/PublicKey\s*=\s*([A-Za-z0-9+/]{43}=)/g))
+    keys.add(match[1]!);
   const diff = unifiedDiff(previewed, now ?? '', {
     oldLabel: `${path} (when previewed)`,
     newLabel: `${path} (now)`,
@@ -132,7 +137,15 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
     const tier = request.restart ? 3 : plan.preview.tier;
     if (!writes && tier === 0) {
       emit('confirmed', 'Nothing to change.');
-      return { txId, plan, read, tier, outcome: 'file-only', backup: null, verifiedAfterMs: Date.now() - started };
+      return {
+        txId,
+        plan,
+        read,
+        tier,
+        outcome: 'file-only',
+        backup: null,
+        verifiedAfterMs: Date.now() - started,
+      };
     }
     const timeout = tier === 0 ? 0 : request.confirmTimeoutSeconds;
     const prepared = await runner.run(remoteOps.prepare(iface, configPath, KEEP_BACKUPS, txId, timeout));
@@ -145,7 +158,12 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
     if (prepared.code !== 0) throw remoteFailure(ssh.label, 'the backup', prepared);
     const backup = /^backup (\S+)$/m.exec(prepared.stdout)?.[1] ?? null;
     if (timeout > 0) rollbackAt = Date.now() + timeout * 1000;
-    emit('armed', timeout > 0 ? `Rollback armed: the server restores ${backup} unless confirmed.` : `Backup ${backup} taken.`);
+    emit(
+      'armed',
+      timeout > 0
+        ? `Rollback armed: the server restores ${backup} unless confirmed.`
+        : `Backup ${backup} taken.`,
+    );
 
     emit('applying', `Applying (tier ${tier})…`);
     let written = false;
@@ -158,12 +176,16 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
           throw fileChangedError(configPath, read.fileText, null);
         }
         if (isWrite && result.code === WRITE_EXIT_INVALID) {
-          throw new WgDeckError('CONFIG_REFUSED', `wg-quick strip refused the new ${configPath}: ${result.stderr.trim()}`);
+          throw new WgDeckError(
+            'CONFIG_REFUSED',
+            `wg-quick strip refused the new ${configPath}: ${result.stderr.trim()}`,
+          );
         }
         if (result.code !== 0) throw remoteFailure(ssh.label, command.display.split('  [')[0]!, result);
         if (isWrite) written = true;
       }
-      if (tier === 3) await runner.check(remoteOps.restart(iface, configPath), `restarting ${iface}`, 120_000);
+      if (tier === 3)
+        await runner.check(remoteOps.restart(iface, configPath), `restarting ${iface}`, 120_000);
     } catch (error) {
       if (!written && timeout > 0) {
         // Nothing changed on the server: cancel the rollback rather than restore an identical file.
@@ -176,7 +198,10 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
     if (tier === 0) {
       const after = await readInterface(runner, iface, configPath);
       if (after.sha256 !== sha256Hex(plan.newText)) {
-        throw new WgDeckError('VERIFY_FAILED', `${configPath} is not what was written; check it on the server.`);
+        throw new WgDeckError(
+          'VERIFY_FAILED',
+          `${configPath} is not what was written; check it on the server.`,
+        );
       }
       emit('confirmed', 'The config file was written (no live change).');
       return { txId, plan, read, tier, outcome: 'file-only', backup, verifiedAfterMs: Date.now() - started };
@@ -210,12 +235,9 @@ function liveMismatch(plan: PeerPlan, read: InterfaceRead): string | null {
   if (read.live === null) return `${plan.iface} is not up`;
   const drift = compareDrift(parseConfig(plan.newText), read.live);
   const touched = new Set(plan.preview.touched.map((peer) => peer.publicKey));
-  const still = [
-    ...drift.onlyFile,
-    ...drift.onlyLive,
-    ...drift.disabledButLive,
-    ...drift.different,
-  ].filter((peer) => touched.has(peer.publicKey));
+  const still = [...drift.onlyFile, ...drift.onlyLive, ...drift.disabledButLive, ...drift.different].filter(
+    (peer) => touched.has(peer.publicKey),
+  );
   if (still.length > 0) return `${still.length} peer(s) are not live as planned`;
   return null;
 }
@@ -251,7 +273,10 @@ async function verifyAndConfirm(
       if (confirmed.code === EXIT_NOT_PENDING) throw rolledBack(iface, null);
       throw remoteFailure(ssh.label, 'confirming', confirmed);
     } catch (error) {
-      if (error instanceof WgDeckError && ['ROLLED_BACK', 'VERIFY_FAILED', 'SUDO_PASSWORD_REQUIRED', 'SUDO_DENIED'].includes(error.code)) {
+      if (
+        error instanceof WgDeckError &&
+        ['ROLLED_BACK', 'VERIFY_FAILED', 'SUDO_PASSWORD_REQUIRED', 'SUDO_DENIED'].includes(error.code)
+      ) {
         throw error;
       }
       lastProblem = errorMessage(error);

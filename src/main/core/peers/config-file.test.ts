@@ -654,8 +654,22 @@ describe('validation on edit (hostile input)', () => {
     ]);
   });
 
-  it('accepts names with shell metacharacters, harmless in a comment', () => {
-    const name = `$(reboot); rm -rf / && echo "x" | tee /etc/passwd # '\`x\`' > <`;
+  it('refuses new names with shell metacharacters, accepts an apostrophe and parentheses', () => {
+    for (const name of [
+      '$(reboot)',
+      'a; rm -rf /',
+      'x | tee',
+      'a && b',
+      '`x`',
+      'a > b',
+      'a\\b',
+      'say "hi"',
+    ]) {
+      expect(problemsOf(() => addPeer(file, newPeer({ name })))).toEqual([
+        'name: must not contain shell metacharacters (` $ \\ ; | & < > ")',
+      ]);
+    }
+    const name = "bob's phone (work) #2";
     const edited = text(addPeer(file, newPeer({ name })));
     expect(findPeer(parseConfig(edited), NEW)!.name).toBe(name);
     assertWgAccepts(edited);

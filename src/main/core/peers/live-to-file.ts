@@ -66,7 +66,9 @@ export function fileFromLive(fileText: string, showconfText: string, live: Inter
       `${drift.onlyLive.length} live-only peer(s) are added without a name and without their current endpoint (name them afterwards).`,
     );
   if (drift.onlyFile.length > 0)
-    notes.push(`${drift.onlyFile.length} peer(s) missing live are kept in the file as disabled, not deleted.`);
+    notes.push(
+      `${drift.onlyFile.length} peer(s) missing live are kept in the file as disabled, not deleted.`,
+    );
   for (const difference of drift.interface) {
     notes.push(
       `The interface's ${difference.field} differs (file ${difference.file.slice(0, 12)}, live ${difference.live.slice(0, 12)}); ` +

@@ -3,7 +3,18 @@ import { disableSaveConfig, parseConfig, serializeConfig } from './config-file.t
 import { publicKeyOf } from './keys.ts';
 import { fileFromLive } from './live-to-file.ts';
 import { planFileReplacement } from './replace-plan.ts';
-import { ALICE, BOB, CAROL, DAVE, ERIN, PSK_BOB, SERVER_CONF, SERVER_PRIVATE, livePeer, serverLive } from './fixtures.testkit.ts';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  DAVE,
+  ERIN,
+  PSK_BOB,
+  SERVER_CONF,
+  SERVER_PRIVATE,
+  livePeer,
+  serverLive,
+} from './fixtures.testkit.ts';
 import { assertWgAccepts } from './wg-tools.testkit.ts';
 
 const SERVER_PUBLIC = publicKeyOf(SERVER_PRIVATE);
@@ -11,7 +22,13 @@ const SERVER_PUBLIC = publicKeyOf(SERVER_PRIVATE);
 describe('planFileReplacement', () => {
   it('is tier 0 with only the write when the live state already matches the new file', () => {
     const newText = SERVER_CONF.replace('# Name = alice', '# Name = alice2');
-    const plan = planFileReplacement({ iface: 'wg0', fileText: SERVER_CONF, newText, live: serverLive(SERVER_PUBLIC), title: 'Restore x' });
+    const plan = planFileReplacement({
+      iface: 'wg0',
+      fileText: SERVER_CONF,
+      newText,
+      live: serverLive(SERVER_PUBLIC),
+      title: 'Restore x',
+    });
     expect(plan.preview.tier).toBe(0);
     expect(plan.commands.map((c) => c.argv[3])).toEqual(['wgdeck-write']);
     expect(plan.preview.changes).toEqual([
@@ -21,9 +38,17 @@ describe('planFileReplacement', () => {
 
   it('restoring an older file is tier 2 and lists exactly the peers that change live', () => {
     // The backup lacks dave and has carol enabled; the live state is the current file.
-    const backup = SERVER_CONF.replace(/#! /g, '').replace('wgdeck disabled\n', '').replace(/\[Peer\]\n# friendly_name[\s\S]*$/, '');
+    const backup = SERVER_CONF.replace(/#! /g, '')
+      .replace('wgdeck disabled\n', '')
+      .replace(/\[Peer\]\n# friendly_name[\s\S]*$/, '');
     assertWgAccepts(backup);
-    const plan = planFileReplacement({ iface: 'wg0', fileText: SERVER_CONF, newText: backup, live: serverLive(SERVER_PUBLIC), title: 'Restore' });
+    const plan = planFileReplacement({
+      iface: 'wg0',
+      fileText: SERVER_CONF,
+      newText: backup,
+      live: serverLive(SERVER_PUBLIC),
+      title: 'Restore',
+    });
     expect(plan.preview.tier).toBe(2);
     expect(plan.commands.map((c) => c.argv[3])).toEqual(['wgdeck-write', 'wgdeck-syncconf']);
     const touched = Object.fromEntries(plan.preview.touched.map((t) => [t.publicKey, t.effect]));
@@ -37,7 +62,13 @@ describe('planFileReplacement', () => {
     const live = serverLive(SERVER_PUBLIC);
     live.peers.push(livePeer(ERIN, { allowedIps: ['10.8.0.9/32'] }));
     live.peers[0]!.allowedIps = ['10.8.0.2/32'];
-    const plan = planFileReplacement({ iface: 'wg0', fileText: SERVER_CONF, newText: SERVER_CONF, live, title: 'File → live' });
+    const plan = planFileReplacement({
+      iface: 'wg0',
+      fileText: SERVER_CONF,
+      newText: SERVER_CONF,
+      live,
+      title: 'File → live',
+    });
     expect(plan.commands.map((c) => c.argv[3])).toEqual(['wgdeck-syncconf']);
     expect(plan.preview.touched.map((t) => [t.publicKey, t.effect])).toEqual([
       [ERIN, 'removed'],
@@ -48,7 +79,13 @@ describe('planFileReplacement', () => {
   it('blocks a live apply that would change the interface key or port', () => {
     const live = serverLive(SERVER_PUBLIC);
     const moved = SERVER_CONF.replace('ListenPort    =51820', 'ListenPort = 51999');
-    const plan = planFileReplacement({ iface: 'wg0', fileText: SERVER_CONF, newText: moved, live, title: 'Restore' });
+    const plan = planFileReplacement({
+      iface: 'wg0',
+      fileText: SERVER_CONF,
+      newText: moved,
+      live,
+      title: 'Restore',
+    });
     expect(plan.preview.tier).toBe(2);
     expect(plan.preview.blockers.join(' ')).toMatch(/ListenPort.*restart/);
   });
@@ -56,7 +93,13 @@ describe('planFileReplacement', () => {
   it('turning SaveConfig off is a file-only change', () => {
     const on = SERVER_CONF.replace('SaveConfig = false', 'SaveConfig = true');
     const off = serializeConfig(disableSaveConfig(parseConfig(on)));
-    const plan = planFileReplacement({ iface: 'wg0', fileText: on, newText: off, live: serverLive(SERVER_PUBLIC), title: 'SaveConfig' });
+    const plan = planFileReplacement({
+      iface: 'wg0',
+      fileText: on,
+      newText: off,
+      live: serverLive(SERVER_PUBLIC),
+      title: 'SaveConfig',
+    });
     expect(plan.preview.tier).toBe(0);
     expect(plan.preview.diff).toContain('-SaveConfig = true');
     expect(plan.preview.diff).toContain('+SaveConfig = false');
@@ -65,7 +108,13 @@ describe('planFileReplacement', () => {
 
   it('refuses a bad target before anything else', () => {
     expect(() =>
-      planFileReplacement({ iface: 'wg0;rm', fileText: SERVER_CONF, newText: SERVER_CONF, live: null, title: 'x' }),
+      planFileReplacement({
+        iface: 'wg0;rm',
+        fileText: SERVER_CONF,
+        newText: SERVER_CONF,
+        live: null,
+        title: 'x',
+      }),
     ).toThrow(/iface/);
   });
 });
@@ -81,7 +130,9 @@ describe('fileFromLive', () => {
     const { text, notes } = fileFromLive(SERVER_CONF, showconf, live);
     assertWgAccepts(text);
     expect(text).toContain('# Name = alice');
-    expect(text).toMatch(/# Name = alice\nPublicKey = [^\n]+\nAllowedIPs = 10\.8\.0\.2\/32\nPersistentKeepalive = 30/);
+    expect(text).toMatch(
+      /# Name = alice\nPublicKey = [^\n]+\nAllowedIPs = 10\.8\.0\.2\/32\nPersistentKeepalive = 30/,
+    );
     expect(text).toContain('# friendly_name = dave');
     expect(text).toMatch(/#! wgdeck disabled\n#! \[Peer\]\n#! # friendly_name = dave's router/);
     expect(text).toContain(`PublicKey = ${ERIN}\nAllowedIPs = 10.8.0.9/32\n`);

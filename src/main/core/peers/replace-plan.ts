@@ -81,8 +81,10 @@ function fileChanges(before: readonly FilePeer[], after: readonly FilePeer[]): P
   };
   for (const [key, peer] of next) {
     const was = old.get(key);
-    if (was === undefined) push('add', key, peer, [`allowed IPs: ${allowedIpSet(peer.allowedIps).join(', ')}`]);
-    else if (was.disabled !== peer.disabled) push(peer.disabled ? 'disable' : 'enable', key, peer, peerDetails(was, peer));
+    if (was === undefined)
+      push('add', key, peer, [`allowed IPs: ${allowedIpSet(peer.allowedIps).join(', ')}`]);
+    else if (was.disabled !== peer.disabled)
+      push(peer.disabled ? 'disable' : 'enable', key, peer, peerDetails(was, peer));
     else {
       const details = peerDetails(was, peer);
       if (details.length > 0) push('edit', key, peer, details);
@@ -176,7 +178,8 @@ export function planFileReplacement(input: ReplacementInput): PeerPlan {
   }
 
   const publicKeys = new Set<string>();
-  for (const peer of [...configPeers(before), ...afterPeers]) if (peer.publicKey) publicKeys.add(peer.publicKey);
+  for (const peer of [...configPeers(before), ...afterPeers])
+    if (peer.publicKey) publicKeys.add(peer.publicKey);
   for (const peer of live?.peers ?? []) publicKeys.add(peer.publicKey);
   if (live?.publicKey) publicKeys.add(live.publicKey);
   const diff = unifiedDiff(fileText, newText, {
