@@ -15,7 +15,8 @@ const HELP = `wgdeck — WireGuard fleet over SSH
 Usage: wgdeck [--data-dir DIR] COMMAND ...
 
   server add NAME --host H [--port P] [--user U] [--identity FILE] [--jump user@host:port]
-                  [--sudo] [--group G] [--interval S] [--accept-new] [--json]
+                  [--sudo] [--group G] [--interval S] [--config-path IF=/path/IF.conf ...]
+                  [--accept-new] [--json]
   server list [--json]
   server remove NAME
   server trust NAME --replace [--fingerprint SHA256:...]   re-trust a changed host key deliberately

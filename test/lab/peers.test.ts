@@ -30,7 +30,14 @@ describeLab('live peer management on real servers', () => {
   let cutNextApply = false;
 
   beforeAll(async () => {
-    lab = await startLab({ name: 'lab-peers', servers: 1, clients: 1, peers: 3, traffic: false });
+    lab = await startLab({
+      name: 'lab-peers',
+      servers: 2,
+      clients: 1,
+      peers: 3,
+      traffic: false,
+      sudo: ['nopasswd', 'password'],
+    });
     dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-peers-'));
     await registerLab(lab, dataDir); // "lab-s0": root
     const s = lab.servers[0]!;
@@ -104,6 +111,7 @@ describeLab('live peer management on real servers', () => {
   it('adds, edits, disables, enables and removes peers while a client pings at 20/s: zero loss, its session untouched', async () => {
     const client = lab.clients[0]!;
     const pinger = await lab.startPinger(0, { intervalMs: 50 });
+    const pingStarted = Date.now();
     await sleep(1500); // the first handshake, then the baseline
     const before = (await dump()).get(client.publicKey)!;
     expect(before.latestHandshake).toBeGreaterThan(0);
@@ -149,8 +157,9 @@ describeLab('live peer management on real servers', () => {
     expect((await change(one('remove', 'zero-three'))).tier).toBe(1);
     expect(await file()).not.toContain('zero-three');
 
+    await sleep(Math.max(500, 6000 - (Date.now() - pingStarted))); // replies to the last changes, and a floor
     const result = await pinger.stop();
-    expect(result.sent).toBeGreaterThan(60);
+    expect(result.sent).toBeGreaterThan(80);
     expect(result.lostSequences).toEqual([]);
     const after = (await dump()).get(client.publicKey)!;
     // Same session: no new handshake (unless WireGuard's own 2-minute rekey came due), counters only grew.
@@ -405,6 +414,24 @@ describeLab('live peer management on real servers', () => {
     expect(fixed.tier).toBe(0);
     expect(await file()).toContain('SaveConfig = false');
   }, 90_000);
+
+  it('without a NOPASSWD rule, says exactly which sudoers line peer management needs', async () => {
+    const s = lab.servers[1]!;
+    await new ServerStore(dataDir).save({
+      name: 'op-password',
+      host: s.host,
+      port: s.port,
+      user: OPERATOR_USER,
+      identityFile: s.operatorIdentityFile,
+      sudo: true,
+    });
+    const error = await engine.handlers['peers:read']('op-password', 'wg0').then(
+      () => null,
+      (e: unknown) => e as { code: string; sudoersLine?: string },
+    );
+    expect(error?.code).toBe('SUDO_PASSWORD_REQUIRED');
+    expect(error?.sudoersLine).toBe(`${OPERATOR_USER} ALL=(root) NOPASSWD: /usr/bin/wg, /bin/sh`);
+  }, 60_000);
 
   it('tier 3: a confirmed restart through sudo and wg-quick brings the interface back with the new file', async () => {
     const result = await add('by-restart', {}, { restart: true });

@@ -32,6 +32,7 @@ async function add(ctx: CliContext, args: string[]): Promise<number> {
       sudo: { type: 'boolean', default: false },
       group: { type: 'string' },
       interval: { type: 'string' },
+      'config-path': { type: 'string', multiple: true },
       'accept-new': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
@@ -51,6 +52,11 @@ async function add(ctx: CliContext, args: string[]): Promise<number> {
   if (values.group) server.group = values.group;
   const interval = toInterval(values.interval);
   if (interval !== undefined) server.intervalSeconds = interval;
+  for (const entry of values['config-path'] ?? []) {
+    const at = entry.indexOf('=');
+    if (at < 1) throw new UsageError(`--config-path is IFACE=/path/IFACE.conf, got "${entry}"`);
+    server.configPaths = { ...server.configPaths, [entry.slice(0, at)]: entry.slice(at + 1) };
+  }
 
   const attempt = (acceptFingerprint?: string) =>
     ctx.engine.handlers['server:add']({ server, acceptNew: values['accept-new'], acceptFingerprint });
