@@ -314,39 +314,21 @@ export class PeerService {
     const results: ClientConfigResult[] = [];
     for (const peer of built.plan.added) {
       const privateKey = built.prepared?.privateKeys.get(peer.publicKey) ?? null;
+      const input = { peer, privateKey, side, endpointHost: server.host, options: client };
       if (dryRun) {
-        // Validation only, with a stand-in key: the real key never leaves this process before apply.
-        if (privateKey !== null) {
-          await clientConfigResult({
-            peer,
-            privateKey,
-            side,
-            endpointHost: server.host,
-            options: client,
-            kept: false,
-          });
-        }
+        // Validation only (DNS, MTU, AllowedIPs, endpoint): the result is dropped, nothing leaves here.
+        if (privateKey !== null) await clientConfigResult({ ...input, kept: false });
         continue;
       }
-      let kept = false;
-      if (keep && privateKey !== null) {
+      const kept = keep && privateKey !== null;
+      if (kept) {
         await this.#deps.secrets.setItem(
           peerKeyId(server.name, iface, peer.publicKey),
           JSON.stringify({ privateKey, client }),
           true,
         );
-        kept = true;
       }
-      results.push(
-        await clientConfigResult({
-          peer,
-          privateKey,
-          side,
-          endpointHost: server.host,
-          options: client,
-          kept,
-        }),
-      );
+      results.push(await clientConfigResult({ ...input, kept }));
     }
     return results;
   }
