@@ -345,6 +345,14 @@ export interface ApiMethods {
 
 export type MethodName = keyof ApiMethods;
 
+/**
+ * How long a front end should wait for an answer, when longer than its default: an apply lasts until
+ * its change is verified, which may take up to the confirm timeout (at most an hour) plus the lock.
+ */
+export function methodTimeoutMs(method: MethodName): number | undefined {
+  return method === 'peers:apply' || method === 'peers:change' ? (3600 + 180) * 1000 : undefined;
+}
+
 export interface SyncedServer {
   name: string;
   seq: number;

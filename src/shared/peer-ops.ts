@@ -132,6 +132,8 @@ export type TxPhase = 'locking' | 'armed' | 'applying' | 'verifying' | 'confirme
 /** Progress of one apply, for the countdown ("rolls back in 54 s unless confirmed"). */
 export interface PeerTxEvent {
   txId: string;
+  /** The preview being applied (`peers:apply`), so a window can match events to its own apply. */
+  planId: string | null;
   server: string;
   iface: string;
   phase: TxPhase;

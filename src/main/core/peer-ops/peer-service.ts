@@ -181,6 +181,7 @@ export class PeerService {
     this.#plans.delete(request.planId);
     const server = await this.#deps.getServer(stored.server);
     const outcome = await runTransaction(this.#deps, {
+      planId: request.planId,
       server,
       iface: stored.iface,
       configPath: stored.configPath,
@@ -218,6 +219,7 @@ export class PeerService {
     const path = configPathFor(server, request.iface);
     let built: BuiltPlan | null = null;
     const outcome = await runTransaction(this.#deps, {
+      planId: null,
       server,
       iface: request.iface,
       configPath: path,
@@ -317,7 +319,15 @@ export class PeerService {
       const input = { peer, privateKey, side, endpointHost: server.host, options: client };
       if (dryRun) {
         // Validation only (DNS, MTU, AllowedIPs, endpoint): the result is dropped, nothing leaves here.
-        if (privateKey !== null) await clientConfigResult({ ...input, kept: false });
+        if (privateKey !== null) {
+          try {
+            await clientConfigResult({ ...input, kept: false });
+          } catch (error) {
+            // These are the client options' fields, not the peer's: say so (`client.allowedIps[0]`).
+            if (!(error instanceof PeerInputError)) throw error;
+            throw new PeerInputError(error.problems.map((p) => ({ ...p, field: `client.${p.field}` })));
+          }
+        }
         continue;
       }
       const kept = keep && privateKey !== null;

@@ -42,6 +42,8 @@ export interface TxDeps {
 }
 
 export interface TxRequest {
+  /** The preview this applies, echoed in the events; null for `peers:change`. */
+  planId: string | null;
   server: ServerConfig;
   iface: string;
   configPath: string;
@@ -119,7 +121,7 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
   const started = Date.now();
   let rollbackAt: number | null = null;
   const emit = (phase: TxPhase, message: string): void =>
-    deps.emit({ txId, server: server.name, iface, phase, rollbackAt, message });
+    deps.emit({ txId, planId: request.planId, server: server.name, iface, phase, rollbackAt, message });
 
   emit('locking', `Taking the lock on ${iface}…`);
   const ssh = await deps.connect(server);

@@ -1,5 +1,6 @@
 import type { ApiEvents, ApiMethods, EventName, MethodName, WgDeckApi } from '../../../shared/api.ts';
 import { ApiError, deserializeError, parseServerMessage, type InvokeMessage } from '../../../shared/rpc.ts';
+import { methodTimeoutMs } from '../../../shared/api.ts';
 
 /**
  * The browser-mode transport: the contract over one WebSocket to `wgdeck serve`. Calls are promises
@@ -145,10 +146,11 @@ export function connectWebSocket(options: WsClientOptions): Promise<WsClient> {
             return;
           }
           const id = nextId++;
+          const limit = methodTimeoutMs(method) ?? timeoutMs;
           const timer = setTimeout(() => {
             pending.delete(id);
-            reject(failure('TIMEOUT', `${method} got no answer within ${Math.round(timeoutMs / 1000)} s.`));
-          }, timeoutMs);
+            reject(failure('TIMEOUT', `${method} got no answer within ${Math.round(limit / 1000)} s.`));
+          }, limit);
           pending.set(id, { resolve: resolve, reject, timer });
           current.send(JSON.stringify({ type: 'invoke', id, method, args } satisfies InvokeMessage));
         });

@@ -94,7 +94,7 @@ export function Age({
   return <>{formatAge(then, serverNow)}</>;
 }
 
-async function writeClipboard(text: string): Promise<void> {
+export async function writeClipboard(text: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
     return;

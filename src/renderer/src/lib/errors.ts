@@ -146,6 +146,34 @@ const EXPLANATIONS: Record<string, ErrorExplanation> = {
     title: 'No such server',
     hint: 'It may have been removed from another window or the CLI.',
   },
+  // Peer management.
+  NO_CONFIG_FILE: {
+    title: 'No config file',
+    hint: 'WG Deck changes peers through the interface’s wg-quick file (/etc/wireguard/<interface>.conf).',
+  },
+  BAD_CONFIG_FILE: { title: 'Config file unusable', hint: 'WG Deck only rewrites UTF-8 text files.' },
+  INTERFACE_DOWN: { title: 'Interface down', hint: 'Bring it up first: there is no live state to compare.' },
+  NOTHING_TO_DO: { title: 'Nothing to change', hint: 'Refresh to see the file as it is now.' },
+  NO_SUCH_PEER: { title: 'No such peer', hint: 'The file changed meanwhile: refresh.' },
+  NO_SUCH_BACKUP: { title: 'No such backup', hint: 'It may have been rotated out: refresh the list.' },
+  NO_ENDPOINT: { title: 'No endpoint for the client config', hint: 'Set ListenPort in the config file.' },
+  KEY_NOT_KEPT: { title: 'Private key not kept', hint: '' },
+  CANNOT_KEEP_KEYS: {
+    title: 'Keys cannot be kept here',
+    hint: 'Untick “Keep the private key” and preview again.',
+  },
+  PLAN_EXPIRED: { title: 'Preview expired', hint: 'Nothing was applied; preview again.' },
+  PLAN_BLOCKED: { title: 'Plan blocked', hint: 'Nothing was applied.' },
+  CONFIG_REFUSED: {
+    title: 'wg-quick refused the new file',
+    hint: 'Nothing was applied; the file on the server is unchanged.',
+  },
+  LOCKED: { title: 'Interface busy', hint: 'Another WG Deck is changing this interface; try again shortly.' },
+  ROLLBACK_PENDING: {
+    title: 'A rollback is still armed',
+    hint: 'Wait until the earlier change is confirmed or rolled back.',
+  },
+  REMOTE_FAILED: { title: 'A command failed on the server', hint: '' },
 };
 
 export function explainError(code: string): ErrorExplanation {

@@ -9,6 +9,7 @@ import { ConnectionBanner } from '../components/ConnectionBanner.tsx';
 import { HealthPanel } from '../components/HealthPanel.tsx';
 import { PeerDrawer } from '../components/PeerDrawer.tsx';
 import { PeersTable } from '../components/PeersTable.tsx';
+import { ConfigView } from '../components/peers/ConfigView.tsx';
 import { explainError, toApiError, type ApiError } from '../lib/errors.ts';
 import { knownInterfaces, rememberInterfaces } from '../lib/known-interfaces.ts';
 import { routeHash } from '../lib/route.ts';
@@ -117,6 +118,47 @@ function InterfaceHeader({ iface, rateUnit }: { iface: InterfaceLive; rateUnit: 
   );
 }
 
+type PeersView = 'live' | 'config';
+
+/** Live (what the interface does: health, traffic, peers) or Config (its file, and changing peers). */
+function PeersViewSwitch({
+  iface,
+  view,
+  onChange,
+  livePeers,
+}: {
+  iface: string;
+  view: PeersView;
+  onChange: (view: PeersView) => void;
+  livePeers: number;
+}) {
+  return (
+    <div className="view-switch" role="tablist" aria-label={`Views of ${iface}`}>
+      <button
+        type="button"
+        role="tab"
+        className="view-tab"
+        aria-selected={view === 'live'}
+        onClick={() => onChange('live')}
+        data-testid={`live-${iface}`}
+      >
+        Live <span className="tab-count num">{livePeers} peers</span>
+      </button>
+      <button
+        type="button"
+        role="tab"
+        className="view-tab"
+        aria-selected={view === 'config'}
+        onClick={() => onChange('config')}
+        data-testid={`manage-${iface}`}
+      >
+        Config
+        <span className="muted small view-tab-note">manage peers</span>
+      </button>
+    </div>
+  );
+}
+
 function RemoveServer({ name }: { name: string }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -188,6 +230,7 @@ export function ServerPage({
       rateUnit: s.rateUnit,
     })),
   );
+  const [peersView, setPeersView] = useState<PeersView>('live');
   const live = held?.live;
   const iface = live?.interfaces.find((i) => i.name === ifaceName) ?? live?.interfaces[0];
   const peer = peerKey && iface ? (iface.peers.find((p) => p.publicKey === peerKey) ?? null) : null;
@@ -280,16 +323,33 @@ export function ServerPage({
               <span className="muted">Interface</span> <span className="mono">{iface.name}</span>
             </h2>
             <InterfaceHeader iface={iface} rateUnit={rateUnit} />
-            <HealthPanel iface={iface} rateUnit={rateUnit} />
-            <InterfaceChart server={name} iface={iface.name} />
-            <PeersTable
-              key={`${name}/${iface.name}`}
-              server={name}
+            <PeersViewSwitch
               iface={iface.name}
-              peers={iface.peers}
-              selectedKey={peerKey ?? null}
-              onOpen={openPeer}
+              view={peersView}
+              onChange={setPeersView}
+              livePeers={iface.peers.length}
             />
+            {peersView === 'config' ? (
+              <ConfigView
+                key={`${name}/${iface.name}`}
+                server={name}
+                iface={iface.name}
+                serverHost={config?.host ?? live.host}
+              />
+            ) : (
+              <>
+                <HealthPanel iface={iface} rateUnit={rateUnit} />
+                <InterfaceChart server={name} iface={iface.name} />
+                <PeersTable
+                  key={`${name}/${iface.name}`}
+                  server={name}
+                  iface={iface.name}
+                  peers={iface.peers}
+                  selectedKey={peerKey ?? null}
+                  onOpen={openPeer}
+                />
+              </>
+            )}
           </section>
           {peerKey && (
             <PeerDrawer

@@ -8,8 +8,10 @@ import type {
   WgDeckApi,
 } from '../../../shared/api.ts';
 import type { ServerDelta } from '../../../shared/live-delta.ts';
+import type { PeerTxEvent } from '../../../shared/peer-ops.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { connectApi } from '../api/index.ts';
+import { txKey } from '../lib/plan-view.ts';
 import { parseRoute, routeHash, type Route } from '../lib/route.ts';
 import { DeltaCoalescer } from './coalescer.ts';
 import { measureUpdate, updateStart } from './update-timing.ts';
@@ -28,6 +30,8 @@ export interface AppState {
   rateUnit: RateUnit;
   route: Route;
   paletteOpen: boolean;
+  /** The latest `peers:tx` event per server and interface (key: `txKey(server, iface)`). */
+  peerTx: Record<string, PeerTxEvent>;
 }
 
 const RATE_UNIT_KEY = 'wgdeck.rateUnit';
@@ -50,6 +54,7 @@ export const useApp = create<AppState>()(() => ({
   rateUnit: storedRateUnit(),
   route: parseRoute(location.hash),
   paletteOpen: false,
+  peerTx: {},
 }));
 
 let api: WgDeckApi | null = null;
@@ -172,6 +177,23 @@ function noticeUnknownServers(fleet: Fleet): void {
   }
 }
 
+// --- Peer changes being applied --------------------------------------------------------------------
+
+function onPeerTx(event: PeerTxEvent): void {
+  const key = txKey(event.server, event.iface);
+  useApp.setState((s) => ({ peerTx: { ...s.peerTx, [key]: event } }));
+}
+
+/** Forgets an interface's last apply progress (before a new apply starts). */
+export function clearPeerTx(server: string, iface: string): void {
+  const key = txKey(server, iface);
+  const { peerTx } = useApp.getState();
+  if (!(key in peerTx)) return;
+  const next = { ...peerTx };
+  delete next[key];
+  useApp.setState({ peerTx: next });
+}
+
 // --- Start -----------------------------------------------------------------------------------------
 
 export async function start(): Promise<void> {
@@ -182,6 +204,7 @@ export async function start(): Promise<void> {
     unsubscribers.push(api.subscribe('fleet:delta', (delta) => coalescer.push(delta)));
     unsubscribers.push(api.subscribe('fleet:removed', ({ name }) => onRemoved(name)));
     unsubscribers.push(api.subscribe('fleet:resync', () => onTransportResync()));
+    unsubscribers.push(api.subscribe('peers:tx', (event) => onPeerTx(event)));
     const [info, configs, settings] = await Promise.all([
       call('app:info'),
       call('server:list'),

@@ -1,0 +1,43 @@
+import type { ApplyResult } from '../../../../shared/peer-ops.ts';
+import { CloseIcon } from '../common.tsx';
+
+/** The last apply's outcome: applied and verified (how fast), the backup to go back to. */
+export function ApplyResultBanner({ result, onDismiss }: { result: ApplyResult; onDismiss: () => void }) {
+  const fileOnly = result.outcome === 'file-only';
+  return (
+    <div
+      className="banner banner-ok"
+      role="status"
+      data-testid="apply-result"
+      data-outcome={result.outcome}
+      data-tier={result.tier}
+    >
+      <div className="banner-main">
+        <p className="banner-title">
+          {fileOnly
+            ? `Config file written in ${result.verifiedAfterMs} ms; nothing live changed`
+            : `Applied and verified in ${result.verifiedAfterMs} ms`}
+        </p>
+        <p className="banner-message">
+          {result.preview.changes.length > 0 &&
+            `${result.preview.changes.length} change${result.preview.changes.length === 1 ? '' : 's'} · `}
+          {result.preview.touched.length} live session{result.preview.touched.length === 1 ? '' : 's'} touched
+          {' · '}
+          {result.backup ? (
+            <>
+              backup{' '}
+              <span className="mono" data-testid="apply-backup">
+                {result.backup}
+              </span>
+            </>
+          ) : (
+            'the file did not change, so no backup was needed'
+          )}
+        </p>
+      </div>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
+        <CloseIcon />
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,208 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { ConfigPeerView } from '../../../../shared/peer-ops.ts';
+import { peerLabel } from '../../lib/config-view.ts';
+import {
+  editChange,
+  editFormErrors,
+  editFormFromPeer,
+  editFromForm,
+  hasChanges,
+  type EditField,
+  type EditPeerForm,
+} from '../../lib/peer-forms.ts';
+import { CopyButton, Modal } from '../common.tsx';
+import { FormErrors, FormField, PLAIN_INPUT } from './FormField.tsx';
+import { usePeerForm } from './use-peer-form.ts';
+
+const FIELDS: readonly EditField[] = ['name', 'allowedIps', 'keepalive', 'presharedKey'];
+
+function EditPeerForm({
+  server,
+  iface,
+  peer,
+  onCancel,
+}: {
+  server: string;
+  iface: string;
+  peer: ConfigPeerView;
+  onCancel: () => void;
+}) {
+  const [form, setForm] = useState<EditPeerForm>(() => editFormFromPeer(peer));
+  const local = editFormErrors(form, peer);
+  const { errorOf, touch, changed, preview, busy, general } = usePeerForm(FIELDS, local);
+  const edit = editFromForm(form, peer);
+  const dirty = hasChanges(edit);
+  const uid = useId();
+  const id = (f: string) => `${uid}-${f}`;
+
+  const set = <K extends keyof EditPeerForm>(key: K, value: EditPeerForm[K], field: EditField) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    changed(field);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy || !dirty) return;
+    void preview(
+      { server, iface, operation: { kind: 'changes', changes: [editChange(peer, edit)] } },
+      false,
+      `Edit “${peerLabel(peer)}” on ${iface}`,
+    );
+  };
+
+  const pskChoices: { value: EditPeerForm['presharedKey']; label: string; hidden?: boolean }[] = [
+    { value: 'keep', label: peer.hasPresharedKey ? 'Keep it' : 'None (keep it that way)' },
+    { value: 'rotate', label: peer.hasPresharedKey ? 'Rotate (generate a new one)' : 'Generate one' },
+    { value: 'remove', label: 'Remove it', hidden: !peer.hasPresharedKey },
+  ];
+
+  return (
+    <form className="form peer-form" onSubmit={submit} noValidate aria-label={`Edit ${peerLabel(peer)}`}>
+      <FormErrors title="The peer cannot be changed like this" messages={general} />
+      <dl className="facts edit-facts">
+        <dt>Public key</dt>
+        <dd className="fact-key">
+          <code className="mono wrap">{peer.publicKey}</code>
+          <CopyButton text={peer.publicKey} label="Copy public key" />
+        </dd>
+        {peer.disabled && (
+          <>
+            <dt>State</dt>
+            <dd>Disabled: changes go to the config file only.</dd>
+          </>
+        )}
+      </dl>
+      <FormField label="Name" id={id('name')} error={errorOf('name')}>
+        {(props) => (
+          <input
+            {...props}
+            {...PLAIN_INPUT}
+            autoFocus
+            value={form.name}
+            placeholder={peer.name === null ? 'unnamed' : undefined}
+            onChange={(e) => {
+              set('name', e.target.value, 'name');
+              touch('name');
+            }}
+            data-form-field="name"
+            data-testid="peer-name"
+          />
+        )}
+      </FormField>
+      <FormField
+        label="Allowed IPs"
+        id={id('allowedIps')}
+        error={errorOf('allowedIps')}
+        hint="Comma or newline separated. Changing them moves the peer’s traffic: its session stays up."
+      >
+        {(props) => (
+          <textarea
+            {...props}
+            {...PLAIN_INPUT}
+            rows={2}
+            className="textarea"
+            value={form.allowedIps}
+            onChange={(e) => set('allowedIps', e.target.value, 'allowedIps')}
+            onBlur={() => touch('allowedIps')}
+            data-form-field="allowedIps"
+            data-testid="peer-allowed-ips"
+          />
+        )}
+      </FormField>
+      <FormField
+        label="Persistent keepalive"
+        id={id('keepalive')}
+        error={errorOf('keepalive')}
+        hint="Seconds; empty = off"
+      >
+        {(props) => (
+          <span className="input-with-unit">
+            <input
+              {...props}
+              {...PLAIN_INPUT}
+              inputMode="numeric"
+              className="input-short"
+              placeholder="off"
+              value={form.keepalive}
+              onChange={(e) => set('keepalive', e.target.value, 'keepalive')}
+              onBlur={() => touch('keepalive')}
+              data-form-field="keepalive"
+              data-testid="peer-keepalive"
+            />
+            <span className="muted">seconds</span>
+          </span>
+        )}
+      </FormField>
+      <fieldset className="fieldset" data-form-field="presharedKey" tabIndex={-1}>
+        <legend>Preshared key{peer.hasPresharedKey ? ' (one is set)' : ' (none)'}</legend>
+        <div className="radio-row">
+          {pskChoices
+            .filter((c) => !c.hidden)
+            .map((c) => (
+              <label key={c.value} className="radio">
+                <input
+                  type="radio"
+                  name={id('psk')}
+                  checked={form.presharedKey === c.value}
+                  onChange={() => set('presharedKey', c.value, 'presharedKey')}
+                  data-testid={`peer-psk-${c.value}`}
+                />
+                {c.label}
+              </label>
+            ))}
+        </div>
+        {errorOf('presharedKey') && (
+          <p className="field-error" data-testid="field-error">
+            {errorOf('presharedKey')}
+          </p>
+        )}
+        {form.presharedKey === 'rotate' && (
+          <p className="field-hint">
+            The peer’s device needs the new key too: until it has it, its handshakes fail.
+          </p>
+        )}
+      </fieldset>
+      <div className="button-row end">
+        {!dirty && <span className="small muted">Nothing changed yet.</span>}
+        <button type="button" className="button button-quiet" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={busy || !dirty}
+          data-testid="preview-button"
+        >
+          {busy ? 'Planning…' : 'Preview'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** "Edit" of a config row: name, allowed IPs, keepalive, preshared key (keep / rotate / remove). */
+export function EditPeerDialog({
+  peer,
+  onClose,
+  server,
+  iface,
+}: {
+  peer: ConfigPeerView | null;
+  onClose: () => void;
+  server: string;
+  iface: string;
+}) {
+  return (
+    <Modal
+      open={peer !== null}
+      onClose={onClose}
+      title={peer ? `Edit ${peerLabel(peer)}` : ''}
+      testId="edit-peer-dialog"
+      className="modal-form"
+    >
+      {peer && (
+        <EditPeerForm key={peer.publicKey} server={server} iface={iface} peer={peer} onCancel={onClose} />
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,71 @@
+import type { ReactNode } from 'react';
+
+export interface ControlProps {
+  id: string;
+  'aria-invalid': boolean;
+  'aria-describedby': string | undefined;
+}
+
+/** A labelled form control with its hint, or its problem (`field-error`) in place of the hint. */
+export function FormField({
+  label,
+  id,
+  error,
+  hint,
+  className,
+  children,
+}: {
+  label: ReactNode;
+  id: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  className?: string;
+  children: (props: ControlProps) => ReactNode;
+}) {
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return (
+    <div className={`field ${className ?? ''}`} data-invalid={error ? true : undefined}>
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
+      {hint && !error && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`} data-testid="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Problems that belong to no field, at the top of a form. */
+export function FormErrors({ title, messages }: { title?: string; messages: string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <div className="callout form-error-box" data-tone="bad" role="alert" data-testid="form-error">
+      {title && <p className="callout-title">{title}</p>}
+      {messages.length === 1 ? (
+        <p className="callout-message">{messages[0]}</p>
+      ) : (
+        <ul className="problem-list">
+          {messages.map((m, i) => (
+            <li key={i}>{m}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Text inputs for keys and addresses: no autocorrect, no spellcheck. */
+export const PLAIN_INPUT = {
+  spellCheck: false,
+  autoCapitalize: 'off',
+  autoCorrect: 'off',
+  autoComplete: 'off',
+} as const;

@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigPeerView } from '../../../shared/peer-ops.ts';
+import {
+  addFormErrors,
+  addRequestFromForm,
+  cidrShapeProblem,
+  contractProblems,
+  editFormErrors,
+  editFormFromPeer,
+  editFromForm,
+  emptyAddForm,
+  fieldOfPath,
+  formErrorsFromApi,
+  mapProblems,
+  parseConfirmTimeout,
+  parseKeepalive,
+  problemField,
+  splitList,
+  type AddField,
+} from './peer-forms.ts';
+
+const KEY = 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=';
+
+const peer: ConfigPeerView = {
+  publicKey: KEY,
+  name: 'alice',
+  allowedIps: ['10.8.0.2/32', 'fd42::2/128'],
+  persistentKeepalive: 25,
+  endpoint: null,
+  hasPresharedKey: true,
+  disabled: false,
+};
+
+describe('splitList', () => {
+  it('splits on commas and newlines and drops blanks', () => {
+    expect(splitList(' 10.0.0.2/32, fd00::2/128\n\n192.168.1.0/24 ,')).toEqual([
+      '10.0.0.2/32',
+      'fd00::2/128',
+      '192.168.1.0/24',
+    ]);
+    expect(splitList('   ')).toEqual([]);
+  });
+});
+
+describe('cidrShapeProblem', () => {
+  it('accepts IPv4 and IPv6 addresses and prefixes', () => {
+    for (const v of ['10.0.0.2', '10.0.0.0/24', '0.0.0.0/0', '::/0', 'fd42:42:42::2/128', '::ffff:1.2.3.4'])
+      expect(cidrShapeProblem(v)).toBeNull();
+  });
+  it('refuses what is not even shaped like one', () => {
+    expect(cidrShapeProblem('10.0.0.256/32')).toMatch(/not an IPv4 or IPv6/);
+    expect(cidrShapeProblem('hello')).toMatch(/not an IPv4 or IPv6/);
+    expect(cidrShapeProblem('10.0.0.1/33')).toMatch(/0 to 32/);
+    expect(cidrShapeProblem('fd00::1/129')).toMatch(/0 to 128/);
+    expect(cidrShapeProblem('fd00::1::2')).toMatch(/twice/);
+    expect(cidrShapeProblem('10.0.0.1/')).toMatch(/prefix length/);
+  });
+});
+
+describe('parseKeepalive and parseConfirmTimeout', () => {
+  it('reads keepalive: empty is off, garbage is NaN', () => {
+    expect(parseKeepalive('')).toBeNull();
+    expect(parseKeepalive(' 25 ')).toBe(25);
+    expect(parseKeepalive('2.5')).toBeNaN();
+  });
+  it('reads the confirm timeout within 10–3600', () => {
+    expect(parseConfirmTimeout('60')).toBe(60);
+    expect(parseConfirmTimeout('9')).toBeNull();
+    expect(parseConfirmTimeout('3601')).toBeNull();
+    expect(parseConfirmTimeout('abc')).toBeNull();
+  });
+});
+
+describe('the add form', () => {
+  const form = { ...emptyAddForm('vpn.example.com'), name: 'laptop' };
+
+  it('defaults to automatic addresses, full tunnel, the server host as endpoint', () => {
+    expect(addFormErrors(form)).toEqual({});
+    expect(addRequestFromForm(form, true)).toEqual({
+      change: {
+        action: 'add',
+        draft: { name: 'laptop', allowedIps: 'auto', persistentKeepalive: null, presharedKey: false },
+      },
+      client: { dns: [], mtu: null, allowedIps: ['0.0.0.0/0', '::/0'], endpointHost: 'vpn.example.com' },
+      keepPrivateKeys: false,
+    });
+  });
+
+  it('builds an explicit request', () => {
+    const request = addRequestFromForm(
+      {
+        ...form,
+        ipMode: 'explicit',
+        allowedIps: '10.8.0.9/32\nfd42::9/128',
+        keepalive: '25',
+        presharedKey: true,
+        dns: '10.8.0.1, example.internal',
+        mtu: '1380',
+        clientAllowedIps: '10.8.0.0/24',
+        endpointHost: '',
+        keepPrivateKey: true,
+      },
+      true,
+    );
+    expect(request).toEqual({
+      change: {
+        action: 'add',
+        draft: {
+          name: 'laptop',
+          allowedIps: ['10.8.0.9/32', 'fd42::9/128'],
+          persistentKeepalive: 25,
+          presharedKey: true,
+        },
+      },
+      client: { dns: ['10.8.0.1', 'example.internal'], mtu: 1380, allowedIps: ['10.8.0.0/24'] },
+      keepPrivateKeys: true,
+    });
+  });
+
+  it('never keeps a key where secrets cannot be kept', () => {
+    expect(addRequestFromForm({ ...form, keepPrivateKey: true }, false).keepPrivateKeys).toBe(false);
+  });
+
+  it('with the admin’s own public key: no client options, no key to keep', () => {
+    const request = addRequestFromForm({ ...form, publicKey: ` ${KEY} `, keepPrivateKey: true }, true);
+    expect(request.client).toBeUndefined();
+    expect(request.keepPrivateKeys).toBe(false);
+    expect(request.change).toMatchObject({ draft: { publicKey: KEY } });
+  });
+
+  it('checks with the shared rules and words', () => {
+    const errors = addFormErrors({
+      ...form,
+      name: ' bob',
+      ipMode: 'explicit',
+      allowedIps: '10.0.0.300',
+      keepalive: '70000',
+      mtu: '100',
+      clientAllowedIps: '',
+    });
+    expect(errors).toEqual({
+      name: 'must not start or end with spaces',
+      allowedIps: '"10.0.0.300" is not an IPv4 or IPv6 address/prefix',
+      keepalive: 'must be an integer from 0 (off) to 65535 seconds',
+      mtu: expect.stringMatching(/576 to 65535/) as unknown,
+      clientAllowedIps: 'at least one address/prefix is needed',
+    });
+    expect(addFormErrors({ ...form, name: '' }).name).toBe('must not be empty');
+    expect(addFormErrors({ ...form, publicKey: 'nope' }).publicKey).toMatch(/WireGuard public key/);
+  });
+
+  it('ignores the explicit list while automatic is chosen', () => {
+    expect(addFormErrors({ ...form, ipMode: 'auto', allowedIps: 'garbage' })).toEqual({});
+  });
+});
+
+describe('the edit form', () => {
+  it('starts from the peer and sends only what changed', () => {
+    const form = editFormFromPeer(peer);
+    expect(form).toEqual({
+      name: 'alice',
+      allowedIps: '10.8.0.2/32, fd42::2/128',
+      keepalive: '25',
+      presharedKey: 'keep',
+    });
+    expect(editFromForm(form, peer)).toEqual({});
+    expect(editFromForm({ ...form, name: 'alice2', keepalive: '' }, peer)).toEqual({
+      name: 'alice2',
+      persistentKeepalive: null,
+    });
+    expect(editFromForm({ ...form, allowedIps: '10.8.0.7/32', presharedKey: 'rotate' }, peer)).toEqual({
+      allowedIps: ['10.8.0.7/32'],
+      presharedKey: 'rotate',
+    });
+    expect(editFromForm({ ...form, keepalive: '0' }, peer)).toEqual({ persistentKeepalive: null });
+  });
+
+  it('lets an unnamed peer stay unnamed, but a name cannot be emptied', () => {
+    const unnamed = { ...peer, name: null };
+    expect(editFormErrors(editFormFromPeer(unnamed), unnamed)).toEqual({});
+    expect(editFromForm(editFormFromPeer(unnamed), unnamed)).toEqual({});
+    expect(editFormErrors({ ...editFormFromPeer(peer), name: '' }, peer).name).toBe('must not be empty');
+  });
+
+  it('refuses removing a preshared key that is not there', () => {
+    const none = { ...peer, hasPresharedKey: false };
+    expect(editFormErrors({ ...editFormFromPeer(none), presharedKey: 'remove' }, none).presharedKey).toBe(
+      'this peer has no preshared key',
+    );
+  });
+});
+
+describe('engine problems on the form', () => {
+  const ADD_FIELDS: AddField[] = [
+    'name',
+    'allowedIps',
+    'keepalive',
+    'publicKey',
+    'dns',
+    'mtu',
+    'clientAllowedIps',
+    'endpointHost',
+  ];
+
+  it('maps change and client fields', () => {
+    expect(problemField('changes[0].name')).toBe('name');
+    expect(problemField('changes[0].allowedIps[1]')).toBe('allowedIps');
+    expect(problemField('changes[0].persistentKeepalive')).toBe('keepalive');
+    expect(problemField('changes[1].name')).toBeNull();
+    expect(problemField('changes[1].name', 1)).toBe('name');
+    expect(problemField('client.allowedIps[0]')).toBe('clientAllowedIps');
+    expect(problemField('client.mtu')).toBe('mtu');
+    expect(problemField('changes[0].peer')).toBeNull();
+    // The client config's own check names its fields bare.
+    expect(problemField('dns[1]')).toBe('dns');
+    expect(problemField('allowedIps[0]')).toBe('clientAllowedIps');
+    expect(problemField('endpointHost')).toBe('endpointHost');
+    expect(problemField('mtu')).toBe('mtu');
+    expect(problemField('addresses')).toBeNull();
+    expect(problemField('iface')).toBeNull();
+  });
+
+  it('puts each problem next to its field, the rest at the top', () => {
+    const mapped = mapProblems(
+      [
+        { field: 'changes[0].allowedIps[1]', message: '"10.8.0.5/24" has host bits set' },
+        { field: 'changes[0].allowedIps[0]', message: 'overlaps bob' },
+        { field: 'changes[0].name', message: 'alice is already the name of a peer' },
+        { field: 'client.dns[2]', message: 'not a DNS server' },
+        { field: 'changes', message: 'no change given' },
+      ],
+      ADD_FIELDS,
+    );
+    expect(mapped.fields).toEqual({
+      allowedIps: '"10.8.0.5/24" has host bits set; entry 1: overlaps bob',
+      name: 'alice is already the name of a peer',
+      dns: 'entry 3: not a DNS server',
+    });
+    expect(mapped.general).toEqual(['changes: no change given']);
+  });
+
+  it('sends fields the form does not have to the top', () => {
+    const mapped = mapProblems([{ field: 'changes[0].publicKey', message: 'x' }], ['name'] as const);
+    expect(mapped.general).toEqual(['changes[0].publicKey: x']);
+  });
+
+  it('reads a failed preview: problems in place, anything else at the top', () => {
+    expect(
+      formErrorsFromApi(
+        {
+          code: 'INVALID_INPUT',
+          message: 'changes[0].name: taken',
+          details: { problems: [{ field: 'changes[0].name', message: 'taken' }] },
+        },
+        ADD_FIELDS,
+      ),
+    ).toEqual({ fields: { name: 'taken' }, general: [] });
+    expect(formErrorsFromApi({ code: 'INVALID_INPUT', message: 'argument 1: bad' }, ADD_FIELDS)).toEqual({
+      fields: {},
+      general: ['argument 1: bad'],
+    });
+    expect(formErrorsFromApi({ code: 'UNREACHABLE', message: 'Cannot reach edge' }, ADD_FIELDS)).toEqual({
+      fields: {},
+      general: ['Server unreachable: Cannot reach edge'],
+    });
+  });
+
+  it('names zod paths like the engine', () => {
+    expect(fieldOfPath(['operation', 'changes', 0, 'draft', 'name'])).toBe('changes[0].name');
+    expect(fieldOfPath(['operation', 'changes', 0, 'edit', 'allowedIps', 2])).toBe(
+      'changes[0].allowedIps[2]',
+    );
+    expect(fieldOfPath(['client', 'dns', 1])).toBe('client.dns[1]');
+  });
+
+  it('checks a request with the contract’s schema', () => {
+    const base = { server: 'edge-1', iface: 'wg0' };
+    const ok = addRequestFromForm({ ...emptyAddForm('h'), name: 'x' }, false);
+    expect(
+      contractProblems({ ...base, operation: { kind: 'changes', changes: [ok.change] }, client: ok.client! }),
+    ).toEqual([]);
+    const problems = contractProblems({
+      ...base,
+      operation: { kind: 'changes', changes: [ok.change] },
+      client: { ...ok.client!, endpointHost: 'h'.repeat(300) },
+    });
+    expect(problems.map((p) => p.field)).toEqual(['client.endpointHost']);
+  });
+});
