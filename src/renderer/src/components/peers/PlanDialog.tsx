@@ -53,9 +53,7 @@ function PlanBody({ server, iface, flow }: { server: string; iface: string; flow
       {flow.stage === 'apply-failed' && (
         <ApplyError error={flow.error} onPreviewAgain={() => previewAgain(server, iface)} />
       )}
-      {flow.stage === 'applying' && (
-        <ApplyProgress server={server} iface={iface} planId={flow.plan.planId} />
-      )}
+      {flow.stage === 'applying' && <ApplyProgress server={server} iface={iface} planId={flow.plan.planId} />}
       {flow.stage === 'apply-failed' && (
         <ApplyProgress server={server} iface={iface} planId={flow.plan.planId} failed />
       )}
