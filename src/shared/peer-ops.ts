@@ -155,6 +155,11 @@ export interface ApplyResult {
   verifiedAfterMs: number;
   preview: PlanPreview;
   clients: ClientConfigResult[];
+  /**
+   * New preshared keys of existing peers (a rotation): each client needs its new key, and this is the
+   * only time WG Deck shows it (it stays in the server's config file).
+   */
+  rotatedKeys: { publicKey: string; name: string | null; presharedKey: string }[];
 }
 
 /** Per interface of a server: the drift report, or why there is none. */

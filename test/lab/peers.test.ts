@@ -130,6 +130,8 @@ describeLab('live peer management on real servers', () => {
       ],
     });
     expect(edited.tier).toBe(1);
+    expect(edited.rotatedKeys.map((k) => k.name)).toEqual(['zero-one']);
+    expect(await file()).toContain(`PresharedKey = ${edited.rotatedKeys[0]!.presharedKey}`);
     expect((await dump()).get(key)?.keepalive).toBe('15');
 
     const batch = await change({
@@ -319,10 +321,10 @@ describeLab('live peer management on real servers', () => {
     expect(view.pendingRollback).toBe(false);
   }, 90_000);
 
-  it('kill -9 of the remote write at random moments leaves the old file or the new one, never a mix', async () => {
+  it('kill -9 of the remote write, or of the connection, at random moments leaves the old file or the new one, never a mix', async () => {
     const server = lab.servers[0]!;
     const seen = { old: 0, new: 0 };
-    for (let round = 0; round < 8; round++) {
+    for (let round = 0; round < 10; round++) {
       const old = await file();
       const next = `${old}\n# round ${round}\n${`# ${'x'.repeat(70)}\n`.repeat(3000)}`;
       const sha = createHash('sha256').update(old).digest('hex');
@@ -332,16 +334,22 @@ describeLab('live peer management on real servers', () => {
         stdio: ['pipe', 'ignore', 'ignore'],
       });
       const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-      child.stdin.on('error', () => undefined); // the remote side may be gone mid-write: that is the point
+      child.stdin.on('error', () => undefined); // the other side may be gone mid-write: that is the point
+      // Even rounds: the remote script dies (kill -9 on the server). Odd rounds: the connection does
+      // (kill -9 of the ssh client): the server then sees stdin end early, with part of the file.
       const killAt = 30 + Math.random() * 250;
-      const killer = sleep(killAt).then(() => lab.exec(0, 'pkill -9 -f wgdeck-write || true'));
+      const killer = sleep(killAt).then(async () => {
+        if (round % 2 === 0) await lab.exec(0, "pkill -9 -f '^sh -c set -eu' || true");
+        else child.kill('SIGKILL');
+      });
       const chunk = Math.ceil(next.length / 20);
-      for (let i = 0; i < next.length; i += chunk) {
+      for (let i = 0; i < next.length && child.exitCode === null && child.signalCode === null; i += chunk) {
         child.stdin.write(next.slice(i, i + chunk));
         await sleep(15);
       }
       child.stdin.end();
       await Promise.all([killer, exited]);
+      await sleep(300); // a remote script cut off from its client finishes (or not) on its own
       const now = await file();
       expect(
         now === old || now === next,

@@ -257,6 +257,11 @@ export async function peerCommand(ctx: CliContext, args: string[]): Promise<numb
         : `Config file written (no live change)${result.backup ? `; backup ${result.backup}` : ''}.`,
     );
   }
+  for (const rotated of result.rotatedKeys) {
+    if (v.json) break;
+    ctx.err(`New preshared key for ${rotated.name ?? rotated.publicKey} (shown once; the client needs it):`);
+    ctx.out(rotated.presharedKey);
+  }
   for (const peer of result.clients) {
     if (peer.text === null) continue;
     if (v['client-config'] !== undefined) {

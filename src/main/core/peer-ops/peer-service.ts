@@ -294,6 +294,7 @@ export class PeerService {
       verifiedAfterMs: outcome.verifiedAfterMs,
       preview: outcome.plan.preview,
       clients: await this.#clients(server, iface, ran, outcome.read, client, keep, false),
+      rotatedKeys: rotatedKeys(ran),
     };
   }
 
@@ -357,6 +358,15 @@ export class PeerService {
     for (const [id, plan] of this.#plans) if (plan.expiresAt < now) this.#plans.delete(id);
     while (this.#plans.size >= MAX_PLANS) this.#plans.delete(this.#plans.keys().next().value!);
   }
+}
+
+/** Preshared keys generated for peers the plan did not add (rotations), with their names. */
+function rotatedKeys(built: BuiltPlan): ApplyResult['rotatedKeys'] {
+  const added = new Set(built.plan.added.map((peer) => peer.publicKey));
+  const names = new Map(built.plan.preview.changes.map((change) => [change.publicKey, change.name]));
+  return [...(built.prepared?.presharedKeys ?? [])]
+    .filter(([publicKey]) => !added.has(publicKey))
+    .map(([publicKey, presharedKey]) => ({ publicKey, name: names.get(publicKey) ?? null, presharedKey }));
 }
 
 export function interfaceView(

@@ -21,7 +21,7 @@ import { configProblems, parseConfig } from '../peers/config-file.ts';
 import { redactSecrets, unifiedDiff } from '../peers/diff.ts';
 import { compareDrift } from '../peers/drift.ts';
 import type { PeerPlan } from '../peers/plan.ts';
-import { WRITE_EXIT_CHANGED, WRITE_EXIT_INVALID } from '../peers/commands.ts';
+import { WRITE_EXIT_CHANGED, WRITE_EXIT_INCOMPLETE, WRITE_EXIT_INVALID } from '../peers/commands.ts';
 import type { SshSession } from '../ssh/dial.ts';
 import { parseInterfaceRead, sha256Hex, type InterfaceRead } from './interface-read.ts';
 import { EXIT_NOT_PENDING, EXIT_PENDING_OTHER, remoteOps } from './remote-ops.ts';
@@ -176,6 +176,12 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
         const result = await runner.run(command);
         if (isWrite && result.code === WRITE_EXIT_CHANGED) {
           throw fileChangedError(configPath, read.fileText, null);
+        }
+        if (isWrite && result.code === WRITE_EXIT_INCOMPLETE) {
+          throw new WgDeckError(
+            'TRANSFER_FAILED',
+            `The new ${configPath} did not reach the server whole (the connection broke); the file was not changed.`,
+          );
         }
         if (isWrite && result.code === WRITE_EXIT_INVALID) {
           throw new WgDeckError(

@@ -12,6 +12,7 @@ import {
   wgRemovePeerCommand,
   wgSetPeerCommand,
   WRITE_EXIT_CHANGED,
+  WRITE_EXIT_INCOMPLETE,
   WRITE_EXIT_INVALID,
   writeConfigCommand,
 } from './commands.ts';
@@ -74,6 +75,19 @@ describe('writeConfigCommand (run for real)', () => {
       ),
     );
     expect(result.status).toBe(WRITE_EXIT_INVALID);
+    expect(readFileSync(path, 'utf8')).toBe(SERVER_CONF);
+    expect(readdirSync(dir)).toEqual(['wg0.conf']);
+  });
+
+  it(`refuses with ${WRITE_EXIT_INCOMPLETE} a new file that arrived truncated (a connection cut mid-transfer)`, () => {
+    const path = join(dir, 'wg0.conf');
+    writeFileSync(path, SERVER_CONF);
+    const command = writeConfigCommand(path, next, sha256(SERVER_CONF));
+    // Cut after the last complete [Peer]: still a valid config, so only the hash can tell.
+    const truncated = next.slice(0, next.lastIndexOf('[Peer]'));
+    const result = run({ ...command, stdin: truncated });
+    expect(result.status).toBe(WRITE_EXIT_INCOMPLETE);
+    expect(result.stderr).toContain('did not arrive whole');
     expect(readFileSync(path, 'utf8')).toBe(SERVER_CONF);
     expect(readdirSync(dir)).toEqual(['wg0.conf']);
   });

@@ -11,6 +11,8 @@
  * engine's job; `toShellCommand` quotes an argv for an SSH exec request.
  */
 
+import { createHash } from 'node:crypto';
+
 export interface RemoteCommand {
   /** Exactly what runs; never holds a secret. */
   argv: readonly string[];
@@ -29,18 +31,22 @@ export const IFACE_NAME_RE = /^[a-zA-Z0-9_=+.-]{1,15}$/;
 export const WRITE_EXIT_CHANGED = 3;
 /** Exit status of the write script when `wg-quick strip` refuses the new file. */
 export const WRITE_EXIT_INVALID = 4;
+/** Exit status of the write script when stdin ended before the whole new file arrived. */
+export const WRITE_EXIT_INCOMPLETE = 5;
 
 /**
  * Atomic replacement of the config file: refuses (exit 3) unless the current file's SHA-256 is the
  * one the plan was made from; writes stdin into a 0700 directory next to the file (same file
- * system), mode 0600, under the file's own name so `wg-quick strip` can check it (exit 4 if it
- * refuses); fsyncs, renames over the original, fsyncs the directory. The temporary directory is
- * removed whatever happens.
+ * system), mode 0600, under the file's own name; refuses (exit 5) unless what arrived hashes to the
+ * new file's SHA-256 — a connection cut mid-transfer ends stdin early, and a truncated file can
+ * still be valid; has `wg-quick strip` check it (exit 4 if it refuses); fsyncs, renames over the
+ * original, fsyncs the directory. The temporary directory is removed whatever happens.
  */
 const WRITE_SCRIPT = `set -eu
 umask 077
 p=$1
 want=$2
+new=$3
 d=$(dirname -- "$p")
 n=$(basename -- "$p")
 have=$(sha256sum < "$p" | cut -d' ' -f1)
@@ -51,6 +57,10 @@ fi
 t=$(mktemp -d "$d/.wgdeck.XXXXXX")
 trap 'rm -rf -- "$t"' EXIT
 cat > "$t/$n"
+if [ "$(sha256sum < "$t/$n" | cut -d' ' -f1)" != "$new" ]; then
+  echo "wgdeck: the new $n did not arrive whole" >&2
+  exit ${WRITE_EXIT_INCOMPLETE}
+fi
 chmod 600 -- "$t/$n"
 if ! wg-quick strip "$t/$n" > /dev/null; then
   echo "wgdeck: wg-quick strip refused the new $n" >&2
@@ -68,8 +78,9 @@ wg-quick strip "$1" > "$t"
 wg syncconf "$2" "$t"`;
 
 export function writeConfigCommand(path: string, text: string, expectedSha256: string): RemoteCommand {
+  const newSha256 = createHash('sha256').update(text).digest('hex');
   return {
-    argv: ['sh', '-c', WRITE_SCRIPT, 'wgdeck-write', path, expectedSha256],
+    argv: ['sh', '-c', WRITE_SCRIPT, 'wgdeck-write', path, expectedSha256, newSha256],
     stdin: text,
     secretStdin: true,
     display: `write ${path} atomically if unchanged since read (sha256 ${expectedSha256.slice(0, 12)}…), checked with wg-quick strip  [new file on stdin]`,

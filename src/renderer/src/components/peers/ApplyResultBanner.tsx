@@ -1,5 +1,5 @@
 import type { ApplyResult } from '../../../../shared/peer-ops.ts';
-import { CloseIcon } from '../common.tsx';
+import { CloseIcon, CopyButton } from '../common.tsx';
 
 /** The last apply's outcome: applied and verified (how fast), the backup to go back to. */
 export function ApplyResultBanner({ result, onDismiss }: { result: ApplyResult; onDismiss: () => void }) {
@@ -34,6 +34,13 @@ export function ApplyResultBanner({ result, onDismiss }: { result: ApplyResult; 
             'the file did not change, so no backup was needed'
           )}
         </p>
+        {result.rotatedKeys.map((rotated) => (
+          <p className="banner-message" key={rotated.publicKey} data-testid="rotated-key">
+            New preshared key for {rotated.name ?? `${rotated.publicKey.slice(0, 8)}…`} (shown only now; give
+            it to the client): <span className="mono">{rotated.presharedKey}</span>{' '}
+            <CopyButton text={rotated.presharedKey} label="Copy" />
+          </p>
+        ))}
       </div>
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
         <CloseIcon />
