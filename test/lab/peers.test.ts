@@ -423,7 +423,7 @@ describeLab('live peer management on real servers', () => {
     expect(await file()).toContain('SaveConfig = false');
   }, 90_000);
 
-  it('without a NOPASSWD rule, says exactly which sudoers line peer management needs', async () => {
+  it('without root (no NOPASSWD rule, or no sudo at all), says exactly which sudoers line peer management needs', async () => {
     const s = lab.servers[1]!;
     await new ServerStore(dataDir).save({
       name: 'op-password',
@@ -439,6 +439,22 @@ describeLab('live peer management on real servers', () => {
     );
     expect(error?.code).toBe('SUDO_PASSWORD_REQUIRED');
     expect(error?.sudoersLine).toBe(`${OPERATOR_USER} ALL=(root) NOPASSWD: /usr/bin/wg, /bin/sh`);
+
+    // Without sudo at all, a non-root login cannot read the file: a clear refusal, not an "empty file".
+    await new ServerStore(dataDir).save({
+      name: 'op-no-sudo',
+      host: lab.servers[0]!.host,
+      port: lab.servers[0]!.port,
+      user: OPERATOR_USER,
+      identityFile: lab.servers[0]!.operatorIdentityFile,
+      sudo: false,
+    });
+    const noSudo = await engine.handlers['peers:read']('op-no-sudo', 'wg0').then(
+      () => null,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(noSudo?.code).toBe('NEEDS_ROOT');
+    expect(noSudo?.message).toContain('/usr/bin/wg, /bin/sh');
   }, 60_000);
 
   it('tier 3: a confirmed restart through sudo and wg-quick brings the interface back with the new file', async () => {

@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseInterfaceRead, sha256Hex } from './interface-read.ts';
-import { remoteOps } from './remote-ops.ts';
+import { toShellCommand } from '../peers/commands.ts';
+import { EXIT_NEEDS_ROOT, remoteOps } from './remote-ops.ts';
 import { privileged } from './remote-runner.ts';
 
 const b64 = (text: string | Buffer): string => Buffer.from(text).toString('base64');
@@ -61,6 +62,20 @@ describe('parseInterfaceRead', () => {
 });
 
 describe('remote operations', () => {
+  it('refuse to run without root, with their own exit status (no half-read file taken for an empty one)', () => {
+    const command = remoteOps.read('wg0', '/etc/wireguard/wg0.conf');
+    // As nobody (or as whoever runs the tests, when that is not root): a login without sudo.
+    const shell = ['sh', '-c', toShellCommand(command)];
+    const argv =
+      process.getuid?.() === 0
+        ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...shell]
+        : shell;
+    const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+    expect(result.status).toBe(EXIT_NEEDS_ROOT);
+    expect(result.stderr).toContain('needs root');
+    expect(result.stdout).toBe('');
+  });
+
   it('are one valid POSIX sh script (dash -n), secrets never among the arguments', () => {
     for (const command of [
       remoteOps.read('wg0', '/etc/wireguard/wg0.conf'),

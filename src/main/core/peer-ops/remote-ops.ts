@@ -26,9 +26,15 @@ export const EXIT_LOCKED = 75;
 export const EXIT_NOT_PENDING = 3;
 /** Exit status of `arm` when another transaction's rollback is still pending on the interface. */
 export const EXIT_PENDING_OTHER = 5;
+/** Exit status of every operation when it does not run as root (no sudo, or sudo turned off). */
+export const EXIT_NEEDS_ROOT = 6;
 
 const SCRIPT = String.raw`set -eu
 umask 077
+if [ "$(id -u)" != 0 ]; then
+  echo "wgdeck: managing peers needs root (/etc/wireguard, wg set): log in as root or use sudo" >&2
+  exit ${EXIT_NEEDS_ROOT}
+fi
 op=$1
 shift
 S=${STATE_DIR}
@@ -40,7 +46,12 @@ read)
   # private and preshared keys are masked on the server (the file has them; the dump need not).
   i=$1 p=$2
   printf 'wgdeck-read 1\n'
-  if [ -f "$p" ]; then printf 'file %s\n' "$(base64 -w0 < "$p")"; else printf 'file -\n'; fi
+  if [ -f "$p" ]; then
+    c=$(base64 -w0 < "$p") || { echo "wgdeck: cannot read $p" >&2; exit 7; }
+    printf 'file %s\n' "$c"
+  else
+    printf 'file -\n'
+  fi
   if d=$(wg show "$i" dump 2>/dev/null); then
     printf 'dump %s\n' "$(printf '%s\n' "$d" | awk -v i="$i" 'BEGIN { FS = OFS = "\t" } NF == 8 { if ($2 != "(none)") $2 = "(hidden)" } NF == 4 { if ($1 != "(none)") $1 = "(hidden)" } { print i, $0 }' | base64 -w0)"
   else

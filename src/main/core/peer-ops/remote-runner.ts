@@ -13,7 +13,7 @@ import type { RemoteCommand } from '../peers/commands.ts';
 import { toShellCommand } from '../peers/commands.ts';
 import type { ExecResult } from '../ssh/exec.ts';
 import { execCommand } from '../ssh/exec.ts';
-import { EXIT_LOCKED } from './remote-ops.ts';
+import { EXIT_LOCKED, EXIT_NEEDS_ROOT } from './remote-ops.ts';
 
 export const PEER_OPS_SUDO_COMMANDS = '/usr/bin/wg, /bin/sh';
 
@@ -55,7 +55,19 @@ export class RemoteRunner {
         wgPath: PEER_OPS_SUDO_COMMANDS,
       });
     }
+    if (result.code === EXIT_NEEDS_ROOT && command.argv[3] === 'wgdeck') throw this.#needsRoot();
     return result;
+  }
+
+  #needsRoot(): WgDeckError {
+    const { user, label } = this.#target;
+    const error = new WgDeckError(
+      'NEEDS_ROOT',
+      `Managing peers on ${label} needs root: log in as root, or turn on sudo for this server with this sudoers ` +
+        `line (visudo): ${user} ALL=(root) NOPASSWD: ${PEER_OPS_SUDO_COMMANDS}`,
+    );
+    Object.assign(error, { sudoersLine: `${user} ALL=(root) NOPASSWD: ${PEER_OPS_SUDO_COMMANDS}` });
+    return error;
   }
 
   /** Runs it and insists on exit 0; `what` names the step in the error. */
@@ -117,6 +129,8 @@ export class RemoteRunner {
                 wgPath: PEER_OPS_SUDO_COMMANDS,
               }),
             );
+          } else if (code === EXIT_NEEDS_ROOT) {
+            reject(this.#needsRoot());
           } else if (code === EXIT_LOCKED) {
             reject(
               new WgDeckError(
