@@ -136,4 +136,23 @@ describeLab('peer management in Chromium against a real server', () => {
     expect(await file()).toContain(`PublicKey = ${key}`);
     expect(await page.getByTestId('backups-list').getAttribute('data-count')).toBe('3');
   });
+
+  it('a config file kept elsewhere: the path is set from the error, then peers change in that file', async () => {
+    const alt = '/etc/wireguard/alt/wg0.conf';
+    await lab.exec(0, `mkdir -p /etc/wireguard/alt && mv ${CONF} ${alt}`);
+    await page.getByTestId('config-refresh').click();
+    const error = page.getByTestId('config-load-error');
+    await error.waitFor({ timeout: 20_000 });
+    expect(await error.getAttribute('data-error-code')).toBe('NO_CONFIG_FILE');
+    await page.getByTestId('config-path-input').fill(alt);
+    await page.getByRole('button', { name: 'Use this file' }).click();
+    await expect
+      .poll(() => page.getByTestId('config-path').textContent(), { timeout: 20_000 })
+      .toContain(alt);
+    const row = page.locator('[data-testid="config-peer"][data-disabled="true"]').first();
+    await row.getByTestId('peer-action-enable').click();
+    await applyPlan(1);
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
+    expect((await lab.exec(0, `cat ${alt}`)).stdout).not.toContain('#! # Name = phone');
+  });
 });

@@ -152,6 +152,14 @@ const EXPLANATIONS: Record<string, ErrorExplanation> = {
     hint: 'WG Deck changes peers through the interface’s wg-quick file (/etc/wireguard/<interface>.conf).',
   },
   BAD_CONFIG_FILE: { title: 'Config file unusable', hint: 'WG Deck only rewrites UTF-8 text files.' },
+  NEEDS_ROOT: {
+    title: 'Managing peers needs root',
+    hint: 'Log in as root, or turn on sudo for this server and add the sudoers line below (visudo).',
+  },
+  TRANSFER_FAILED: {
+    title: 'The new file did not arrive whole',
+    hint: 'The connection broke while sending it; the server kept the old file. Try again.',
+  },
   INTERFACE_DOWN: { title: 'Interface down', hint: 'Bring it up first: there is no live state to compare.' },
   NOTHING_TO_DO: { title: 'Nothing to change', hint: 'Refresh to see the file as it is now.' },
   NO_SUCH_PEER: { title: 'No such peer', hint: 'The file changed meanwhile: refresh.' },

@@ -17,6 +17,7 @@ import { ApplyResultBanner } from './ApplyResultBanner.tsx';
 import { BackupsList } from './BackupsList.tsx';
 import { ClientConfigDialog } from './ClientConfigDialog.tsx';
 import { ConfigNotices } from './ConfigNotices.tsx';
+import { ConfigPathForm } from './ConfigPathForm.tsx';
 import { ConfigPeerList, type RowAction } from './ConfigPeerList.tsx';
 import { DriftPanel } from './DriftPanel.tsx';
 import { EditPeerDialog } from './EditPeerDialog.tsx';
@@ -30,6 +31,11 @@ function storage(): Storage | null {
   } catch {
     return null;
   }
+}
+
+/** The path the engine looked at (its NO_CONFIG_FILE message names it), else the default. */
+function configPathIn(message: string, iface: string): string {
+  return /at (\/\S+\.conf) on /.exec(message)?.[1] ?? `/etc/wireguard/${iface}.conf`;
 }
 
 /** Which file, which addresses, whether the interface is up: one line above the peers. */
@@ -209,6 +215,14 @@ export function ConfigView({
             Try again
           </button>
         </ErrorCallout>
+      )}
+      {loadError?.code === 'NO_CONFIG_FILE' && (
+        <ConfigPathForm
+          server={server}
+          iface={iface}
+          current={configPathIn(loadError.message, iface)}
+          onSaved={() => void load()}
+        />
       )}
       {!view && !loadError && (
         <div className="config-loading" role="status" data-testid="config-loading">

@@ -17,7 +17,9 @@ export function ErrorCallout({
 }) {
   const explained = explainError(error.code);
   const sudoers =
-    error.code === 'SUDO_PASSWORD_REQUIRED' ? sudoersLineOf(error.details, error.message) : null;
+    error.code === 'SUDO_PASSWORD_REQUIRED' || error.code === 'NEEDS_ROOT'
+      ? sudoersLineOf(error.details, error.message)
+      : null;
   return (
     <div className="callout" data-tone="bad" role="alert" data-testid={testId} data-error-code={error.code}>
       <p className="callout-title">{title ?? explained.title}</p>
