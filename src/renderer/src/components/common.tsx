@@ -112,14 +112,20 @@ export async function writeClipboard(text: string): Promise<void> {
   area.remove();
 }
 
-/** A small copy button; `label` names what it copies ("Copy public key"). */
-export function CopyButton({ text, label, className }: { text: string; label: string; className?: string }) {
+/** Copies to the clipboard; `copied` stays true for 1.5 s after, so the button can say it worked. */
+export function useCopy(): { copied: boolean; copy: (text: string) => void } {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
     const t = setTimeout(() => setCopied(false), 1500);
     return () => clearTimeout(t);
   }, [copied]);
+  return { copied, copy: (text) => void writeClipboard(text).then(() => setCopied(true)) };
+}
+
+/** A small copy button; `label` names what it copies ("Copy public key"). */
+export function CopyButton({ text, label, className }: { text: string; label: string; className?: string }) {
+  const { copied, copy } = useCopy();
   return (
     <button
       type="button"
@@ -129,7 +135,7 @@ export function CopyButton({ text, label, className }: { text: string; label: st
       data-copied={copied || undefined}
       onClick={(event) => {
         event.stopPropagation();
-        void writeClipboard(text).then(() => setCopied(true));
+        copy(text);
       }}
     >
       {copied ? <CheckIcon /> : <CopyIcon />}

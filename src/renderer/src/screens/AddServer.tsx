@@ -1,6 +1,7 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { SshConfigCandidate } from '../../../shared/api.ts';
 import { CodeLine, Modal } from '../components/common.tsx';
+import { FormField, type ControlProps, type FormFieldProps } from '../components/FormField.tsx';
 import {
   explainError,
   presentedHostKey,
@@ -19,42 +20,9 @@ import {
 } from '../lib/forms.ts';
 import { call, navigate, refreshServers, useApp } from '../store/store.ts';
 
-function Field({
-  label,
-  error,
-  hint,
-  children,
-  id,
-}: {
-  label: string;
-  error?: string | undefined;
-  hint?: string;
-  id: string;
-  children: (props: {
-    id: string;
-    'aria-invalid': boolean;
-    'aria-describedby': string | undefined;
-  }) => ReactNode;
-}) {
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
-  return (
-    <div className="field" data-invalid={error ? true : undefined}>
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
-      {hint && !error && (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
+/** The form's fields, as before the shared FormField: no `field-error` test id on their errors. */
+function Field(props: Omit<FormFieldProps, 'errorTestId'>) {
+  return <FormField {...props} errorTestId={null} />;
 }
 
 function ImportSshConfig({ onPick }: { onPick: (c: SshConfigCandidate) => void }) {
@@ -275,7 +243,7 @@ export function AddServer() {
       field: 'name' | 'host' | 'port' | 'user' | 'jump' | 'group' | 'identityFile',
       extra: Record<string, unknown> = {},
     ) =>
-    (props: { id: string; 'aria-invalid': boolean; 'aria-describedby': string | undefined }) => (
+    (props: ControlProps) => (
       <input
         {...props}
         {...extra}

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import {
   addFormErrors,
   addRequestFromForm,
@@ -9,7 +9,8 @@ import {
 } from '../../lib/peer-forms.ts';
 import { useApp } from '../../store/store.ts';
 import { Modal } from '../common.tsx';
-import { FormErrors, FormField, PLAIN_INPUT, type ControlProps } from './FormField.tsx';
+import { FormErrors } from '../FormField.tsx';
+import { AllowedIpsField, KeepaliveField, NameField, PreviewButtons, TextField } from './PeerFormParts.tsx';
 import { usePeerForm } from './use-peer-form.ts';
 
 const FIELDS: readonly AddField[] = [
@@ -21,6 +22,11 @@ const FIELDS: readonly AddField[] = [
   'mtu',
   'clientAllowedIps',
   'endpointHost',
+];
+
+const IP_MODES: readonly (readonly [AddPeerForm['ipMode'], string])[] = [
+  ['auto', 'Automatic (next free address)'],
+  ['explicit', 'These addresses'],
 ];
 
 function AddPeerForm({
@@ -35,17 +41,12 @@ function AddPeerForm({
   onCancel: () => void;
 }) {
   const canPersist = useApp((s) => s.info?.canPersistSecrets ?? false);
-  const [form, setForm] = useState<AddPeerForm>(() => emptyAddForm(serverHost));
-  const local = addFormErrors(form);
-  const { errorOf, touch, changed, preview, busy, general } = usePeerForm(FIELDS, local);
-  const uid = useId();
-  const id = (f: string) => `${uid}-${f}`;
+  const { form, setForm, set, bind, id, changed, preview, busy, general } = usePeerForm(
+    () => emptyAddForm(serverHost),
+    FIELDS,
+    addFormErrors,
+  );
   const ownKey = bringsOwnKey(form);
-
-  const set = <K extends keyof AddPeerForm>(key: K, value: AddPeerForm[K], field?: AddField) => {
-    setForm((f) => ({ ...f, [key]: value }));
-    if (field) changed(field);
-  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -62,124 +63,51 @@ function AddPeerForm({
     );
   };
 
-  /** A text input for `key`, its problems shown once the field was left. */
-  const text =
-    (field: AddField, key: keyof AddPeerForm, extra: Record<string, unknown> = {}) =>
-    (props: ControlProps) => (
-      <input
-        {...props}
-        {...PLAIN_INPUT}
-        {...extra}
-        value={form[key] as string}
-        onChange={(e) => set(key, e.target.value, field)}
-        onBlur={() => touch(field)}
-        data-form-field={field}
-      />
-    );
+  // Typing addresses chooses them: the radio follows (an emptied box keeps the mode it had).
+  const allowedIps = {
+    ...bind('allowedIps'),
+    onChange: (value: string) => {
+      setForm((f) => ({ ...f, allowedIps: value, ipMode: value.trim() === '' ? f.ipMode : 'explicit' }));
+      changed('allowedIps');
+    },
+  };
 
   return (
     <form className="form peer-form" onSubmit={submit} noValidate aria-label={`Add a peer to ${iface}`}>
       <FormErrors title="The peer cannot be added like this" messages={general} />
-      <FormField
-        label="Name"
-        id={id('name')}
-        error={errorOf('name')}
-        hint="Written as a comment in the config file, e.g. alice-laptop"
-      >
-        {(props) => (
-          <input
-            {...props}
-            {...PLAIN_INPUT}
-            autoFocus
-            value={form.name}
-            onChange={(e) => {
-              set('name', e.target.value, 'name');
-              touch('name');
-            }}
-            data-form-field="name"
-            data-testid="peer-name"
-          />
-        )}
-      </FormField>
+      <NameField field={bind('name')} hint="Written as a comment in the config file, e.g. alice-laptop" />
 
       <fieldset className="fieldset">
         <legend>Allowed IPs on the server</legend>
         <div className="radio-row">
-          <label className="radio">
-            <input
-              type="radio"
-              name={id('ip-mode')}
-              checked={form.ipMode === 'auto'}
-              onChange={() => set('ipMode', 'auto', 'allowedIps')}
-              data-testid="peer-ips-auto"
-            />
-            Automatic (next free address)
-          </label>
-          <label className="radio">
-            <input
-              type="radio"
-              name={id('ip-mode')}
-              checked={form.ipMode === 'explicit'}
-              onChange={() => set('ipMode', 'explicit', 'allowedIps')}
-              data-testid="peer-ips-explicit"
-            />
-            These addresses
-          </label>
+          {IP_MODES.map(([mode, label]) => (
+            <label key={mode} className="radio">
+              <input
+                type="radio"
+                name={id('ip-mode')}
+                checked={form.ipMode === mode}
+                onChange={() => set('ipMode', mode, 'allowedIps')}
+                data-testid={`peer-ips-${mode}`}
+              />
+              {label}
+            </label>
+          ))}
         </div>
-        <FormField
-          label={<span className="sr-only">Allowed IPs</span>}
-          id={id('allowedIps')}
-          error={errorOf('allowedIps')}
+        <AllowedIpsField
+          field={allowedIps}
+          labelHidden
+          idle={form.ipMode === 'auto'}
+          placeholder={form.ipMode === 'auto' ? 'Automatic' : '10.8.0.7/32'}
           hint={
             form.ipMode === 'auto'
               ? `The next free address in each of ${iface}’s subnets. Or type addresses here instead.`
               : 'Comma or newline separated, e.g. 10.8.0.7/32, fd42::7/128. A bare address means one host.'
           }
-        >
-          {(props) => (
-            <textarea
-              {...props}
-              {...PLAIN_INPUT}
-              rows={2}
-              className={`textarea${form.ipMode === 'auto' ? ' textarea-idle' : ''}`}
-              placeholder={form.ipMode === 'auto' ? 'Automatic' : '10.8.0.7/32'}
-              value={form.allowedIps}
-              onChange={(e) => {
-                const value = e.target.value;
-                setForm((f) => ({
-                  ...f,
-                  allowedIps: value,
-                  ipMode: value.trim() === '' ? f.ipMode : 'explicit',
-                }));
-                changed('allowedIps');
-              }}
-              onBlur={() => touch('allowedIps')}
-              data-form-field="allowedIps"
-              data-testid="peer-allowed-ips"
-            />
-          )}
-        </FormField>
+        />
       </fieldset>
 
       <div className="form-grid">
-        <FormField
-          label="Persistent keepalive"
-          id={id('keepalive')}
-          error={errorOf('keepalive')}
-          hint="Seconds; empty = off. 25 keeps a NAT mapping open."
-        >
-          {(props) => (
-            <span className="input-with-unit">
-              {text('keepalive', 'keepalive', {
-                inputMode: 'numeric',
-                className: 'input-short',
-                'data-testid': 'peer-keepalive',
-                placeholder: 'off',
-              })(props)}
-              <span className="muted">seconds</span>
-            </span>
-          )}
-        </FormField>
+        <KeepaliveField field={bind('keepalive')} hint="Seconds; empty = off. 25 keeps a NAT mapping open." />
         <div className="field">
           <span className="field-label">Preshared key</span>
           <label className="check">
@@ -195,18 +123,14 @@ function AddPeerForm({
         </div>
       </div>
 
-      <FormField
+      <TextField
+        field={bind('publicKey')}
         label="Bring your own public key (optional)"
-        id={id('publicKey')}
-        error={errorOf('publicKey')}
         hint="Leave empty and WG Deck generates the key pair here and makes the client config. With your own key, WG Deck never has the private key, so there is no client config to show."
-      >
-        {text('publicKey', 'publicKey', {
-          'data-testid': 'peer-public-key',
-          placeholder: '44 characters of base64',
-          className: 'mono',
-        })}
-      </FormField>
+        placeholder="44 characters of base64"
+        className="mono"
+        testId="peer-public-key"
+      />
 
       <fieldset
         className="fieldset"
@@ -220,46 +144,35 @@ function AddPeerForm({
           </p>
         )}
         <div className="form-grid">
-          <FormField
+          <TextField
+            field={bind('dns')}
             label="DNS"
-            id={id('dns')}
-            error={errorOf('dns')}
             hint="Optional: servers or search domains, comma separated"
-          >
-            {text('dns', 'dns', { 'data-testid': 'client-dns', placeholder: 'none' })}
-          </FormField>
-          <FormField
+            placeholder="none"
+            testId="client-dns"
+          />
+          <TextField
+            field={bind('mtu')}
             label="MTU"
-            id={id('mtu')}
-            error={errorOf('mtu')}
             hint="Optional; empty = the client’s default"
-          >
-            {text('mtu', 'mtu', {
-              inputMode: 'numeric',
-              className: 'input-short',
-              'data-testid': 'client-mtu',
-              placeholder: 'default',
-            })}
-          </FormField>
-          <FormField
+            inputMode="numeric"
+            className="input-short"
+            placeholder="default"
+            testId="client-mtu"
+          />
+          <TextField
+            field={bind('clientAllowedIps')}
             label="Client AllowedIPs"
-            id={id('clientAllowedIps')}
-            error={errorOf('clientAllowedIps')}
             hint="What the client sends through the tunnel; 0.0.0.0/0, ::/0 = everything"
-          >
-            {text('clientAllowedIps', 'clientAllowedIps', { 'data-testid': 'client-allowed-ips' })}
-          </FormField>
-          <FormField
+            testId="client-allowed-ips"
+          />
+          <TextField
+            field={bind('endpointHost')}
             label="Endpoint host"
-            id={id('endpointHost')}
-            error={errorOf('endpointHost')}
             hint="How clients reach the server; the listen port is added"
-          >
-            {text('endpointHost', 'endpointHost', {
-              'data-testid': 'client-endpoint',
-              placeholder: serverHost,
-            })}
-          </FormField>
+            placeholder={serverHost}
+            testId="client-endpoint"
+          />
         </div>
         <label className="check" data-disabled={!canPersist || undefined}>
           <input
@@ -279,14 +192,7 @@ function AddPeerForm({
         </p>
       </fieldset>
 
-      <div className="button-row end">
-        <button type="button" className="button button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={busy} data-testid="preview-button">
-          {busy ? 'Planning…' : 'Preview'}
-        </button>
-      </div>
+      <PreviewButtons busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,22 +1,17 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ClientConfigResult } from '../../../../shared/peer-ops.ts';
 import { downloadName, svgDataUrl } from '../../lib/client-config.ts';
 import { downloadBlob } from '../../lib/export.ts';
 import { nextClientConfig, selectPeerState, usePeerFlows } from '../../store/peer-flow.ts';
-import { CheckIcon, CopyIcon, Modal, writeClipboard } from '../common.tsx';
+import { CheckIcon, CopyIcon, Modal, useCopy } from '../common.tsx';
 
 function CopyConfig({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const t = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(t);
-  }, [copied]);
+  const { copied, copy } = useCopy();
   return (
     <button
       type="button"
       className="button"
-      onClick={() => void writeClipboard(text).then(() => setCopied(true))}
+      onClick={() => copy(text)}
       data-testid="client-config-copy"
       data-copied={copied || undefined}
     >

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import type { ConfigPeerView } from '../../../../shared/peer-ops.ts';
 import { peerLabel } from '../../lib/config-view.ts';
 import {
@@ -11,7 +11,8 @@ import {
   type EditPeerForm,
 } from '../../lib/peer-forms.ts';
 import { CopyButton, Modal } from '../common.tsx';
-import { FormErrors, FormField, PLAIN_INPUT } from './FormField.tsx';
+import { FormErrors } from '../FormField.tsx';
+import { AllowedIpsField, KeepaliveField, NameField, PreviewButtons } from './PeerFormParts.tsx';
 import { usePeerForm } from './use-peer-form.ts';
 
 const FIELDS: readonly EditField[] = ['name', 'allowedIps', 'keepalive', 'presharedKey'];
@@ -27,18 +28,13 @@ function EditPeerForm({
   peer: ConfigPeerView;
   onCancel: () => void;
 }) {
-  const [form, setForm] = useState<EditPeerForm>(() => editFormFromPeer(peer));
-  const local = editFormErrors(form, peer);
-  const { errorOf, touch, changed, preview, busy, general } = usePeerForm(FIELDS, local);
+  const { form, set, bind, id, errorOf, preview, busy, general } = usePeerForm(
+    () => editFormFromPeer(peer),
+    FIELDS,
+    (f) => editFormErrors(f, peer),
+  );
   const edit = editFromForm(form, peer);
   const dirty = hasChanges(edit);
-  const uid = useId();
-  const id = (f: string) => `${uid}-${f}`;
-
-  const set = <K extends keyof EditPeerForm>(key: K, value: EditPeerForm[K], field: EditField) => {
-    setForm((f) => ({ ...f, [key]: value }));
-    changed(field);
-  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -72,67 +68,12 @@ function EditPeerForm({
           </>
         )}
       </dl>
-      <FormField label="Name" id={id('name')} error={errorOf('name')}>
-        {(props) => (
-          <input
-            {...props}
-            {...PLAIN_INPUT}
-            autoFocus
-            value={form.name}
-            placeholder={peer.name === null ? 'unnamed' : undefined}
-            onChange={(e) => {
-              set('name', e.target.value, 'name');
-              touch('name');
-            }}
-            data-form-field="name"
-            data-testid="peer-name"
-          />
-        )}
-      </FormField>
-      <FormField
-        label="Allowed IPs"
-        id={id('allowedIps')}
-        error={errorOf('allowedIps')}
+      <NameField field={bind('name')} placeholder={peer.name === null ? 'unnamed' : undefined} />
+      <AllowedIpsField
+        field={bind('allowedIps')}
         hint="Comma or newline separated. Changing them moves the peer’s traffic: its session stays up."
-      >
-        {(props) => (
-          <textarea
-            {...props}
-            {...PLAIN_INPUT}
-            rows={2}
-            className="textarea"
-            value={form.allowedIps}
-            onChange={(e) => set('allowedIps', e.target.value, 'allowedIps')}
-            onBlur={() => touch('allowedIps')}
-            data-form-field="allowedIps"
-            data-testid="peer-allowed-ips"
-          />
-        )}
-      </FormField>
-      <FormField
-        label="Persistent keepalive"
-        id={id('keepalive')}
-        error={errorOf('keepalive')}
-        hint="Seconds; empty = off"
-      >
-        {(props) => (
-          <span className="input-with-unit">
-            <input
-              {...props}
-              {...PLAIN_INPUT}
-              inputMode="numeric"
-              className="input-short"
-              placeholder="off"
-              value={form.keepalive}
-              onChange={(e) => set('keepalive', e.target.value, 'keepalive')}
-              onBlur={() => touch('keepalive')}
-              data-form-field="keepalive"
-              data-testid="peer-keepalive"
-            />
-            <span className="muted">seconds</span>
-          </span>
-        )}
-      </FormField>
+      />
+      <KeepaliveField field={bind('keepalive')} hint="Seconds; empty = off" />
       <fieldset className="fieldset" data-form-field="presharedKey" tabIndex={-1}>
         <legend>Preshared key{peer.hasPresharedKey ? ' (one is set)' : ' (none)'}</legend>
         <div className="radio-row">
@@ -162,20 +103,12 @@ function EditPeerForm({
           </p>
         )}
       </fieldset>
-      <div className="button-row end">
-        {!dirty && <span className="small muted">Nothing changed yet.</span>}
-        <button type="button" className="button button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={busy || !dirty}
-          data-testid="preview-button"
-        >
-          {busy ? 'Planning…' : 'Preview'}
-        </button>
-      </div>
+      <PreviewButtons
+        busy={busy}
+        onCancel={onCancel}
+        blocked={!dirty}
+        note={dirty ? undefined : 'Nothing changed yet.'}
+      />
     </form>
   );
 }

@@ -22,6 +22,31 @@ const Preview = memo(PlanPreview);
 
 type PlanStage = Extract<FlowState, { plan: PreviewResult }>;
 
+/** The ways out of a plan short of applying it: drop it, or plan the same request afresh. */
+const PLAN_ACTIONS = {
+  cancel: { run: cancelPlan, className: 'button button-quiet', testId: 'plan-cancel' },
+  'preview-again': { run: previewAgain, className: 'button', testId: 'preview-again' },
+} as const;
+
+function PlanActionButton({
+  action,
+  server,
+  iface,
+  label,
+}: {
+  action: keyof typeof PLAN_ACTIONS;
+  server: string;
+  iface: string;
+  label: string;
+}) {
+  const { run, className, testId } = PLAN_ACTIONS[action];
+  return (
+    <button type="button" className={className} onClick={() => run(server, iface)} data-testid={testId}>
+      {label}
+    </button>
+  );
+}
+
 /** The preview of one plan, how to apply it, and the apply while it runs or after it failed. */
 function PlanBody({ server, iface, flow }: { server: string; iface: string; flow: PlanStage }) {
   const { plan } = flow;
@@ -88,28 +113,19 @@ function PlanBody({ server, iface, flow }: { server: string; iface: string; flow
         <div className="callout" data-tone="warn" data-testid="plan-expired">
           <p className="callout-message">This preview has expired; nothing was changed.</p>
           <div className="button-row">
-            <button
-              type="button"
-              className="button"
-              onClick={() => previewAgain(server, iface)}
-              data-testid="preview-again"
-            >
-              Preview again
-            </button>
+            <PlanActionButton action="preview-again" server={server} iface={iface} label="Preview again" />
           </div>
         </div>
       )}
       <div className="button-row end modal-actions">
         {blocked && editable && <span className="small muted apply-blocked">Blocked: see above.</span>}
         {flow.stage !== 'applying' && (
-          <button
-            type="button"
-            className="button button-quiet"
-            onClick={() => cancelPlan(server, iface)}
-            data-testid="plan-cancel"
-          >
-            {flow.stage === 'apply-failed' ? 'Close' : 'Cancel'}
-          </button>
+          <PlanActionButton
+            action="cancel"
+            server={server}
+            iface={iface}
+            label={flow.stage === 'apply-failed' ? 'Close' : 'Cancel'}
+          />
         )}
         {flow.stage !== 'apply-failed' && (
           <button
@@ -156,22 +172,8 @@ export function PlanDialog({ server, iface }: { server: string; iface: string })
         <>
           <ErrorCallout error={flow.error} title="Could not plan this change" testId="plan-error" />
           <div className="button-row end">
-            <button
-              type="button"
-              className="button button-quiet"
-              onClick={() => cancelPlan(server, iface)}
-              data-testid="plan-cancel"
-            >
-              Close
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => previewAgain(server, iface)}
-              data-testid="preview-again"
-            >
-              Try again
-            </button>
+            <PlanActionButton action="cancel" server={server} iface={iface} label="Close" />
+            <PlanActionButton action="preview-again" server={server} iface={iface} label="Try again" />
           </div>
         </>
       )}

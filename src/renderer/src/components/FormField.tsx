@@ -6,6 +6,17 @@ export interface ControlProps {
   'aria-describedby': string | undefined;
 }
 
+export interface FormFieldProps {
+  label: ReactNode;
+  id: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  className?: string;
+  /** The error's test id; null for none (the add-server form's errors never had one). */
+  errorTestId?: string | null;
+  children: (props: ControlProps) => ReactNode;
+}
+
 /** A labelled form control with its hint, or its problem (`field-error`) in place of the hint. */
 export function FormField({
   label,
@@ -13,18 +24,12 @@ export function FormField({
   error,
   hint,
   className,
+  errorTestId = 'field-error',
   children,
-}: {
-  label: ReactNode;
-  id: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-  className?: string;
-  children: (props: ControlProps) => ReactNode;
-}) {
+}: FormFieldProps) {
   const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
-    <div className={`field ${className ?? ''}`} data-invalid={error ? true : undefined}>
+    <div className={className ? `field ${className}` : 'field'} data-invalid={error ? true : undefined}>
       <label className="field-label" htmlFor={id}>
         {label}
       </label>
@@ -35,7 +40,7 @@ export function FormField({
         </p>
       )}
       {error && (
-        <p className="field-error" id={`${id}-error`} data-testid="field-error">
+        <p className="field-error" id={`${id}-error`} data-testid={errorTestId ?? undefined}>
           {error}
         </p>
       )}
