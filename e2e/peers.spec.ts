@@ -155,4 +155,28 @@ describeLab('peer management in Chromium against a real server', () => {
     await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
     expect((await lab.exec(0, `cat ${alt}`)).stdout).not.toContain('#! # Name = phone');
   });
+
+  it('an interface that is not up: its peers are managed in the file only (tier 0)', async () => {
+    await lab.exec(
+      0,
+      "sed 's/^ListenPort = .*/ListenPort = 51999/' /etc/wireguard/alt/wg0.conf > /etc/wireguard/wg9.conf",
+    );
+    await page.reload();
+    const down = page.locator('[data-testid="down-interface"][data-interface="wg9"]');
+    await down.waitFor({ timeout: 20_000 });
+    await page.getByTestId('manage-down-wg9').click();
+    await down.getByTestId('config-view').waitFor();
+    expect(await down.getByTestId('config-live').textContent()).toMatch(/down/i);
+    await down.getByTestId('add-peer').click();
+    await page.getByTestId('peer-name').fill('offline');
+    await page.getByTestId('preview-button').click();
+    await applyPlan(0);
+    await page.getByTestId('client-config').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('client-config-text').textContent()).toContain('Endpoint = ');
+    await page.getByTestId('client-config-next').click();
+    await page.getByTestId('client-config-done').click();
+    expect((await lab.exec(0, 'cat /etc/wireguard/wg9.conf')).stdout).toContain('# Name = offline');
+    expect((await lab.exec(0, 'wg show interfaces')).stdout).not.toContain('wg9');
+    await shot(page, '24-down-interface');
+  });
 });

@@ -23,6 +23,7 @@ import type {
   PeerTxEvent,
   PreviewRequest,
   PreviewResult,
+  ServerInterface,
 } from './peer-ops.ts';
 import { KEEPALIVE_MAX, keepaliveProblem, peerNameProblem } from './peers.ts';
 import type { ServerConfig } from './server-config.ts';
@@ -263,6 +264,8 @@ export const methodSchemas = {
   'history:events': z.tuple([historySchemas.events]),
   /** An interface's config file, its peers (disabled ones too), drift, backups. */
   'peers:read': z.tuple([serverNameSchema, ifaceNameSchema]),
+  /** The interfaces a server has: live ones and config files in /etc/wireguard (down ones too). */
+  'peers:interfaces': z.tuple([serverNameSchema]),
   /** Drift of every interface of a server (live ones and config files in /etc/wireguard). */
   'peers:drift': z.tuple([serverNameSchema]),
   /** Plans an operation without touching the server; the plan is kept in memory for `peers:apply`. */
@@ -333,6 +336,7 @@ export interface ApiMethods {
     endpoints: EndpointEvent[];
   };
   'peers:read': (server: string, iface: string) => InterfaceConfigView;
+  'peers:interfaces': (server: string) => ServerInterface[];
   'peers:drift': (server: string) => InterfaceDrift[];
   'peers:preview': (request: PreviewRequest) => PreviewResult;
   'peers:apply': (request: ApplyRequest) => ApplyResult;

@@ -162,6 +162,14 @@ export interface ApplyResult {
   rotatedKeys: { publicKey: string; name: string | null; presharedKey: string }[];
 }
 
+/** An interface a server has: up, or only a config file (then changes go to the file only). */
+export interface ServerInterface {
+  iface: string;
+  configPath: string;
+  live: boolean;
+  hasFile: boolean;
+}
+
 /** Per interface of a server: the drift report, or why there is none. */
 export interface InterfaceDrift {
   iface: string;

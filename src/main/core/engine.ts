@@ -122,6 +122,7 @@ export class Engine {
     'history:events': (q) =>
       this.#query((h) => ({ handshakes: h.handshakes(q), endpoints: h.endpointChanges(q) })),
     'peers:read': (server, iface) => this.#peers.read(server, iface),
+    'peers:interfaces': (server) => this.#peers.interfaces(server),
     'peers:drift': (server) => this.#peers.drift(server),
     'peers:preview': (request) => this.#peers.preview(request),
     'peers:apply': (request) => this.#peers.apply(request),

@@ -14,6 +14,7 @@ import type {
   ClientOptions,
   InterfaceConfigView,
   InterfaceDrift,
+  ServerInterface,
   PreviewRequest,
   PreviewResult,
 } from '../../../shared/peer-ops.ts';
@@ -31,6 +32,7 @@ import { buildPlan, planSignature } from './build-plan.ts';
 import { clientConfigResult, peerKeyId, serverSide } from './client-configs.ts';
 import type { InterfaceRead } from './interface-read.ts';
 import { remoteOps } from './remote-ops.ts';
+import type { RemoteRunner } from './remote-runner.ts';
 import type { TxDeps } from './transaction.ts';
 import {
   DEFAULT_CONFIRM_SECONDS,
@@ -91,20 +93,18 @@ export class PeerService {
     });
   }
 
+  /** Interfaces a server has: up (live) or with a config file in /etc/wireguard (or a configured path). */
+  async interfaces(serverName: string): Promise<ServerInterface[]> {
+    const server = await this.#deps.getServer(serverName);
+    return this.#withConnection(server, (ssh) => listInterfaces(server, runnerFor(server, ssh)));
+  }
+
   async drift(serverName: string): Promise<InterfaceDrift[]> {
     const server = await this.#deps.getServer(serverName);
     return this.#withConnection(server, async (ssh) => {
       const runner = runnerFor(server, ssh);
-      const listed = await runner.check(remoteOps.list('/etc/wireguard'), 'listing interfaces');
-      const lines = listed.split('\n');
-      const fromFiles = lines.filter((line) => line !== '' && !line.startsWith('live'));
-      const live = (lines.find((line) => line.startsWith('live')) ?? 'live').slice(4).trim().split(/\s+/);
-      const names = [...new Set([...fromFiles, ...live, ...Object.keys(server.configPaths ?? {})])]
-        .filter((name) => IFACE_NAME_RE.test(name))
-        .sort();
       const out: InterfaceDrift[] = [];
-      for (const iface of names) {
-        const path = configPathFor(server, iface);
+      for (const { iface, configPath: path } of await listInterfaces(server, runner)) {
         try {
           const read = await readInterface(runner, iface, path);
           if (read.fileText === null)
@@ -367,6 +367,26 @@ function rotatedKeys(built: BuiltPlan): ApplyResult['rotatedKeys'] {
   return [...(built.prepared?.presharedKeys ?? [])]
     .filter(([publicKey]) => !added.has(publicKey))
     .map(([publicKey, presharedKey]) => ({ publicKey, name: names.get(publicKey) ?? null, presharedKey }));
+}
+
+async function listInterfaces(server: ServerConfig, runner: RemoteRunner): Promise<ServerInterface[]> {
+  const listed = await runner.check(remoteOps.list('/etc/wireguard'), 'listing interfaces');
+  const lines = listed.split('\n');
+  const files = new Set(lines.filter((line) => line !== '' && !line.startsWith('live')));
+  const live = new Set(
+    (lines.find((line) => line.startsWith('live')) ?? 'live').slice(4).trim().split(/\s+/).filter(Boolean),
+  );
+  const configured = Object.keys(server.configPaths ?? {});
+  return [...new Set([...files, ...live, ...configured])]
+    .filter((name) => IFACE_NAME_RE.test(name))
+    .sort()
+    .map((iface) => ({
+      iface,
+      configPath: configPathFor(server, iface),
+      live: live.has(iface),
+      // A configured path outside /etc/wireguard is not listed there: assume it is there (read says).
+      hasFile: files.has(iface) || configured.includes(iface),
+    }));
 }
 
 export function interfaceView(

@@ -9,6 +9,7 @@ import { ConnectionBanner } from '../components/ConnectionBanner.tsx';
 import { HealthPanel } from '../components/HealthPanel.tsx';
 import { PeerDrawer } from '../components/PeerDrawer.tsx';
 import { PeersTable } from '../components/PeersTable.tsx';
+import { DownInterfaces } from '../components/peers/DownInterfaces.tsx';
 import { ConfigView } from '../components/peers/ConfigView.tsx';
 import { explainError, toApiError, type ApiError } from '../lib/errors.ts';
 import { knownInterfaces, rememberInterfaces } from '../lib/known-interfaces.ts';
@@ -351,6 +352,7 @@ export function ServerPage({
               </>
             )}
           </section>
+          <DownInterfaces server={name} serverHost={config?.host ?? live.host} liveNames={liveNames} />
           {peerKey && (
             <PeerDrawer
               live={live}
