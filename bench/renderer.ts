@@ -69,6 +69,7 @@ function syntheticEngine(histories: ServerLive[][]) {
     'history:usage': notInBench,
     'history:events': notInBench,
     'peers:read': notInBench,
+    'peers:names': () => Promise.resolve([]),
     'peers:interfaces': notInBench,
     'peers:drift': notInBench,
     'peers:preview': notInBench,

@@ -53,8 +53,17 @@ describeLab('peer management in Chromium against a real server', () => {
     await page.getByTestId('apply-button').click();
   };
 
-  it('opens the config view of an interface: every peer of the file, in sync', async () => {
+  it('the live table names peers as the config file does (read once on connect, for a root login)', async () => {
     await page.goto(`${app!.url}#/server/lab-s0`);
+    const client = lab.clients[0]!;
+    await expect
+      .poll(() => page.locator(`[data-peer-key="${client.publicKey}"] .peer-open`).textContent(), {
+        timeout: 20_000,
+      })
+      .toBe('lab client 0');
+  });
+
+  it('opens the config view of an interface: every peer of the file, in sync', async () => {
     await page.getByTestId('manage-wg0').click();
     await page.getByTestId('config-view').waitFor();
     await expect.poll(() => page.getByTestId('config-peer').count(), { timeout: 20_000 }).toBe(3);
@@ -108,6 +117,16 @@ describeLab('peer management in Chromium against a real server', () => {
     await result.waitFor();
     expect(await result.getAttribute('data-outcome')).toBe('confirmed');
     expect(await file()).toContain('# Name = phone');
+    // The new name reaches the live table at once (the engine learned it from the file it wrote).
+    const publicKey = /# Name = phone\nPublicKey = (\S+)/.exec(await file())![1]!;
+    await page.getByTestId('live-wg0').click();
+    await expect
+      .poll(() => page.locator(`[data-peer-key="${publicKey}"] .peer-open`).textContent(), {
+        timeout: 20_000,
+      })
+      .toBe('phone');
+    await page.getByTestId('manage-wg0').click();
+    await page.getByTestId('config-view').waitFor();
   });
 
   it('disables the peer: gone from the live interface, kept in the file', async () => {

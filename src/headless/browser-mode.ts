@@ -58,7 +58,7 @@ export const MAX_INBOUND_BYTES = 1024 * 1024;
 export const MAX_PENDING_CALLS = 32;
 
 /** Forwarded to browsers: the deltas. `fleet:server` (the full state, every poll) stays in-process. */
-const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed', 'peers:tx'];
+const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed', 'peers:tx', 'peers:names'];
 
 const FORBIDDEN_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>WG Deck</title></head>

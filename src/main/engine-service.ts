@@ -36,7 +36,7 @@ export interface ServedEngine {
 }
 
 /** Forwarded to main (and on to the window): the deltas, as in browser mode. */
-const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed', 'peers:tx'];
+const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed', 'peers:tx', 'peers:names'];
 
 /** The tray's summary is recomputed at most this often. */
 export const SUMMARY_INTERVAL_MS = 1000;

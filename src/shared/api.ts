@@ -20,6 +20,7 @@ import type {
   ClientConfigResult,
   InterfaceConfigView,
   InterfaceDrift,
+  PeerNames,
   PeerTxEvent,
   PreviewRequest,
   PreviewResult,
@@ -264,6 +265,8 @@ export const methodSchemas = {
   'history:events': z.tuple([historySchemas.events]),
   /** An interface's config file, its peers (disabled ones too), drift, backups. */
   'peers:read': z.tuple([serverNameSchema, ifaceNameSchema]),
+  /** Peer names learned from config files so far (the live views show them instead of keys). */
+  'peers:names': z.tuple([]),
   /** The interfaces a server has: live ones and config files in /etc/wireguard (down ones too). */
   'peers:interfaces': z.tuple([serverNameSchema]),
   /** Drift of every interface of a server (live ones and config files in /etc/wireguard). */
@@ -336,6 +339,7 @@ export interface ApiMethods {
     endpoints: EndpointEvent[];
   };
   'peers:read': (server: string, iface: string) => InterfaceConfigView;
+  'peers:names': () => PeerNames[];
   'peers:interfaces': (server: string) => ServerInterface[];
   'peers:drift': (server: string) => InterfaceDrift[];
   'peers:preview': (request: PreviewRequest) => PreviewResult;
@@ -378,6 +382,8 @@ export interface ApiEvents {
   'fleet:resync': { reason: 'reconnected' | 'overflow' | 'restarted' };
   /** Progress of a peer change being applied (the commit-confirmed countdown). */
   'peers:tx': PeerTxEvent;
+  /** An interface's peer names changed (a config file was read or written). */
+  'peers:names': PeerNames;
 }
 
 export type EventName = keyof ApiEvents;

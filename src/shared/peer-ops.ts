@@ -162,6 +162,14 @@ export interface ApplyResult {
   rotatedKeys: { publicKey: string; name: string | null; presharedKey: string }[];
 }
 
+/** Peer names of one interface, from its config file (`# Name = …`), for the live views. */
+export interface PeerNames {
+  server: string;
+  iface: string;
+  /** Public key → name; peers without a name are absent. */
+  names: Record<string, string>;
+}
+
 /** An interface a server has: up, or only a config file (then changes go to the file only). */
 export interface ServerInterface {
   iface: string;

@@ -18,6 +18,7 @@ import { serverConfigSchema } from '../../shared/validation.ts';
 import { NoInterfacesError, WgDeckError, errorCode, errorMessage } from './errors.ts';
 import { collectOnce, collectOnceSettled } from './fleet/collect-once.ts';
 import { ServerSession, dialOptionsFor } from './fleet/server-session.ts';
+import { PeerNameBook } from './peer-ops/name-book.ts';
 import { PeerService } from './peer-ops/peer-service.ts';
 import { dial } from './ssh/dial.ts';
 import type { Credentials } from './ssh/auth.ts';
@@ -90,10 +91,17 @@ export class Engine {
       emit: (event) => this.#emit('peers:tx', event),
       log: options.log,
       afterLiveChange: options.afterLiveChange,
+      onFileText: (server, iface, text) => {
+        const learned = this.#names.learn(server, iface, text);
+        if (learned) this.#emit('peers:names', learned);
+      },
     });
   }
 
   readonly #peers: PeerService;
+  readonly #names = new PeerNameBook();
+  /** Servers whose peer names were read on connect (once per run). */
+  readonly #namesRead = new Set<string>();
 
   readonly handlers: Handlers = {
     'app:info': () =>
@@ -122,6 +130,7 @@ export class Engine {
     'history:events': (q) =>
       this.#query((h) => ({ handshakes: h.handshakes(q), endpoints: h.endpointChanges(q) })),
     'peers:read': (server, iface) => this.#peers.read(server, iface),
+    'peers:names': () => Promise.resolve(this.#names.all()),
     'peers:interfaces': (server) => this.#peers.interfaces(server),
     'peers:drift': (server) => this.#peers.drift(server),
     'peers:preview': (request) => this.#peers.preview(request),
@@ -248,6 +257,7 @@ export class Engine {
     });
     const encoder = new DeltaEncoder();
     session.onChange((live) => {
+      this.#readNamesOnce(server, live);
       const delta = encoder.encode(live);
       this.#synced.set(live.name, { name: live.name, seq: delta.seq, live });
       this.#emit('fleet:server', live);
@@ -255,6 +265,23 @@ export class Engine {
     });
     this.#sessions.set(server.name, session);
     session.start();
+  }
+
+  /**
+   * Peer names come from the config files, which monitoring does not read. For a root login, read
+   * them once the session is up. Through sudo, only `wg` may be allowed: a `sudo /bin/sh` attempt
+   * would be a failed sudo in the server's auth log, so there names come from peer operations.
+   */
+  #readNamesOnce(server: ServerConfig, live: ServerLive): void {
+    if (live.state !== 'connected' || live.interfaces.length === 0) return;
+    if (server.sudo || server.user !== 'root' || this.#namesRead.has(server.name)) return;
+    this.#namesRead.add(server.name);
+    this.#peers
+      .learnNames(
+        server.name,
+        live.interfaces.map((i) => i.name),
+      )
+      .catch((error: unknown) => this.#options.log?.(`peer names of ${server.name}: ${errorMessage(error)}`));
   }
 
   async #addServer(input: Parameters<ApiMethods['server:add']>[0]): Promise<AddServerResult> {
@@ -313,6 +340,8 @@ export class Engine {
     this.#sessions.get(name)?.stop();
     this.#sessions.delete(name);
     this.#synced.delete(name);
+    this.#names.forget(name);
+    this.#namesRead.delete(name);
     this.#emit('fleet:removed', { name });
   }
 

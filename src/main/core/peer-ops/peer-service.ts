@@ -49,6 +49,8 @@ const MAX_PLANS = 64;
 export interface PeerServiceDeps extends TxDeps {
   getServer(name: string): Promise<ServerConfig>;
   secrets: SecretStore;
+  /** Every config file read or written (the engine learns peer names from it). */
+  onFileText?: (server: string, iface: string, text: string) => void;
 }
 
 interface StoredPlan {
@@ -89,6 +91,7 @@ export class PeerService {
     return this.#withConnection(server, async (ssh) => {
       const read = await readInterface(runnerFor(server, ssh), iface, path);
       const file = requireFile(read, path, ssh.label);
+      this.#deps.onFileText?.(server.name, iface, file.fileText);
       return interfaceView(server.name, iface, path, file);
     });
   }
@@ -99,6 +102,18 @@ export class PeerService {
     return this.#withConnection(server, (ssh) => listInterfaces(server, runnerFor(server, ssh)));
   }
 
+  /** Reads the config files of these interfaces only to learn their peer names (errors ignored). */
+  async learnNames(serverName: string, ifaces: readonly string[]): Promise<void> {
+    const server = await this.#deps.getServer(serverName);
+    await this.#withConnection(server, async (ssh) => {
+      const runner = runnerFor(server, ssh);
+      for (const iface of ifaces.filter((name) => IFACE_NAME_RE.test(name))) {
+        const read = await readInterface(runner, iface, configPathFor(server, iface)).catch(() => null);
+        if (read?.fileText != null) this.#deps.onFileText?.(server.name, iface, read.fileText);
+      }
+    });
+  }
+
   async drift(serverName: string): Promise<InterfaceDrift[]> {
     const server = await this.#deps.getServer(serverName);
     return this.#withConnection(server, async (ssh) => {
@@ -107,6 +122,7 @@ export class PeerService {
       for (const { iface, configPath: path } of await listInterfaces(server, runner)) {
         try {
           const read = await readInterface(runner, iface, path);
+          if (read.fileText !== null) this.#deps.onFileText?.(server.name, iface, read.fileText);
           if (read.fileText === null)
             out.push({ iface, configPath: path, report: null, problem: `no config file at ${path}` });
           else if (read.live === null)
@@ -133,6 +149,7 @@ export class PeerService {
     const { built, read } = await this.#withConnection(server, async (ssh) => {
       const runner = runnerFor(server, ssh);
       const read = requireFile(await readInterface(runner, request.iface, path), path, ssh.label);
+      this.#deps.onFileText?.(server.name, request.iface, read.fileText);
       const built = await buildPlan(request.operation, {
         iface: request.iface,
         configPath: path,
@@ -284,6 +301,7 @@ export class PeerService {
   ): Promise<ApplyResult> {
     // The plan that ran may have been re-made (same keys): its added peers are the ones to export.
     const ran: BuiltPlan = { ...built, plan: outcome.plan };
+    this.#deps.onFileText?.(server.name, iface, outcome.plan.newText);
     return {
       txId: outcome.txId,
       server: server.name,

@@ -38,7 +38,6 @@ fi
 op=$1
 shift
 S=${STATE_DIR}
-mkdir -p -m 0700 "$S"
 sum() { sha256sum | cut -d' ' -f1; }
 case "$op" in
 read)
@@ -85,6 +84,7 @@ backup-read)
   ;;
 lock)
   # lock IF WAIT: holds the interface's lock until stdin closes (the channel ends, whatever the cause).
+  mkdir -p -m 0700 "$S"
   exec 9>>"$S/$1.lock"
   if ! flock -w "$2" 9; then echo "wgdeck: another WG Deck is changing $1" >&2; exit ${EXIT_LOCKED}; fi
   printf 'locked %s\n' "$$"
@@ -94,6 +94,7 @@ prepare)
   # prepare IF PATH KEEP TXID TIMEOUT: back up the file (keep KEEP), and unless TIMEOUT is 0 arm the
   # rollback: after TIMEOUT seconds, unless confirmed, put the backup back and syncconf from it.
   i=$1 p=$2 keep=$3 tx=$4 t=$5
+  mkdir -p -m 0700 "$S"
   d=$(dirname -- "$p")
   n=$(basename -- "$p")
   b=$d/${BACKUP_DIR_NAME}

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
 import { formatBytes, formatRate, formatUnixTime, shortKey } from '../../../shared/format.ts';
 import { peerName } from '../store/selectors.ts';
-import { useApp } from '../store/store.ts';
+import { peerNamesKey, useApp } from '../store/store.ts';
 import { PeerChart, PeerUsage } from './charts/PeerHistory.tsx';
 import { Age, CloseIcon, CopyButton, PEER_STATUS_HELP, PeerStatusBadge } from './common.tsx';
 
@@ -28,6 +28,7 @@ export function PeerDrawer({
   onClose: () => void;
 }) {
   const rateUnit = useApp((s) => s.rateUnit);
+  const names = useApp((s) => s.peerNames[peerNamesKey(server, ifaceName)]);
   const closeRef = useRef<HTMLButtonElement>(null);
   const key = peerKey;
   useEffect(() => {
@@ -52,7 +53,7 @@ export function PeerDrawer({
     >
       <header className="drawer-head">
         <h2 id="drawer-title" className="drawer-title">
-          {peer ? `Peer ${peerName(peer)}` : `Peer ${shortKey(peerKey)}`}
+          {peer ? `Peer ${peerName(peer, names)}` : `Peer ${names?.[peerKey] ?? shortKey(peerKey)}`}
         </h2>
         <button
           ref={closeRef}

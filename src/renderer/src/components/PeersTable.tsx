@@ -14,7 +14,7 @@ import {
   type PeerSort,
   type PeerSortKey,
 } from '../store/selectors.ts';
-import { useApp, type RateUnit } from '../store/store.ts';
+import { peerNamesKey, useApp, type RateUnit } from '../store/store.ts';
 import { Sparkline } from './charts/Sparkline.tsx';
 import { Age, CopyButton, PEER_STATUS_LABEL, PeerStatusBadge } from './common.tsx';
 
@@ -71,6 +71,7 @@ const PeerRow = memo(function PeerRow({
   rateUnit,
   selected,
   onOpen,
+  name,
 }: {
   peer: PeerLive;
   index: number;
@@ -80,7 +81,10 @@ const PeerRow = memo(function PeerRow({
   rateUnit: RateUnit;
   selected: boolean;
   onOpen: (key: string) => void;
+  /** From the config file; null: the short key stands in. */
+  name: string | null;
 }) {
+  const label = name ?? peerName(peer);
   const ips = peer.allowedIps.join(', ');
   return (
     <div
@@ -101,13 +105,13 @@ const PeerRow = memo(function PeerRow({
         <button
           type="button"
           className="link-button peer-open"
-          aria-label={`Details of peer ${peerName(peer)}`}
+          aria-label={`Details of peer ${label}`}
           onClick={(e) => {
             e.stopPropagation();
             onOpen(peer.publicKey);
           }}
         >
-          {peerName(peer)}
+          {label}
         </button>
       </div>
       <div role="cell" className="cell cell-key">
@@ -177,14 +181,15 @@ export function PeersTable({
   onOpen: (key: string) => void;
 }) {
   const rateUnit = useApp((s) => s.rateUnit);
+  const names = useApp((s) => s.peerNames[peerNamesKey(server, iface)]);
   const [sort, setSort] = useState<PeerSort>(DEFAULT_PEER_SORT);
   const [filter, setFilter] = useState<PeerFilter>('all');
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const counts = useMemo(() => statusCounts(peers), [peers]);
   const rows = useMemo(
-    () => sortPeers(filterPeers(peers, filter, deferredQuery), sort),
-    [peers, filter, deferredQuery, sort],
+    () => sortPeers(filterPeers(peers, filter, deferredQuery, names), sort, names),
+    [peers, filter, deferredQuery, sort, names],
   );
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -321,6 +326,7 @@ export function PeersTable({
                   rateUnit={rateUnit}
                   selected={selectedKey === peer.publicKey}
                   onOpen={open}
+                  name={names?.[peer.publicKey] ?? null}
                 />
               );
             })}

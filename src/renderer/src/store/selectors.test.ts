@@ -7,6 +7,7 @@ import {
   fleetTotals,
   groupServers,
   nextSort,
+  peerName,
   risingCounters,
   searchFleet,
   serverNow,
@@ -144,6 +145,23 @@ describe('filterPeers', () => {
     ['nothing', 'all', []],
   ] as const)('query %j with filter %s', (query, filter, keys) => {
     expect(filterPeers(list, filter, query).map((p) => p.publicKey)).toEqual(keys);
+  });
+});
+
+describe('peer names from the config file', () => {
+  const a = peer(1, { publicKey: 'AAAA1111=' });
+  const b = peer(2, { publicKey: 'BBBB2222=' });
+  const names = { 'BBBB2222=': 'alice laptop', 'AAAA1111=': 'zed phone' };
+
+  it('stand in for the short key, are searched, and sort the name column', () => {
+    expect(peerName(a)).not.toBe('zed phone');
+    expect(peerName(a, names)).toBe('zed phone');
+    expect(filterPeers([a, b], 'all', 'laptop', names).map((p) => p.publicKey)).toEqual(['BBBB2222=']);
+    expect(filterPeers([a, b], 'all', 'laptop').map((p) => p.publicKey)).toEqual([]);
+    expect(sortPeers([a, b], { key: 'name', dir: 'asc' }, names).map((p) => p.publicKey)).toEqual([
+      'BBBB2222=',
+      'AAAA1111=',
+    ]);
   });
 });
 

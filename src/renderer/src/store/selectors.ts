@@ -171,23 +171,34 @@ export function groupServers(configs: readonly ServerConfig[], fleet: Fleet): Se
 
 export type PeerFilter = PeerStatus | 'all';
 
-/** A peer's display name. Names do not exist yet: the short key stands in (and is what search matches). */
-export function peerName(peer: PeerLive): string {
-  return shortKey(peer.publicKey);
+/** Public key → name, from the interface's config file (`peers:names`). */
+export type PeerNameMap = Readonly<Record<string, string>>;
+
+/** A peer's display name: its name in the config file, else the short key. */
+export function peerName(peer: PeerLive, names?: PeerNameMap): string {
+  return names?.[peer.publicKey] ?? shortKey(peer.publicKey);
 }
 
-/** Case-insensitive substring search over key, allowed IPs and endpoint. */
-export function peerMatches(peer: PeerLive, query: string): boolean {
+/** Case-insensitive substring search over name, key, allowed IPs and endpoint. */
+export function peerMatches(peer: PeerLive, query: string, names?: PeerNameMap): boolean {
   const q = query.trim().toLowerCase();
   if (q === '') return true;
+  if (names?.[peer.publicKey]?.toLowerCase().includes(q)) return true;
   if (peer.publicKey.toLowerCase().includes(q)) return true;
   if (peer.endpoint?.toLowerCase().includes(q)) return true;
   return peer.allowedIps.some((ip) => ip.toLowerCase().includes(q));
 }
 
-export function filterPeers(peers: readonly PeerLive[], filter: PeerFilter, query: string): PeerLive[] {
+export function filterPeers(
+  peers: readonly PeerLive[],
+  filter: PeerFilter,
+  query: string,
+  names?: PeerNameMap,
+): PeerLive[] {
   const q = query.trim().toLowerCase();
-  return peers.filter((p) => (filter === 'all' || p.status === filter) && (q === '' || peerMatches(p, q)));
+  return peers.filter(
+    (p) => (filter === 'all' || p.status === filter) && (q === '' || peerMatches(p, q, names)),
+  );
 }
 
 export type PeerSortKey =
@@ -216,12 +227,12 @@ export function addressSortKey(address: string | null | undefined): string | nul
 
 type SortValue = number | string | null;
 
-function sortValue(peer: PeerLive, key: PeerSortKey): SortValue {
+function sortValue(peer: PeerLive, key: PeerSortKey, names?: PeerNameMap): SortValue {
   switch (key) {
     case 'status':
       return STATUS_RANK[peer.status];
     case 'name':
-      return peerName(peer).toLowerCase();
+      return peerName(peer, names).toLowerCase();
     case 'allowedIps':
       return addressSortKey(peer.allowedIps[0]);
     case 'endpoint':
@@ -244,9 +255,9 @@ function sortValue(peer: PeerLive, key: PeerSortKey): SortValue {
  * Sorted copy. Unknown values (no handshake, no rate yet, no endpoint) always go last whatever the
  * direction; ties fall back to the status rank, then the key, so the order is stable between updates.
  */
-export function sortPeers(peers: readonly PeerLive[], sort: PeerSort): PeerLive[] {
+export function sortPeers(peers: readonly PeerLive[], sort: PeerSort, names?: PeerNameMap): PeerLive[] {
   const sign = sort.dir === 'asc' ? 1 : -1;
-  const keyed = peers.map((p) => ({ p, v: sortValue(p, sort.key) }));
+  const keyed = peers.map((p) => ({ p, v: sortValue(p, sort.key, names) }));
   keyed.sort((a, b) => {
     if (a.v !== b.v) {
       if (a.v === null) return 1;

@@ -8,7 +8,7 @@ import type {
   WgDeckApi,
 } from '../../../shared/api.ts';
 import type { ServerDelta } from '../../../shared/live-delta.ts';
-import type { PeerTxEvent } from '../../../shared/peer-ops.ts';
+import type { PeerNames, PeerTxEvent } from '../../../shared/peer-ops.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { connectApi } from '../api/index.ts';
 import { txKey } from '../lib/plan-view.ts';
@@ -32,6 +32,8 @@ export interface AppState {
   paletteOpen: boolean;
   /** The latest `peers:tx` event per server and interface (key: `txKey(server, iface)`). */
   peerTx: Record<string, PeerTxEvent>;
+  /** Peer names per `server/iface` (peerNamesKey), from config files the engine read or wrote. */
+  peerNames: Record<string, Record<string, string>>;
 }
 
 const RATE_UNIT_KEY = 'wgdeck.rateUnit';
@@ -55,6 +57,7 @@ export const useApp = create<AppState>()(() => ({
   route: parseRoute(location.hash),
   paletteOpen: false,
   peerTx: {},
+  peerNames: {},
 }));
 
 let api: WgDeckApi | null = null;
@@ -194,6 +197,21 @@ export function clearPeerTx(server: string, iface: string): void {
   useApp.setState({ peerTx: next });
 }
 
+// --- Peer names ------------------------------------------------------------------------------------
+
+export function peerNamesKey(server: string, iface: string): string {
+  return `${server}/${iface}`;
+}
+
+function onPeerNames(list: readonly PeerNames[]): void {
+  if (list.length === 0) return;
+  useApp.setState((s) => {
+    const next = { ...s.peerNames };
+    for (const entry of list) next[peerNamesKey(entry.server, entry.iface)] = entry.names;
+    return { peerNames: next };
+  });
+}
+
 // --- Start -----------------------------------------------------------------------------------------
 
 export async function start(): Promise<void> {
@@ -205,6 +223,7 @@ export async function start(): Promise<void> {
     unsubscribers.push(api.subscribe('fleet:removed', ({ name }) => onRemoved(name)));
     unsubscribers.push(api.subscribe('fleet:resync', () => onTransportResync()));
     unsubscribers.push(api.subscribe('peers:tx', (event) => onPeerTx(event)));
+    unsubscribers.push(api.subscribe('peers:names', (names) => onPeerNames([names])));
     const [info, configs, settings] = await Promise.all([
       call('app:info'),
       call('server:list'),
@@ -212,6 +231,10 @@ export async function start(): Promise<void> {
       resync(),
     ]);
     useApp.setState({ info, configs, settings, phase: 'ready' });
+    // Names are a nicety: an engine that knows none yet (or fails to say) changes nothing.
+    call('peers:names')
+      .then(onPeerNames)
+      .catch(() => undefined);
   } catch (error) {
     useApp.setState({ phase: 'failed', phaseError: error instanceof Error ? error.message : String(error) });
   }

@@ -1,0 +1,34 @@
+/**
+ * Peer names, as the config files say (`# Name = …`), for the live views: the collector streams
+ * `wg show` only, which knows keys, not names. Learned from every config file the engine reads or
+ * writes; one entry per server and interface.
+ */
+
+import type { PeerNames } from '../../../shared/peer-ops.ts';
+import { configPeers, parseConfig } from '../peers/config-file.ts';
+
+export class PeerNameBook {
+  readonly #names = new Map<string, PeerNames>();
+
+  /** Learns the names in `fileText`; returns them when they differ from what was known. */
+  learn(server: string, iface: string, fileText: string): PeerNames | null {
+    const names: Record<string, string> = {};
+    for (const peer of configPeers(parseConfig(fileText))) {
+      if (peer.publicKey !== null && peer.name !== null) names[peer.publicKey] = peer.name;
+    }
+    const key = `${server}\n${iface}`;
+    const known = this.#names.get(key);
+    if (known && JSON.stringify(known.names) === JSON.stringify(names)) return null;
+    const entry: PeerNames = { server, iface, names };
+    this.#names.set(key, entry);
+    return entry;
+  }
+
+  all(): PeerNames[] {
+    return [...this.#names.values()];
+  }
+
+  forget(server: string): void {
+    for (const key of [...this.#names.keys()]) if (key.startsWith(`${server}\n`)) this.#names.delete(key);
+  }
+}
