@@ -91,6 +91,9 @@ async function connectHop(hop: Hop, options: DialOptions, sock?: Duplex): Promis
   return await new Promise<SshClient>((resolve, reject) => {
     const onError = (error: Error & { level?: string }): void => {
       cleanup();
+      // Tearing down a half-open connection can emit a second error ("Connection lost before
+      // handshake"); without a listener, Node would treat it as uncaught and end the process.
+      client.on('error', () => undefined);
       client.end();
       socket.destroy();
       reject(gateError ?? mapConnectError(error, hop, hop.auth.described));
@@ -99,12 +102,20 @@ async function connectHop(hop: Hop, options: DialOptions, sock?: Duplex): Promis
       cleanup();
       resolve(client);
     };
+    // Closed before any error or ready (sshd killed mid-handshake): fail now, not at the timeout.
+    const onClose = (): void => {
+      onError(
+        Object.assign(new Error('the connection closed during the SSH handshake'), { level: 'socket' }),
+      );
+    };
     const cleanup = (): void => {
       client.off('error', onError);
       client.off('ready', onReady);
+      client.off('close', onClose);
     };
     client.on('error', onError);
     client.on('ready', onReady);
+    client.on('close', onClose);
     client.connect({
       sock: socket,
       host,
