@@ -44,22 +44,16 @@ export interface ClientConfigInput {
   kept: boolean;
 }
 
-export async function clientConfigResult(input: ClientConfigInput): Promise<ClientConfigResult> {
+/** The config's text; throws (PeerInputError, by field) what it cannot hold. What a preview checks. */
+export function clientConfigText(input: Omit<ClientConfigInput, 'kept'> & { privateKey: string }): string {
   const { peer, privateKey, side } = input;
-  const base = {
-    publicKey: peer.publicKey,
-    name: peer.name,
-    fileName: clientConfigFileName(peer.name),
-    privateKeyKept: input.kept,
-  };
-  if (privateKey === null) return { ...base, text: null, qrSvg: null };
   if (side === null) {
     throw new WgDeckError(
       'NO_ENDPOINT',
       'The interface has no listen port or key to put in the client config (is ListenPort set?).',
     );
   }
-  const text = buildClientConfig({
+  return buildClientConfig({
     name: peer.name,
     privateKey,
     addresses: peer.allowedIps,
@@ -72,5 +66,17 @@ export async function clientConfigResult(input: ClientConfigInput): Promise<Clie
     allowedIps: input.options?.allowedIps ?? FULL_TUNNEL,
     persistentKeepalive: peer.persistentKeepalive,
   });
+}
+
+export async function clientConfigResult(input: ClientConfigInput): Promise<ClientConfigResult> {
+  const { peer, privateKey } = input;
+  const base = {
+    publicKey: peer.publicKey,
+    name: peer.name,
+    fileName: clientConfigFileName(peer.name),
+    privateKeyKept: input.kept,
+  };
+  if (privateKey === null) return { ...base, text: null, qrSvg: null };
+  const text = clientConfigText({ ...input, privateKey });
   return { ...base, text, qrSvg: await clientConfigQrSvg(text) };
 }

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseInterfaceRead, sha256Hex } from './interface-read.ts';
+import { sha256Hex } from '../peers/commands.ts';
+import { parseInterfaceRead } from './interface-read.ts';
 import { toShellCommand } from '../peers/commands.ts';
 import { EXIT_NEEDS_ROOT, remoteOps } from './remote-ops.ts';
 import { privileged } from './remote-runner.ts';

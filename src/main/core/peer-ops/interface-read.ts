@@ -4,11 +4,11 @@
  * base64 so a file's content can never be mistaken for the framing.
  */
 
-import { createHash } from 'node:crypto';
 import type { InterfaceDump } from '../../../shared/domain.ts';
 import type { BackupInfo } from '../../../shared/peer-ops.ts';
 import { parseWgDump } from '../collector/parse-wg-dump.ts';
 import { ProtocolError, WgDeckError } from '../errors.ts';
+import { sha256Hex } from '../peers/commands.ts';
 
 export interface InterfaceRead {
   /** Null when there is no config file at that path. */
@@ -27,10 +27,6 @@ export function backupTime(id: string): number {
   const m = BACKUP_TIME.exec(id);
   if (!m) return 0;
   return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 // ignoreBOM keeps a byte-order mark in the text, so the text hashes to the file's own SHA-256.
@@ -73,7 +69,7 @@ export function parseInterfaceRead(
           `${path} on ${label} is not UTF-8 text; WG Deck will not rewrite it.`,
         );
       }
-      read.sha256 = createHash('sha256').update(bytes).digest('hex');
+      read.sha256 = sha256Hex(bytes);
     } else if (kind === 'dump' && value !== '-') {
       const parsed = parseWgDump(Buffer.from(value, 'base64'));
       if (!parsed.ok) throw new ProtocolError(label, `the dump of ${iface}: ${parsed.error}`);

@@ -29,7 +29,7 @@ import type { SecretStore } from '../secrets.ts';
 import type { SshSession } from '../ssh/dial.ts';
 import type { BuiltPlan } from './build-plan.ts';
 import { buildPlan, planSignature } from './build-plan.ts';
-import { clientConfigResult, peerKeyId, serverSide } from './client-configs.ts';
+import { clientConfigResult, clientConfigText, peerKeyId, serverSide } from './client-configs.ts';
 import type { InterfaceRead } from './interface-read.ts';
 import { remoteOps } from './remote-ops.ts';
 import type { RemoteRunner } from './remote-runner.ts';
@@ -340,7 +340,7 @@ export class PeerService {
         // Validation only (DNS, MTU, AllowedIPs, endpoint): the result is dropped, nothing leaves here.
         if (privateKey !== null) {
           try {
-            await clientConfigResult({ ...input, kept: false });
+            clientConfigText({ ...input, privateKey });
           } catch (error) {
             // These are the client options' fields, not the peer's: say so (`client.allowedIps[0]`).
             if (!(error instanceof PeerInputError)) throw error;

@@ -17,6 +17,7 @@
  */
 
 import type { RemoteCommand } from '../peers/commands.ts';
+import { shellQuote } from '../peers/commands.ts';
 
 export const STATE_DIR = '/run/wireguard/wgdeck';
 export const BACKUP_DIR_NAME = '.wgdeck-backups';
@@ -183,6 +184,9 @@ mv -f -- "$m.done" "$(dirname -- "$m")/$i.rolled-back"
 rm -f -- "$m.firing" "$m.pid"
 echo "$(date -u +%FT%TZ) $tx: rolled back"`;
 
+/** The rollback job travels inside the script (the `prepare` operation starts it detached). */
+const PROGRAM = `ROLLBACK=${shellQuote(ROLLBACK)}\n${SCRIPT}`;
+
 function op(
   name: string,
   args: readonly string[],
@@ -190,15 +194,11 @@ function op(
   display?: string,
 ): RemoteCommand {
   return {
-    argv: ['sh', '-c', `ROLLBACK=${shellSingleQuote(ROLLBACK)}\n${SCRIPT}`, 'wgdeck', name, ...args],
+    argv: ['sh', '-c', PROGRAM, 'wgdeck', name, ...args],
     stdin,
     secretStdin: false,
     display: display ?? `wgdeck ${name} ${args.join(' ')}`,
   };
-}
-
-function shellSingleQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export const remoteOps = {

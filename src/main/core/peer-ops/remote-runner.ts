@@ -48,15 +48,22 @@ export class RemoteRunner {
       timeoutMs,
       maxOutputBytes: 64 * 1024 * 1024,
     });
-    if (this.#target.sudo && result.code !== 0 && /^sudo: /m.test(result.stderr)) {
-      throw classifyWgError(result.stderr, {
-        user: this.#target.user,
-        target: this.#target.label,
-        wgPath: PEER_OPS_SUDO_COMMANDS,
-      });
+    if (result.code !== 0) {
+      const refused = this.#sudoRefusal(result.stderr);
+      if (refused) throw refused;
     }
     if (result.code === EXIT_NEEDS_ROOT && command.argv[3] === 'wgdeck') throw this.#needsRoot();
     return result;
+  }
+
+  /** What sudo said when it refused, as an error naming the sudoers line; null if it did not. */
+  #sudoRefusal(stderr: string): WgDeckError | null {
+    if (!this.#target.sudo || !/^sudo: /m.test(stderr)) return null;
+    return classifyWgError(stderr, {
+      user: this.#target.user,
+      target: this.#target.label,
+      wgPath: PEER_OPS_SUDO_COMMANDS,
+    });
   }
 
   #needsRoot(): WgDeckError {
@@ -121,14 +128,9 @@ export class RemoteRunner {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          if (this.#target.sudo && /^sudo: /m.test(err)) {
-            reject(
-              classifyWgError(err, {
-                user: this.#target.user,
-                target: this.#target.label,
-                wgPath: PEER_OPS_SUDO_COMMANDS,
-              }),
-            );
+          const refused = this.#sudoRefusal(err);
+          if (refused) {
+            reject(refused);
           } else if (code === EXIT_NEEDS_ROOT) {
             reject(this.#needsRoot());
           } else if (code === EXIT_LOCKED) {

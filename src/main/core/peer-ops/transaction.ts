@@ -21,9 +21,14 @@ import { configProblems, parseConfig } from '../peers/config-file.ts';
 import { redactSecrets, unifiedDiff } from '../peers/diff.ts';
 import { compareDrift } from '../peers/drift.ts';
 import type { PeerPlan } from '../peers/plan.ts';
-import { WRITE_EXIT_CHANGED, WRITE_EXIT_INCOMPLETE, WRITE_EXIT_INVALID } from '../peers/commands.ts';
+import {
+  WRITE_EXIT_CHANGED,
+  WRITE_EXIT_INCOMPLETE,
+  WRITE_EXIT_INVALID,
+  sha256Hex,
+} from '../peers/commands.ts';
 import type { SshSession } from '../ssh/dial.ts';
-import { parseInterfaceRead, sha256Hex, type InterfaceRead } from './interface-read.ts';
+import { parseInterfaceRead, type InterfaceRead } from './interface-read.ts';
 import { EXIT_NOT_PENDING, EXIT_PENDING_OTHER, remoteOps } from './remote-ops.ts';
 import { RemoteRunner, remoteFailure } from './remote-runner.ts';
 

@@ -77,8 +77,13 @@ trap 'rm -f -- "$t"' EXIT
 wg-quick strip "$1" > "$t"
 wg syncconf "$2" "$t"`;
 
+/** SHA-256 in hex, as `sha256sum` prints it: how a file is identified across the write's compare-and-swap. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
 export function writeConfigCommand(path: string, text: string, expectedSha256: string): RemoteCommand {
-  const newSha256 = createHash('sha256').update(text).digest('hex');
+  const newSha256 = sha256Hex(text);
   return {
     argv: ['sh', '-c', WRITE_SCRIPT, 'wgdeck-write', path, expectedSha256, newSha256],
     stdin: text,

@@ -18,7 +18,6 @@
  *    from), then the live command. No secret on any command line (commands.ts).
  */
 
-import { createHash } from 'node:crypto';
 import type { InterfaceDump } from '../../../shared/domain.ts';
 import type {
   DriftReport,
@@ -33,6 +32,7 @@ import type { Claimant } from './allocate.ts';
 import type { RemoteCommand } from './commands.ts';
 import {
   IFACE_NAME_RE,
+  sha256Hex,
   syncconfCommand,
   wgRemovePeerCommand,
   wgSetPeerCommand,
@@ -535,7 +535,7 @@ export function planPeerChanges(input: PlanInput): PeerPlan {
 
   const next = applyChanges(file, changes, resolved);
   const newText = serializeConfig(next);
-  const baseSha256 = createHash('sha256').update(fileText).digest('hex');
+  const baseSha256 = sha256Hex(fileText);
   const before = configPeers(file);
   const after = configPeers(next);
   const beforeByKey = new Map(

@@ -5,7 +5,6 @@
  * changes exactly the peers that differ, and they are listed — or nothing (tier 0).
  */
 
-import { createHash } from 'node:crypto';
 import type { InterfaceDump } from '../../../shared/domain.ts';
 import type {
   PeerAction,
@@ -16,7 +15,7 @@ import type {
 } from '../../../shared/peers.ts';
 import { peerLabel } from './allocate.ts';
 import type { RemoteCommand } from './commands.ts';
-import { syncconfCommand, writeConfigCommand } from './commands.ts';
+import { sha256Hex, syncconfCommand, writeConfigCommand } from './commands.ts';
 import type { FilePeer } from './config-file.ts';
 import { configInterface, configPeers, configProblems, parseConfig } from './config-file.ts';
 import { redactSecrets, unifiedDiff } from './diff.ts';
@@ -105,7 +104,7 @@ export function planFileReplacement(input: ReplacementInput): PeerPlan {
   const after = parseConfig(newText);
   const afterInterface = configInterface(after);
   const afterPeers = configPeers(after);
-  const baseSha256 = createHash('sha256').update(fileText).digest('hex');
+  const baseSha256 = sha256Hex(fileText);
   const warnings: string[] = [...(input.notes ?? [])];
   const blockers: string[] = [];
   if (afterInterface.saveConfig) warnings.push(SAVE_CONFIG_WARNING);
