@@ -1,30 +1,19 @@
-import { memo, useCallback, useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import { formatRate } from '../../../../shared/format.ts';
 import {
-  exportFileName,
   hasData,
   rateAxis,
-  refreshInterval,
   rowsMax,
   toChartRows,
   toCsv,
   type ChartRow,
   type SeriesInput,
 } from '../../lib/charts.ts';
-import { downloadCsv, exportPng } from '../../lib/export.ts';
-import { isUnavailable, PRIORITY_CHART, queryHistory, useSeries } from '../../lib/history.ts';
+import { PRIORITY_CHART, queryHistory } from '../../lib/history.ts';
 import { useChartColors } from '../../lib/theme.ts';
 import { useApp } from '../../store/store.ts';
-import {
-  ChartBody,
-  ExportButtons,
-  Legend,
-  RangePicker,
-  rangeCaption,
-  useRange,
-  useWidth,
-} from './ChartPanel.tsx';
-import { plotWidthOf, TimeChart, type SeriesDef } from './TimeChart.tsx';
+import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
+import { TimeChart, type SeriesDef } from './TimeChart.tsx';
 
 const HEIGHT = 190;
 
@@ -42,18 +31,13 @@ function tooltipExtra(row: ChartRow) {
 export const FleetChart = memo(function FleetChart() {
   const rateUnit = useApp((s) => s.rateUnit);
   const colors = useChartColors();
-  const [range, setRange] = useRange('fleet', { preset: '24h' });
-  const [measure, width] = useWidth<HTMLDivElement>();
-  const panel = useRef<HTMLDivElement>(null);
-  const state = useSeries(
+  const chart = useHistoryChart(
+    'fleet',
+    { preset: '24h' },
     (r, signal) => queryHistory('history:fleet', r, PRIORITY_CHART, signal),
     'fleet',
-    range,
-    width === null ? null : plotWidthOf(width),
-    refreshInterval(range, Date.now()),
   );
-  const loaded = state.value;
-  const noHistory = !loaded && isUnavailable(state.error);
+  const loaded = chart.loaded;
   const series: SeriesDef[] = useMemo(
     () => [
       { key: 'rxRate', label: 'Received by servers (RX)', color: colors.rx },
@@ -79,62 +63,48 @@ export const FleetChart = memo(function FleetChart() {
     };
   }, [loaded, rateUnit]);
   const format = useCallback((v: number) => formatRate(v, rateUnit), [rateUnit]);
-  const exportCsv = () => {
-    if (!loaded) return;
-    const s = loaded.data;
-    const csv = toCsv(s.t, [
-      { name: 'rx_bytes_per_s', values: s.rxRate },
-      { name: 'tx_bytes_per_s', values: s.txRate },
-      { name: 'servers_reporting', values: s.servers },
-    ]);
-    downloadCsv(csv, exportFileName(['wgdeck-fleet'], Date.now(), 'csv'));
-  };
-  const exportImage = () =>
-    exportPng(panel.current!, exportFileName(['wgdeck-fleet'], Date.now(), 'png'), 'Fleet throughput');
 
   return (
-    <section
-      className="panel chart-panel"
-      aria-label="Fleet throughput over time"
-      data-testid="fleet-chart"
-      data-tier={loaded?.data.tier}
-      data-step={loaded?.data.step}
+    <HistoryPanel
+      chart={chart}
+      label="Fleet throughput over time"
+      testId="fleet-chart"
+      level={2}
+      heading="Fleet throughput"
+      exportWhat="fleet throughput"
+      exportName={['wgdeck-fleet']}
+      pngTitle="Fleet throughput"
+      csv={(s) =>
+        toCsv(s.t, [
+          { name: 'rx_bytes_per_s', values: s.rxRate },
+          { name: 'tx_bytes_per_s', values: s.txRate },
+          { name: 'servers_reporting', values: s.servers },
+        ])
+      }
+      subject="All servers’ WireGuard interfaces"
+      bands={false}
+      empty={view?.empty ?? false}
+      height={HEIGHT}
+      legend={series}
     >
-      <header className="chart-head">
-        <h2 className="section-title">Fleet throughput</h2>
-        {!noHistory && <RangePicker range={range} onChange={setRange} />}
-        {!noHistory && (
-          <ExportButtons disabled={!loaded} onCsv={exportCsv} onPng={exportImage} what="fleet throughput" />
-        )}
-      </header>
-      <div ref={panel} className="chart-export">
-        <p className="chart-caption muted small" data-export="text">
-          {loaded
-            ? `All servers’ WireGuard interfaces · ${rangeCaption(loaded.range, loaded.data, false)}`
-            : '\u00a0'}
-        </p>
-        <div ref={measure} className="chart-measure">
-          <ChartBody state={state} empty={view?.empty ?? false} height={HEIGHT}>
-            {loaded && view && width !== null && (
-              <TimeChart
-                rows={view.rows}
-                series={series}
-                from={loaded.range.from}
-                to={loaded.range.to}
-                step={loaded.data.step}
-                bands={false}
-                axis={view.axis}
-                format={format}
-                width={width}
-                height={HEIGHT}
-                tooltipExtra={tooltipExtra}
-                title="Fleet throughput over time"
-              />
-            )}
-          </ChartBody>
-        </div>
-        {loaded && <Legend series={series} />}
-      </div>
-    </section>
+      {(loaded, width) =>
+        view && (
+          <TimeChart
+            rows={view.rows}
+            series={series}
+            from={loaded.range.from}
+            to={loaded.range.to}
+            step={loaded.data.step}
+            bands={false}
+            axis={view.axis}
+            format={format}
+            width={width}
+            height={HEIGHT}
+            tooltipExtra={tooltipExtra}
+            title="Fleet throughput over time"
+          />
+        )
+      }
+    </HistoryPanel>
   );
 });

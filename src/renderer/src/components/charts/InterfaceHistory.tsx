@@ -1,13 +1,11 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useMemo } from 'react';
 import { formatPerSecond, formatRate } from '../../../../shared/format.ts';
 import type { CounterName, InterfaceSeries } from '../../../../shared/history.ts';
 import {
   countAxis,
-  exportFileName,
   hasData,
   isDownsampled,
   rateAxis,
-  refreshInterval,
   rowsMax,
   toChartRows,
   toCsv,
@@ -16,19 +14,11 @@ import {
   type CsvColumn,
   type SeriesInput,
 } from '../../lib/charts.ts';
-import { downloadCsv, exportPng } from '../../lib/export.ts';
-import { isUnavailable, PRIORITY_CHART, queryHistory, useSeries } from '../../lib/history.ts';
+import { PRIORITY_CHART, queryHistory } from '../../lib/history.ts';
 import { useChartColors } from '../../lib/theme.ts';
 import { useApp } from '../../store/store.ts';
-import {
-  ChartBody,
-  ExportButtons,
-  Legend,
-  RangePicker,
-  rangeCaption,
-  useRange,
-  useWidth,
-} from './ChartPanel.tsx';
+import { Legend } from './ChartPanel.tsx';
+import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { plotWidthOf, TimeChart, type SeriesDef } from './TimeChart.tsx';
 
 const HEIGHT = 150;
@@ -49,6 +39,17 @@ function inputs(s: InterfaceSeries, names: readonly CounterName[]): SeriesInput[
     const empty = s.t.map(() => null);
     return { key, values: c?.rate ?? empty, min: c?.min ?? empty, max: c?.max ?? empty };
   });
+}
+
+/** Three charts side by side when there is room, else stacked. */
+function columnsFor(width: number | null): number {
+  return width === null ? 1 : width >= 960 ? 3 : width >= 620 ? 2 : 1;
+}
+
+/** Each chart gets the measured width shared among the columns. */
+function cellWidthOf(width: number): number {
+  const columns = columnsFor(width);
+  return Math.floor((width - (columns - 1) * 16) / columns);
 }
 
 interface MiniChart {
@@ -73,23 +74,17 @@ export const InterfaceChart = memo(function InterfaceChart({
   const rateUnit = useApp((s) => s.rateUnit);
   const intervalMs = useApp((s) => (s.settings?.intervalSeconds ?? 5) * 1000);
   const colors = useChartColors();
-  const [range, setRange] = useRange('interface', { preset: '24h' });
-  const [measure, width] = useWidth<HTMLDivElement>();
-  const panel = useRef<HTMLDivElement>(null);
   const identity = `${server}\n${iface}`;
-  // Three charts side by side when there is room, else stacked: each gets the measured cell width.
-  const columns = width === null ? 1 : width >= 960 ? 3 : width >= 620 ? 2 : 1;
-  const cellWidth = width === null ? null : Math.floor((width - (columns - 1) * 16) / columns);
-  const state = useSeries(
+  const chart = useHistoryChart(
+    'interface',
+    { preset: '24h' },
     (r, signal) =>
       queryHistory('history:interface', { server, iface, counters: COUNTERS, ...r }, PRIORITY_CHART, signal),
     identity,
-    range,
-    cellWidth === null ? null : plotWidthOf(cellWidth),
-    refreshInterval(range, Date.now()),
+    (width) => plotWidthOf(cellWidthOf(width)),
   );
-  const loaded = state.value;
-  const noHistory = !loaded && isUnavailable(state.error);
+  const loaded = chart.loaded;
+  const columns = columnsFor(chart.width);
 
   const charts: MiniChart[] = useMemo(
     () => [
@@ -140,92 +135,63 @@ export const InterfaceChart = memo(function InterfaceChart({
     });
   }, [loaded, charts, intervalMs]);
 
-  const exportCsv = () => {
-    if (!loaded) return;
-    const columns: CsvColumn[] = [];
-    for (const name of COUNTERS) {
-      const c = loaded.data.counters[name];
-      const unit = name.endsWith('Bytes') ? 'bytes_per_s' : 'per_s';
-      const snake = name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
-      columns.push({ name: `${snake}_${unit}`, values: c?.rate ?? [] });
-      columns.push({ name: `${snake}_min_${unit}`, values: c?.min ?? [] });
-      columns.push({ name: `${snake}_max_${unit}`, values: c?.max ?? [] });
-    }
-    downloadCsv(
-      toCsv(loaded.data.t, columns),
-      exportFileName(['wgdeck-interface', server, iface], Date.now(), 'csv'),
-    );
-  };
-  const exportImage = () =>
-    exportPng(
-      panel.current!,
-      exportFileName(['wgdeck-interface', server, iface], Date.now(), 'png'),
-      `${iface} on ${server}`,
-    );
-
   return (
-    <section
-      className="panel chart-panel"
-      aria-label={`History of ${iface}`}
-      data-testid="interface-chart"
-      data-interface={iface}
-      data-tier={loaded?.data.tier}
-      data-step={loaded?.data.step}
+    <HistoryPanel
+      chart={chart}
+      label={`History of ${iface}`}
+      testId="interface-chart"
+      data={{ 'data-interface': iface }}
+      heading={<>{iface} over time</>}
+      exportWhat={`the history of ${iface}`}
+      exportName={['wgdeck-interface', server, iface]}
+      pngTitle={`${iface} on ${server}`}
+      csv={(s) => {
+        const columns: CsvColumn[] = [];
+        for (const name of COUNTERS) {
+          const c = s.counters[name];
+          const unit = name.endsWith('Bytes') ? 'bytes_per_s' : 'per_s';
+          const snake = name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+          columns.push({ name: `${snake}_${unit}`, values: c?.rate ?? [] });
+          columns.push({ name: `${snake}_min_${unit}`, values: c?.min ?? [] });
+          columns.push({ name: `${snake}_max_${unit}`, values: c?.max ?? [] });
+        }
+        return toCsv(s.t, columns);
+      }}
+      subject={server}
+      bands={views?.[0]?.bands ?? false}
+      empty={false}
+      height={HEIGHT + 48}
     >
-      <header className="chart-head">
-        <h3 className="section-title">{iface} over time</h3>
-        {!noHistory && <RangePicker range={range} onChange={setRange} />}
-        {!noHistory && (
-          <ExportButtons
-            disabled={!loaded}
-            onCsv={exportCsv}
-            onPng={exportImage}
-            what={`the history of ${iface}`}
-          />
-        )}
-      </header>
-      <div ref={panel} className="chart-export">
-        <p className="chart-caption muted small" data-export="text">
-          {loaded
-            ? `${server} · ${rangeCaption(loaded.range, loaded.data, views?.[0]?.bands ?? false)}`
-            : '\u00a0'}
-        </p>
-        <div ref={measure} className="chart-measure">
-          <ChartBody state={state} empty={false} height={HEIGHT + 48}>
-            {views && cellWidth !== null && loaded && (
-              <div
-                className="chart-grid"
-                style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
-              >
-                {views.map((v) => (
-                  <div key={v.chart.id} className="chart-cell" data-chart={v.chart.id}>
-                    <h4 className="chart-cell-title" data-export="text">
-                      {v.chart.title}
-                    </h4>
-                    <div className="chart-area">
-                      <TimeChart
-                        rows={v.rows}
-                        series={v.chart.series}
-                        from={loaded.range.from}
-                        to={loaded.range.to}
-                        step={loaded.data.step}
-                        bands={v.bands}
-                        axis={v.axis}
-                        format={v.chart.format}
-                        width={cellWidth}
-                        height={HEIGHT}
-                        title={`${iface}: ${v.chart.title}`}
-                      />
-                      {v.empty && <div className="chart-empty">No data recorded in this range</div>}
-                    </div>
-                    <Legend series={v.chart.series} />
-                  </div>
-                ))}
+      {(loaded, width) =>
+        views && (
+          <div className="chart-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+            {views.map((v) => (
+              <div key={v.chart.id} className="chart-cell" data-chart={v.chart.id}>
+                <h4 className="chart-cell-title" data-export="text">
+                  {v.chart.title}
+                </h4>
+                <div className="chart-area">
+                  <TimeChart
+                    rows={v.rows}
+                    series={v.chart.series}
+                    from={loaded.range.from}
+                    to={loaded.range.to}
+                    step={loaded.data.step}
+                    bands={v.bands}
+                    axis={v.axis}
+                    format={v.chart.format}
+                    width={cellWidthOf(width)}
+                    height={HEIGHT}
+                    title={`${iface}: ${v.chart.title}`}
+                  />
+                  {v.empty && <div className="chart-empty">No data recorded in this range</div>}
+                </div>
+                <Legend series={v.chart.series} />
               </div>
-            )}
-          </ChartBody>
-        </div>
-      </div>
-    </section>
+            ))}
+          </div>
+        )
+      }
+    </HistoryPanel>
   );
 });

@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import {
   dayKey,
   formatBytes,
@@ -11,11 +11,9 @@ import {
 import type { EndpointEvent, HandshakeEvent, PeerSeries } from '../../../../shared/history.ts';
 import {
   binEvents,
-  exportFileName,
   hasData,
   isDownsampled,
   rateAxis,
-  refreshInterval,
   rowsMax,
   toChartRows,
   toCsv,
@@ -23,21 +21,12 @@ import {
   type HistoryRange,
   type SeriesInput,
 } from '../../lib/charts.ts';
-import { downloadCsv, exportPng } from '../../lib/export.ts';
-import { isUnavailable, PRIORITY_CHART, queryHistory, useQuery, useSeries } from '../../lib/history.ts';
+import { isUnavailable, PRIORITY_CHART, queryHistory, useQuery } from '../../lib/history.ts';
 import { useChartColors } from '../../lib/theme.ts';
 import { useApp } from '../../store/store.ts';
-import {
-  ChartBody,
-  ExportButtons,
-  HistoryUnavailable,
-  Legend,
-  RangePicker,
-  rangeCaption,
-  useRange,
-  useWidth,
-} from './ChartPanel.tsx';
-import { PLOT_INSET, plotWidthOf, TimeChart, type Marker, type SeriesDef } from './TimeChart.tsx';
+import { HistoryUnavailable } from './ChartPanel.tsx';
+import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
+import { PLOT_INSET, TimeChart, type Marker, type SeriesDef } from './TimeChart.tsx';
 
 const HEIGHT = 190;
 const STRIP_HEIGHT = 14;
@@ -169,19 +158,14 @@ export const PeerChart = memo(function PeerChart({
   const rateUnit = useApp((s) => s.rateUnit);
   const intervalMs = useApp((s) => (s.settings?.intervalSeconds ?? 5) * 1000);
   const colors = useChartColors();
-  const [range, setRange] = useRange('peer', { preset: '1h' });
-  const [measure, width] = useWidth<HTMLDivElement>();
-  const panel = useRef<HTMLDivElement>(null);
   const identity = `${server}\n${iface}\n${peer}`;
-  const state = useSeries(
+  const chart = useHistoryChart(
+    'peer',
+    { preset: '1h' },
     (r, signal) => queryHistory('history:peer', { server, iface, peer, ...r }, PRIORITY_CHART, signal),
     identity,
-    range,
-    width === null ? null : plotWidthOf(width),
-    refreshInterval(range, Date.now()),
   );
-  const loaded = state.value;
-  const noHistory = !loaded && isUnavailable(state.error);
+  const loaded = chart.loaded;
   const events = useQuery(
     (signal) =>
       queryHistory(
@@ -220,82 +204,66 @@ export const PeerChart = memo(function PeerChart({
   );
   const format = useCallback((v: number) => formatRate(v, rateUnit), [rateUnit]);
 
-  const exportCsv = () => {
-    if (!loaded) return;
-    const s = loaded.data;
-    const csv = toCsv(s.t, [
-      { name: 'rx_bytes_per_s', values: s.rxRate },
-      { name: 'rx_min_bytes_per_s', values: s.rxMin },
-      { name: 'rx_max_bytes_per_s', values: s.rxMax },
-      { name: 'tx_bytes_per_s', values: s.txRate },
-      { name: 'tx_min_bytes_per_s', values: s.txMin },
-      { name: 'tx_max_bytes_per_s', values: s.txMax },
-    ]);
-    downloadCsv(csv, exportFileName(['wgdeck-peer', server, iface, peer.slice(0, 8)], Date.now(), 'csv'));
-  };
-  const exportImage = () =>
-    exportPng(
-      panel.current!,
-      exportFileName(['wgdeck-peer', server, iface, peer.slice(0, 8)], Date.now(), 'png'),
-      `Traffic of peer ${shortKey(peer)} on ${server} · ${iface}`,
-    );
-
   return (
-    <section
+    <HistoryPanel
+      chart={chart}
       className="chart-panel chart-panel-flat"
-      aria-label="Traffic history"
-      data-testid="peer-chart"
-      data-tier={loaded?.data.tier}
-      data-step={loaded?.data.step}
-      data-loading={state.loading || undefined}
+      label="Traffic history"
+      testId="peer-chart"
+      markLoading
+      heading="Traffic history"
+      pickerBelowHeading
+      exportWhat="the peer’s traffic"
+      exportName={['wgdeck-peer', server, iface, peer.slice(0, 8)]}
+      pngTitle={`Traffic of peer ${shortKey(peer)} on ${server} · ${iface}`}
+      csv={(s) =>
+        toCsv(s.t, [
+          { name: 'rx_bytes_per_s', values: s.rxRate },
+          { name: 'rx_min_bytes_per_s', values: s.rxMin },
+          { name: 'rx_max_bytes_per_s', values: s.rxMax },
+          { name: 'tx_bytes_per_s', values: s.txRate },
+          { name: 'tx_min_bytes_per_s', values: s.txMin },
+          { name: 'tx_max_bytes_per_s', values: s.txMax },
+        ])
+      }
+      subject={`${server} · ${iface} · ${shortKey(peer)}`}
+      bands={view?.bands ?? false}
+      empty={view?.empty ?? false}
+      height={HEIGHT}
+      legend={series}
+      after={
+        events.value && <EventList handshakes={events.value.handshakes} endpoints={events.value.endpoints} />
+      }
     >
-      <header className="chart-head">
-        <h3 className="section-title">Traffic history</h3>
-        {!noHistory && (
-          <ExportButtons disabled={!loaded} onCsv={exportCsv} onPng={exportImage} what="the peer’s traffic" />
-        )}
-      </header>
-      {!noHistory && <RangePicker range={range} onChange={setRange} />}
-      <div ref={panel} className="chart-export">
-        <p className="chart-caption muted small" data-export="text">
-          {loaded
-            ? `${server} · ${iface} · ${shortKey(peer)} · ${rangeCaption(loaded.range, loaded.data, view?.bands ?? false)}`
-            : '\u00a0'}
-        </p>
-        <div ref={measure} className="chart-measure">
-          <ChartBody state={state} empty={view?.empty ?? false} height={HEIGHT}>
-            {loaded && view && width !== null && (
-              <>
-                <TimeChart
-                  rows={view.rows}
-                  series={series}
-                  from={loaded.range.from}
-                  to={loaded.range.to}
-                  step={loaded.data.step}
-                  bands={view.bands}
-                  axis={view.axis}
-                  format={format}
-                  width={width}
-                  height={HEIGHT}
-                  markers={markers}
-                  title="Received and sent rate over time"
-                />
-                {events.value && (
-                  <HandshakeStrip
-                    handshakes={events.value.handshakes}
-                    range={loaded.range}
-                    width={width}
-                    color={colors.faint}
-                  />
-                )}
-              </>
+      {(loaded, width) =>
+        view && (
+          <>
+            <TimeChart
+              rows={view.rows}
+              series={series}
+              from={loaded.range.from}
+              to={loaded.range.to}
+              step={loaded.data.step}
+              bands={view.bands}
+              axis={view.axis}
+              format={format}
+              width={width}
+              height={HEIGHT}
+              markers={markers}
+              title="Received and sent rate over time"
+            />
+            {events.value && (
+              <HandshakeStrip
+                handshakes={events.value.handshakes}
+                range={loaded.range}
+                width={width}
+                color={colors.faint}
+              />
             )}
-          </ChartBody>
-        </div>
-        {loaded && <Legend series={series} />}
-      </div>
-      {events.value && <EventList handshakes={events.value.handshakes} endpoints={events.value.endpoints} />}
-    </section>
+          </>
+        )
+      }
+    </HistoryPanel>
   );
 });
 
