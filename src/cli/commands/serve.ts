@@ -6,6 +6,7 @@ import { exposureWarning, startBrowserMode, type BrowserMode } from '../../headl
 import { isWildcard } from '../../headless/request-guard.ts';
 import { Engine } from '../../main/core/engine.ts';
 import { WgDeckError } from '../../main/core/errors.ts';
+import { dataDirExposure } from '../../main/core/store/private-files.ts';
 import { isValidHost } from '../../shared/validation.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -81,6 +82,8 @@ export async function serveCommand(ctx: CliContext, args: string[]): Promise<num
   }
   const rendererDir = ensureRenderer(ctx);
   const verbose = process.env['WGDECK_DEBUG'] === '1';
+  const exposure = dataDirExposure(ctx.dataDir);
+  if (exposure) ctx.err(`wgdeck: warning: ${exposure}`);
   const engine = new Engine({
     dataDir: ctx.dataDir,
     host: 'browser',

@@ -26,6 +26,7 @@ import { createHostKeyGate, type RecordingGate } from './ssh/host-key-gate.ts';
 import { importSshConfig } from './ssh/ssh-config-import.ts';
 import { TrustStore } from './ssh/trust-store.ts';
 import { HISTORY_FILE, HistoryStore } from './history/index.ts';
+import { dataDirExposure } from './store/private-files.ts';
 import { tryLock } from './store/process-lock.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
 import { ServerStore } from './store/server-store.ts';
@@ -184,6 +185,8 @@ export class Engine {
   /** One recording process per data dir: a second app or `wgdeck serve` runs live-only, and says so. */
   #openHistory(settings: Settings): void {
     mkdirSync(this.#options.dataDir, { recursive: true, mode: 0o700 });
+    const exposure = dataDirExposure(this.#options.dataDir);
+    if (exposure) this.#options.log?.(`warning: ${exposure}`);
     const lock = tryLock(join(this.#options.dataDir, `${HISTORY_FILE}.lock`));
     if ('heldBy' in lock) {
       this.#options.log?.(

@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { ensurePrivateFile } from '../store/private-files.ts';
 
 const MIGRATIONS: readonly string[] = [
   // v1
@@ -74,7 +75,10 @@ export function userVersion(db: DatabaseSync): number {
 }
 
 export function openDatabase(path: string): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    ensurePrivateFile(path); // -wal and -shm get the database's own mode
+  }
   const db = new DatabaseSync(path);
   try {
     // page_size only matters for a new file; 8 KiB pages keep typical chunk rows (≤ ~2 KB) inline.
