@@ -75,8 +75,10 @@ export const serverConfigSchema = z.strictObject({
         .string()
         .max(4096)
         .regex(
-          /^\/(?:[^/\0\n]+\/)*[a-zA-Z0-9_=+.-]{1,15}\.conf$/,
-          'an absolute path to IF.conf (the name wg-quick needs)',
+          // The path travels to the server as an argument and is printed in the UI and the terminal:
+          // a sane alphabet only (no ESC, CR, quotes, spaces, `$`, backquotes).
+          /^\/(?:[A-Za-z0-9._+=@,-]+\/)*[a-zA-Z0-9_=+.-]{1,15}\.conf$/,
+          'an absolute path to IF.conf (the name wg-quick needs), of letters, digits and . _ + = @ , -',
         )
         .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'no "." or ".." segments'),
     )
