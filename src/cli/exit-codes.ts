@@ -14,6 +14,8 @@ export const EXIT = {
   wireguard: 8,
   /** A peer change did not happen or was undone: someone else's change, a lock, a rollback. */
   conflict: 9,
+  /** A change was not confirmed AND the server's rollback refused to restore: look at the server now. */
+  rollbackFailed: 10,
 } as const;
 
 const BY_CODE: Record<string, number> = {
@@ -44,6 +46,7 @@ const BY_CODE: Record<string, number> = {
   LOCKED: EXIT.conflict,
   ROLLBACK_PENDING: EXIT.conflict,
   ROLLED_BACK: EXIT.conflict,
+  ROLLBACK_FAILED: EXIT.rollbackFailed,
   UNCONFIRMED: EXIT.conflict,
   VERIFY_FAILED: EXIT.conflict,
 };

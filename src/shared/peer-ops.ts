@@ -53,6 +53,11 @@ export interface InterfaceConfigView {
   backups: BackupInfo[];
   /** Whether a commit-confirmed rollback is armed on this interface right now (another apply). */
   pendingRollback: boolean;
+  /**
+   * The last rollback that refused to restore its backup (gone, changed, invalid) and left the file
+   * and the live peers as the unconfirmed change made them; null when none did since the last change.
+   */
+  rollbackFailed: { txId: string; reason: string } | null;
 }
 
 /** What a preview plans. */
@@ -127,7 +132,16 @@ export interface ClientConfigResult {
   privateKeyKept: boolean;
 }
 
-export type TxPhase = 'locking' | 'armed' | 'applying' | 'verifying' | 'confirmed' | 'rolled-back' | 'failed';
+export type TxPhase =
+  | 'locking'
+  | 'armed'
+  | 'applying'
+  | 'verifying'
+  | 'confirmed'
+  | 'rolled-back'
+  /** The server's rollback fired but refused to restore: the unconfirmed change is still in place. */
+  | 'rollback-failed'
+  | 'failed';
 
 /** Progress of one apply, for the countdown ("rolls back in 54 s unless confirmed"). */
 export interface PeerTxEvent {

@@ -10,7 +10,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OPERATOR_USER, sshArgs, startLab, type Lab } from '../../e2e/lab/lab.ts';
 import { labEnv } from '../../e2e/lab/exec.ts';
 import { registerLab } from '../../e2e/lab/register.ts';
-import type { ApplyResult, ClientOptions, InterfaceDrift, PeerOperation } from '../../src/shared/peer-ops.ts';
+import type {
+  ApplyResult,
+  ClientOptions,
+  InterfaceDrift,
+  PeerOperation,
+  PeerTxEvent,
+} from '../../src/shared/peer-ops.ts';
+import { exitCodeForCode } from '../../src/cli/exit-codes.ts';
 import type { PeerDraft } from '../../src/shared/peers.ts';
 import { Engine } from '../../src/main/core/engine.ts';
 import { toShellCommand, writeConfigCommand } from '../../src/main/core/peers/commands.ts';
@@ -28,6 +35,8 @@ describeLab('live peer management on real servers', () => {
   let dataDir: string;
   let engine: Engine;
   let cutNextApply = false;
+  /** Runs once, right after the next change went live (before verification). */
+  let afterNextApply: (() => Promise<void>) | null = null;
 
   beforeAll(async () => {
     lab = await startLab({
@@ -54,6 +63,9 @@ describeLab('live peer management on real servers', () => {
       dataDir,
       userKnownHostsPath: null,
       afterLiveChange: async () => {
+        const hook = afterNextApply;
+        afterNextApply = null;
+        await hook?.();
         if (!cutNextApply) return;
         cutNextApply = false;
         await lab.killSshd(0); // the admin is cut off right after the change went live
@@ -465,4 +477,126 @@ describeLab('live peer management on real servers', () => {
     const addresses = (await lab.exec(0, 'ip -o addr show dev wg0')).stdout;
     expect(addresses).toContain(lab.servers[0]!.interfaces[0]!.addressV4);
   }, 90_000);
+
+  // --- Issue 9: backups and the rollback never destroy what they are meant to protect -------------
+
+  const STATE = '/run/wireguard/wgdeck';
+  const BACKUPS = '/etc/wireguard/.wgdeck-backups';
+  const listBackups = async (prefix: string): Promise<string[]> =>
+    (await backups())
+      .split('\n')
+      .filter((name) => name.startsWith(prefix))
+      .sort();
+
+  it("backups are the file's own: 12 changes on wg0 keep wg0's newest 10 and leave office-wg0's and awg0's alone", async () => {
+    // A second interface on the same server whose name ends in "wg0" (file only: it need not be up).
+    await lab.exec(0, `sed 's/^ListenPort.*/ListenPort = 51999/' ${CONF} > /etc/wireguard/office-wg0.conf`);
+    await lab.exec(0, 'chmod 600 /etc/wireguard/office-wg0.conf');
+    for (const name of ['office-one', 'office-two', 'office-three']) {
+      const result = await engine.handlers['peers:change']({
+        server: 'lab-s0',
+        iface: 'office-wg0',
+        operation: {
+          kind: 'changes',
+          changes: [
+            {
+              action: 'add',
+              draft: { name, allowedIps: 'auto', persistentKeepalive: null, presharedKey: false },
+            },
+          ],
+        },
+      });
+      expect(result.tier).toBe(0); // office-wg0 is down: the file alone changes, backed up first
+    }
+    // Files that merely look like backups of another interface, and one that is no backup at all.
+    await lab.exec(0, `touch ${BACKUPS}/awg0.conf.20260101T000000Z ${BACKUPS}/wg0.conf.notes`);
+    const officeBefore = await listBackups('office-wg0.conf.');
+    expect(officeBefore).toHaveLength(3);
+
+    // Twelve changes on wg0, renames (file only, tier 0: each backs the file up like any change).
+    const peer = lab.clients[0]!.publicKey;
+    for (let i = 0; i < 12; i++) {
+      const renamed = await change({
+        kind: 'changes',
+        changes: [{ action: 'edit', peer, edit: { name: `churn-${i}` } }],
+      });
+      expect(renamed.tier).toBe(0);
+    }
+
+    expect(await listBackups('office-wg0.conf.')).toEqual(officeBefore);
+    expect(await listBackups('awg0.conf.')).toEqual(['awg0.conf.20260101T000000Z']);
+    const own = (await listBackups('wg0.conf.')).filter((name) => name !== 'wg0.conf.notes');
+    expect(own).toHaveLength(10);
+    expect(await listBackups('wg0.conf.notes')).toEqual(['wg0.conf.notes']);
+    // peers:read lists only the file's own backups, newest first, and backup-read refuses another's.
+    const view = await engine.handlers['peers:read']('op', 'wg0');
+    expect(view.backups.map((b) => b.id).sort()).toEqual(own);
+    const foreign = await change({ kind: 'restore', backup: officeBefore[0]! }).then(
+      () => null,
+      (e: { message: string }) => e.message,
+    );
+    expect(foreign).toMatch(/no backup office-wg0\.conf\./);
+    // The server-side operation refuses another file's backup on its own too (not only the engine).
+    const read = await lab.exec(0, toShellCommand(remoteOps.backupRead(CONF, officeBefore[0]!)));
+    expect(read.code).toBe(2);
+    expect(read.stderr).toContain('is not a backup of wg0.conf');
+    await lab.exec(
+      0,
+      `rm -f /etc/wireguard/office-wg0.conf ${BACKUPS}/office-wg0.conf.* ${BACKUPS}/awg0.conf.* ${BACKUPS}/wg0.conf.notes`,
+    );
+  }, 180_000);
+
+  /**
+   * Applies a change whose verification cannot get through (sshd killed right after the change went
+   * live, back after the deadline), with the armed backup tampered with in between.
+   */
+  const unconfirmedWithTamperedBackup = async (name: string, tamper: string) => {
+    const events: PeerTxEvent[] = [];
+    const unsubscribe = engine.subscribe('peers:tx', (event) => events.push(event));
+    afterNextApply = async () => {
+      const marker = (await lab.exec(0, `cat ${STATE}/wg0.rollback.* 2>/dev/null | head -1`)).stdout.split(
+        ' ',
+      );
+      expect(marker[1]).toMatch(/^wg0\.conf\.\d{8}T\d{6}(\d{3})?Z$/);
+      expect(marker[2]?.trim()).toMatch(/^[0-9a-f]{64}$/); // the backup's SHA-256, recorded at arm time
+      await lab.exec(0, tamper.replaceAll('BACKUP', `${BACKUPS}/${marker[1]}`));
+      await lab.killSshd(0);
+      setTimeout(() => void lab.startSshd(0), 12_000); // past the 10 s deadline
+    };
+    const outcome = await add(name, {}, { confirmTimeoutSeconds: 10 }).then(
+      () => ({ code: 'applied', message: '' }),
+      (e: { code: string; message: string }) => e,
+    );
+    unsubscribe();
+    return { outcome, events };
+  };
+
+  for (const [what, tamper, reason] of [
+    ['was deleted', 'rm -f BACKUP', /is gone/],
+    ['was emptied (0 bytes)', ': > BACKUP', /not the one armed/],
+  ] as const) {
+    it(`an armed rollback whose backup ${what} leaves the file and the live peers untouched and reports the failure`, async () => {
+      const name = `tampered-${what.split(' ')[1]}`;
+      const { outcome, events } = await unconfirmedWithTamperedBackup(name, tamper);
+      expect(outcome.code).toBe('ROLLBACK_FAILED');
+      expect(outcome.message).toMatch(reason);
+      expect(events.at(-1)?.phase).toBe('rollback-failed');
+      // Nothing was installed: the file and the live peers are as the unconfirmed change left them.
+      const text = await file();
+      expect(text).toContain(`# Name = ${name}`);
+      expect(text.length).toBeGreaterThan(100);
+      const key = /# Name = ([^\n]+)\nPublicKey = (\S+)/g;
+      const added = [...text.matchAll(key)].find((m) => m[1] === name)![2]!;
+      expect((await dump()).has(added)).toBe(true);
+      expect((await lab.exec(0, `cat ${STATE}/wg0.log`)).stdout).toContain('ROLLBACK FAILED');
+      const view = await engine.handlers['peers:read']('op', 'wg0');
+      expect(view.rollbackFailed?.reason).toMatch(reason);
+      expect(view.pendingRollback).toBe(false);
+      // The CLI says so too, with its own exit code for a failed rollback.
+      expect(exitCodeForCode('ROLLBACK_FAILED')).toBe(10);
+      // The next change clears the record (and takes the interface back to where the tests expect it).
+      await change(one('remove', added));
+      expect((await engine.handlers['peers:read']('op', 'wg0')).rollbackFailed).toBeNull();
+    }, 120_000);
+  }
 });

@@ -19,9 +19,17 @@ export interface InterfaceRead {
   backups: BackupInfo[];
   pending: { txId: string; backup: string } | null;
   rolledBack: { txId: string; backup: string } | null;
+  /** The last rollback that refused to restore (backup gone, changed, invalid), and why. */
+  rollbackFailed: { txId: string; reason: string } | null;
 }
 
 const BACKUP_TIME = /\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})?Z$/;
+
+/** Sort key of a backup name: the counter-less stamp sorts as counter 000 (the first of its second). */
+export function backupOrderKey(id: string): string {
+  const m = BACKUP_TIME.exec(id);
+  return m ? `${m.slice(1, 7).join('')}${m[7] ?? '000'}` : '';
+}
 
 export function backupTime(id: string): number {
   const m = BACKUP_TIME.exec(id);
@@ -49,6 +57,7 @@ export function parseInterfaceRead(
     backups: [],
     pending: null,
     rolledBack: null,
+    rollbackFailed: null,
   };
   for (const line of lines.slice(1)) {
     const space = line.indexOf(' ');
@@ -82,8 +91,11 @@ export function parseInterfaceRead(
     } else if (kind === 'pending' || kind === 'rolled-back') {
       const [txId, backup] = value.split(' ');
       if (txId && backup) read[kind === 'pending' ? 'pending' : 'rolledBack'] = { txId, backup };
+    } else if (kind === 'rollback-failed') {
+      const space = value.indexOf(' ');
+      if (space > 0) read.rollbackFailed = { txId: value.slice(0, space), reason: value.slice(space + 1) };
     }
   }
-  read.backups.sort((a, b) => (a.id < b.id ? 1 : -1));
+  read.backups.sort((a, b) => (backupOrderKey(a.id) < backupOrderKey(b.id) ? 1 : -1));
   return read;
 }

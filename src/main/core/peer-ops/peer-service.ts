@@ -446,5 +446,6 @@ export function interfaceView(
     drift: read.live === null ? null : compareDrift(file, read.live),
     backups: read.backups,
     pendingRollback: read.pending !== null,
+    rollbackFailed: read.rollbackFailed,
   };
 }

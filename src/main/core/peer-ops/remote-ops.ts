@@ -8,12 +8,17 @@
  *   is open — two WG Deck instances never interleave changes or allocate the same address. /run,
  *   because a lock or a pending rollback must not survive a reboot.
  * - `/run/wireguard/wgdeck/IF.rollback.TXID`: the armed commit-confirmed rollback of one transaction
- *   (`txid backup`), with `.pid` the job's process. Whoever renames it first wins: the job that fires
- *   (`.firing`, then `IF.rolled-back` records the transaction) or the confirmation (`.confirmed`).
- *   rename(2) is atomic, so exactly one does — and a job only ever touches its own transaction's
- *   marker, so a job that outlived its confirmation can never undo a later change.
+ *   (`txid backup sha256`), with `.pid` the job's process. Whoever renames it first wins: the job that
+ *   fires (`.firing`, then `IF.rolled-back` records the transaction) or the confirmation
+ *   (`.confirmed`). rename(2) is atomic, so exactly one does — and a job only ever touches its own
+ *   transaction's marker, so a job that outlived its confirmation can never undo a later change.
+ * - `/run/wireguard/wgdeck/IF.rollback-failed`: `txid reason` of a rollback that refused to restore
+ *   (its backup gone, changed or invalid, or `wg syncconf` failing). The job restores nothing but the
+ *   exact backup it armed (its SHA-256 is recorded at arm time) and never touches the live interface
+ *   from a file `wg-quick strip` refuses.
  * - `<config dir>/.wgdeck-backups/IF.conf.<UTC time>Z`: the file before each change, 0600, newest N
- *   kept.
+ *   kept. A backup is exactly `IF.conf.` + `YYYYMMDDTHHMMSS` + optional 3-digit counter + `Z`: every
+ *   operation selects backups with that anchored pattern, so `wg0`'s never touch `office-wg0`'s.
  */
 
 import type { RemoteCommand } from '../peers/commands.ts';
@@ -29,6 +34,26 @@ export const EXIT_NOT_PENDING = 3;
 export const EXIT_PENDING_OTHER = 5;
 /** Exit status of every operation when it does not run as root (no sudo, or sudo turned off). */
 export const EXIT_NEEDS_ROOT = 6;
+/** Exit status of `prepare` when the file cannot be backed up faithfully (empty, or the copy differs). */
+export const EXIT_BAD_BACKUP = 8;
+
+const DIGIT = '[0-9]';
+const STAMP = `${DIGIT.repeat(8)}T${DIGIT.repeat(6)}`;
+/**
+ * `is_backup NAME`: whether NAME is one of this file's backups (`$n` is the file's base name). A case
+ * pattern, anchored at both ends: the quoted `"$n".` prefix is literal, the stamp is a glob.
+ */
+const IS_BACKUP = `is_backup() { case $1 in "$n".${STAMP}Z|"$n".${STAMP}${DIGIT.repeat(3)}Z) return 0;; esac; return 1; }`;
+/**
+ * `backups DIR`: this file's backups in DIR, one base name per line, oldest first. A stamp without
+ * the counter sorts as counter 000, so a second backup within one second sorts after the first.
+ */
+const BACKUPS = String.raw`backups() {
+  for x in "$1"/*; do x=$(basename -- "$x"); if is_backup "$x"; then printf '%s
+' "$x"; fi; done | awk '
+    { k = $0; sub(/Z$/, "", k); if (k !~ /T[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]$/) k = k "000"; print k, $0 }
+  ' | sort | cut -d' ' -f2
+}`;
 
 const SCRIPT = String.raw`set -eu
 umask 077
@@ -40,6 +65,8 @@ op=$1
 shift
 S=${STATE_DIR}
 sum() { sha256sum | cut -d' ' -f1; }
+${IS_BACKUP}
+${BACKUPS}
 case "$op" in
 read)
   # read IF PATH: the file, the live dump, backups, and any pending rollback, one line each. The dump's
@@ -60,13 +87,14 @@ read)
   b=$(dirname -- "$p")/${BACKUP_DIR_NAME}
   n=$(basename -- "$p")
   if [ -d "$b" ]; then
-    for f in "$b/$n".*Z; do [ -f "$f" ] && printf 'backup %s %s\n' "$(basename -- "$f")" "$(wc -c < "$f")"; done
+    backups "$b" | while read -r x; do printf 'backup %s %s\n' "$x" "$(wc -c < "$b/$x")"; done
   fi
   for m in "$S/$i".rollback.*; do
     case $m in *.pid|*.firing|*.confirmed|*.tmp|*.done) continue;; esac
     [ -f "$m" ] && printf 'pending %s\n' "$(cat "$m")"
   done
   if [ -f "$S/$i.rolled-back" ]; then printf 'rolled-back %s\n' "$(cat "$S/$i.rolled-back")"; fi
+  if [ -f "$S/$i.rollback-failed" ]; then printf 'rollback-failed %s\n' "$(head -c 1024 "$S/$i.rollback-failed" | tr -d '\n')"; fi
   printf 'end\n'
   ;;
 list)
@@ -78,9 +106,10 @@ showconf)
   wg showconf "$1"
   ;;
 backup-read)
-  # backup-read PATH NAME
+  # backup-read PATH NAME: only a backup of that very file.
   b=$(dirname -- "$1")/${BACKUP_DIR_NAME}
-  case "$2" in */*|.*) echo "wgdeck: bad backup name" >&2; exit 2;; esac
+  n=$(basename -- "$1")
+  is_backup "$2" || { echo "wgdeck: $2 is not a backup of $n" >&2; exit 2; }
   cat -- "$b/$2"
   ;;
 lock)
@@ -107,21 +136,29 @@ prepare)
     done
   fi
   # Temporary directories of writes killed mid-way (kill -9 skips their trap).
-  find "$d" -maxdepth 1 -name '.wgdeck.*' -mmin +10 -exec rm -rf {} + 2>/dev/null || true
+  # Exactly mktemp's .wgdeck.XXXXXX directories, nothing else that merely starts with ".wgdeck.".
+  find "$d" -maxdepth 1 -type d -name '.wgdeck.??????' -mmin +10 -exec rm -rf {} + 2>/dev/null || true
   mkdir -p -m 0700 "$b"
   f=$b/$n.$(date -u +%Y%m%dT%H%M%SZ)
   k=0
   while [ -e "$f" ]; do k=$((k + 1)); f=$b/$n.$(date -u +%Y%m%dT%H%M%S)$(printf '%03d' "$k")Z; done
+  [ -s "$p" ] || { echo "wgdeck: $p is empty; refusing to keep it as the state to return to" >&2; exit ${EXIT_BAD_BACKUP}; }
   cat -- "$p" > "$f.tmp"
   sync -- "$f.tmp" 2>/dev/null || sync
+  h=$(sum < "$f.tmp")
+  if [ "$h" != "$(sum < "$p")" ]; then
+    rm -f -- "$f.tmp"
+    echo "wgdeck: the backup of $p does not match the file (it changed while being copied)" >&2
+    exit ${EXIT_BAD_BACKUP}
+  fi
   mv -f -- "$f.tmp" "$f"
-  ls -1 "$b" | grep -F -- "$n." | grep 'Z$' | sort -r | awk -v k="$keep" 'NR > k' | while read -r old; do rm -f -- "$b/$old"; done
-  printf 'backup %s\n' "$(basename -- "$f")"
+  backups "$b" | awk -v k="$keep" '{ l[NR] = $0 } END { for (j = 1; j <= NR - k; j++) print l[j] }' | while read -r old; do rm -f -- "$b/$old"; done
+  printf 'backup %s %s\n' "$(basename -- "$f")" "$h"
   if [ "$t" != 0 ]; then
-    rm -f -- "$S/$i.rolled-back"
-    printf '%s %s\n' "$tx" "$(basename -- "$f")" > "$m.tmp"
+    rm -f -- "$S/$i.rolled-back" "$S/$i.rollback-failed"
+    printf '%s %s %s\n' "$tx" "$(basename -- "$f")" "$h" > "$m.tmp"
     mv -f -- "$m.tmp" "$m"
-    setsid sh -c "$ROLLBACK" wgdeck-rollback "$i" "$p" "$f" "$t" "$m" "$tx" < /dev/null >> "$S/$i.log" 2>&1 &
+    setsid sh -c "$ROLLBACK" wgdeck-rollback "$i" "$p" "$f" "$t" "$m" "$tx" "$h" < /dev/null >> "$S/$i.log" 2>&1 &
     printf 'armed\n'
   fi
   ;;
@@ -137,9 +174,11 @@ confirm)
   printf 'confirmed\n'
   ;;
 status)
-  # status IF TXID: pending, rolled-back, or gone (confirmed or unknown).
+  # status IF TXID: pending, rolled-back, rollback-failed REASON, or gone (confirmed or unknown).
   if [ -f "$S/$1.rollback.$2" ] || [ -f "$S/$1.rollback.$2.firing" ]; then echo pending
   elif [ -f "$S/$1.rolled-back" ] && [ "$(cut -d' ' -f1 < "$S/$1.rolled-back")" = "$2" ]; then echo rolled-back
+  elif [ -f "$S/$1.rollback-failed" ] && [ "$(cut -d' ' -f1 < "$S/$1.rollback-failed")" = "$2" ]; then
+    printf 'rollback-failed %s\n' "$(cut -d' ' -f2- < "$S/$1.rollback-failed" | head -c 1024)"
   else echo gone; fi
   ;;
 restart)
@@ -159,28 +198,49 @@ esac`;
 
 /**
  * The rollback job, detached (setsid: the SSH session ending does not take it down). Runs only if it
- * wins the rename of the marker; restores the backup atomically and reapplies it live.
+ * wins the rename of the marker. It installs nothing but the backup it was armed with: the copy it
+ * would install must hash to the SHA-256 recorded at arm time and pass `wg-quick strip`, else it
+ * leaves the file and the live interface exactly as they are and records why (`IF.rollback-failed`).
  */
-const ROLLBACK = String.raw`i=$1 p=$2 f=$3 t=$4 m=$5 tx=$6
+const ROLLBACK = String.raw`i=$1 p=$2 f=$3 t=$4 m=$5 tx=$6 h=$7
+S=$(dirname -- "$m")
 echo $$ > "$m.pid"
 sleep "$t"
 mv -- "$m" "$m.firing" 2>/dev/null || { rm -f -- "$m.pid"; exit 0; }
 echo "$(date -u +%FT%TZ) $tx: not confirmed within $t s, restoring $f"
 d=$(dirname -- "$p")
 n=$(basename -- "$p")
-w=$(mktemp -d "$d/.wgdeck.XXXXXX")
-cat -- "$f" > "$w/$n"
+w=
+s=
+fail() {
+  [ -n "$w" ] && rm -rf -- "$w"
+  [ -n "$s" ] && rm -f -- "$s"
+  echo "$(date -u +%FT%TZ) $tx: ROLLBACK FAILED: $1"
+  printf '%s %s\n' "$tx" "$1" > "$m.failed"
+  mv -f -- "$m.failed" "$S/$i.rollback-failed"
+  rm -f -- "$m.firing" "$m.pid"
+  exit 1
+}
+left="$p and $i were left as they are"
+[ -f "$f" ] || fail "the backup $(basename -- "$f") is gone; $left"
+w=$(mktemp -d "$d/.wgdeck.XXXXXX") || fail "cannot create a temporary directory in $d; $left"
+cat -- "$f" > "$w/$n" || fail "cannot read the backup $(basename -- "$f"); $left"
+[ "$(sha256sum < "$w/$n" | cut -d' ' -f1)" = "$h" ] ||
+  fail "the backup $(basename -- "$f") is not the one armed (its SHA-256 changed); $left"
+s=$(mktemp) || fail "cannot create a temporary file; $left"
+{ wg-quick strip "$w/$n" > "$s" 2>/dev/null && grep -qi '^\[Interface\]' "$s"; } ||
+  fail "wg-quick strip refuses the backup $(basename -- "$f"); $left"
 chmod 600 -- "$w/$n"
 sync -- "$w/$n" 2>/dev/null || sync
 mv -f -- "$w/$n" "$p"
 rmdir -- "$w"
+w=
 if wg show "$i" > /dev/null 2>&1; then
-  s=$(mktemp)
-  wg-quick strip "$p" > "$s" && wg syncconf "$i" "$s"
-  rm -f -- "$s"
+  wg syncconf "$i" "$s" || fail "$p was restored, but wg syncconf $i failed: the live peers are still the changed ones"
 fi
+rm -f -- "$s"
 printf '%s %s\n' "$tx" "$(basename -- "$f")" > "$m.done"
-mv -f -- "$m.done" "$(dirname -- "$m")/$i.rolled-back"
+mv -f -- "$m.done" "$S/$i.rolled-back"
 rm -f -- "$m.firing" "$m.pid"
 echo "$(date -u +%FT%TZ) $tx: rolled back"`;
 

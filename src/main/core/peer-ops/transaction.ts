@@ -10,7 +10,9 @@
  * 4. write the file (compare-and-swap on its SHA-256, atomic rename), apply live (tier 1 `wg set`,
  *    tier 2 `wg syncconf`, tier 3 restart);
  * 5. verify over a NEW connection (proof the admin can still get in) that the file and the live
- *    peers are as planned, then confirm (cancel the rollback) on that connection.
+ *    peers are as planned, then confirm (cancel the rollback) on that connection;
+ * 6. when it cannot be confirmed, wait for the server's rollback and report what it did: rolled back,
+ *    or refused to restore (backup gone, changed or invalid: `ROLLBACK_FAILED`, loud on purpose).
  */
 
 import { randomBytes } from 'node:crypto';
@@ -29,12 +31,14 @@ import {
 } from '../peers/commands.ts';
 import type { SshSession } from '../ssh/dial.ts';
 import { parseInterfaceRead, type InterfaceRead } from './interface-read.ts';
-import { EXIT_NOT_PENDING, EXIT_PENDING_OTHER, remoteOps } from './remote-ops.ts';
+import { EXIT_BAD_BACKUP, EXIT_NOT_PENDING, EXIT_PENDING_OTHER, remoteOps } from './remote-ops.ts';
 import { RemoteRunner, remoteFailure } from './remote-runner.ts';
 
 export const DEFAULT_CONFIRM_SECONDS = 60;
 export const LOCK_WAIT_SECONDS = 30;
 export const KEEP_BACKUPS = 10;
+/** How long past its deadline to wait for the server's rollback to report (it fires at the deadline). */
+export const ROLLBACK_REPORT_GRACE_MS = 20_000;
 
 export interface TxDeps {
   connect(server: ServerConfig): Promise<SshSession>;
@@ -162,8 +166,11 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
         `A rollback of an earlier change is still armed on ${iface}; wait for it to be confirmed or to fire.`,
       );
     }
+    if (prepared.code === EXIT_BAD_BACKUP) {
+      throw new WgDeckError('BACKUP_FAILED', `Nothing was changed: ${prepared.stderr.trim()}`);
+    }
     if (prepared.code !== 0) throw remoteFailure(ssh.label, 'the backup', prepared);
-    const backup = /^backup (\S+)$/m.exec(prepared.stdout)?.[1] ?? null;
+    const backup = /^backup (\S+)(?: [0-9a-f]{64})?$/m.exec(prepared.stdout)?.[1] ?? null;
     if (timeout > 0) rollbackAt = Date.now() + timeout * 1000;
     emit(
       'armed',
@@ -222,7 +229,14 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
 
     await deps.afterLiveChange?.(server.name, iface);
     emit('verifying', 'Verifying over a new connection…');
-    await verifyAndConfirm(deps, request, plan, txId, rollbackAt!);
+    try {
+      await verifyAndConfirm(deps, request, plan, txId, rollbackAt!);
+    } catch (error) {
+      if (!(error instanceof WgDeckError) || !['VERIFY_FAILED', 'UNCONFIRMED'].includes(error.code))
+        throw error;
+      emit('verifying', `Not confirmed: waiting for the server's rollback (due ${clock(rollbackAt!)})…`);
+      throw await rollbackOutcome(deps, request, txId, rollbackAt!, error);
+    }
     const verifiedAfterMs = Date.now() - started;
     rollbackAt = null;
     emit('confirmed', `Applied and verified in ${verifiedAfterMs} ms.`);
@@ -231,6 +245,10 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
     if (error instanceof WgDeckError && error.code === 'ROLLED_BACK') {
       rollbackAt = null;
       emit('rolled-back', errorMessage(error));
+    } else if (error instanceof WgDeckError && error.code === 'ROLLBACK_FAILED') {
+      rollbackAt = null;
+      deps.log?.(`peers: ${server.name}/${iface}: ${errorMessage(error)}`);
+      emit('rollback-failed', errorMessage(error));
     } else {
       // rollbackAt still set: the server restores the backup on its own at that time.
       emit('failed', errorMessage(error));
@@ -275,10 +293,11 @@ async function verifyAndConfirm(
       const mismatch = liveMismatch(plan, read);
       if (mismatch !== null) {
         if (read.rolledBack?.txId === txId) throw rolledBack(iface, read.rolledBack.backup);
+        if (read.rollbackFailed?.txId === txId) throw rollbackFailed(server.name, read.rollbackFailed.reason);
         // A wrong live state will not fix itself: let the armed rollback restore the backup.
         throw new WgDeckError(
           'VERIFY_FAILED',
-          `The change did not take effect as planned (${mismatch}); the server restores the backup at ${new Date(rollbackAt).toLocaleTimeString()}.`,
+          `The change did not take effect as planned (${mismatch}); the server restores the backup at ${clock(rollbackAt)}.`,
         );
       }
       const confirmed = await runner.run(remoteOps.confirm(iface, txId));
@@ -288,7 +307,9 @@ async function verifyAndConfirm(
     } catch (error) {
       if (
         error instanceof WgDeckError &&
-        ['ROLLED_BACK', 'VERIFY_FAILED', 'SUDO_PASSWORD_REQUIRED', 'SUDO_DENIED'].includes(error.code)
+        ['ROLLED_BACK', 'ROLLBACK_FAILED', 'VERIFY_FAILED', 'SUDO_PASSWORD_REQUIRED', 'SUDO_DENIED'].includes(
+          error.code,
+        )
       ) {
         throw error;
       }
@@ -302,7 +323,56 @@ async function verifyAndConfirm(
   throw new WgDeckError(
     'UNCONFIRMED',
     `Could not verify the change on ${server.name} (${lastProblem}). The server restores the previous ${configPath} ` +
-      `on its own at ${new Date(rollbackAt).toLocaleTimeString()}.`,
+      `on its own at ${clock(rollbackAt)}.`,
+  );
+}
+
+/**
+ * After a change could not be confirmed: wait for the server's rollback (due at `rollbackAt`) and
+ * return what it did as the error to report. A rollback that refused to restore is `ROLLBACK_FAILED`;
+ * one that cannot be asked about (the server stays unreachable) leaves `unconfirmed` as it is.
+ */
+async function rollbackOutcome(
+  deps: TxDeps,
+  request: TxRequest,
+  txId: string,
+  rollbackAt: number,
+  unconfirmed: WgDeckError,
+): Promise<WgDeckError> {
+  const { server, iface } = request;
+  const retryMs = deps.retryMs ?? 2000;
+  await sleep(Math.max(0, rollbackAt - Date.now()));
+  while (Date.now() < rollbackAt + ROLLBACK_REPORT_GRACE_MS) {
+    let ssh: SshSession | null = null;
+    try {
+      ssh = await deps.connect(server);
+      const status = await runnerFor(server, ssh).check(
+        remoteOps.status(iface, txId),
+        'asking about the rollback',
+      );
+      const [state, ...reason] = status.trim().split(' ');
+      if (state === 'rolled-back') return rolledBack(iface, null);
+      if (state === 'rollback-failed') return rollbackFailed(server.name, reason.join(' '));
+      if (state !== 'pending') return unconfirmed; // gone: nothing armed under this transaction any more
+    } catch (error) {
+      deps.log?.(`peers: rollback status ${server.name}/${iface}: ${errorMessage(error)}`);
+    } finally {
+      ssh?.close();
+    }
+    await sleep(retryMs);
+  }
+  return unconfirmed;
+}
+
+function clock(at: number): string {
+  return new Date(at).toLocaleTimeString();
+}
+
+function rollbackFailed(serverName: string, reason: string): WgDeckError {
+  return new WgDeckError(
+    'ROLLBACK_FAILED',
+    `The change was not confirmed, and the rollback on ${serverName} FAILED: ${reason}. ` +
+      'The unconfirmed change is still in place; check the file and the live peers now.',
   );
 }
 

@@ -95,6 +95,7 @@ describe('apply progress and errors', () => {
   it('knows the final phases', () => {
     expect(isFinalPhase('confirmed')).toBe(true);
     expect(isFinalPhase('rolled-back')).toBe(true);
+    expect(isFinalPhase('rollback-failed')).toBe(true);
     expect(isFinalPhase('failed')).toBe(true);
     expect(isFinalPhase('verifying')).toBe(false);
   });
@@ -102,6 +103,7 @@ describe('apply progress and errors', () => {
   it('sorts error codes into what the dialog offers', () => {
     expect(applyErrorKind('FILE_CHANGED')).toBe('file-changed');
     expect(applyErrorKind('ROLLED_BACK')).toBe('rolled-back');
+    expect(applyErrorKind('ROLLBACK_FAILED')).toBe('rollback-failed');
     expect(applyErrorKind('LOCKED')).toBe('locked');
     expect(applyErrorKind('TIMEOUT')).toBe('no-answer');
     expect(applyErrorKind('LIVE_CHANGED')).toBe('live-changed');

@@ -94,11 +94,14 @@ export const PHASE_LABEL: Record<TxPhase, string> = {
   verifying: 'Verifying over a new connection',
   confirmed: 'Confirmed',
   'rolled-back': 'Rolled back',
+  'rollback-failed': 'Rollback failed: the change is still in place',
   failed: 'Failed',
 };
 
 export function isFinalPhase(phase: TxPhase): boolean {
-  return phase === 'confirmed' || phase === 'rolled-back' || phase === 'failed';
+  return (
+    phase === 'confirmed' || phase === 'rolled-back' || phase === 'rollback-failed' || phase === 'failed'
+  );
 }
 
 /** The store's key for the latest `peers:tx` event of an interface. */
@@ -124,6 +127,7 @@ export type ApplyErrorKind =
   | 'file-changed'
   | 'live-changed'
   | 'rolled-back'
+  | 'rollback-failed'
   | 'unconfirmed'
   | 'locked'
   | 'rollback-pending'
@@ -140,6 +144,8 @@ export function applyErrorKind(code: string): ApplyErrorKind {
       return 'live-changed';
     case 'ROLLED_BACK':
       return 'rolled-back';
+    case 'ROLLBACK_FAILED':
+      return 'rollback-failed';
     case 'VERIFY_FAILED':
     case 'UNCONFIRMED':
       return 'unconfirmed';
@@ -172,6 +178,10 @@ export const APPLY_ERROR_TEXT: Record<Exclude<ApplyErrorKind, 'other'>, { title:
   'rolled-back': {
     title: 'Rolled back',
     hint: 'The change could not be confirmed in time, so the server put the backup back on its own: the config file and the live interface are as they were before.',
+  },
+  'rollback-failed': {
+    title: 'The automatic rollback failed',
+    hint: 'The change was not confirmed, and the server refused to put the backup back (see why): the config file and the live peers are still as the change left them. Check them, and restore a backup by hand if the change was wrong.',
   },
   unconfirmed: {
     title: 'The change could not be verified',

@@ -2,7 +2,8 @@ import type { InterfaceConfigView } from '../../../../shared/peer-ops.ts';
 
 /**
  * What the admin must know about the file before changing anything: SaveConfig = true (wg-quick
- * overwrites the file), the file's own problems, an apply elsewhere waiting for its confirmation.
+ * overwrites the file), the file's own problems, an apply elsewhere waiting for its confirmation, a
+ * rollback that refused to restore its backup.
  */
 export function ConfigNotices({
   view,
@@ -23,6 +24,17 @@ export function ConfigNotices({
             <p className="banner-message">
               Another apply armed an automatic rollback: unless it is confirmed, the server puts its backup
               back on its own shortly. Wait for it before changing anything else, then refresh.
+            </p>
+          </div>
+        </div>
+      )}
+      {view.rollbackFailed && (
+        <div className="banner" data-tone="bad" role="alert" data-testid="rollback-failed">
+          <div className="banner-main">
+            <p className="banner-title">The last automatic rollback on {view.iface} failed</p>
+            <p className="banner-message">
+              An unconfirmed change was not undone: {view.rollbackFailed.reason}. Check the file and the live
+              peers below before changing anything; restore a backup if the change was wrong.
             </p>
           </div>
         </div>
