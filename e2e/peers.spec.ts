@@ -198,4 +198,33 @@ describeLab('peer management in Chromium against a real server', () => {
     expect((await lab.exec(0, 'wg show interfaces')).stdout).not.toContain('wg9');
     await shot(page, '24-down-interface');
   });
+
+  it('a rollback that refused to restore is shown on the config view until the next change, in both themes and sizes', async () => {
+    // What the server's rollback job leaves when it refuses (test/lab/peers.test.ts makes a real one).
+    await lab.exec(
+      0,
+      "mkdir -p /run/wireguard/wgdeck && printf '%s\\n' 'tx1 the backup wg0.conf.20261202T101500Z is gone; /etc/wireguard/alt/wg0.conf and wg0 were left as they are' > /run/wireguard/wgdeck/wg0.rollback-failed",
+    );
+    await page.goto(`${app!.url}#/server/lab-s0`);
+    await page.getByTestId('manage-wg0').click();
+    const banner = page.getByTestId('rollback-failed');
+    await banner.waitFor({ timeout: 20_000 });
+    expect(await banner.textContent()).toContain('wg0.conf.20261202T101500Z is gone');
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 700],
+    ] as const) {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.setViewportSize({ width, height });
+        await page.emulateMedia({ colorScheme: scheme });
+        await banner.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SHOTS, `25-rollback-failed-${width}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await lab.exec(0, 'rm -f /run/wireguard/wgdeck/wg0.rollback-failed');
+    await page.getByTestId('config-refresh').click();
+    await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(0);
+  });
 });
