@@ -13,6 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.ts';
+import { withStoreLock } from '../store/store-lock.ts';
 import { keyTypeOfBlob } from './fingerprint.ts';
 import { knownHostsName, lookup, parseKnownHosts } from './known-hosts.ts';
 import type { KnownHostEntry, ParsedKnownHosts } from './known-hosts.ts';
@@ -64,7 +65,6 @@ export class TrustStore {
   /** Absolute path of the store file. */
   readonly path: string;
   private readonly dir: string;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string) {
     this.dir = path.resolve(dataDir);
@@ -148,10 +148,9 @@ export class TrustStore {
     }
   }
 
+  /** One change at a time across every process on the data dir (the app, `serve`, the CLI). */
   private serialise<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return withStoreLock(this.path, fn);
   }
 
   private async writeAtomic(content: string): Promise<void> {

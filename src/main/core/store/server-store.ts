@@ -5,13 +5,17 @@ import type { ServerConfig } from '../../../shared/server-config.ts';
 import { serverConfigSchema } from '../../../shared/validation.ts';
 import { WgDeckError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import { withStoreLock } from './store-lock.ts';
 
 const fileSchema = z.object({
   version: z.literal(1),
   servers: z.array(serverConfigSchema),
 });
 
-/** The fleet as configured: `<dataDir>/servers.json`. Holds no secret (those live in the keychain). */
+/**
+ * The fleet as configured: `<dataDir>/servers.json`. Holds no secret (those live in the keychain).
+ * Shared by every process on the data dir: each change re-reads and writes under the file's lock.
+ */
 export class ServerStore {
   readonly path: string;
 
@@ -49,23 +53,27 @@ export class ServerStore {
   /** Adds, or replaces when `replace` is set; names are unique. */
   async save(server: ServerConfig, options: { replace?: boolean } = {}): Promise<void> {
     const valid = serverConfigSchema.parse(server);
-    const servers = await this.list();
-    const index = servers.findIndex((s) => s.name === valid.name);
-    if (index >= 0 && !options.replace) {
-      throw new WgDeckError('SERVER_EXISTS', `A server named "${valid.name}" already exists.`);
-    }
-    if (index >= 0) servers[index] = valid;
-    else servers.push(valid);
-    await this.#write(servers);
+    await withStoreLock(this.path, async () => {
+      const servers = await this.list();
+      const index = servers.findIndex((s) => s.name === valid.name);
+      if (index >= 0 && !options.replace) {
+        throw new WgDeckError('SERVER_EXISTS', `A server named "${valid.name}" already exists.`);
+      }
+      if (index >= 0) servers[index] = valid;
+      else servers.push(valid);
+      await this.#write(servers);
+    });
   }
 
   async remove(name: string): Promise<void> {
-    const servers = await this.list();
-    const remaining = servers.filter((s) => s.name !== name);
-    if (remaining.length === servers.length) {
-      throw new WgDeckError('NO_SUCH_SERVER', `No server named "${name}".`);
-    }
-    await this.#write(remaining);
+    await withStoreLock(this.path, async () => {
+      const servers = await this.list();
+      const remaining = servers.filter((s) => s.name !== name);
+      if (remaining.length === servers.length) {
+        throw new WgDeckError('NO_SUCH_SERVER', `No server named "${name}".`);
+      }
+      await this.#write(remaining);
+    });
   }
 
   async #write(servers: ServerConfig[]): Promise<void> {

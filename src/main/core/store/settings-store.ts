@@ -7,6 +7,7 @@ import { DEFAULT_THRESHOLDS } from '../../../shared/domain.ts';
 import { intervalSchema } from '../../../shared/validation.ts';
 import { WgDeckError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import { withStoreLock } from './store-lock.ts';
 
 export const DEFAULT_SETTINGS: Settings = {
   intervalSeconds: 5,
@@ -46,8 +47,10 @@ export class SettingsStore {
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
-    const next = settingsSchema.parse({ ...(await this.get()), ...patch });
-    await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
-    return next;
+    return await withStoreLock(this.path, async () => {
+      const next = settingsSchema.parse({ ...(await this.get()), ...patch });
+      await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
+      return next;
+    });
   }
 }
