@@ -391,4 +391,41 @@ describeLab('engine and CLI against real servers', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('server name');
   });
+
+  it('a server added with the CLI while an engine runs on the same data dir connects there within 10 s; removed, it goes', async () => {
+    const s = lab.servers[0]!;
+    const shared = cliSandbox();
+    const engine = new Engine({ dataDir: shared.dataDir, userKnownHostsPath: null, recordHistory: true });
+    await engine.start(); // as `wgdeck serve` and the app do: no server yet
+    try {
+      const added = await shared.run([
+        'server',
+        'add',
+        'late',
+        '--host',
+        s.host,
+        '--user',
+        'root',
+        '--identity',
+        s.rootIdentityFile,
+        '--accept-new',
+      ]);
+      expect(added.code, added.stderr).toBe(0);
+      const connected = await waitFor(engine, 'late', (live) => live.state === 'connected', 10_000);
+      expect(connected.interfaces.map((i) => i.name)).toEqual(['wg0', 'wg1']);
+
+      const removed = new Promise<string>((resolve) => {
+        const off = engine.subscribe('fleet:removed', ({ name }) => {
+          off();
+          resolve(name);
+        });
+      });
+      expect((await shared.run(['server', 'remove', 'late'])).code).toBe(0);
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('still there'), 10_000));
+      expect(await Promise.race([removed, timeout])).toBe('late');
+      expect((await engine.handlers['fleet:state']()).map((live) => live.name)).toEqual([]);
+    } finally {
+      engine.stop();
+    }
+  }, 60_000);
 });

@@ -27,6 +27,8 @@ import { importSshConfig } from './ssh/ssh-config-import.ts';
 import { TrustStore } from './ssh/trust-store.ts';
 import { HISTORY_FILE, HistoryStore } from './history/index.ts';
 import { dataDirExposure } from './store/private-files.ts';
+import { watchDataFile } from './store/watch-data-file.ts';
+import { settingsEffects } from './settings-effects.ts';
 import { tryLock } from './store/process-lock.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
 import { ServerStore } from './store/server-store.ts';
@@ -77,6 +79,10 @@ export class Engine {
   #history: HistoryStore | null = null;
   #historyLock: { release: () => void } | null = null;
   #maintenance: NodeJS.Timeout | null = null;
+  /** Stops watching servers.json and settings.json (changes made by other processes). */
+  #unwatch: (() => void)[] = [];
+  /** Serializes reloads: a burst of changes to a file is applied one reload at a time. */
+  #reloading: Promise<void> = Promise.resolve();
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -165,6 +171,39 @@ export class Engine {
     if (names) {
       const unknown = names.filter((n) => !this.#sessions.has(n));
       if (unknown.length > 0) throw new WgDeckError('NO_SUCH_SERVER', `No server named "${unknown[0]}".`);
+    } else if (this.#unwatch.length === 0) {
+      // The whole fleet: follow what other processes on this data dir change (a server added with
+      // `wgdeck server add` while the app runs connects here within seconds).
+      const reload = (what: () => Promise<void>) => () => {
+        this.#reloading = this.#reloading.then(what).catch((error: unknown) => {
+          this.#options.log?.(`data dir: ${errorMessage(error)}`);
+        });
+      };
+      this.#unwatch.push(
+        watchDataFile(
+          this.servers.path,
+          reload(() => this.#syncSessions()),
+        ),
+        watchDataFile(
+          this.settingsStore.path,
+          reload(async () => this.#applySettings(await this.settingsStore.get())),
+        ),
+      );
+    }
+  }
+
+  /** Brings the sessions in line with servers.json: new servers start, removed stop, changed restart. */
+  async #syncSessions(): Promise<void> {
+    if (!this.#started) return;
+    const servers = await this.servers.list();
+    const settings = await this.#getSettings();
+    const wanted = new Set(servers.map((s) => s.name));
+    for (const name of [...this.#sessions.keys()]) if (!wanted.has(name)) this.#forgetSession(name);
+    for (const server of servers) {
+      const running = this.#sessions.get(server.name);
+      if (!running || JSON.stringify(running.server) !== JSON.stringify(server)) {
+        this.#startSession(server, settings);
+      }
     }
   }
 
@@ -211,6 +250,7 @@ export class Engine {
 
   stop(): void {
     this.#started = false;
+    for (const unwatch of this.#unwatch.splice(0)) unwatch();
     for (const session of this.#sessions.values()) session.stop();
     this.#sessions.clear();
     this.#synced.clear();
@@ -340,6 +380,10 @@ export class Engine {
   async #removeServer(name: string): Promise<void> {
     await this.servers.remove(name);
     await this.secrets.delete(name);
+    this.#forgetSession(name);
+  }
+
+  #forgetSession(name: string): void {
     this.#sessions.get(name)?.stop();
     this.#sessions.delete(name);
     this.#synced.delete(name);
@@ -419,14 +463,25 @@ export class Engine {
 
   async #updateSettings(patch: Partial<Settings>): Promise<Settings> {
     const next = await this.settingsStore.update(patch);
-    this.#settings = next;
-    for (const session of this.#sessions.values()) {
-      session.restart({
-        intervalSeconds: session.server.intervalSeconds ?? next.intervalSeconds,
-        thresholds: next.thresholds,
-      });
-    }
+    this.#applySettings(next);
     return next;
+  }
+
+  /** Applies settings (changed here or by another process), touching only what they affect. */
+  #applySettings(next: Settings): void {
+    const before = this.#settings;
+    this.#settings = next;
+    if (!before) return;
+    const effects = settingsEffects(before, next);
+    if (effects.thresholds)
+      for (const session of this.#sessions.values()) session.setThresholds(next.thresholds);
+    if (effects.retention && this.#history) this.#history.retention = next.retention;
+    if (effects.reconnectGlobalInterval) {
+      for (const session of this.#sessions.values()) {
+        if (session.server.intervalSeconds === undefined)
+          session.restart({ intervalSeconds: next.intervalSeconds });
+      }
+    }
   }
 
   async #credentials(server: ServerConfig): Promise<Credentials> {

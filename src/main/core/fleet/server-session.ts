@@ -142,6 +142,12 @@ export class ServerSession {
     this.#publish({ state: 'stopped', error: undefined, errorCode: undefined, errorDetails: undefined });
   }
 
+  /** New status thresholds apply from the next frame on, without reconnecting. */
+  setThresholds(thresholds: StatusThresholds): void {
+    this.#options.thresholds = thresholds;
+    this.#tracker.thresholds = thresholds;
+  }
+
   /** Reconnect now (after the admin trusted a key, changed a setting, or pressed "retry"). */
   restart(changes: Partial<Pick<SessionOptions, 'intervalSeconds' | 'thresholds'>> = {}): void {
     if (changes.intervalSeconds !== undefined) this.#options.intervalSeconds = changes.intervalSeconds;

@@ -67,7 +67,7 @@ const EMPTY = new Uint8Array(0);
 
 export class HistoryCore {
   readonly db: DatabaseSync;
-  readonly retention: Retention;
+  retention: Retention;
   readonly servers = new Map<string, ServerMem>();
   readonly serversById = new Map<number, ServerMem>();
   /** By entity id. */

@@ -131,6 +131,11 @@ export class HistoryStore {
     return { ...this.#core.retention };
   }
 
+  /** A retention change applies from the next maintenance step on: nothing to reopen. */
+  set retention(retention: Retention) {
+    this.#core.retention = { ...retention };
+  }
+
   // -------------------------------------------------------------------------------------------------
   // Writing
 

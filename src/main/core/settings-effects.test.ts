@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from './store/settings-store.ts';
+import { settingsEffects } from './settings-effects.ts';
+
+describe('a settings change touches only what it affects', () => {
+  it('retention: no reconnect, applied to history in place', () => {
+    const next = { ...DEFAULT_SETTINGS, retention: { ...DEFAULT_SETTINGS.retention, rawHours: 12 } };
+    expect(settingsEffects(DEFAULT_SETTINGS, next)).toEqual({
+      reconnectGlobalInterval: false,
+      thresholds: false,
+      retention: true,
+    });
+  });
+
+  it('thresholds: no reconnect, applied to the trackers in place', () => {
+    const next = { ...DEFAULT_SETTINGS, thresholds: { onlineSeconds: 100, staleSeconds: 400 } };
+    expect(settingsEffects(DEFAULT_SETTINGS, next)).toEqual({
+      reconnectGlobalInterval: false,
+      thresholds: true,
+      retention: false,
+    });
+  });
+
+  it('the poll interval: the sessions on the global interval reconnect', () => {
+    expect(settingsEffects(DEFAULT_SETTINGS, { ...DEFAULT_SETTINGS, intervalSeconds: 10 })).toEqual({
+      reconnectGlobalInterval: true,
+      thresholds: false,
+      retention: false,
+    });
+  });
+
+  it('the same settings saved again: nothing', () => {
+    expect(settingsEffects(DEFAULT_SETTINGS, structuredClone(DEFAULT_SETTINGS))).toEqual({
+      reconnectGlobalInterval: false,
+      thresholds: false,
+      retention: false,
+    });
+  });
+});

@@ -1,0 +1,20 @@
+import type { Settings } from '../../shared/api.ts';
+
+/**
+ * What a settings change touches, so the engine restarts only that: a new poll interval reconnects the
+ * sessions that use the global one (the remote loop's sleep is fixed when it starts); thresholds and
+ * retention apply in place, without touching any connection.
+ */
+export interface SettingsEffects {
+  reconnectGlobalInterval: boolean;
+  thresholds: boolean;
+  retention: boolean;
+}
+
+export function settingsEffects(before: Settings, next: Settings): SettingsEffects {
+  return {
+    reconnectGlobalInterval: before.intervalSeconds !== next.intervalSeconds,
+    thresholds: JSON.stringify(before.thresholds) !== JSON.stringify(next.thresholds),
+    retention: JSON.stringify(before.retention) !== JSON.stringify(next.retention),
+  };
+}
