@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, safeStorage, utilityProcess, type BrowserWindow } from 'electron';
+import { app, protocol, safeStorage, utilityProcess, type BrowserWindow } from 'electron';
+import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol.ts';
 import { defaultDataDir } from './core/store/data-dir.ts';
 import { EngineHost } from './engine-host.ts';
 import { engineArgs } from './engine-protocol.ts';
@@ -10,7 +10,7 @@ import { installAppMenu } from './menu.ts';
 import { hardenSession, hardenWebContents } from './security.ts';
 import { ShellState } from './shell-state.ts';
 import { FleetTray } from './tray.ts';
-import type { RendererLocation } from './trusted-sender.ts';
+import { APP_SCHEME, devServerUrl, rendererStartUrl, type RendererLocation } from './renderer-location.ts';
 import { createMainWindow } from './window.ts';
 
 /*
@@ -24,12 +24,16 @@ import { createMainWindow } from './window.ts';
 const dataDir = defaultDataDir();
 app.setPath('userData', dataDir);
 hardenWebContents();
+// Privileges can be given to a scheme only before `ready`.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
-const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
-const renderer: RendererLocation = {
-  indexFileUrl: pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href,
-  devServerUrl,
-};
+const rendererDir = join(import.meta.dirname, '../renderer');
+const renderer: RendererLocation = { devServerUrl: devServerUrl(app.isPackaged, process.env) };
+if (process.env['ELECTRON_RENDERER_URL'] && !renderer.devServerUrl) {
+  console.error(
+    'wg-deck: ignoring ELECTRON_RENDERER_URL (honoured only in development, for an http(s) loopback URL); showing the built app.',
+  );
+}
 
 // Two engines on one data dir would fight over it: a second start focuses the first window.
 if (!app.requestSingleInstanceLock()) {
@@ -41,7 +45,7 @@ if (!app.requestSingleInstanceLock()) {
 
   const show = (): void => {
     if (!window || window.isDestroyed())
-      window = createMainWindow({ state, quitting: () => quitting, devServerUrl });
+      window = createMainWindow({ state, quitting: () => quitting, startUrl: rendererStartUrl(renderer) });
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
@@ -51,6 +55,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSession();
+    protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
     // safeStorage is usable only once the app is ready (on Linux the backend is chosen then).
     const secrets = new KeychainSecretStore(
       join(dataDir, SECRETS_FILE),
@@ -68,7 +73,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     host.start();
     registerIpc({ host, window: () => window, renderer });
-    installAppMenu({ dev: devServerUrl !== undefined });
+    installAppMenu({ dev: renderer.devServerUrl !== undefined });
 
     const tray = new FleetTray({
       show,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { relayInvoke } from './ipc-relay.ts';
+import { APP_INDEX_URL } from './renderer-location.ts';
 import {
   isSafeExternalUrl,
   isTrustedRendererUrl,
@@ -8,27 +9,34 @@ import {
 } from './trusted-sender.ts';
 import type { ValidInvoke } from '../shared/rpc.ts';
 
-const built: RendererLocation = { indexFileUrl: 'file:///opt/wg-deck/out/renderer/index.html' };
-const dev: RendererLocation = { ...built, devServerUrl: 'http://localhost:5173' };
+const built: RendererLocation = {};
+const dev: RendererLocation = { devServerUrl: 'http://localhost:5173' };
 
 describe('isTrustedRendererUrl', () => {
   it.each([
-    'file:///opt/wg-deck/out/renderer/index.html',
-    'file:///opt/wg-deck/out/renderer/index.html#/servers/edge-1',
-    'file:///opt/wg-deck/out/renderer/index.html?x=1',
-    'file:///opt/wg-deck/out/renderer/assets/../index.html', // URL parsing resolves this to the same file
-  ])('trusts our built page: %s', (url) => {
+    'app://wg-deck/index.html',
+    'app://wg-deck/index.html#/servers/edge-1',
+    'app://wg-deck/index.html?x=1',
+    'app://wg-deck/',
+    'app://wg-deck/assets/../index.html', // URL parsing resolves this to the same page
+  ])('trusts our app:// origin: %s', (url) => {
     expect(isTrustedRendererUrl(url, built)).toBe(true);
   });
 
   it.each([
-    'file:///evil',
+    // The built page as loadFile showed it: file: is every local file's scheme, never trusted.
+    'file:///opt/wg-deck/out/renderer/index.html',
+    'file:///opt/wg-deck/resources/app.asar/out/renderer/index.html',
     'file:///evil/index.html',
-    'file:///opt/wg-deck/out/renderer/index.html.evil',
-    'file:///opt/wg-deck/out/renderer/other.html',
-    'file:///opt/wg-deck/out/renderer/index%2ehtml',
-    'file://evil.example/opt/wg-deck/out/renderer/index.html',
-    'file:///tmp/opt/wg-deck/out/renderer/index.html',
+    'app://evil/index.html',
+    'app://wg-deck.evil.example/index.html',
+    'app://wg-deck:8080/index.html',
+    'app://user@wg-deck/index.html',
+    'app://user:pw@wg-deck/index.html',
+    'app:///index.html',
+    'app:wg-deck/index.html',
+    'wg-deck://wg-deck/index.html',
+    'http://wg-deck/index.html',
     'http://localhost:5173/',
     'http://localhost.evil.example/',
     'http://localhost.evil.example:5173/',
@@ -51,6 +59,7 @@ describe('isTrustedRendererUrl', () => {
       'http://localhost:5174/',
       'https://localhost:5173/',
       'http://127.0.0.1:5173/',
+      'http://user@localhost:5173/',
       'http://user@localhost.evil.example:5173/',
       'ws://localhost:5173/',
     ]) {
@@ -59,13 +68,13 @@ describe('isTrustedRendererUrl', () => {
   });
 
   it('never trusts a dev server URL that is not http(s)', () => {
-    expect(isTrustedRendererUrl('file:///evil', { ...built, devServerUrl: 'file:///evil' })).toBe(false);
-    expect(isTrustedRendererUrl('data:,x', { ...built, devServerUrl: 'data:,x' })).toBe(false);
+    expect(isTrustedRendererUrl('file:///evil', { devServerUrl: 'file:///evil' })).toBe(false);
+    expect(isTrustedRendererUrl('data:,x', { devServerUrl: 'data:,x' })).toBe(false);
   });
 });
 
 describe('isTrustedSender', () => {
-  const good = { webContentsId: 7, frameUrl: built.indexFileUrl, isMainFrame: true };
+  const good = { webContentsId: 7, frameUrl: APP_INDEX_URL, isMainFrame: true };
   it('needs our window, its main frame and our page', () => {
     expect(isTrustedSender(good, 7, built)).toBe(true);
     expect(isTrustedSender({ ...good, webContentsId: 8 }, 7, built)).toBe(false);
@@ -73,6 +82,7 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender({ ...good, isMainFrame: false }, 7, built)).toBe(false);
     expect(isTrustedSender({ ...good, frameUrl: null }, 7, built)).toBe(false);
     expect(isTrustedSender({ ...good, frameUrl: 'file:///evil' }, 7, built)).toBe(false);
+    expect(isTrustedSender({ ...good, frameUrl: 'app://evil/index.html' }, 7, built)).toBe(false);
   });
 });
 
@@ -88,7 +98,7 @@ describe('relayInvoke', () => {
       },
     },
   };
-  const sender = { webContentsId: 7, frameUrl: built.indexFileUrl, isMainFrame: true };
+  const sender = { webContentsId: 7, frameUrl: APP_INDEX_URL, isMainFrame: true };
 
   it('forwards a valid call from our page', async () => {
     calls.length = 0;

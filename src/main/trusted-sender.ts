@@ -3,13 +3,9 @@
  * and a renderer is untrusted (a navigation gone wrong, an injected frame): only the main frame of our
  * window, showing our own renderer, may call the engine.
  */
+import { isAppOriginUrl, parseUrl, type RendererLocation } from './renderer-location.ts';
 
-export interface RendererLocation {
-  /** The built renderer's index.html, as a file: URL (what `loadFile` shows). */
-  indexFileUrl: string;
-  /** electron-vite's dev server (ELECTRON_RENDERER_URL), in development only. */
-  devServerUrl?: string;
-}
+export type { RendererLocation } from './renderer-location.ts';
 
 export interface SenderFacts {
   webContentsId: number;
@@ -18,34 +14,24 @@ export interface SenderFacts {
   isMainFrame: boolean;
 }
 
-function parse(url: string): URL | null {
-  try {
-    return new URL(url);
-  } catch {
-    return null;
-  }
-}
-
-/** Our page: exactly the built index.html (any query/hash), or the dev server's origin. */
+/**
+ * Our page: the app:// origin, which serves nothing but the built renderer, or — in development only,
+ * when `devServerUrl()` set it — the dev server's exact origin. Never `file://`: the page is not served
+ * from there, and every local file shares that scheme.
+ */
 export function isTrustedRendererUrl(url: string | null | undefined, location: RendererLocation): boolean {
   if (!url) return false;
-  const parsed = parse(url);
+  const parsed = parseUrl(url);
   if (!parsed) return false;
-  if (location.devServerUrl) {
-    const dev = parse(location.devServerUrl);
-    if (dev && dev.origin !== 'null' && (dev.protocol === 'http:' || dev.protocol === 'https:')) {
-      if (parsed.origin === dev.origin) return true;
-    }
-  }
-  const index = parse(location.indexFileUrl);
-  // file: URLs have the opaque origin "null": compare the exact path instead.
+  if (isAppOriginUrl(parsed)) return true;
+  if (!location.devServerUrl) return false;
+  const dev = parseUrl(location.devServerUrl);
   return (
-    index !== null &&
-    parsed.protocol === 'file:' &&
-    index.protocol === 'file:' &&
-    parsed.host === '' &&
+    dev !== null &&
+    (dev.protocol === 'http:' || dev.protocol === 'https:') &&
+    parsed.origin === dev.origin &&
     parsed.username === '' &&
-    parsed.pathname === index.pathname
+    parsed.password === ''
   );
 }
 
@@ -64,6 +50,6 @@ export function isTrustedSender(
 
 /** Links the app may hand to the system browser: https only (no file:, no custom schemes). */
 export function isSafeExternalUrl(url: string): boolean {
-  const parsed = parse(url);
+  const parsed = parseUrl(url);
   return parsed !== null && parsed.protocol === 'https:' && parsed.username === '' && parsed.password === '';
 }

@@ -8,7 +8,8 @@ export function createMainWindow(options: {
   state: ShellState;
   /** True while quitting: closing then really closes even with close-to-tray. */
   quitting: () => boolean;
-  devServerUrl?: string;
+  /** The page to show: app://wg-deck/index.html, or the dev server in development (renderer-location.ts). */
+  startUrl: string;
 }): BrowserWindow {
   const { bounds, maximized } = options.state.initialWindow();
   const window = new BrowserWindow({
@@ -41,7 +42,6 @@ export function createMainWindow(options: {
       window.hide();
     }
   });
-  if (options.devServerUrl) void window.loadURL(options.devServerUrl);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  void window.loadURL(options.startUrl);
   return window;
 }
