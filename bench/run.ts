@@ -4,6 +4,7 @@ import { benchLiveUpdate } from './live-update.ts';
 import { benchHistory } from './history.ts';
 import { benchParseState } from './parse-state.ts';
 import { benchPeerApply } from './peer-apply.ts';
+import { benchPeerFiles } from './peer-files.ts';
 import { benchPollCost } from './poll-cost.ts';
 import { benchRenderer } from './renderer.ts';
 import type { BarResult } from './stats.ts';
@@ -17,6 +18,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['renderer', benchRenderer],
   ['history', benchHistory],
   ['peers', benchPeerApply],
+  ['files', benchPeerFiles],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

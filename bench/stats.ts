@@ -21,6 +21,24 @@ export async function timeRuns(runs: number, warmup: number, fn: () => unknown):
   return times;
 }
 
+/** Like timeRuns, but each run first makes a fresh input with `setup`, which is not measured. */
+export async function timeRunsAfter<T>(
+  runs: number,
+  warmup: number,
+  setup: () => T,
+  fn: (input: T) => unknown,
+): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn(setup());
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const input = setup();
+    const start = performance.now();
+    await fn(input);
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
 export function fmt(ms: number): string {
   return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
 }

@@ -17,6 +17,7 @@ import {
 } from './config-file.ts';
 import {
   ALICE,
+  BIG_TEST_TIMEOUT_MS,
   bigConf,
   BOB,
   CAROL,
@@ -724,23 +725,20 @@ describe('wg-quick strip and wg accept what we write', () => {
   });
 });
 
+// How fast: `npm run bench -- files`.
 describe('10,000 peers', () => {
   const source = bigConf(10_000);
 
-  it('parses and serializes fast and exactly', () => {
-    const started = performance.now();
+  it('parses and serializes exactly', { timeout: BIG_TEST_TIMEOUT_MS }, () => {
     const file = parseConfig(source);
     const output = serializeConfig(file);
-    const elapsed = performance.now() - started;
     expect(output).toBe(source);
     expect(configPeers(file)).toHaveLength(10_000);
-    expect(elapsed).toBeLessThan(1500);
   });
 
-  it('edits one peer touching only its lines, quickly', () => {
+  it('edits one peer touching only its lines', { timeout: BIG_TEST_TIMEOUT_MS }, () => {
     const file = parseConfig(source);
     const key = testKey('big-5000');
-    const started = performance.now();
     const edited = text(
       updatePeer(
         disablePeer(addPeer(file, newPeer({ allowedIps: ['10.0.200.1/32'] })), key),
@@ -748,7 +746,6 @@ describe('10,000 peers', () => {
         { persistentKeepalive: 9 },
       ),
     );
-    expect(performance.now() - started).toBeLessThan(1500);
     const before = source.split('\n');
     const after = edited.split('\n');
     expect(after.length - before.length).toBe(1 + 6); // marker + the new block (blank, header, name, key, IPs)

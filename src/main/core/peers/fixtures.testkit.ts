@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { InterfaceDump, PeerDump } from '../../../shared/domain.ts';
+import type { Claimant } from './allocate.ts';
 
 export function testKey(label: string): string {
   return createHash('sha256').update(label).digest('base64');
@@ -122,14 +123,49 @@ export function bigConf(count: number): string {
     'PostUp = iptables -A FORWARD -i %i -j ACCEPT\nSaveConfig = false\n',
   ];
   for (let i = 0; i < count; i++) {
-    const host = i + 2;
+    const { v4, v6 } = bigAddresses(i);
     parts.push(
       `\n[Peer]\n# Name = peer-${i}\nPublicKey = ${testKey(`big-${i}`)}\n` +
-        `AllowedIPs = 10.0.${Math.floor(host / 256)}.${host % 256}/32, fd00::${host.toString(16)}/128\n` +
+        `AllowedIPs = ${v4}, ${v6}\n` +
         (i % 3 === 0 ? 'PersistentKeepalive = 25\n' : ''),
     );
   }
   return parts.join('');
+}
+
+/**
+ * The timeout of a 10,000-peer test: a guard against a hang, not a speed bar (speed is measured by
+ * `npm run bench -- files`). Vitest's 5 s default fires on a loaded 2-core machine.
+ */
+export const BIG_TEST_TIMEOUT_MS = 60_000;
+
+/** bigConf's address of peer `i`: hosts from .2 up, in 10.0.0.0/16 and fd00::/64. */
+function bigAddresses(i: number): { v4: string; v6: string } {
+  const host = i + 2;
+  return { v4: `10.0.${Math.floor(host / 256)}.${host % 256}/32`, v6: `fd00::${host.toString(16)}/128` };
+}
+
+/** The live peers of bigConf(count) as wg shows them: IPv6 listed first, the same keepalives. */
+export function bigLivePeers(count: number): PeerDump[] {
+  const peers: PeerDump[] = [];
+  for (let i = 0; i < count; i++) {
+    const { v4, v6 } = bigAddresses(i);
+    peers.push(
+      livePeer(testKey(`big-${i}`), { allowedIps: [v6, v4], persistentKeepalive: i % 3 === 0 ? 25 : null }),
+    );
+  }
+  return peers;
+}
+
+/** `count` peers' address claims, each made twice: once by the live peer, once by its file block. */
+export function bigClaimants(count: number): Claimant[] {
+  const claimants: Claimant[] = [];
+  for (let i = 0; i < count; i++) {
+    const { v4, v6 } = bigAddresses(i);
+    const claimant = (): Claimant => ({ publicKey: testKey(`p${i}`), name: `p${i}`, allowedIps: [v4, v6] });
+    claimants.push(claimant(), claimant());
+  }
+  return claimants;
 }
 
 export function livePeer(publicKey: string, fields: Partial<PeerDump> = {}): PeerDump {

@@ -10,6 +10,7 @@ import { toShellCommand } from './commands.ts';
 import { configPeers, findPeer, parseConfig, serializeConfig, updatePeer } from './config-file.ts';
 import {
   ALICE,
+  BIG_TEST_TIMEOUT_MS,
   bigConf,
   BOB,
   CAROL,
@@ -686,7 +687,8 @@ describe('the commands really run (write for real, wg against a missing interfac
 });
 
 describe('10,000 peers', () => {
-  it('plans an auto-allocated add quickly', () => {
+  // How fast: `npm run bench -- files`.
+  it('plans an auto-allocated add as one wg set and a short diff', { timeout: BIG_TEST_TIMEOUT_MS }, () => {
     const fileText = bigConf(10_000);
     const file = parseConfig(fileText);
     const peers: InterfaceDump['peers'] = configPeers(file).map((peer) =>
@@ -696,12 +698,9 @@ describe('10,000 peers', () => {
       }),
     );
     const live = liveInterface(peers, { publicKey: SERVER_PUBLIC });
-    const started = performance.now();
     const result = planPeerChanges({ iface: 'wg0', fileText, live, changes: [add()] });
-    const elapsed = performance.now() - started;
     expect(result.preview.tier).toBe(1);
     expect(result.added[0]!.allowedIps).toEqual(['10.0.39.18/32', 'fd00::2712/128']);
     expect(result.preview.diff.split('\n').length).toBeLessThan(20);
-    expect(elapsed).toBeLessThan(3000);
   });
 });
