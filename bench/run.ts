@@ -7,6 +7,7 @@ import { benchPeerApply } from './peer-apply.ts';
 import { benchPeerFiles } from './peer-files.ts';
 import { benchPollCost } from './poll-cost.ts';
 import { benchRenderer } from './renderer.ts';
+import { benchSelectors } from './selectors.ts';
 import type { BarResult } from './stats.ts';
 
 console.log(`WG Deck benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
@@ -19,6 +20,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['history', benchHistory],
   ['peers', benchPeerApply],
   ['files', benchPeerFiles],
+  ['selectors', benchSelectors],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

@@ -1,4 +1,5 @@
 import { NULL_RATES, type InterfaceLive, type PeerLive, type ServerLive } from '../../../shared/domain.ts';
+import { fleetFromSync, type Fleet } from './fleet-state.ts';
 
 /** Small builders for the renderer's pure tests. */
 
@@ -53,4 +54,26 @@ export function server(
     interfaces,
     ...extra,
   };
+}
+
+/** A fleet of `servers` servers named s0, s1, …, each with one interface of `peersEach` peers. */
+export function bigFleet(servers: number, peersEach: number): Fleet {
+  return fleetFromSync(
+    Array.from({ length: servers }, (_, s) => ({
+      name: `s${s}`,
+      seq: 1,
+      live: server(`s${s}`, [
+        iface(
+          'wg0',
+          Array.from({ length: peersEach }, (_, i) => peer(i)),
+          { rxBytes: 1 },
+        ),
+      ]),
+    })),
+  );
+}
+
+/** `count` peers whose receive rates are scattered, for sorting. */
+export function scatteredPeers(count: number): PeerLive[] {
+  return Array.from({ length: count }, (_, i) => peer(i, { rxRate: (i * 7919) % 1000 }));
 }
