@@ -2,6 +2,7 @@
 import { cpus } from 'node:os';
 import { benchLiveUpdate } from './live-update.ts';
 import { benchHistory } from './history.ts';
+import { benchKnownHosts } from './known-hosts.ts';
 import { benchParseState } from './parse-state.ts';
 import { benchPeerApply } from './peer-apply.ts';
 import { benchPeerFiles } from './peer-files.ts';
@@ -21,6 +22,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['peers', benchPeerApply],
   ['files', benchPeerFiles],
   ['selectors', benchSelectors],
+  ['knownhosts', benchKnownHosts],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

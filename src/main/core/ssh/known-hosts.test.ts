@@ -9,6 +9,7 @@ import {
   tempDir,
 } from '../../../../test/fixtures/ssh/keygen.ts';
 import type { GeneratedKey } from '../../../../test/fixtures/ssh/keygen.ts';
+import { longLinesKnownHosts, pathologicalPatternsKnownHosts } from './hostile-known-hosts.testkit.ts';
 import {
   entryLocation,
   hashHostName,
@@ -271,31 +272,23 @@ describe('hostile input', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('a very long garbage line is skipped quickly with a short warning, later lines still count', () => {
-    const garbage = 'x'.repeat(2_000_000);
-    const longKey = `long.example ssh-ed25519 ${'A'.repeat(1_000_000)}`;
-    const text = `${garbage}\n${longKey}\nok.example ${keyText(ed)}\n`;
-    const started = performance.now();
-    const { entries, warnings } = parseKnownHosts(text);
-    expect(performance.now() - started).toBeLessThan(2000);
+  // A hang fails on the test timeout; how fast: `npm run bench -- knownhosts`.
+  it('a very long garbage line is skipped with a short warning, later lines still count', () => {
+    const { entries, warnings } = parseKnownHosts(longLinesKnownHosts(keyText(ed)));
     expect(warnings.map((w) => w.line)).toEqual([1, 2]);
     expect(warnings.every((w) => w.message.length < 200)).toBe(true);
     expect(lines(lookup(entries, 'ok.example', 22))).toEqual([3]);
   });
 
+  // A hang fails on the test timeout; how fast: `npm run bench -- knownhosts`.
   it('pathological wildcard patterns and huge pattern lists do not hang the lookup', () => {
-    const evil = '*a'.repeat(100_000) + 'b'; // classic backtracking bomb
-    const stars = '*'.repeat(500_000) + 'z';
-    const many = Array.from({ length: 50_000 }, (_, i) => `h${i}.*?*?*.example`).join(',');
-    const { entries } = parseKnownHosts(`${evil} ${keyText(ed)}\n${stars},${many} ${keyText(ec)}\n`);
+    const { entries } = parseKnownHosts(pathologicalPatternsKnownHosts(keyText(ed), keyText(ec)));
     expect(entries).toHaveLength(2);
-    const started = performance.now();
     expect(lines(lookup(entries, 'a'.repeat(250), 22))).toEqual([]);
     expect(lines(lookup(entries, `${'a'.repeat(240)}z`, 22))).toEqual([2]);
     expect(lines(lookup(entries, 'h49999.x.y.example', 22))).toEqual([2]);
     expect(lines(lookup(entries, 'h50000.x.y.example', 22))).toEqual([]);
     expect(lines(lookup(entries, `${'x'.repeat(5000)}.example`, 22))).toEqual([]); // over-long host: no match
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(wildcardMatch('a'.repeat(1000), '*a'.repeat(400) + 'b')).toBe(false);
   });
 });
