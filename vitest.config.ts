@@ -9,6 +9,9 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/support/ensure-tools.ts'],
+          // A hang guard, not a speed bar (those are in `npm run bench`): tests that run wg/wg-quick
+          // many times take over vitest's 5 s default on a loaded 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {
