@@ -27,6 +27,12 @@ import type {
   ServerInterface,
 } from './peer-ops.ts';
 import { KEEPALIVE_MAX, keepaliveProblem, peerNameProblem } from './peers.ts';
+import {
+  INTERFACE_NAME_PATTERN,
+  LINUX_INTERFACE_NAME_RE,
+  LINUX_INTERFACE_NAME_RULE,
+  cidrProblem,
+} from './ip-rules.ts';
 import type { ServerConfig } from './server-config.ts';
 import { intervalSchema, serverConfigSchema, serverNameSchema } from './validation.ts';
 
@@ -89,10 +95,8 @@ const credentialsSchema = z.strictObject({
   remember: z.boolean(),
 });
 
-/** Linux interface names: 1–15 characters, no whitespace, "/" or ":". */
-const ifaceNameSchema = z
-  .string()
-  .regex(/^[^\s/:]{1,15}$/, 'an interface name is 1–15 characters without spaces, "/" or ":"');
+/** Monitored interfaces: any name the kernel takes. */
+const ifaceNameSchema = z.string().regex(LINUX_INTERFACE_NAME_RE, LINUX_INTERFACE_NAME_RULE);
 const wgKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'a WireGuard key is 44 characters of base64');
@@ -169,7 +173,18 @@ const peerNameSchema = z.string().superRefine((name, ctx) => {
   const problem = peerNameProblem(name);
   if (problem) ctx.addIssue({ code: 'custom', message: `a peer name ${problem}` });
 });
-const cidrListSchema = z.array(z.string().min(1).max(64)).max(256);
+/** Addresses/prefixes as AllowedIPs takes them (a bare address is a host prefix), by the shared rule. */
+const cidrListSchema = z
+  .array(
+    z
+      .string()
+      .max(64)
+      .superRefine((text, ctx) => {
+        const problem = cidrProblem(text);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+  )
+  .max(256);
 const keepaliveSchema = z
   .number()
   .int()
@@ -209,7 +224,12 @@ const peerOperationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('changes'), changes: z.array(peerChangeSchema).min(1).max(500) }),
   z.strictObject({
     kind: z.literal('restore'),
-    backup: z.string().regex(/^[a-zA-Z0-9_=+.-]{1,15}\.conf\.\d{8}T\d{6}(?:\d{3})?Z$/, 'not a backup name'),
+    backup: z
+      .string()
+      .regex(
+        new RegExp(`^${INTERFACE_NAME_PATTERN}\\.conf\\.\\d{8}T\\d{6}(?:\\d{3})?Z$`),
+        'not a backup name',
+      ),
   }),
   z.strictObject({ kind: z.literal('reconcile'), direction: z.enum(['file-to-live', 'live-to-file']) }),
   z.strictObject({ kind: z.literal('save-config-off') }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serverConfigSchema } from './validation.ts';
+import { isValidHost, serverConfigSchema } from './validation.ts';
 
 const server = (configPath: string) => ({
   name: 'edge-1',
@@ -37,5 +37,14 @@ describe('config paths', () => {
     ]) {
       expect(serverConfigSchema.safeParse(server(path)).success, JSON.stringify(path)).toBe(false);
     }
+  });
+});
+
+describe('hosts', () => {
+  it('take IPv4 and IPv6 addresses by the shared rule, and DNS names', () => {
+    for (const host of ['198.18.0.10', 'fd00::10', '::1', 'edge-1.example.org', 'localhost'])
+      expect(isValidHost(host), host).toBe(true);
+    for (const host of [':::', '1:2:3', '198.18.0.01', '198.18.0', 'fd00::1%eth0', '[fd00::1]', 'a b', ''])
+      expect(isValidHost(host), host).toBe(false);
   });
 });

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  INTERFACE_NAME_PATTERN,
+  INTERFACE_NAME_RE,
+  INTERFACE_NAME_RULE,
+  isIPv4,
+  isIPv6,
+} from './ip-rules.ts';
 
 /**
  * Input rules shared by the CLI, the IPC/HTTP boundary and the forms, so every door refuses the same
@@ -14,12 +21,11 @@ export const serverNameSchema = z
 
 const hostnameRe =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-const ipv4Re = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const ipv6Re = /^[0-9A-Fa-f:.]+$/;
-
 export function isValidHost(host: string): boolean {
-  if (ipv4Re.test(host)) return true;
-  if (host.includes(':')) return ipv6Re.test(host) && host.split(':').length >= 3 && host.length <= 45;
+  if (isIPv4(host)) return true;
+  if (host.includes(':')) return isIPv6(host);
+  // Digits and dots only is a malformed IPv4 address (10.0.0.01, 1.2.3), not a host name.
+  if (/^[\d.]+$/.test(host)) return false;
   return hostnameRe.test(host);
 }
 
@@ -70,14 +76,14 @@ export const serverConfigSchema = z.strictObject({
   /** Config file per interface when it is not `/etc/wireguard/<iface>.conf`. */
   configPaths: z
     .record(
-      z.string().regex(/^[a-zA-Z0-9_=+.-]{1,15}$/, 'an interface name'),
+      z.string().regex(INTERFACE_NAME_RE, INTERFACE_NAME_RULE),
       z
         .string()
         .max(4096)
         .regex(
           // The path travels to the server as an argument and is printed in the UI and the terminal:
           // a sane alphabet only (no ESC, CR, quotes, spaces, `$`, backquotes).
-          /^\/(?:[A-Za-z0-9._+=@,-]+\/)*[a-zA-Z0-9_=+.-]{1,15}\.conf$/,
+          new RegExp(`^/(?:[A-Za-z0-9._+=@,-]+/)*${INTERFACE_NAME_PATTERN}\\.conf$`),
           'an absolute path to IF.conf (the name wg-quick needs), of letters, digits and . _ + = @ , -',
         )
         .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'no "." or ".." segments'),

@@ -1,6 +1,8 @@
 import { isIPv6 as nodeIsIPv6 } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isCidr, isEndpoint, isIPv4, isIPv6 } from './ip-address.ts';
+import * as rules from '../../../shared/ip-rules.ts';
+import { ADDRESSES, PREFIXES } from '../../../shared/ip-rules.testkit.ts';
 
 describe('isIPv4', () => {
   it.each(['0.0.0.0', '10.0.0.1', '192.168.100.200', '255.255.255.255'])('accepts %s', (text) => {
@@ -116,5 +118,15 @@ describe('isEndpoint', () => {
     '256.0.0.1:1',
   ])('refuses %j', (text) => {
     expect(isEndpoint(text)).toBe(false);
+  });
+});
+
+describe('the scanner is the shared rule (src/shared/ip-rules.ts), only faster', () => {
+  it('the collector`s byte scanner (its hot path) follows exactly the same rule', () => {
+    for (const [text] of ADDRESSES) {
+      expect(isIPv4(text), text).toBe(rules.isIPv4(text));
+      expect(isIPv6(text), text).toBe(rules.isIPv6(text));
+    }
+    for (const [text] of PREFIXES) expect(isCidr(text), text).toBe(rules.isCidr(text));
   });
 });

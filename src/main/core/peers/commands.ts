@@ -25,7 +25,7 @@ export interface RemoteCommand {
 }
 
 /** wg-quick's rule for interface names (and config files are named after them). */
-export const IFACE_NAME_RE = /^[a-zA-Z0-9_=+.-]{1,15}$/;
+export { INTERFACE_NAME_RE as IFACE_NAME_RE } from '../../../shared/ip-rules.ts';
 
 /** Exit status of the write script when the file is not the one the plan was made from. */
 export const WRITE_EXIT_CHANGED = 3;

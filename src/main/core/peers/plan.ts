@@ -19,6 +19,7 @@
  */
 
 import type { InterfaceDump } from '../../../shared/domain.ts';
+import { INTERFACE_NAME_PATTERN } from '../../../shared/ip-rules.ts';
 import type {
   DriftReport,
   PeerAction,
@@ -123,7 +124,7 @@ export const SAVE_CONFIG_WARNING =
   'SaveConfig = true: the next "wg-quick down" (or a reboot) rewrites this file from the live state, ' +
   'dropping peer names, disabled peers and comments. Set SaveConfig = false to keep them (WG Deck can do it).';
 
-const CONFIG_BASENAME_RE = /^[a-zA-Z0-9_=+.-]{1,15}\.conf$/;
+const CONFIG_BASENAME_RE = new RegExp(`^${INTERFACE_NAME_PATTERN}\\.conf$`);
 
 export function checkTarget(iface: string, configPath: string, problems: FieldProblem[]): void {
   if (!IFACE_NAME_RE.test(iface)) {

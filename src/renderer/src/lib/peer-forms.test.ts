@@ -287,3 +287,9 @@ describe('engine problems on the form', () => {
     expect(problems.map((p) => p.field)).toEqual(['client.endpointHost']);
   });
 });
+
+describe('the form refuses what the engine refuses (the shared rule, issue 10)', () => {
+  it.each(['10.0.0.01/32', '1:2:3/64', ':::', 'fd00::1%eth0/64', 'fd00::/064'])('%j', (text) => {
+    expect(cidrShapeProblem(text)).not.toBeNull();
+  });
+});

@@ -13,6 +13,7 @@ import {
   type PeerDraft,
   type PeerEdit,
 } from '../../../shared/peers.ts';
+import { cidrProblem } from '../../../shared/ip-rules.ts';
 import { explainError, type ApiError } from './errors.ts';
 
 // --- Lists and shapes ------------------------------------------------------------------------------
@@ -25,32 +26,12 @@ export function splitList(text: string): string[] {
     .filter((entry) => entry !== '');
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const IPV6 = /^[0-9A-Fa-f:.]+$/;
-
 /**
- * Why `value` does not even look like an address/prefix, or null. Only the shape: whether it parses,
- * has host bits or overlaps another peer is the engine's to say (it reports it by field).
+ * Why `value` is not an address/prefix, or null: the shared rule, so the form refuses what the engine
+ * would. Whether it has host bits or overlaps another peer is the engine's to say (by field).
  */
 export function cidrShapeProblem(value: string): string | null {
-  const slash = value.indexOf('/');
-  const address = slash === -1 ? value : value.slice(0, slash);
-  const length = slash === -1 ? null : value.slice(slash + 1);
-  const v4 = IPV4.exec(address);
-  const family = v4 ? 4 : address.includes(':') && IPV6.test(address) ? 6 : null;
-  if (family === null || (v4 && v4.slice(1).some((octet) => Number(octet) > 255))) {
-    return `"${value}" is not an IPv4 or IPv6 address/prefix`;
-  }
-  if (family === 6 && (address.match(/::/g) ?? []).length > 1) {
-    return `"${value}" is not an IPv6 address ("::" twice)`;
-  }
-  if (length !== null) {
-    const max = family === 4 ? 32 : 128;
-    if (!/^\d{1,3}$/.test(length) || Number(length) > max) {
-      return `"${value}": the prefix length is 0 to ${max}`;
-    }
-  }
-  return null;
+  return cidrProblem(value);
 }
 
 /** The first shape problem of a list of CIDRs, or null; `required` refuses an empty list. */
