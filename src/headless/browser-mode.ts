@@ -8,6 +8,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiEvents, EventName } from '../shared/api.ts';
 import {
+  TOKEN_REFUSED_CLOSE,
+  TOKEN_REFUSED_REASON,
+  tokenFromProtocols,
+  WS_PROTOCOL,
+} from '../shared/ws-auth.ts';
+import {
   dispatch,
   parseInvokeEnvelope,
   resultFor,
@@ -25,7 +31,7 @@ import {
   isWildcard,
 } from './request-guard.ts';
 import { contentType, cspFromHtml, resolveStaticPath } from './static-files.ts';
-import { cookieName, createToken, readCookie, tokenCookie, tokenMatches } from './token.ts';
+import { createToken, tokenMatches } from './token.ts';
 
 /** What browser mode needs of an Engine: its handlers and its events. */
 export interface EngineLike {
@@ -60,14 +66,6 @@ export const MAX_PENDING_CALLS = 32;
 /** Forwarded to browsers: the deltas. `fleet:server` (the full state, every poll) stays in-process. */
 const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed', 'peers:tx', 'peers:names'];
 
-const FORBIDDEN_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>WG Deck</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto">
-<h1>WG Deck needs its access token</h1>
-<p>Open the URL printed by <code>wgdeck serve</code> in its terminal (it ends in <code>?token=…</code>).</p>
-</body></html>
-`;
-
 /** The warning for a listen address other than loopback, or null. */
 export function exposureWarning(listen: string): string | null {
   if (isLoopback(listen)) return null;
@@ -86,7 +84,11 @@ function machineNames(): string[] {
   return names;
 }
 
-/** Browser mode: the built renderer over HTTP and the contract over a WebSocket, behind a token. */
+/**
+ * Browser mode: the built renderer over HTTP and the contract over a WebSocket, behind a token. The
+ * static bundle holds no secret, so it is served to any request with our own Host header; the token
+ * gates the WebSocket only (see shared/ws-auth.ts), and nothing ever sets a cookie.
+ */
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
   const { engine } = options;
   const listen = options.listen ?? '127.0.0.1';
@@ -94,7 +96,6 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const csp = cspFromHtml(readFileSync(join(rendererDir, 'index.html'), 'utf8'));
   if (!csp) throw new Error(`${rendererDir}/index.html declares no Content-Security-Policy.`);
   const token = options.token ?? createToken();
-  let port = 0;
   let allowed = new Set<string>();
 
   const securityHeaders = {
@@ -104,12 +105,6 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
-  };
-
-  const requestToken = (req: IncomingMessage): { given: string | null; fromQuery: boolean } => {
-    const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
-    if (query !== null) return { given: query, fromQuery: true };
-    return { given: readCookie(req.headers.cookie, cookieName(port)), fromQuery: false };
   };
 
   const reply = (
@@ -132,11 +127,6 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       reply(res, 405, 'Method not allowed.\n');
       return;
     }
-    const { given, fromQuery } = requestToken(req);
-    if (!tokenMatches(given, token)) {
-      reply(res, 403, FORBIDDEN_PAGE, 'text/html; charset=utf-8');
-      return;
-    }
     const file = resolveStaticPath(rendererDir, req.url ?? '/');
     const real = file ? await realpath(file).catch(() => null) : null;
     const info = real?.startsWith(rendererDir + sep) ? await stat(real).catch(() => null) : null;
@@ -151,7 +141,6 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       'Content-Type': contentType(real),
       'Content-Length': body.length,
       'Cache-Control': isIndex ? 'no-store' : 'private, no-cache',
-      ...(fromQuery ? { 'Set-Cookie': tokenCookie(port, token) } : {}),
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
@@ -167,6 +156,8 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     noServer: true,
     maxPayload: MAX_INBOUND_BYTES,
     perMessageDeflate: false,
+    // Select our protocol, never the token entry (the answer must not echo the secret).
+    handleProtocols: (offered: Set<string>) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
   const fanout = new EventFanout();
   const sockets = new Set<WebSocket>();
@@ -181,22 +172,25 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     if (path !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
     if (!isAllowedHost(req.headers.host, allowed)) return refuseUpgrade(socket, 421, 'Misdirected Request');
     if (!isSameOrigin(req.headers.origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!tokenMatches(requestToken(req).given, token)) return refuseUpgrade(socket, 403, 'Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+    const authorized = tokenMatches(tokenFromProtocols(req.headers['sec-websocket-protocol']), token);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // Tracked (and guarded against errors) even when refused, so stopping never waits on a client.
+      sockets.add(ws);
+      ws.on('error', () => ws.terminate());
+      ws.on('close', () => sockets.delete(ws));
+      // Refused with a close code the page can show ("open the printed URL"); nothing is read or sent.
+      if (!authorized) return ws.close(TOKEN_REFUSED_CLOSE, TOKEN_REFUSED_REASON);
+      accept(ws);
+    });
   });
 
   const accept = (ws: WebSocket): void => {
-    sockets.add(ws);
     fanout.add(ws);
     let pending = 0;
     const send = (message: ResultMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    ws.on('error', () => ws.terminate());
-    ws.on('close', () => {
-      sockets.delete(ws);
-      fanout.delete(ws);
-    });
+    ws.on('close', () => fanout.delete(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return ws.close(1003, 'text messages only');
       let parsed: unknown;
@@ -235,7 +229,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       done();
     });
   });
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
   allowed = allowedHosts(listen, port, isWildcard(listen) ? machineNames() : []);
   const urlHost = isWildcard(listen) ? hostWithPort('127.0.0.1', port) : hostWithPort(listen, port);
 

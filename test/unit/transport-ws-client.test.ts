@@ -10,6 +10,7 @@ import type { ApiError } from '../../src/shared/rpc.ts';
 import { type ApiHandlers } from '../../src/shared/rpc.ts';
 import type { ApiEvents } from '../../src/shared/api.ts';
 import { connectWebSocket, type SocketLike, type WsClient } from '../../src/renderer/src/api/ws-client.ts';
+import { socketProtocols } from '../../src/shared/ws-auth.ts';
 
 let root: string;
 let engine: Engine;
@@ -17,10 +18,10 @@ let mode: BrowserMode;
 const opened: WebSocket[] = [];
 const clients: WsClient[] = [];
 
-/** A browser's socket, as far as the server can tell: `ws` with the page's Origin. */
-function factory(port: number) {
+/** A browser's socket, as far as the server can tell: `ws` with the page's Origin and subprotocols. */
+function factory(port: number, token: string | null) {
   return (url: string): SocketLike => {
-    const ws = new WebSocket(url, { origin: `http://127.0.0.1:${port}` });
+    const ws = new WebSocket(url, socketProtocols(token), { origin: `http://127.0.0.1:${port}` });
     opened.push(ws);
     return ws as unknown as SocketLike;
   };
@@ -28,12 +29,12 @@ function factory(port: number) {
 
 async function client(
   target: BrowserMode,
-  options: { timeoutMs?: number; token?: string } = {},
+  options: { timeoutMs?: number; token?: string | null } = {},
 ): Promise<WsClient> {
-  const token = options.token ?? new URL(target.url).searchParams.get('token')!;
+  const token = options.token === undefined ? new URL(target.url).searchParams.get('token')! : options.token;
   const c = await connectWebSocket({
-    url: `ws://127.0.0.1:${target.port}/ws?token=${token}`,
-    createSocket: factory(target.port),
+    url: `ws://127.0.0.1:${target.port}/ws`,
+    createSocket: factory(target.port, token),
     timeoutMs: options.timeoutMs,
     backoff: { baseMs: 20, capMs: 100 },
   });
@@ -114,9 +115,30 @@ describe('the renderer WebSocket client against browser mode', () => {
     expect(await api.invoke('server:list')).toEqual([]);
   });
 
-  it('refuses to connect with a wrong token, saying what to do', async () => {
-    const error = (await client(mode, { token: 'wrong' }).catch((e: unknown) => e)) as ApiError;
-    expect(error).toBeInstanceOf(Error);
+  it.each([
+    ['a wrong token', 'wrong'],
+    ['no token', null],
+  ])(
+    'with %s every call fails with TOKEN_REFUSED, saying what to do, and it stops',
+    async (_label, token) => {
+      const api = await client(mode, { token });
+      const error = (await api.invoke('server:list').catch((e: unknown) => e)) as ApiError;
+      expect(error).toBeInstanceOf(Error);
+      expect(error.code).toBe('TOKEN_REFUSED');
+      expect(error.message).toContain('Open the URL `wgdeck serve` printed');
+      // Final: later calls fail the same way (not "reconnecting").
+      await expect(api.invoke('app:info')).rejects.toMatchObject({ code: 'TOKEN_REFUSED' });
+    },
+  );
+
+  it('a server that stops and cannot be reached fails the first connect with UNREACHABLE', async () => {
+    const gone = await startBrowserMode({ engine, rendererDir: join(root, 'renderer') });
+    const port = gone.port;
+    await gone.close();
+    const error = (await connectWebSocket({
+      url: `ws://127.0.0.1:${port}/ws`,
+      createSocket: factory(port, 'any'),
+    }).catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('UNREACHABLE');
     expect(error.message).toContain('wgdeck serve');
   });

@@ -5,6 +5,7 @@ import { Overview } from './screens/Overview.tsx';
 import { ServerPage } from './screens/ServerPage.tsx';
 import { SettingsPage } from './screens/SettingsPage.tsx';
 import { Sidebar } from './screens/Sidebar.tsx';
+import type { ApiError } from './lib/errors.ts';
 import { start, useApp } from './store/store.ts';
 
 function Connecting() {
@@ -16,14 +17,18 @@ function Connecting() {
   );
 }
 
-function ConnectFailed({ message }: { message: string | null }) {
+function ConnectFailed({ error }: { error: ApiError | null }) {
+  // A refused token is not fixed by trying again: only the URL `wgdeck serve` printed helps.
+  const refused = error?.code === 'TOKEN_REFUSED';
   return (
-    <div className="center-screen" data-testid="connect-failed">
-      <h1>Cannot reach the WG Deck engine</h1>
-      <p className="muted">{message}</p>
-      <button type="button" className="button button-primary" onClick={() => void start()}>
-        Try again
-      </button>
+    <div className="center-screen" data-testid="connect-failed" data-code={error?.code}>
+      <h1>{refused ? 'WG Deck needs its access token' : 'Cannot reach the WG Deck engine'}</h1>
+      <p className="muted">{error?.message}</p>
+      {!refused && (
+        <button type="button" className="button button-primary" onClick={() => void start()}>
+          Try again
+        </button>
+      )}
     </div>
   );
 }
@@ -63,7 +68,7 @@ export function App() {
   const phase = useApp((s) => s.phase);
   const phaseError = useApp((s) => s.phaseError);
   if (phase === 'connecting') return <Connecting />;
-  if (phase === 'failed') return <ConnectFailed message={phaseError} />;
+  if (phase === 'failed') return <ConnectFailed error={phaseError} />;
   return (
     <div className="app">
       <button type="button" className="skip-link" onClick={() => document.getElementById('main')?.focus()}>

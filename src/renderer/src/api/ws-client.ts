@@ -1,11 +1,14 @@
 import type { ApiEvents, ApiMethods, EventName, MethodName, WgDeckApi } from '../../../shared/api.ts';
 import { ApiError, deserializeError, parseServerMessage, type InvokeMessage } from '../../../shared/rpc.ts';
 import { methodTimeoutMs } from '../../../shared/api.ts';
+import { TOKEN_REFUSED_CLOSE } from '../../../shared/ws-auth.ts';
 
 /**
  * The browser-mode transport: the contract over one WebSocket to `wgdeck serve`. Calls are promises
  * keyed by id (with a timeout); events go to subscribers. After a drop it reconnects with backoff and
  * emits `fleet:resync`, so the UI reloads `fleet:sync` instead of trusting deltas it may have missed.
+ * A socket the server refuses for its token (TOKEN_REFUSED_CLOSE) is final: retrying cannot help, so
+ * every call fails with TOKEN_REFUSED and a message saying which URL to open.
  *
  * No DOM globals here (the socket is injected), so it runs under Node in tests too.
  */
@@ -17,7 +20,7 @@ export interface SocketLike {
   close(code?: number, reason?: string): void;
   onopen: ((event: never) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: never) => void) | null;
+  onclose: ((event: { code: number }) => void) | null;
   onerror: ((event: never) => void) | null;
 }
 
@@ -42,10 +45,18 @@ interface Pending {
 }
 
 const OPEN = 1;
+const CLOSING = 2;
 
 function failure(code: string, message: string): ApiError {
   return new ApiError({ name: 'TransportError', code, message });
 }
+
+const tokenRefused = (): ApiError =>
+  failure(
+    'TOKEN_REFUSED',
+    'WG Deck refused this tab: it has no valid access token (none given, or one from an earlier run). ' +
+      'Open the URL `wgdeck serve` printed in its terminal (it ends in ?token=…).',
+  );
 
 /** Connects; resolves once the first connection is open, rejects if it cannot be opened at all. */
 export function connectWebSocket(options: WsClientOptions): Promise<WsClient> {
@@ -58,6 +69,8 @@ export function connectWebSocket(options: WsClientOptions): Promise<WsClient> {
   let attempt = 0;
   let everOpened = false;
   let closed = false;
+  /** Set when the server refused the token: every later call fails with it. */
+  let refusal: ApiError | null = null;
   let retry: ReturnType<typeof setTimeout> | null = null;
 
   const emit = <E extends EventName>(event: E, payload: ApiEvents[E]): void => {
@@ -116,9 +129,16 @@ export function connectWebSocket(options: WsClientOptions): Promise<WsClient> {
       };
       current.onmessage = (event) => onMessage(event.data);
       current.onerror = () => undefined; // a close follows
-      current.onclose = () => {
+      current.onclose = (event) => {
         if (socket !== current) return;
         socket = null;
+        if (event.code === TOKEN_REFUSED_CLOSE && !closed) {
+          closed = true;
+          refusal = tokenRefused();
+          failAll(refusal);
+          if (!everOpened) rejectFirst(refusal);
+          return;
+        }
         failAll(failure('DISCONNECTED', 'The connection to WG Deck dropped; reconnecting.'));
         if (closed) return;
         if (!everOpened) {
@@ -141,7 +161,14 @@ export function connectWebSocket(options: WsClientOptions): Promise<WsClient> {
       invoke<M extends MethodName>(method: M, ...args: Parameters<ApiMethods[M]>) {
         return new Promise<ReturnType<ApiMethods[M]>>((resolve, reject) => {
           const current = socket;
-          if (closed || !current || current.readyState !== OPEN) {
+          if (refusal) {
+            reject(refusal);
+            return;
+          }
+          // CLOSING: the server's close frame is in, its reason (a refused token?) only known on close,
+          // so the call waits there with the others and fails with that reason.
+          const closing = current?.readyState === CLOSING;
+          if (closed || !current || (current.readyState !== OPEN && !closing)) {
             reject(failure('DISCONNECTED', 'Not connected to WG Deck right now; reconnecting.'));
             return;
           }
@@ -152,6 +179,7 @@ export function connectWebSocket(options: WsClientOptions): Promise<WsClient> {
             reject(failure('TIMEOUT', `${method} got no answer within ${Math.round(limit / 1000)} s.`));
           }, limit);
           pending.set(id, { resolve: resolve, reject, timer });
+          if (closing) return;
           current.send(JSON.stringify({ type: 'invoke', id, method, args } satisfies InvokeMessage));
         });
       },

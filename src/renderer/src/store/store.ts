@@ -11,6 +11,7 @@ import type { ServerDelta } from '../../../shared/live-delta.ts';
 import type { PeerNames, PeerTxEvent } from '../../../shared/peer-ops.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { connectApi } from '../api/index.ts';
+import { toApiError, type ApiError } from '../lib/errors.ts';
 import { txKey } from '../lib/plan-view.ts';
 import { parseRoute, routeHash, type Route } from '../lib/route.ts';
 import { DeltaCoalescer } from './coalescer.ts';
@@ -22,7 +23,8 @@ export type RateUnit = 'bytes' | 'bits';
 export interface AppState {
   /** The connection to the engine. */
   phase: 'connecting' | 'ready' | 'failed';
-  phaseError: string | null;
+  /** Why connecting failed; its code tells a refused token (TOKEN_REFUSED) from an engine gone. */
+  phaseError: ApiError | null;
   info: AppInfo | null;
   configs: ServerConfig[];
   fleet: Fleet;
@@ -236,7 +238,7 @@ export async function start(): Promise<void> {
       .then(onPeerNames)
       .catch(() => undefined);
   } catch (error) {
-    useApp.setState({ phase: 'failed', phaseError: error instanceof Error ? error.message : String(error) });
+    useApp.setState({ phase: 'failed', phaseError: toApiError(error) });
   }
 }
 
