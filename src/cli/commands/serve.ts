@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { WgDeckError } from '../../main/core/errors.ts';
 import { dataDirExposure } from '../../main/core/store/private-files.ts';
 import { isValidHost } from '../../shared/validation.ts';
 import type { CliContext } from '../context.ts';
+import { openInBrowser, type RedirectFile } from '../open-browser.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -33,27 +34,6 @@ function ensureRenderer(ctx: CliContext): string {
     );
   }
   return dir;
-}
-
-/** Opens the URL in the default browser; when that fails, the printed URL is enough. */
-function openBrowser(ctx: CliContext, url: string): void {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : ['xdg-open', [url]];
-  const failed = (): void => ctx.err(`wgdeck: could not open a browser (${command}); open the URL above.`);
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', failed);
-    child.on('exit', (code) => {
-      if (code !== 0) failed();
-    });
-    child.unref();
-  } catch {
-    failed();
-  }
 }
 
 function portArg(value: string | undefined): number {
@@ -112,7 +92,15 @@ export async function serveCommand(ctx: CliContext, args: string[]): Promise<num
   ctx.out(`WG Deck is running. Open this URL in a browser (the token in it is the key):\n\n  ${mode.url}\n`);
   if (isWildcard(listen)) ctx.out("From another machine, use this machine's address instead of 127.0.0.1.");
   ctx.out(`Data dir: ${ctx.dataDir}. Ctrl+C stops.`);
-  if (values.open) openBrowser(ctx, mode.url);
+  let redirect: RedirectFile | null = null;
+  const removeRedirect = (): void => redirect?.remove();
+  if (values.open) {
+    redirect = openInBrowser(mode.url, (command) =>
+      ctx.err(`wgdeck: could not open a browser (${command}); open the URL above.`),
+    );
+    // Also on an exit that skips the clean stop below (a third Ctrl+C, an uncaught error).
+    process.once('exit', removeRedirect);
+  }
 
   await new Promise<void>((done) => {
     // Ctrl+C reaches every process of the terminal's group (npm start, this): the first signal stops
@@ -127,6 +115,8 @@ export async function serveCommand(ctx: CliContext, args: string[]): Promise<num
     process.on('SIGTERM', stop);
   });
   ctx.err('Stopping…');
+  removeRedirect();
+  process.off('exit', removeRedirect);
   await mode.close();
   engine.stop();
   return EXIT.ok;
