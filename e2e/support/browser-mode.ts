@@ -11,13 +11,24 @@ export interface BrowserModeApp {
   stop: () => Promise<void>;
 }
 
+export interface ServeOptions {
+  /** More `serve` arguments (`--open`). */
+  args?: string[];
+  /** More environment (a PATH with a fake opener, XDG_RUNTIME_DIR). */
+  env?: Record<string, string>;
+}
+
 /** Runs `wgdeck serve` as a user would, on its own data dir, and returns the URL it prints. */
-export async function startBrowserMode(dataDir: string, home: string): Promise<BrowserModeApp> {
+export async function startBrowserMode(
+  dataDir: string,
+  home: string,
+  options: ServeOptions = {},
+): Promise<BrowserModeApp> {
   const child: ChildProcess = spawn(
     join(ROOT, 'bin', 'wgdeck'),
-    ['--data-dir', dataDir, 'serve', '--port', '0'],
+    ['--data-dir', dataDir, 'serve', '--port', '0', ...(options.args ?? [])],
     {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home },
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
