@@ -99,19 +99,20 @@ function nodeSocket(url: string, protocols: string[], origin: string): Promise<O
 describe('browser mode on a shared machine, in Chromium', () => {
   let app: BrowserModeApp;
   let browser: Browser;
-  const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-auth-data-'));
-  const home = mkdtempSync(join(tmpdir(), 'wgdeck-auth-home-'));
+  let scratch: string;
 
   beforeAll(async () => {
-    app = await startBrowserMode(dataDir, home);
+    scratch = mkdtempSync(join(tmpdir(), 'wgdeck-auth-e2e-'));
+    mkdirSync(join(scratch, 'data'));
+    mkdirSync(join(scratch, 'home'));
+    app = await startBrowserMode(join(scratch, 'data'), join(scratch, 'home'));
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('connects from the printed URL, then no cookie is set, the URL is clean, and a reload still works', async () => {
@@ -241,19 +242,26 @@ describe('browser mode on a shared machine, in Chromium', () => {
 });
 
 describe('wgdeck serve --open on a shared machine', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-open-data-'));
-  const home = mkdtempSync(join(tmpdir(), 'wgdeck-open-home-'));
-  const fakeBin = mkdtempSync(join(tmpdir(), 'wgdeck-open-bin-'));
-  const runtime = mkdtempSync(join(tmpdir(), 'wgdeck-open-runtime-'));
-  const argvLog = join(fakeBin, 'argv.log');
+  // Made in a hook, not at collection, so a run filtered to other tests leaves nothing behind.
+  let scratch: string;
   let browser: Browser | undefined;
+
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'wgdeck-open-e2e-'));
+  });
 
   afterAll(async () => {
     await browser?.close();
-    for (const dir of [dataDir, home, fakeBin, runtime]) rmSync(dir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('gives the opener only a 0600 redirect file (no token in its argv), which leads to the app and is removed on exit', async () => {
+    const dir = (name: string): string => {
+      mkdirSync(join(scratch, name), { mode: 0o700 });
+      return join(scratch, name);
+    };
+    const [dataDir, home, fakeBin, runtime] = [dir('data'), dir('home'), dir('bin'), dir('runtime')];
+    const argvLog = join(fakeBin, 'argv.log');
     // xdg-open as every local user sees it: its argv, world-readable in /proc/PID/cmdline.
     writeFileSync(
       join(fakeBin, 'xdg-open'),
