@@ -6,7 +6,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { ApiEvents, EventName } from '../shared/api.ts';
+import { FORWARDED_EVENTS, type ApiEvents, type EventName } from '../shared/api.ts';
 import {
   TOKEN_REFUSED_CLOSE,
   TOKEN_REFUSED_REASON,
@@ -64,7 +64,6 @@ export const MAX_INBOUND_BYTES = 1024 * 1024;
 export const MAX_PENDING_CALLS = 32;
 
 /** Forwarded to browsers: the deltas. `fleet:server` (the full state, every poll) stays in-process. */
-const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed', 'peers:tx', 'peers:names'];
 
 /** The warning for a listen address other than loopback, or null. */
 export function exposureWarning(listen: string): string | null {
@@ -218,7 +217,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     });
   };
 
-  const unsubscribe = FORWARDED.map((event) =>
+  const unsubscribe = FORWARDED_EVENTS.map((event) =>
     engine.subscribe(event, (payload) => fanout.publish(eventText(event, payload))),
   );
 

@@ -1,4 +1,4 @@
-import type { ApiEvents, EventName } from '../shared/api.ts';
+import { FORWARDED_EVENTS, type ApiEvents, type EventName } from '../shared/api.ts';
 import {
   dispatch,
   parseInvokeEnvelope,
@@ -36,7 +36,6 @@ export interface ServedEngine {
 }
 
 /** Forwarded to main (and on to the window): the deltas, as in browser mode. */
-const FORWARDED: EventName[] = ['fleet:delta', 'fleet:removed', 'peers:tx', 'peers:names'];
 
 /** The tray's summary is recomputed at most this often. */
 export const SUMMARY_INTERVAL_MS = 1000;
@@ -157,7 +156,7 @@ export function serveEngine(
     ).then((result) => port.postMessage(result));
   });
 
-  const offs = FORWARDED.map((event) =>
+  const offs = FORWARDED_EVENTS.map((event) =>
     engine.subscribe(event, (payload) => port.postMessage({ type: 'event', event, payload })),
   );
 

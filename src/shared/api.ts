@@ -408,6 +408,26 @@ export interface ApiEvents {
 
 export type EventName = keyof ApiEvents;
 
+/**
+ * Whether each event crosses a process or network boundary to the front ends (Electron's engine
+ * process → main → renderer, browser mode's WebSocket), declared once: a new event that is not
+ * classified here fails to compile. `fleet:server` stays inside (its delta crosses instead);
+ * `fleet:resync` is made by the transports themselves.
+ */
+const EVENT_CROSSES = {
+  'fleet:server': false,
+  'fleet:delta': true,
+  'fleet:removed': true,
+  'fleet:resync': false,
+  'peers:tx': true,
+  'peers:names': true,
+} as const satisfies Record<EventName, boolean>;
+
+/** The engine events every transport forwards to its front end. */
+export const FORWARDED_EVENTS = (Object.keys(EVENT_CROSSES) as EventName[]).filter(
+  (event) => EVENT_CROSSES[event],
+);
+
 /** What every transport exposes: call a method, subscribe to an event (the return value unsubscribes). */
 export interface WgDeckApi {
   invoke<M extends MethodName>(
@@ -425,3 +445,22 @@ export interface SerializedError {
   /** Facts a UI acts on (host key fingerprints, the sudoers line), validated on both sides. */
   details?: ErrorDetails;
 }
+
+// --- The contract's two halves must agree -----------------------------------------------------------
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SchemaArgs = { [M in keyof typeof methodSchemas]: z.infer<(typeof methodSchemas)[M]> };
+/** Methods whose typed parameters differ from their schema (should be `never`). */
+type MismatchedMethods = {
+  [M in MethodName]: M extends keyof SchemaArgs
+    ? Same<Parameters<ApiMethods[M]>, SchemaArgs[M]> extends true
+      ? never
+      : M
+    : M;
+}[MethodName];
+/** A method without a schema, or whose parameters are not its schema's, fails to compile here. */
+export const contractAgrees: [MismatchedMethods] extends [never]
+  ? [keyof SchemaArgs] extends [MethodName]
+    ? true
+    : 'a schema without a method'
+  : { mismatched: MismatchedMethods } = true;
