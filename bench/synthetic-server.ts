@@ -52,6 +52,7 @@ export function syntheticServerStates(options: {
       serverTime: tracked.serverTime,
       interfaces: tracked.interfaces,
       system: tracked.system,
+      droppedFrames: 0,
     });
   }
   return states;

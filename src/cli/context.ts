@@ -1,23 +1,45 @@
 import { userInfo } from 'node:os';
 import { Engine } from '../main/core/engine.ts';
 import { defaultDataDir } from '../main/core/store/data-dir.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 export interface CliContext {
   dataDir: string;
   engine: Engine;
+  /** A line to stdout, made terminal-safe (server text may be in it). */
   out: (text: string) => void;
+  /** A line to stderr, made terminal-safe. */
   err: (text: string) => void;
+  /** A line to stdout as it is: only for WG Deck's own escape sequences (a QR code), never server text. */
+  outVerbatim: (text: string) => void;
+}
+
+/** Where a context writes; tests collect what the printers print through the same escaping. */
+export interface CliSinks {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const PROCESS_SINKS: CliSinks = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export function makeContext(dataDir: string, engine: Engine, sinks: CliSinks = PROCESS_SINKS): CliContext {
+  return {
+    dataDir,
+    engine,
+    out: (text) => sinks.stdout(`${terminalSafe(text)}\n`),
+    err: (text) => sinks.stderr(`${terminalSafe(text)}\n`),
+    outVerbatim: (text) => sinks.stdout(`${text}\n`),
+  };
 }
 
 export function createContext(dataDirFlag: string | undefined): CliContext {
   const dataDir = dataDirFlag ?? defaultDataDir();
   const verbose = process.env['WGDECK_DEBUG'] === '1';
-  return {
-    dataDir,
-    engine: new Engine({ dataDir, log: verbose ? (m) => process.stderr.write(`${m}\n`) : undefined }),
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
-  };
+  const log = verbose ? (m: string) => process.stderr.write(`${terminalSafe(m)}\n`) : undefined;
+  return makeContext(dataDir, new Engine({ dataDir, log }));
 }
 
 /** OpenSSH's default: the local user name. */

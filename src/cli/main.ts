@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ZodError, z } from 'zod';
 import { errorCode, errorMessage } from '../main/core/errors.ts';
 import { DRIFT_HELP, driftCommand } from './commands/drift.ts';
@@ -8,6 +9,7 @@ import { statusCommand } from './commands/status.ts';
 import { watchCommand } from './commands/watch.ts';
 import { createContext } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { terminalSafe } from './terminal-safe.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `wgdeck — WireGuard fleet over SSH
@@ -94,18 +96,22 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ZodError) {
-      process.stderr.write(`wgdeck: invalid input: ${z.prettifyError(error)}\n`);
+      process.stderr.write(`wgdeck: invalid input: ${terminalSafe(z.prettifyError(error))}\n`);
     } else if (
       error instanceof TypeError &&
       'code' in error &&
       String(error.code).startsWith('ERR_PARSE_ARGS')
     ) {
-      process.stderr.write(`wgdeck: ${error.message}\n`);
+      process.stderr.write(`wgdeck: ${terminalSafe(error.message)}\n`);
       return EXIT.usage;
     } else {
       const code = errorCode(error);
-      process.stderr.write(`wgdeck: ${errorMessage(error)}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`);
-      if (code === 'INTERNAL' && process.env['WGDECK_DEBUG'] === '1') console.error(error);
+      // The message may quote a server (a DISCONNECT text, wg's complaint): escaped like every line.
+      process.stderr.write(
+        `wgdeck: ${terminalSafe(errorMessage(error))}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`,
+      );
+      if (code === 'INTERNAL' && process.env['WGDECK_DEBUG'] === '1')
+        process.stderr.write(`${terminalSafe(inspect(error))}\n`);
     }
     return error instanceof UsageError ? EXIT.usage : exitCodeFor(error);
   }

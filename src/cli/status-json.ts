@@ -10,6 +10,8 @@ export interface StatusJson {
     host: string;
     state: string;
     error?: string;
+    /** Frames refused for arriving faster than half the interval (a broken or flooding server). */
+    droppedFrames: number;
     interfaces: {
       name: string;
       /** null when the interface has no private key configured yet. */
@@ -38,6 +40,7 @@ export function toStatusJson(servers: ServerLive[]): StatusJson {
       host: server.host,
       state: server.state,
       ...(server.error !== undefined ? { error: server.error } : {}),
+      droppedFrames: server.droppedFrames,
       interfaces: server.interfaces.map((iface) => ({
         name: iface.name,
         publicKey: iface.publicKey,

@@ -1,5 +1,6 @@
 import type { PeerLive, ServerLive } from '../shared/domain.ts';
-import { formatAge, formatBytes, formatRate, shortKey } from '../shared/format.ts';
+import { formatAge, formatBytes, formatDroppedFrames, formatRate, shortKey } from '../shared/format.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 const STATUS_MARK: Record<PeerLive['status'], string> = {
   online: '\u001b[32m●\u001b[0m',
@@ -15,7 +16,8 @@ function byActivity(a: PeerLive, b: PeerLive): number {
 
 /**
  * The `wgdeck watch` screen: one block per server, busiest peers first, cut to the terminal's height
- * so a 1,000-peer interface does not scroll the header away.
+ * so a 1,000-peer interface does not scroll the header away. Written to the terminal as it is (it
+ * has colour codes of its own), so every line of text is made terminal-safe here.
  */
 export function renderWatch(
   servers: ServerLive[],
@@ -27,22 +29,32 @@ export function renderWatch(
   ];
   const perServerBudget = Math.max(3, Math.floor((options.rows - 2) / Math.max(1, servers.length)) - 2);
   for (const server of servers) {
-    lines.push(`${server.name} (${server.host})  ${server.state}${server.error ? ` — ${server.error}` : ''}`);
+    const dropped = server.droppedFrames > 0 ? `  ${formatDroppedFrames(server.droppedFrames)}` : '';
+    lines.push(
+      terminalSafe(
+        `${server.name} (${server.host})  ${server.state}${server.error ? ` — ${server.error}` : ''}${dropped}`,
+      ),
+    );
     const now = server.serverTime ?? Date.now() / 1000;
     for (const iface of server.interfaces) {
       const online = iface.peers.filter((p) => p.status === 'online').length;
       lines.push(
-        `  ${iface.name}  ${online}/${iface.peers.length} online  rx ${formatRate(iface.rates.rxBytes)}  tx ${formatRate(iface.rates.txBytes)}` +
-          `  err ${iface.counters?.rxErrors ?? '-'}/${iface.counters?.txErrors ?? '-'}  drop ${iface.counters?.rxDropped ?? '-'}/${iface.counters?.txDropped ?? '-'}`,
+        terminalSafe(
+          `  ${iface.name}  ${online}/${iface.peers.length} online  rx ${formatRate(iface.rates.rxBytes)}  tx ${formatRate(iface.rates.txBytes)}` +
+            `  err ${iface.counters?.rxErrors ?? '-'}/${iface.counters?.txErrors ?? '-'}  drop ${iface.counters?.rxDropped ?? '-'}/${iface.counters?.txDropped ?? '-'}`,
+        ),
       );
       const peers = [...iface.peers].sort(byActivity);
       const shown = peers.slice(0, perServerBudget);
       for (const peer of shown) {
         const mark = options.color ? STATUS_MARK[peer.status] : peer.status.padEnd(7);
         lines.push(
-          `    ${mark} ${shortKey(peer.publicKey).padEnd(10)} ${(peer.allowedIps[0] ?? '').padEnd(20)} ` +
-            `${formatAge(peer.latestHandshake, now).padEnd(12)} ↓${formatRate(peer.rxRate).padStart(12)} ↑${formatRate(peer.txRate).padStart(12)}` +
-            `  ${formatBytes(peer.rxBytes)} / ${formatBytes(peer.txBytes)}`,
+          `    ${mark} ` +
+            terminalSafe(
+              `${shortKey(peer.publicKey).padEnd(10)} ${(peer.allowedIps[0] ?? '').padEnd(20)} ` +
+                `${formatAge(peer.latestHandshake, now).padEnd(12)} ↓${formatRate(peer.rxRate).padStart(12)} ↑${formatRate(peer.txRate).padStart(12)}` +
+                `  ${formatBytes(peer.rxBytes)} / ${formatBytes(peer.txBytes)}`,
+            ),
         );
       }
       if (peers.length > shown.length) lines.push(`    … ${peers.length - shown.length} more`);

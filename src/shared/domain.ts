@@ -174,4 +174,10 @@ export interface ServerLive {
   serverTime: number | null;
   interfaces: InterfaceLive[];
   system: SystemLive | null;
+  /**
+   * Frames refused because they came faster than half the poll interval, or without the server's
+   * clock moving forward (a broken or hostile server flooding frames), since monitoring started.
+   * 0 for a server that behaves.
+   */
+  droppedFrames: number;
 }

@@ -25,6 +25,15 @@ export function formatRate(bytesPerSecond: number | null, unit: 'bytes' | 'bits'
     : `${scaled(bytesPerSecond, 1024, BYTE_UNITS)}/s`;
 }
 
+/**
+ * What a server's `droppedFrames` means, in the CLI and the UI alike: "3 frames dropped (the server
+ * sends faster than every half interval)".
+ */
+export function formatDroppedFrames(count: number): string {
+  const frames = count === 1 ? '1 frame' : `${count.toLocaleString('en-US')} frames`;
+  return `${frames} dropped (the server sends faster than every half interval)`;
+}
+
 /** "23 s ago", "4 min ago", "3 h ago", "12 d ago", or "never". */
 export function formatAge(thenSeconds: number | null, nowSeconds: number): string {
   if (thenSeconds === null) return 'never';

@@ -26,6 +26,7 @@ function server(peers: PeerLive[], extra: Partial<ServerLive> = {}): ServerLive 
     state: 'connected',
     updatedAt: 1,
     serverTime: 1,
+    droppedFrames: 0,
     system: null,
     interfaces: [
       {
@@ -71,6 +72,42 @@ describe('DeltaEncoder / applyDelta', () => {
     const applied = applyDelta(first, delta)!;
     expect(applied.live.interfaces[0]!.peers[1]).toBe(first.live.interfaces[0]!.peers[1]);
     expect(JSON.stringify(delta).length * 10).toBeLessThan(JSON.stringify(server(next)).length);
+  });
+
+  it('sends a server error once, not with every delta, and its clearing once', () => {
+    // wg failing every poll repeats the same error; a hostile one was 20 MiB, resent every delta.
+    const encoder = new DeltaEncoder();
+    const failing = server([peer(1)], { state: 'error', error: 'e'.repeat(1024), errorCode: 'WG_FAILED' });
+    let held = applyDelta(undefined, encoder.encode(failing))!;
+    const sizes: number[] = [];
+    for (let poll = 0; poll < 5; poll++) {
+      const delta = encoder.encode({ ...failing, updatedAt: poll });
+      sizes.push(JSON.stringify(delta).length);
+      expect(delta.problem).toBeUndefined();
+      held = applyDelta(held, delta)!;
+      expect(held.live).toEqual({ ...failing, updatedAt: poll });
+    }
+    expect(Math.max(...sizes)).toBeLessThan(1024);
+    const other = {
+      ...failing,
+      error: 'another',
+      errorDetails: { sudoersLine: 'x ALL=(root) NOPASSWD: /usr/bin/wg' },
+    };
+    const changed = encoder.encode(other);
+    expect(changed.problem).toEqual({
+      error: 'another',
+      errorCode: 'WG_FAILED',
+      errorDetails: other.errorDetails,
+    });
+    held = applyDelta(held, changed)!;
+    expect(held.live).toEqual(other);
+    const fixed = server([peer(1)]);
+    const cleared = encoder.encode(fixed);
+    expect(cleared.problem).toEqual({});
+    held = applyDelta(held, cleared)!;
+    expect(held.live).toEqual(fixed);
+    expect(held.live.error).toBeUndefined();
+    expect(encoder.encode(fixed).problem).toBeUndefined();
   });
 
   it('refuses a delta after a gap, so the receiver resyncs', () => {

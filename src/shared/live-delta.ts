@@ -12,10 +12,36 @@ export interface ServerDelta {
   seq: number;
   /** When set, replaces everything the receiver holds for this server (first update, resync). */
   full?: ServerLive;
-  server?: Omit<ServerLive, 'interfaces'>;
+  /** The server's own fields, but its problem (error, code, details) only in `problem`. */
+  server?: Omit<ServerLive, 'interfaces' | keyof ServerProblem>;
+  /**
+   * The server's problem, sent only when it changed (`{}`: it is gone); absent, the receiver keeps
+   * the one it holds. A failing `wg` repeats the same error every poll: it crosses once.
+   */
+  problem?: ServerProblem;
   interfaces?: InterfaceDelta[];
   /** Interfaces that disappeared. */
   removedInterfaces?: string[];
+}
+
+/** What is wrong with a server, if anything. */
+export type ServerProblem = Pick<ServerLive, 'error' | 'errorCode' | 'errorDetails'>;
+
+function problemOf(live: ServerLive): ServerProblem {
+  const problem: ServerProblem = {};
+  if (live.error !== undefined) problem.error = live.error;
+  if (live.errorCode !== undefined) problem.errorCode = live.errorCode;
+  if (live.errorDetails !== undefined) problem.errorDetails = live.errorDetails;
+  return problem;
+}
+
+function sameProblem(a: ServerProblem, b: ServerProblem): boolean {
+  // Details are a few short strings: comparing their JSON is exact enough and cheap.
+  return (
+    a.error === b.error &&
+    a.errorCode === b.errorCode &&
+    JSON.stringify(a.errorDetails) === JSON.stringify(b.errorDetails)
+  );
 }
 
 export interface InterfaceDelta {
@@ -80,14 +106,20 @@ function diffInterface(
 export class DeltaEncoder {
   #seq = 0;
   #previous: Map<string, PeerLive[]> | null = null;
+  #previousProblem: ServerProblem = {};
 
   encode(live: ServerLive): ServerDelta {
     const seq = ++this.#seq;
     const previous = this.#previous;
+    const previousProblem = this.#previousProblem;
     this.#previous = new Map(live.interfaces.map((iface) => [iface.name, iface.peers]));
+    this.#previousProblem = problemOf(live);
     if (!previous) return { name: live.name, seq, full: live };
 
-    const { interfaces, ...server } = live;
+    const { interfaces, error: _error, errorCode: _code, errorDetails: _details, ...server } = live;
+    const problem = sameProblem(previousProblem, this.#previousProblem)
+      ? {}
+      : { problem: this.#previousProblem };
     const deltas: InterfaceDelta[] = interfaces.map((iface) => {
       const { peers, ...header } = iface;
       const before = previous.get(iface.name);
@@ -106,6 +138,7 @@ export class DeltaEncoder {
       name: live.name,
       seq,
       server,
+      ...problem,
       interfaces: deltas,
       ...(removedInterfaces.length > 0 ? { removedInterfaces } : {}),
     };
@@ -143,5 +176,6 @@ export function applyDelta(
     }
     interfaces.push({ ...change.header, peers: list });
   }
-  return { seq: delta.seq, live: { ...delta.server, interfaces } };
+  const problem = delta.problem ?? problemOf(held.live);
+  return { seq: delta.seq, live: { ...delta.server, ...problem, interfaces } };
 }

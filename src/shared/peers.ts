@@ -10,10 +10,12 @@
  * types with the same messages the engine gives.
  */
 
+import { isControlCodePoint, isInvisibleCodePoint, MAX_NAME_LENGTH } from './safe-text.ts';
+
 /** Seconds; WireGuard's persistent keepalive is a u16, 0 meaning off. */
 export const KEEPALIVE_MAX = 65535;
 /** Characters of a peer name (it is a comment in the config file, not an identifier). */
-export const PEER_NAME_MAX = 64;
+export const PEER_NAME_MAX = MAX_NAME_LENGTH;
 
 export type PeerAction = 'add' | 'edit' | 'disable' | 'enable' | 'remove';
 
@@ -140,20 +142,20 @@ export interface DriftReport {
  * Why `name` cannot be a peer name (a message for the `name` field), or null when it can. Names are written as a comment line
  * (`# Name = …`), so anything that could end that line or start a section is refused: control
  * characters (newlines, CR, NUL, tabs…), Unicode line and paragraph separators, and a leading `[`
- * or `]`. Shell metacharacters that run or redirect commands are refused too (scripts of other tools
- * read these files); an apostrophe or parentheses are fine. Leading and trailing spaces are refused
- * rather than silently trimmed. Names already in a file are read whatever they hold.
+ * or `]`; so are invisible and direction-changing characters (safe-text.ts has the one list). Shell
+ * metacharacters that run or redirect commands are refused too (scripts of other tools read these
+ * files); an apostrophe or parentheses are fine. Leading and trailing spaces are refused rather than
+ * silently trimmed. Names already in a file are read through `cleanText` (config-file.ts), so what
+ * another tool wrote is shown safely.
  */
 export function peerNameProblem(name: string): string | null {
   if (name.length === 0) return 'must not be empty';
-  for (const char of name) {
-    const code = char.codePointAt(0)!;
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029) {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (isControlCodePoint(code) || code === 0x2028 || code === 0x2029) {
       return 'must not contain line breaks or control characters';
     }
-    if (code === 0xfeff || (code >= 0x200b && code <= 0x200f) || (code >= 0x202a && code <= 0x202e)) {
-      return 'must not contain invisible or direction-changing characters';
-    }
+    if (isInvisibleCodePoint(code)) return 'must not contain invisible or direction-changing characters';
   }
   // Harmless in a comment, but other tools' scripts grep and eval these files, and the name becomes a
   // file name on the client: the characters that run or redirect commands are refused.

@@ -274,7 +274,7 @@ export async function peerCommand(ctx: CliContext, args: string[]): Promise<numb
       ctx.err('Client config (shown once: the private key is not kept anywhere else):');
       ctx.out(peer.text.trimEnd());
     }
-    if (v.qr) ctx.out(await clientConfigQrTerminal(peer.text));
+    if (v.qr) ctx.outVerbatim(await clientConfigQrTerminal(peer.text)); // our own colour codes
   }
   return EXIT.ok;
 }

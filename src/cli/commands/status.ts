@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ServerLive } from '../../shared/domain.ts';
-import { formatAge, formatBytes } from '../../shared/format.ts';
+import { formatAge, formatBytes, formatDroppedFrames } from '../../shared/format.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT, exitCodeForCode } from '../exit-codes.ts';
 import { toStatusJson } from '../status-json.ts';
@@ -8,7 +8,10 @@ import { UsageError } from '../usage-error.ts';
 
 function printHuman(ctx: CliContext, servers: ServerLive[]): void {
   for (const server of servers) {
-    ctx.out(`${server.name} (${server.host}): ${server.state}${server.error ? ` — ${server.error}` : ''}`);
+    const dropped = server.droppedFrames > 0 ? `; ${formatDroppedFrames(server.droppedFrames)}` : '';
+    ctx.out(
+      `${server.name} (${server.host}): ${server.state}${server.error ? ` — ${server.error}` : ''}${dropped}`,
+    );
     const now = server.serverTime ?? Date.now() / 1000;
     for (const iface of server.interfaces) {
       const online = iface.peers.filter((p) => p.status === 'online').length;

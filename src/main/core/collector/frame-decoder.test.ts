@@ -176,6 +176,16 @@ describe('FrameDecoder: output outside frames', () => {
 });
 
 describe('FrameDecoder: dropped frames', () => {
+  it('cleans a hostile fatal line before anyone quotes it', () => {
+    const { fatals } = decode(['@wgdeck fatal no\u001b[2J-wg \u001b]0;owned\u0007 bad \u202eday\u009b\r\n']);
+    expect(fatals).toEqual([['no[2J-wg', ']0;owned bad day']]);
+  });
+
+  it('quotes hostile marker lines escaped in its drop reasons', () => {
+    const { drops } = decode([`${FRAME_1.replace('@wgdeck netdev', '@wgdeck \u001b[2J\u202e')}`]);
+    expect(drops).toEqual(['frame 1: unknown section "@wgdeck \\u001b[2J\\u202E"']);
+  });
+
   it('drops a frame larger than maxFrameBytes and decodes the next one', () => {
     const big = makeFrameText({ seq: 1, dump: { interfaces: 1, peersPerInterface: 200, seed: 3 } });
     const { frames, drops } = decode([big, FRAME_2], { maxFrameBytes: 10_000 });
@@ -258,5 +268,44 @@ describe('FrameDecoder: dropped frames', () => {
     const { frames, drops } = decode([FRAME_1.slice(0, FRAME_1.indexOf('@wgdeck end'))]);
     expect(frames).toEqual([]);
     expect(drops).toEqual(['frame 1: stream ended before its end marker']);
+  });
+});
+
+describe('FrameDecoder: memory under hostile chunking', () => {
+  // A server sent 3 MB as 1-byte SSH packets: a view per chunk kept ~3 million Buffer objects alive
+  // while only 3 MB counted against the limit. What is held must not depend on how the stream is cut.
+  const SECTION_COUNT = 2; // time + wg
+
+  it('holds a few buffers, not one per chunk, for a frame sent one byte at a time', () => {
+    const decoder = new FrameDecoder();
+    decoder.push('@wgdeck frame 1\n@wgdeck time 1700000000 100\n@wgdeck wg 1\n');
+    const line = Buffer.from('! sudo: no\n');
+    const content = 1024 * 1024;
+    for (let sent = 0; sent < content; sent += line.length) {
+      for (let i = 0; i < line.length; i++) decoder.push(line.subarray(i, i + 1));
+    }
+    const held = decoder.held;
+    expect(held.buffers).toBeLessThanOrEqual(SECTION_COUNT + 1);
+    expect(held.bytes).toBeLessThanOrEqual(2 * content + 64 * 1024);
+    const frames = decoder.push('@wgdeck end 1\n');
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.sections.wg!.bytes.length).toBeGreaterThanOrEqual(content);
+    expect(decoder.held).toEqual({ buffers: 0, bytes: 0 });
+  });
+
+  it('still drops a frame over the limit when it arrives one byte at a time, and lets go of it', () => {
+    const drops: string[] = [];
+    const decoder = new FrameDecoder({ maxFrameBytes: 64 * 1024, onDrop: (reason) => drops.push(reason) });
+    decoder.push('@wgdeck frame 1\n@wgdeck time 1700000000 100\n@wgdeck wg 1\n');
+    const byte = Buffer.from('x');
+    let peak = 0;
+    for (let i = 0; i < 100 * 1024; i++) {
+      decoder.push(byte);
+      peak = Math.max(peak, decoder.held.bytes);
+    }
+    expect(drops).toEqual(['frame 1: larger than 65536 bytes']);
+    expect(peak).toBeLessThanOrEqual(64 * 1024);
+    expect(decoder.held).toEqual({ buffers: 0, bytes: 0 });
+    expect(decoder.push(`\n${FRAME_2}`).map((frame) => frame.seq)).toEqual([2]);
   });
 });

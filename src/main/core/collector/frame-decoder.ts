@@ -2,17 +2,21 @@
  * Streaming decoder of the collector's output (format: see remote-script.ts) into raw frames: the
  * sequence number and, per section, the marker's arguments and the lines that followed it.
  *
- * Works on bytes. A chunk may end anywhere (mid-line, mid-UTF-8 character): section content is kept
- * as slices of the pushed chunks, joined once per section when its frame completes (and decoded
- * only by whoever reads its lines), and only marker lines are decoded on their own. Content is not split into lines while streaming: a native
+ * Works on bytes. A chunk may end anywhere (mid-line, mid-UTF-8 character): section content is
+ * copied into one growing buffer per section (decoded only by whoever reads its lines), and only
+ * marker lines are decoded on their own. Content is not split into lines while streaming: a native
  * search for "\n@wgdeck " jumps from marker to marker, so a 10,000-peer dump costs a few searches
  * per chunk, not one per line.
  *
  * Bounded memory: a frame beyond `maxFrameBytes` is dropped as soon as it gets there, output outside
- * frames is discarded as it arrives, and an incomplete marker line is kept only up to
- * MAX_MARKER_LINE_BYTES. The decoder keeps references to pushed Buffers until their frame completes:
- * callers must not reuse them (stream `data` chunks are never reused).
+ * frames is discarded as it arrives, an incomplete marker line is kept only up to
+ * MAX_MARKER_LINE_BYTES, and nothing refers to a pushed chunk after `push` returns, so how the
+ * stream is cut (64 KiB chunks or 1-byte packets) does not change what is held (`held`).
  */
+
+import { isUnsafeCodePoint } from '../../../shared/safe-text.ts';
+import { GrowingBuffer } from '../growing-buffer.ts';
+import { cleanMessage, cleanName, quote } from './text-fields.ts';
 
 export const SECTION_NAMES = ['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
@@ -69,7 +73,8 @@ function isSectionName(word: string): word is SectionName {
 
 interface OpenSection {
   args: string[];
-  chunks: Buffer[];
+  /** Copied out of the chunks: how the stream is cut must not change what is held. */
+  content: GrowingBuffer;
 }
 
 interface OpenFrame {
@@ -118,6 +123,24 @@ export class FrameDecoder {
     }
     this.#scan(buffer, completed);
     return completed;
+  }
+
+  /**
+   * What the decoder holds between pushes: the Buffers it keeps and the bytes they allocate (the
+   * frame being read and a pending marker line). Bounded by about twice `maxFrameBytes`.
+   */
+  get held(): { buffers: number; bytes: number } {
+    let buffers = 0;
+    let bytes = 0;
+    for (const section of this.#frame?.sections.values() ?? []) {
+      buffers += 1;
+      bytes += section.content.capacity;
+    }
+    if (this.#tail !== null) {
+      buffers += 1;
+      bytes += this.#tail.length;
+    }
+    return { buffers, bytes };
   }
 
   /** The stream closed: a last line without newline still counts, an unfinished frame is dropped. */
@@ -198,7 +221,7 @@ export class FrameDecoder {
       this.#dropFrame(`frame ${frame.seq}: output before its first section`);
       return;
     }
-    frame.current.chunks.push(buffer.subarray(start, end));
+    frame.current.content.append(buffer, start, end);
   }
 
   #marker(rawLine: string, bytes: number, completed: RawFrame[]): void {
@@ -229,7 +252,8 @@ export class FrameDecoder {
       }
       this.#mode = 'idle';
       this.#frame = null;
-      this.#onFatal(args[0] ?? '', args.slice(1).join(' '));
+      // Both end up in error messages: the code is a word like `no-wg`, the message free text.
+      this.#onFatal(cleanName(args[0] ?? ''), cleanMessage(args.slice(1).join(' ')));
       return;
     }
 
@@ -248,7 +272,7 @@ export class FrameDecoder {
     if (kind === 'end') {
       const seq = parseSeq(args);
       if (seq !== frame.seq) {
-        this.#drop(`frame ${frame.seq}: end marker ${JSON.stringify(line)} does not match`);
+        this.#drop(`frame ${frame.seq}: end marker ${quote(line)} does not match`);
         this.#mode = 'idle';
         this.#frame = null;
         return;
@@ -260,14 +284,14 @@ export class FrameDecoder {
     }
 
     if (!isSectionName(kind)) {
-      this.#dropFrame(`frame ${frame.seq}: unknown section ${JSON.stringify(line)}`);
+      this.#dropFrame(`frame ${frame.seq}: unknown section ${quote(line)}`);
       return;
     }
     if (frame.sections.has(kind)) {
       this.#dropFrame(`frame ${frame.seq}: section ${kind} appears twice`);
       return;
     }
-    const section: OpenSection = { args, chunks: [] };
+    const section: OpenSection = { args, content: new GrowingBuffer(this.#maxFrameBytes) };
     frame.sections.set(kind, section);
     frame.current = section;
   }
@@ -283,7 +307,7 @@ export class FrameDecoder {
   /** A line that looks like a marker but is not a valid one. */
   #malformedLine(line: string): void {
     if (this.#mode === 'frame' && this.#frame !== null) {
-      this.#dropFrame(`frame ${this.#frame.seq}: malformed marker ${JSON.stringify(line)}`);
+      this.#dropFrame(`frame ${this.#frame.seq}: malformed marker ${quote(line)}`);
     } else if (this.#mode === 'idle') {
       this.#reportGarbageText(line);
     }
@@ -347,13 +371,9 @@ function parseSeq(args: string[]): number {
 function finishFrame(frame: OpenFrame): RawFrame {
   const sections: Partial<Record<SectionName, RawSection>> = {};
   for (const [name, section] of frame.sections) {
-    sections[name] = new RawSection(section.args, joinChunks(section.chunks));
+    sections[name] = new RawSection(section.args, section.content.bytes());
   }
   return { seq: frame.seq, sections };
-}
-
-function joinChunks(chunks: Buffer[]): Buffer {
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 /** Section text (always newline-terminated: a marker line follows it) into lines. */
@@ -365,10 +385,11 @@ function splitLines(text: string): string[] {
   return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }
 
-/** Printable for a log line: control characters shown as `.`, cut to a preview. */
+/** Printable for a log line: unsafe characters (safe-text.ts) shown as `.`, cut to a preview. */
 function preview(text: string): string {
-  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
-  const printable = text.replace(/[\u0000-\u001f\u007f]/g, '.');
+  let printable = '';
+  const length = Math.min(text.length, GARBAGE_PREVIEW_BYTES + 1);
+  for (let i = 0; i < length; i++) printable += isUnsafeCodePoint(text.charCodeAt(i)) ? '.' : text[i];
   return printable.length > GARBAGE_PREVIEW_BYTES
     ? `${printable.slice(0, GARBAGE_PREVIEW_BYTES)}…`
     : printable;

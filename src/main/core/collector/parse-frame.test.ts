@@ -3,6 +3,7 @@ import type { RawFrame } from './frame-decoder.ts';
 import { FrameDecoder, RawSection } from './frame-decoder.ts';
 import type { FrameOptions } from './fixtures.ts';
 import { makeFrameText } from './fixtures.ts';
+import { hasUnsafeText } from '../../../shared/safe-text.ts';
 import { parseFrame } from './parse-frame.ts';
 
 /** The one frame in `text`, through the real decoder. */
@@ -78,6 +79,16 @@ describe('parseFrame', () => {
       ok: true,
       snapshot: { wgError: 'wg exited with status 127 and no message' },
     });
+  });
+
+  it('cleans a hostile wg error: no escape sequence, no bidi override, at most 1 KiB', () => {
+    const hostile = '! \u001b]0;pwned\u0007\u001b[2J\u001b[31msudo: \u202edenied\u009b6n\r\n';
+    const result = parse({ wgStatus: 1, dumpText: `${hostile}! ${'A'.repeat(20 * 1024 * 1024)}\n` });
+    expect(result.ok).toBe(true);
+    const error = result.ok ? result.snapshot.wgError! : '';
+    expect(error.startsWith(']0;pwned[2J[31msudo: denied6n\n')).toBe(true);
+    expect(hasUnsafeText(error.replaceAll('\n', ''))).toBe(false);
+    expect(error.length).toBeLessThanOrEqual(1024);
   });
 
   it('drops the whole frame on one malformed dump line', () => {

@@ -53,11 +53,29 @@ describe('parseNetdev', () => {
       'eth1: 99999999999999999999 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16',
       '"eth1": counter 1 "99999999999999999999"',
     ],
+    [
+      'a name with an escape sequence',
+      '\u001b[2Jwg9: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16',
+      '"\\u001b[2Jwg9" is not an interface name',
+    ],
+    [
+      'a name with a bidi override',
+      'wg\u202e9: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16',
+      '"wg\\u202E9" is not an interface name',
+    ],
   ])('skips a line with %s and warns', (_name, line, warning) => {
     const { counters, warnings } = parseNetdev([...lines(NETDEV_TEXT), line]);
     expect(Object.keys(counters)).toEqual(['lo', 'eth0', 'wg0']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`netdev line 6: ${warning}`);
+  });
+
+  it('keeps an interface named __proto__ as a key like any other', () => {
+    const { counters } = parseNetdev(['__proto__: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16']);
+    expect(Object.keys(counters)).toEqual(['__proto__']);
+    expect(counters['__proto__']?.rxBytes).toBe(1);
+    expect(counters['wg0']).toBeUndefined();
+    expect(Object.getPrototypeOf(counters)).toBeNull();
   });
 
   it('reads nothing from nothing', () => {

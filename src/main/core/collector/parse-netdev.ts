@@ -6,7 +6,7 @@
  */
 
 import type { InterfaceCounters } from '../../../shared/domain.ts';
-import { parseUint, quote, splitWhitespace, stripCarriageReturn } from './text-fields.ts';
+import { isShowableName, parseUint, quote, splitWhitespace, stripCarriageReturn } from './text-fields.ts';
 
 export interface NetdevResult {
   counters: Record<string, InterfaceCounters>;
@@ -27,7 +27,11 @@ const TX_ERRS = 10;
 const TX_DROP = 11;
 
 export function parseNetdev(lines: readonly string[]): NetdevResult {
-  const counters: Record<string, InterfaceCounters> = {};
+  // No prototype: a server's interface named `__proto__` is a key like any other.
+  const counters: Record<string, InterfaceCounters> = Object.create(null) as Record<
+    string,
+    InterfaceCounters
+  >;
   const warnings: string[] = [];
   for (let index = 0; index < lines.length; index++) {
     const line = stripCarriageReturn(lines[index]!);
@@ -50,6 +54,7 @@ function parseLine(line: string): { name: string; counters: InterfaceCounters } 
   if (colon < 0) return 'no "name:" prefix';
   const name = line.slice(0, colon).trim();
   if (name.length === 0) return 'empty interface name';
+  if (!isShowableName(name)) return `${quote(name)} is not an interface name`;
   const columns = splitWhitespace(line.slice(colon + 1));
   if (columns.length !== COUNTER_COLUMNS) {
     return `${quote(name)}: expected ${COUNTER_COLUMNS} counters, got ${columns.length}`;

@@ -234,6 +234,16 @@ describe('parseWgDump: malformed dumps', () => {
     // interface
     ['an empty interface name', 0, 0, '', 'line 1: interface: empty name'],
     ['an interface name with a space', 0, 0, 'wg 0', 'line 1: interface: "wg 0" is not an interface name'],
+    // Names reach terminals: unsafe characters (safe-text.ts) or an overlong name are refused, quoted escaped.
+    [
+      'an interface name with a bidi override',
+      0,
+      0,
+      'wg\u202e0',
+      'line 1: interface: "wg\\u202E0" is not an interface name',
+    ],
+    ['an interface name with a C1 control', 0, 0, 'wg\u009b2J', 'line 1: interface: "wg\\u009B2J" is not'],
+    ['an interface name of 65 characters', 0, 0, 'w'.repeat(65), 'line 1: interface: "wwwwwwww'],
     ['an unmasked private key', 0, 1, UNMASKED_SECRET, 'line 1: private-key: expected (hidden) or (none)'],
     ['an empty private key', 0, 1, '', 'line 1: private-key: expected (hidden) or (none)'],
     ['a 43-character public key', 0, 2, IF_KEY.slice(0, 43), 'line 1: public-key: not a WireGuard key'],
@@ -341,6 +351,13 @@ describe('parseWgDump: malformed dumps', () => {
       6,
       '99999999999999999999',
       'line 2: rx-bytes: "99999999999999999999" exceeds 2^53-1',
+    ],
+    [
+      'an endpoint whose zone holds an escape sequence',
+      1,
+      3,
+      '[fe80::1%\u001b[31m]:51820',
+      'line 2: endpoint: "[fe80::1%\\u001b[31m]:51820" has a zone that is not an interface name',
     ],
     ['non-numeric rx bytes', 1, 6, '12a', 'line 2: rx-bytes: "12a" is not an unsigned integer'],
     ['negative tx bytes', 1, 7, '-5', 'line 2: tx-bytes: "-5" is not an unsigned integer'],

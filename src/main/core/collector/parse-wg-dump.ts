@@ -13,8 +13,9 @@
  */
 
 import type { InterfaceDump, PeerDump } from '../../../shared/domain.ts';
+import { hasUnsafeText } from '../../../shared/safe-text.ts';
 import { isCidrBytes, isEndpointBytes, scanIPv4Suffixed } from './ip-address.ts';
-import { describeBadUint, quote } from './text-fields.ts';
+import { describeBadUint, isShowableName, quote } from './text-fields.ts';
 import { isWireGuardKeyBytes, WG_KEY_LENGTH } from './wg-key.ts';
 
 export type WgDumpResult = { ok: true; interfaces: InterfaceDump[] } | { ok: false; error: string };
@@ -381,8 +382,13 @@ class DumpReader {
       throw new FieldError('endpoint', `${quote(this.#decode(start, end))} is not ip:port or [ipv6]:port`);
     }
     this.#pos = end;
-    // Only an IPv6 zone (`%eth0`) can hold non-ASCII bytes.
-    return this.#bytes[start] === OPEN_BRACKET ? this.#decode(start, end) : this.#latin1.slice(start, end);
+    if (this.#bytes[start] !== OPEN_BRACKET) return this.#latin1.slice(start, end);
+    // Only an IPv6 zone (`[fe80::1%eth0]`, an interface name) can hold other bytes than an address's.
+    const endpoint = this.#decode(start, end);
+    if (hasUnsafeText(endpoint)) {
+      throw new FieldError('endpoint', `${quote(endpoint)} has a zone that is not an interface name`);
+    }
+    return endpoint;
   }
 
   #allowedIps(): string[] {
@@ -421,7 +427,11 @@ class DumpReader {
     }
   }
 
-  /** Linux refuses empty names and names with whitespace, `/` or `:`; anything else is taken as is. */
+  /**
+   * Linux refuses empty names and names with whitespace, `/` or `:`. A name is an identifier (config
+   * paths, the API), so one that could not be shown as it is — unsafe characters (safe-text.ts) or
+   * longer than a name may be — is refused rather than cleaned into another name.
+   */
   #interfaceName(start: number, end: number): string {
     if (start === end) throw new FieldError('interface', 'empty name');
     const bytes = this.#bytes;
@@ -431,7 +441,9 @@ class DumpReader {
         throw new FieldError('interface', `${quote(this.#decode(start, end))} is not an interface name`);
       }
     }
-    return this.#decode(start, end);
+    const name = this.#decode(start, end);
+    if (!isShowableName(name)) throw new FieldError('interface', `${quote(name)} is not an interface name`);
+    return name;
   }
 
   // --- text ---

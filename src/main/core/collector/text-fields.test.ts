@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeBadUint, parseUdecimal, parseUint, quote, splitWhitespace } from './text-fields.ts';
+import {
+  cleanMessage,
+  cleanName,
+  describeBadUint,
+  isShowableName,
+  parseUdecimal,
+  parseUint,
+  quote,
+  splitWhitespace,
+} from './text-fields.ts';
 
 describe('parseUint', () => {
   it.each([
@@ -47,5 +56,27 @@ describe('splitWhitespace', () => {
 describe('quote', () => {
   it('cuts long values short', () => {
     expect(quote('x'.repeat(100))).toBe(JSON.stringify(`${'x'.repeat(64)}…`));
+  });
+});
+
+describe('quote', () => {
+  it('escapes every unsafe character, so an error message is safe to print', () => {
+    expect(quote('a\u001b[2Jb\u202ec\u009bd')).toBe('"a\\u001b[2Jb\\u202Ec\\u009Bd"');
+  });
+});
+
+describe('server text', () => {
+  it('cleans names to 64 characters and messages to 1 KiB, keeping the lines of a message', () => {
+    expect(cleanName(`\u001b[31m${'n'.repeat(100)}`)).toBe(`[31m${'n'.repeat(59)}…`);
+    const message = cleanMessage(`one\r\ntwo\u202e\n${'x'.repeat(5000)}`);
+    expect(message.startsWith('one\ntwo\nxxx')).toBe(true);
+    expect(message).toHaveLength(1024);
+  });
+
+  it('tells names that can be shown as they are', () => {
+    expect(isShowableName('wg0')).toBe(true);
+    expect(isShowableName('wg-é')).toBe(true);
+    expect(isShowableName('wg\u2066')).toBe(false);
+    expect(isShowableName('w'.repeat(65))).toBe(false);
   });
 });

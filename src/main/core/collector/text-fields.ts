@@ -1,7 +1,18 @@
 /**
- * Number and token helpers shared by the section parsers. Hand-written char loops instead of regexes:
- * they run once per field of every peer line, so they sit on the hot path of a 10,000-peer dump.
+ * Number, token and text helpers shared by the parsers of server output. Hand-written char loops
+ * instead of regexes: they run once per field of every peer line, so they sit on the hot path of a
+ * 10,000-peer dump. Text that came from a server goes through `cleanName` / `cleanMessage` (the
+ * rule is in shared/safe-text.ts) before it is kept, and through `quote` before it is put into an
+ * error message.
  */
+
+import {
+  cleanText,
+  escapeUnsafe,
+  hasUnsafeText,
+  MAX_NAME_LENGTH,
+  MAX_SERVER_TEXT_LENGTH,
+} from '../../../shared/safe-text.ts';
 
 const CHAR_0 = 48;
 const CHAR_9 = 57;
@@ -86,8 +97,28 @@ export function stripCarriageReturn(line: string): string {
 
 const MAX_QUOTED = 64;
 
-/** A value quoted for an error message, cut short so one bad line cannot flood the log. */
+/**
+ * A value quoted for an error message, cut short so one bad line cannot flood the log. Unsafe
+ * characters (safe-text.ts) are escaped, C0 by JSON.stringify and the rest here, so the message is
+ * safe to print and still shows what the server sent.
+ */
 export function quote(text: string): string {
   const shown = text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
-  return JSON.stringify(shown);
+  const quoted = JSON.stringify(shown);
+  return escapeUnsafe(quoted);
+}
+
+/** Whether a name from the server (an interface) can be kept and shown exactly as it is. */
+export function isShowableName(name: string): boolean {
+  return name.length <= MAX_NAME_LENGTH && !hasUnsafeText(name);
+}
+
+/** A name read from server output or a server's file (peer, interface): the one rule of safe-text.ts. */
+export function cleanName(text: string): string {
+  return cleanText(text, MAX_NAME_LENGTH);
+}
+
+/** Free text from a server (wg's error lines, a fatal line), kept and shown: the same rule, 1 KiB. */
+export function cleanMessage(text: string): string {
+  return cleanText(text, MAX_SERVER_TEXT_LENGTH, { multiline: true });
 }

@@ -1,7 +1,9 @@
 import type { ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
 import { pickErrorDetails } from '../../../shared/error-details.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
+import { FramePacer } from '../collector/frame-pacer.ts';
 import { createFrameStream } from '../collector/frame-stream.ts';
+import { cleanMessage } from '../collector/text-fields.ts';
 import { collectorCommand } from '../collector/remote-script.ts';
 import { ProtocolError, WgDeckError, WgMissingError, errorCode, errorMessage } from '../errors.ts';
 import type { Credentials } from '../ssh/auth.ts';
@@ -36,10 +38,13 @@ export async function collectOnce(options: CollectOnceOptions): Promise<ServerLi
     let fatal: string | null = null;
     const wgPath = '/usr/bin/wg';
     const drops: string[] = [];
+    // One frame was asked for: the first good one is taken, any more the server sends are counted.
+    const pacer = new FramePacer(Number.POSITIVE_INFINITY);
     const stream = createFrameStream({
       onSnapshot: (s) => (snapshot = s),
       onDrop: (reason) => drops.push(reason),
       onFatal: (code) => (fatal = code),
+      pacer,
     });
     stream.push(Buffer.from(result.stdout, 'utf8'));
     stream.end();
@@ -62,6 +67,7 @@ export async function collectOnce(options: CollectOnceOptions): Promise<ServerLi
       serverTime: tracked.serverTime,
       interfaces: tracked.interfaces,
       system: tracked.system,
+      droppedFrames: pacer.dropped,
     };
   } finally {
     ssh.close();
@@ -77,13 +83,14 @@ export async function collectOnceSettled(options: CollectOnceOptions): Promise<S
       name: options.server.name,
       host: options.server.host,
       state: 'error',
-      error: errorMessage(error),
+      error: cleanMessage(errorMessage(error)),
       errorCode: errorCode(error),
       ...(pickErrorDetails(error) ? { errorDetails: pickErrorDetails(error) } : {}),
       updatedAt: null,
       serverTime: null,
       interfaces: [],
       system: null,
+      droppedFrames: 0,
     };
   }
 }

@@ -2,7 +2,9 @@ import type { ClientChannel } from 'ssh2';
 import type { ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { parseJump } from '../../../shared/validation.ts';
+import { FramePacer, minFrameSpacingMs } from '../collector/frame-pacer.ts';
 import { createFrameStream } from '../collector/frame-stream.ts';
+import { cleanMessage } from '../collector/text-fields.ts';
 import { collectorCommand } from '../collector/remote-script.ts';
 import { StalledError, WgDeckError, WgMissingError, errorCode, errorMessage } from '../errors.ts';
 import { pickErrorDetails } from '../../../shared/error-details.ts';
@@ -23,6 +25,8 @@ const NEEDS_ADMIN = new Set([
   'IDENTITY_INVALID',
   'PASSPHRASE_REQUIRED',
 ]);
+/** The collector's stderr is only logged, and only this much of it per stream. */
+const MAX_LOGGED_STDERR_BYTES = 4096;
 /** Errors worth retrying, but slowly: someone has to change something on the server first. */
 const SLOW_RETRY = new Set(['AUTH_FAILED', 'WG_MISSING']);
 
@@ -83,6 +87,8 @@ export class ServerSession {
   readonly #options: SessionOptions;
   readonly #tracker: ServerTracker;
   readonly #limiter = new ChannelLimiter(2); // + the collector channel = 3 per connection
+  /** Every frame of every collector stream of this session goes through it; counts what it refuses. */
+  readonly #pacer: FramePacer;
   readonly #listeners = new Set<(live: ServerLive) => void>();
   #live: ServerLive;
   #ssh: SshSession | null = null;
@@ -100,6 +106,7 @@ export class ServerSession {
   constructor(options: SessionOptions) {
     this.#options = options;
     this.#tracker = new ServerTracker(options.thresholds);
+    this.#pacer = new FramePacer(minFrameSpacingMs(options.intervalSeconds));
     this.#live = {
       name: options.server.name,
       host: options.server.host,
@@ -108,6 +115,7 @@ export class ServerSession {
       serverTime: null,
       interfaces: [],
       system: null,
+      droppedFrames: 0,
     };
   }
 
@@ -199,6 +207,7 @@ export class ServerSession {
   #startCollector(ssh: SshSession, generation: number): void {
     const { server, intervalSeconds } = this.#options;
     const log = this.#options.log ?? (() => undefined);
+    this.#pacer.newStream(minFrameSpacingMs(intervalSeconds));
     const stream = createFrameStream({
       onSnapshot: (snapshot) => {
         if (generation === this.#generation) this.#onSnapshot(snapshot);
@@ -209,7 +218,11 @@ export class ServerSession {
         if (generation !== this.#generation) return;
         this.#fail(code === 'no-wg' ? new WgMissingError(ssh.label) : new WgDeckError('REMOTE_FATAL', code));
       },
+      pacer: this.#pacer,
     });
+    // What the collector prints on stderr only goes to the log, and only its start: a server that
+    // writes there without end must not flood it.
+    let stderrLeft = MAX_LOGGED_STDERR_BYTES;
     ssh.client.exec(collectorCommand(intervalSeconds, server.sudo), (error, channel) => {
       if (generation !== this.#generation) {
         channel?.close();
@@ -223,9 +236,13 @@ export class ServerSession {
       }
       this.#channel = channel;
       channel.on('data', (chunk: Buffer) => stream.push(chunk));
-      channel.stderr.on('data', (chunk: Buffer) =>
-        log(`${server.name}: collector stderr: ${chunk.toString().trim()}`),
-      );
+      channel.stderr.on('data', (chunk: Buffer) => {
+        if (stderrLeft <= 0) return;
+        const shown = chunk.subarray(0, stderrLeft);
+        stderrLeft -= chunk.length;
+        const more = stderrLeft <= 0 ? ' (more stderr output not logged)' : '';
+        log(`${server.name}: collector stderr: ${cleanMessage(shown.toString())}${more}`);
+      });
       channel.on('error', (channelError: Error) =>
         log(`${server.name}: collector channel: ${channelError.message}`),
       );
@@ -238,6 +255,7 @@ export class ServerSession {
   }
 
   #onSnapshot(snapshot: Snapshot): void {
+    this.#reportDroppedFrames();
     this.#lastFrameAt = Date.now();
     this.#streaming = true;
     this.#options.onSnapshot?.(snapshot, this.#lastFrameAt);
@@ -258,7 +276,12 @@ export class ServerSession {
         target: `${server.host}:${server.port}`,
         wgPath: this.#wgPath,
       });
-      state = { state: 'error', error: error.message, errorCode: error.code, errorDetails: pickErrorDetails(error) };
+      state = {
+        state: 'error',
+        error: error.message,
+        errorCode: error.code,
+        errorDetails: pickErrorDetails(error),
+      };
     }
     this.#publish({
       ...state,
@@ -266,7 +289,19 @@ export class ServerSession {
       serverTime: tracked.serverTime,
       interfaces: snapshot.wgError === null ? tracked.interfaces : this.#live.interfaces,
       system: tracked.system,
+      // Refused frames publish nothing themselves (that would be the flood again): the count rides
+      // along with the next frame taken.
+      droppedFrames: this.#pacer.dropped,
     });
+  }
+
+  /** Says in the log when a server starts sending frames too fast (once, then only the count grows). */
+  #reportDroppedFrames(): void {
+    if (this.#pacer.dropped === 0 || this.#live.droppedFrames > 0) return;
+    (this.#options.log ?? (() => undefined))(
+      `${this.#options.server.name}: refusing frames that arrive faster than every ` +
+        `${this.#pacer.minSpacingMs / 1000} s or without the server's clock moving; counted as droppedFrames`,
+    );
   }
 
   #armWatchdog(generation: number): void {
@@ -292,7 +327,9 @@ export class ServerSession {
     this.#clearTimers();
     this.#teardown();
     const code = errorCode(error);
-    const message = errorMessage(error);
+    // A failure's message may quote the server (a DISCONNECT text, a fatal line): one more clean,
+    // bounded, before it becomes state every front end shows.
+    const message = cleanMessage(errorMessage(error));
     const errorDetails = pickErrorDetails(error);
     (this.#options.log ?? (() => undefined))(`${this.#options.server.name}: ${code}: ${message}`);
     if (!this.#running) return;

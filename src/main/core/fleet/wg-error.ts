@@ -1,11 +1,14 @@
+import { cleanMessage } from '../collector/text-fields.ts';
 import { SudoDeniedError, SudoPasswordRequiredError, WgDeckError, WgFailedError } from '../errors.ts';
 
 /** Turns what `wg`/`sudo` printed on the server into an error that tells the admin what to change. */
 export function classifyWgError(
-  text: string,
+  output: string,
   context: { user: string; target: string; wgPath: string },
 ): WgDeckError {
   const { user, target, wgPath } = context;
+  // Server output, quoted in the message: cleaned and bounded like all of it (safe-text.ts).
+  const text = cleanMessage(output);
   const firstLine =
     text
       .split('\n')

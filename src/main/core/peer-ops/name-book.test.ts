@@ -20,4 +20,10 @@ describe('PeerNameBook', () => {
     book.forget('edge');
     expect(book.all().map((n) => `${n.server}/${n.iface}`)).toEqual(['other/wg0']);
   });
+
+  it('learns names cleaned of escape sequences and direction overrides (a hostile file)', () => {
+    const book = new PeerNameBook();
+    const hostile = SERVER_CONF.replace('# Name = alice', '# Name = \u001b[2J\u001b[31malice\u202e\u2066');
+    expect(book.learn('edge', 'wg0', hostile)?.names[ALICE]).toBe('[2J[31malice');
+  });
 });

@@ -7,6 +7,7 @@
  */
 
 import type { Client as SshClient } from 'ssh2';
+import { cleanMessage } from '../collector/text-fields.ts';
 import { WgDeckError } from '../errors.ts';
 import { classifyWgError } from '../fleet/wg-error.ts';
 import type { RemoteCommand } from '../peers/commands.ts';
@@ -114,6 +115,9 @@ export class RemoteRunner {
           );
         }, timeoutMs);
         channel.on('data', (chunk: Buffer) => {
+          // Only the start matters ("locked <pid>"); the channel stays open for the whole change,
+          // so whatever a server writes after that must not pile up.
+          if (settled || out.length > MAX_LOCK_OUTPUT) return;
           out += chunk.toString('utf8');
           if (!settled && /^locked \d+$/m.test(out)) {
             settled = true;
@@ -121,7 +125,9 @@ export class RemoteRunner {
             resolve({ release: () => channel.end(), lost });
           }
         });
-        channel.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+        channel.stderr.on('data', (chunk: Buffer) => {
+          if (err.length <= MAX_LOCK_OUTPUT) err += chunk.toString('utf8');
+        });
         channel.on('error', () => undefined);
         channel.on('close', (code: number | null) => {
           markLost();
@@ -156,13 +162,18 @@ export class RemoteRunner {
   }
 }
 
+/** What the lock channel's output is read for fits in far less: the rest is not kept. */
+const MAX_LOCK_OUTPUT = 4096;
+
 export function remoteFailure(label: string, what: string, result: ExecResult): WgDeckError {
   const detail =
-    result.stderr
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '')
-      .slice(-3)
-      .join(' / ') || `exit ${result.code ?? result.signal}`;
+    cleanMessage(
+      result.stderr
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .slice(-3)
+        .join(' / '),
+    ) || `exit ${result.code ?? result.signal}`;
   return new WgDeckError('REMOTE_FAILED', `${label}: ${what} failed: ${detail}`);
 }

@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PeerTxEvent, TxPhase } from '../../../shared/peer-ops.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
+import { cleanMessage } from '../collector/text-fields.ts';
 import { WgDeckError, errorMessage } from '../errors.ts';
 import { configProblems, parseConfig } from '../peers/config-file.ts';
 import { redactSecrets, unifiedDiff } from '../peers/diff.ts';
@@ -198,7 +199,7 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
         if (isWrite && result.code === WRITE_EXIT_INVALID) {
           throw new WgDeckError(
             'CONFIG_REFUSED',
-            `wg-quick strip refused the new ${configPath}: ${result.stderr.trim()}`,
+            `wg-quick strip refused the new ${configPath}: ${cleanMessage(result.stderr)}`,
           );
         }
         if (result.code !== 0) throw remoteFailure(ssh.label, command.display.split('  [')[0]!, result);

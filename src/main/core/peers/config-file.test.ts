@@ -232,8 +232,25 @@ describe('reading', () => {
       `[Peer]\n# Name = $(rm -rf /); \`x\` | y > z\nPublicKey = ${ALICE}\n`,
       '$(rm -rf /); `x` | y > z',
     ],
+    // Names go to terminals and pages: what another tool or a hostile server wrote is cleaned.
+    [
+      'an escape sequence and a bidi override are removed',
+      `[Peer]\n# Name = \u001b]0;owned\u0007al\u202eice\u009b2J\nPublicKey = ${ALICE}\n`,
+      ']0;ownedalice2J',
+    ],
+    ['a zero-width-only name is none', `[Peer]\n# Name = \u200b\u200d\nPublicKey = ${ALICE}\n`, null],
+    [
+      'a long name is cut to 64 characters',
+      `[Peer]\n# Name = ${'n'.repeat(500)}\nPublicKey = ${ALICE}\n`,
+      `${'n'.repeat(63)}…`,
+    ],
   ])('name: %s', (_label, source, name) => {
     expect(configPeers(parseConfig(source))[0]!.name).toBe(name);
+  });
+
+  it('keeps a hostile name line byte for byte in the file while showing it cleaned', () => {
+    const source = `[Peer]\n# Name = a\u001b[2Jb\nPublicKey = ${ALICE}\n`;
+    expect(serializeConfig(parseConfig(source))).toBe(source);
   });
 
   it('accepts endpoints as wg does: host names, IPv6 in brackets, link-local zones', () => {

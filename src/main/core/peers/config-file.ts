@@ -23,7 +23,9 @@
  *   `### Client NAME` (wireguard-install), `### begin NAME ###` (PiVPN), `# BEGIN_PEER NAME`
  *   (Nyr's wireguard-install), else a plain comment directly above `[Peer]`, else a plain comment
  *   directly below it. A rename rewrites our `# Name` line (or `# friendly_name`) in place, else adds
- *   `# Name = …` under `[Peer]`; other tools' markers are left alone.
+ *   `# Name = …` under `[Peer]`; other tools' markers are left alone. A name as read is cleaned
+ *   (control, invisible and direction-changing characters removed, at most 64 characters), since
+ *   whatever a file holds ends up on a terminal.
  * - **Disabled peers** stay in the file, commented out under a marker, every line prefixed `#! `
  *   (`#!` alone for an empty line) so the block's extent is unambiguous and enabling restores the
  *   exact original lines (comments above `[Peer]` included):
@@ -45,6 +47,7 @@
  */
 
 import { isValidHost } from '../../../shared/validation.ts';
+import { cleanName } from '../collector/text-fields.ts';
 import { isWireGuardKey } from '../collector/wg-key.ts';
 import { formatPrefix, hasHostBits, parsePrefix } from './ip.ts';
 import { isZeroKey } from './keys.ts';
@@ -328,6 +331,17 @@ function plainName(text: string): string | null {
   return name;
 }
 
+/**
+ * A name as read goes to terminals and pages: another tool (or a hostile server) may have written
+ * anything into the comment, so it is cleaned like every text from a server (safe-text.ts). The
+ * line itself stays as it is in the file.
+ */
+function shownName(name: string | null): string | null {
+  if (name === null) return null;
+  const clean = cleanName(name);
+  return clean === '' ? null : clean;
+}
+
 function nonEmpty(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : value;
 }
@@ -384,7 +398,7 @@ function readPeer(lines: readonly ConfigLine[], head: number, known?: readonly L
   const infos = known ?? lines.map((line) => classify(line.text));
   const fields: PeerFields = {
     publicKey: null,
-    name: readName(lines, infos, head),
+    name: shownName(readName(lines, infos, head)),
     presharedKey: null,
     allowedIps: [],
     endpoint: null,

@@ -2,6 +2,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Client as SshClient } from 'ssh2';
+import { cleanMessage } from '../collector/text-fields.ts';
 import { AuthFailedError, UnreachableError, WgDeckError, errorMessage } from '../errors.ts';
 import type { AuthPlan } from './auth.ts';
 
@@ -69,7 +70,8 @@ function mapConnectError(error: Error & { level?: string; code?: string }, hop: 
     return new UnreachableError(target, 'no SSH handshake within the timeout', { cause: error });
   }
   const known = error.code ? SOCKET_ERRORS[error.code] : undefined;
-  return new UnreachableError(target, known ?? error.message, { cause: error });
+  // ssh2 makes a server's DISCONNECT description the error's message: server text, cleaned.
+  return new UnreachableError(target, known ?? cleanMessage(error.message), { cause: error });
 }
 
 /** Opens one authenticated connection over `sock` (or a fresh TCP socket with Nagle off). */

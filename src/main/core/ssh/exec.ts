@@ -1,5 +1,7 @@
 import type { Client as SshClient } from 'ssh2';
+import { cleanMessage } from '../collector/text-fields.ts';
 import { WgDeckError } from '../errors.ts';
+import { GrowingBuffer } from '../growing-buffer.ts';
 
 export interface ExecOptions {
   /** Written to the command's stdin, then stdin is closed: how secrets reach the server (never argv). */
@@ -35,11 +37,15 @@ export function execCommand(
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel) => {
       if (error) {
-        reject(new WgDeckError('EXEC_FAILED', `Could not start a remote command: ${error.message}`));
+        // The reason may be the server's own CHANNEL_OPEN_FAILURE text.
+        reject(
+          new WgDeckError('EXEC_FAILED', `Could not start a remote command: ${cleanMessage(error.message)}`),
+        );
         return;
       }
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
+      // Copied as it comes: a view per chunk would hold a Buffer object per 1-byte packet.
+      const stdout = new GrowingBuffer(maxBytes);
+      const stderr = new GrowingBuffer(maxBytes);
       let size = 0;
       let settled = false;
       const finish = (outcome: () => void): void => {
@@ -52,7 +58,7 @@ export function execCommand(
         finish(() => reject(new ExecTimeoutError(command, timeoutMs)));
         channel.close();
       }, timeoutMs);
-      const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      const collect = (into: GrowingBuffer) => (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
           finish(() =>
@@ -61,7 +67,7 @@ export function execCommand(
           channel.close();
           return;
         }
-        into.push(chunk);
+        into.append(chunk);
       };
       channel.on('data', collect(stdout));
       channel.stderr.on('data', collect(stderr));
@@ -69,8 +75,8 @@ export function execCommand(
       channel.on('close', (code: number | null, signal?: string) => {
         finish(() =>
           resolve({
-            stdout: Buffer.concat(stdout).toString('utf8'),
-            stderr: Buffer.concat(stderr).toString('utf8'),
+            stdout: stdout.bytes().toString('utf8'),
+            stderr: stderr.bytes().toString('utf8'),
             code: code ?? null,
             signal: signal ?? null,
           }),

@@ -1,7 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { InterfaceLive, ServerLive } from '../../../shared/domain.ts';
-import { formatBytes, formatDuration, formatPercent, formatRate, shortKey } from '../../../shared/format.ts';
+import {
+  formatBytes,
+  formatDroppedFrames,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  shortKey,
+} from '../../../shared/format.ts';
 import { ConnectionBadge, CopyButton, Modal } from '../components/common.tsx';
 import { InterfaceChart } from '../components/charts/InterfaceHistory.tsx';
 import { ServerChart } from '../components/charts/ServerHistory.tsx';
@@ -62,6 +69,22 @@ function SystemFacts({ live }: { live: ServerLive }) {
         <dd className="num">{formatDuration(s.uptimeSeconds)}</dd>
       </div>
     </dl>
+  );
+}
+
+/** A server that sends frames faster than asked: WG Deck refuses the extra ones and says how many. */
+function DroppedFrames({ count }: { count: number }) {
+  if (count === 0) return null;
+  return (
+    <div className="banner" data-tone="warn" role="status" data-testid="dropped-frames">
+      <div className="banner-main">
+        <p className="banner-title">{formatDroppedFrames(count)}</p>
+        <p className="banner-message">
+          WG Deck takes at most one frame per half interval from a server, so a broken or hostile one cannot
+          flood the app or its history. The values shown come from the frames it took.
+        </p>
+      </div>
+    </div>
   );
 }
 
@@ -286,6 +309,7 @@ export function ServerPage({
         <RemoveServer name={name} />
       </header>
       {live && <ConnectionBanner live={live} config={config} />}
+      {live && <DroppedFrames count={live.droppedFrames} />}
       {live && <SystemFacts live={live} />}
       {!live && <p className="muted">Waiting for the first update…</p>}
       <ServerChart server={name} />

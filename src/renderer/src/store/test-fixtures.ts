@@ -50,6 +50,7 @@ export function server(
     state: 'connected',
     updatedAt: 10_000,
     serverTime: 1000,
+    droppedFrames: 0,
     system: null,
     interfaces,
     ...extra,
