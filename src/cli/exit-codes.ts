@@ -27,6 +27,8 @@ const BY_CODE: Record<string, number> = {
   DISCONNECTED: EXIT.unreachable,
   EXEC_TIMEOUT: EXIT.unreachable,
   PROTOCOL: EXIT.unreachable,
+  // No connection can be made until the server offers more than SHA-1.
+  WEAK_SSH_ALGORITHM: EXIT.unreachable,
   AUTH_FAILED: EXIT.auth,
   PASSPHRASE_REQUIRED: EXIT.auth,
   IDENTITY_MISSING: EXIT.auth,

@@ -28,7 +28,7 @@ const NEEDS_ADMIN = new Set([
 /** The collector's stderr is only logged, and only this much of it per stream. */
 const MAX_LOGGED_STDERR_BYTES = 4096;
 /** Errors worth retrying, but slowly: someone has to change something on the server first. */
-const SLOW_RETRY = new Set(['AUTH_FAILED', 'WG_MISSING']);
+const SLOW_RETRY = new Set(['AUTH_FAILED', 'WG_MISSING', 'WEAK_SSH_ALGORITHM']);
 
 export interface SessionOptions {
   server: ServerConfig;

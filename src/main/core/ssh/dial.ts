@@ -1,10 +1,17 @@
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { Client as SshClient } from 'ssh2';
+import type { ServerHostKeyAlgorithm, Client as SshClient } from 'ssh2';
 import { cleanMessage } from '../collector/text-fields.ts';
 import { AuthFailedError, UnreachableError, WgDeckError, errorMessage } from '../errors.ts';
+import {
+  MAC_ALGORITHMS,
+  offeredAlgorithmsRecorder,
+  weakAlgorithmError,
+  type OfferedAlgorithms,
+} from './algorithms.ts';
 import type { AuthPlan } from './auth.ts';
+import { DEFAULT_HOST_KEY_ALGORITHMS } from './host-key-policy.ts';
 
 const { Client } = ssh2;
 
@@ -62,9 +69,16 @@ function label(endpoint: SshEndpoint): string {
   return `${endpoint.host}:${endpoint.port}`;
 }
 
-function mapConnectError(error: Error & { level?: string; code?: string }, hop: Hop, tried: string[]): Error {
+function mapConnectError(
+  error: Error & { level?: string; code?: string },
+  hop: Hop,
+  tried: string[],
+  offered: OfferedAlgorithms,
+): Error {
   if (error instanceof WgDeckError) return error;
   const target = label(hop.endpoint);
+  const weak = weakAlgorithmError(target, error, offered);
+  if (weak) return weak;
   if (error.level === 'client-authentication') return new AuthFailedError(hop.endpoint.user, target, tried);
   if (error.level === 'client-timeout') {
     return new UnreachableError(target, 'no SSH handshake within the timeout', { cause: error });
@@ -79,7 +93,9 @@ async function connectHop(hop: Hop, options: DialOptions, sock?: Duplex): Promis
   const { host, port, user } = hop.endpoint;
   const client = new Client();
   let gateError: Error | undefined;
-  const algorithms = await options.gate.algorithms(host, port);
+  // Pinned key types first when the gate knows some; never ssh-rsa (SHA-1) signatures either way.
+  const hostKeyAlgorithms = (await options.gate.algorithms(host, port)) ?? [...DEFAULT_HOST_KEY_ALGORITHMS];
+  const recorder = offeredAlgorithmsRecorder();
 
   // Our own socket: setNoDelay cuts ~40 ms Nagle/delayed-ACK steps off every request (FIELD-NOTES).
   const socket =
@@ -98,7 +114,7 @@ async function connectHop(hop: Hop, options: DialOptions, sock?: Duplex): Promis
       client.on('error', () => undefined);
       client.end();
       socket.destroy();
-      reject(gateError ?? mapConnectError(error, hop, hop.auth.described));
+      reject(gateError ?? mapConnectError(error, hop, hop.auth.described, recorder.offered));
     };
     const onReady = (): void => {
       cleanup();
@@ -127,7 +143,12 @@ async function connectHop(hop: Hop, options: DialOptions, sock?: Duplex): Promis
       readyTimeout: options.readyTimeoutMs ?? 20_000,
       keepaliveInterval: options.keepaliveIntervalMs ?? 12_000,
       keepaliveCountMax: options.keepaliveCountMax ?? 3,
-      ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
+      algorithms: {
+        serverHostKey: hostKeyAlgorithms as ServerHostKeyAlgorithm[],
+        hmac: [...MAC_ALGORITHMS],
+      },
+      // The only way ssh2 tells what the server offered, for an error that names it (algorithms.ts).
+      debug: recorder.debug,
       // Runs during key exchange, before authentication: no credential leaves until this says yes.
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         options.gate.check(host, port, key).then(

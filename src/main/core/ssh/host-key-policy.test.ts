@@ -224,7 +224,7 @@ describe('checkHostKey verdicts', () => {
 });
 
 describe('host key algorithms', () => {
-  it('exports the full default ordering (ssh2 1.17 default, no DSA)', () => {
+  it('exports the full default ordering (ssh2 1.17 default, no DSA, no SHA-1 ssh-rsa)', () => {
     expect(DEFAULT_HOST_KEY_ALGORITHMS).toEqual([
       'ssh-ed25519',
       'ecdsa-sha2-nistp256',
@@ -232,13 +232,12 @@ describe('host key algorithms', () => {
       'ecdsa-sha2-nistp521',
       'rsa-sha2-512',
       'rsa-sha2-256',
-      'ssh-rsa',
     ]);
     expect(Object.isFrozen(DEFAULT_HOST_KEY_ALGORITHMS)).toBe(true);
   });
 
   it('maps key types to algorithms', () => {
-    expect(hostKeyAlgorithmsForKeyType('ssh-rsa')).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(hostKeyAlgorithmsForKeyType('ssh-rsa')).toEqual(['rsa-sha2-512', 'rsa-sha2-256']);
     expect(hostKeyAlgorithmsForKeyType('ssh-ed25519')).toEqual(['ssh-ed25519']);
     expect(hostKeyAlgorithmsForKeyType('ecdsa-sha2-nistp384')).toEqual(['ecdsa-sha2-nistp384']);
     expect(hostKeyAlgorithmsForKeyType('ssh-dss')).toEqual([]);
@@ -251,16 +250,14 @@ describe('host key algorithms', () => {
     expect(await preferredHostKeyAlgorithms('a.example', 22, sources)).toEqual([
       'rsa-sha2-512',
       'rsa-sha2-256',
-      'ssh-rsa',
     ]);
     writeUserKnownHosts([`a.example ${keyText(ec)}`, `@revoked a.example ${keyText(ed)}`]);
     const preferred = await preferredHostKeyAlgorithms('a.example', 22, sources);
-    expect(preferred).toEqual(['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(preferred).toEqual(['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256']);
     expect(orderHostKeyAlgorithms(preferred)).toEqual([
       'ecdsa-sha2-nistp256',
       'rsa-sha2-512',
       'rsa-sha2-256',
-      'ssh-rsa',
       'ssh-ed25519',
       'ecdsa-sha2-nistp384',
       'ecdsa-sha2-nistp521',
@@ -426,7 +423,7 @@ describe('with a real ssh2 server offering several host keys', () => {
     // ports are random, so trust the RSA key for every [127.0.0.1]:port with a wildcard line
     writeUserKnownHosts([`[127.0.0.1]:* ${keyText(rsa)}`]);
     const preferred = await preferredHostKeyAlgorithms('127.0.0.1', 40000, sources);
-    expect(preferred).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(preferred).toEqual(['rsa-sha2-512', 'rsa-sha2-256']);
 
     const unordered = await connect();
     expect(unordered).toMatchObject({ presented: 'ssh-ed25519', verdict: 'unknown', authAttempts: 0 });

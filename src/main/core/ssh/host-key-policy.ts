@@ -74,9 +74,11 @@ export interface HostKeyRevoked {
 export type HostKeyVerdict = HostKeyTrusted | HostKeyUnknown | HostKeyChanged | HostKeyRevoked;
 
 /**
- * Default host key algorithm preference, the same as ssh2 1.17's default: ed25519, ECDSA, then RSA
- * with SHA-2 signatures before the legacy SHA-1 `ssh-rsa`. ssh-dss is left out (obsolete, off by default
- * in OpenSSH and ssh2).
+ * The host key algorithms WG Deck offers, in preference order: ssh2 1.17's default (ed25519, ECDSA,
+ * RSA with SHA-2 signatures) without the SHA-1 `ssh-rsa` signatures, which OpenSSH 8.8 dropped too;
+ * an RSA host key still works through rsa-sha2-512/256. ssh-dss is left out (obsolete, off by
+ * default in OpenSSH and ssh2). A server that offers nothing of these is refused with an error that
+ * names what it offers (algorithms.ts).
  */
 export const DEFAULT_HOST_KEY_ALGORITHMS: readonly ServerHostKeyAlgorithm[] = Object.freeze([
   'ssh-ed25519',
@@ -85,16 +87,15 @@ export const DEFAULT_HOST_KEY_ALGORITHMS: readonly ServerHostKeyAlgorithm[] = Ob
   'ecdsa-sha2-nistp521',
   'rsa-sha2-512',
   'rsa-sha2-256',
-  'ssh-rsa',
 ]);
 
 /**
  * The signature algorithms that authenticate a key of this type: an `ssh-rsa` key signs with
- * rsa-sha2-512, rsa-sha2-256 or (legacy) ssh-rsa; other types have one algorithm of the same name.
+ * rsa-sha2-512 or rsa-sha2-256 (never SHA-1 `ssh-rsa`); other types have one algorithm of the same name.
  * Types ssh2 cannot negotiate by default (DSA, security keys, certificates) give [].
  */
 export function hostKeyAlgorithmsForKeyType(keyType: string): ServerHostKeyAlgorithm[] {
-  if (keyType === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  if (keyType === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256'];
   if (keyType === 'ssh-ed25519' || keyType.startsWith('ecdsa-sha2-')) {
     return DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => a === keyType);
   }

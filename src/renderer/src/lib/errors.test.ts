@@ -88,6 +88,7 @@ describe('explainError', () => {
       'WG_MISSING',
       'NO_INTERFACES',
       'INVALID_INPUT',
+      'WEAK_SSH_ALGORITHM',
     ]) {
       expect(explainError(code).title).not.toBe('Something went wrong');
     }

@@ -112,6 +112,12 @@ const EXPLANATIONS: Record<string, ErrorExplanation> = {
       'reinstalled — or when someone intercepts the connection. Nothing was sent to it. Confirm the new ' +
       'fingerprint with the server’s administrator before re-trusting it.',
   },
+  WEAK_SSH_ALGORITHM: {
+    title: 'The server offers only SHA-1',
+    hint:
+      'WG Deck refuses ssh-rsa (SHA-1) host key signatures and SHA-1 MACs, as current OpenSSH does. ' +
+      'Change the server’s sshd_config as the message says, then reconnect.',
+  },
   HOST_KEY_REVOKED: {
     title: 'Host key revoked',
     hint: 'This key is marked @revoked in a known_hosts file. The server needs a new host key.',
