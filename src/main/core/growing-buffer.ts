@@ -7,19 +7,29 @@
 export class GrowingBuffer {
   static readonly INITIAL_CAPACITY = 1024;
   readonly #limit: number;
+  readonly #expected: number;
   #buffer: Buffer = Buffer.alloc(0);
   #length = 0;
 
-  /** @param limit what the caller lets this hold at most (it checks that); growth stops there. */
-  constructor(limit: number = Number.POSITIVE_INFINITY) {
+  /**
+   * @param limit what the caller lets this hold at most (it checks that); growth stops there.
+   * @param expected how much will probably come (allocated at the first append, so the usual case
+   *   is copied once and never regrown); more is fine.
+   */
+  constructor(limit: number = Number.POSITIVE_INFINITY, expected = 0) {
     this.#limit = limit;
+    this.#expected = Math.min(expected, limit);
   }
 
   /** Copies source[start, end): nothing refers to `source` afterwards. */
   append(source: Uint8Array, start = 0, end = source.length): void {
     const needed = this.#length + (end - start);
     if (needed > this.#buffer.length) {
-      const doubled = Math.max(needed, this.#buffer.length * 2, GrowingBuffer.INITIAL_CAPACITY);
+      const doubled = Math.max(
+        needed,
+        this.#buffer.length === 0 ? this.#expected : this.#buffer.length * 2,
+        GrowingBuffer.INITIAL_CAPACITY,
+      );
       const grown = Buffer.allocUnsafe(Math.min(doubled, Math.max(needed, this.#limit)));
       this.#buffer.copy(grown, 0, 0, this.#length);
       this.#buffer = grown;

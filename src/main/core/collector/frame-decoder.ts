@@ -101,6 +101,12 @@ export class FrameDecoder {
   /** The start of a line that may be a marker, waiting for the rest of it. */
   #tail: Buffer | null = null;
   #garbageReported = false;
+  /**
+   * Each section's size in the last frame: a server sends much the same every interval, so sizing
+   * the next one's buffer from it copies a 10,000-peer dump once instead of regrowing it. A frame
+   * that was large once costs one large allocation in the next frame only.
+   */
+  readonly #expectedSizes = new Map<SectionName, number>();
 
   constructor(options: FrameDecoderOptions = {}) {
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -279,6 +285,7 @@ export class FrameDecoder {
       }
       this.#mode = 'idle';
       this.#frame = null;
+      for (const [name, section] of frame.sections) this.#expectedSizes.set(name, section.content.length);
       completed.push(finishFrame(frame));
       return;
     }
@@ -291,7 +298,8 @@ export class FrameDecoder {
       this.#dropFrame(`frame ${frame.seq}: section ${kind} appears twice`);
       return;
     }
-    const section: OpenSection = { args, content: new GrowingBuffer(this.#maxFrameBytes) };
+    const expected = this.#expectedSizes.get(kind) ?? 0;
+    const section: OpenSection = { args, content: new GrowingBuffer(this.#maxFrameBytes, expected) };
     frame.sections.set(kind, section);
     frame.current = section;
   }
