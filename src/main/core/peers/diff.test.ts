@@ -113,6 +113,13 @@ describe('unifiedDiff', () => {
     expect(diff).not.toContain(SERVER_PRIVATE);
   });
 
+  it('shows a line with an escape sequence or a direction override escaped (it is only shown)', () => {
+    const diff = unifiedDiff('a\n', 'a\n# ok \u202e\u001b[2J\n');
+    expect(diff).toContain('+# ok \\u202E\\u001B[2J\n');
+    expect(diff).not.toContain('\u001b');
+    expect(diff).not.toContain('\u202e');
+  });
+
   it('keeps CR out of the display', () => {
     expect(unifiedDiff('a\r\nb\r\n', 'a\r\nc\r\n')).toBe(
       '--- before\n+++ after\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n',

@@ -7,6 +7,8 @@
  * the middle is shown as one replacement rather than searched for the minimal diff.
  */
 
+import { escapeUnsafe } from '../../../shared/safe-text.ts';
+
 export type DiffOp = { kind: 'equal' | 'delete' | 'insert'; text: string };
 
 /** Memory grows with the square of this (the saved frontiers): 1,500 is about 9 MB at worst. */
@@ -114,7 +116,11 @@ export interface UnifiedDiffOptions {
   redact?: (line: string) => string;
 }
 
-/** A unified diff (`---`/`+++`/`@@` hunks), or '' when the texts are equal. */
+/**
+ * A unified diff (`---`/`+++`/`@@` hunks), or '' when the texts are equal. It is only shown (CLI,
+ * UI), so unsafe characters in the file's lines (safe-text.ts) are shown escaped: a comment with a
+ * direction override reads as `\u202E`, not as reordered text.
+ */
 export function unifiedDiff(oldText: string, newText: string, options: UnifiedDiffOptions = {}): string {
   if (oldText === newText) return '';
   const context = options.context ?? 3;
@@ -124,7 +130,9 @@ export function unifiedDiff(oldText: string, newText: string, options: UnifiedDi
   const show = (prefix: string, text: string): string =>
     text
       .split('\n')
-      .map((part, index) => (index === 0 ? `${prefix}${redact(part.replace(/\r$/, ''))}` : part))
+      .map((part, index) =>
+        index === 0 ? `${prefix}${escapeUnsafe(redact(part.replace(/\r$/, '')))}` : part,
+      )
       .join('\n');
   let index = 0;
   while (index < ops.length) {
