@@ -133,7 +133,8 @@ export class FrameDecoder {
 
   /**
    * What the decoder holds between pushes: the Buffers it keeps and the bytes they allocate (the
-   * frame being read and a pending marker line). Bounded by about twice `maxFrameBytes`.
+   * frame being read and a pending marker line): about twice what the frame holds so far, or the
+   * last frame's size when that is more; never more than a few times `maxFrameBytes`.
    */
   get held(): { buffers: number; bytes: number } {
     let buffers = 0;
