@@ -27,7 +27,10 @@ export interface SshEndpoint {
  */
 export interface HostKeyGate {
   check(host: string, port: number, blob: Buffer): Promise<void>;
-  /** The host-key algorithms to offer, pinned types first (as OpenSSH orders them); undefined = ssh2's. */
+  /**
+   * The host-key algorithms to offer, pinned types first (as OpenSSH orders them); undefined = WG
+   * Deck's default list (DEFAULT_HOST_KEY_ALGORITHMS: no SHA-1 `ssh-rsa`).
+   */
   algorithms(host: string, port: number): Promise<string[] | undefined>;
 }
 
