@@ -98,3 +98,13 @@ describe('remote operations', () => {
     expect(privileged(remoteOps.lock('wg0', 30), false).startsWith("/bin/sh -c 'ROLLBACK=")).toBe(true);
   });
 });
+
+describe('a failed rollback, as the server records it', () => {
+  it('is read with its reason cleaned of terminal escapes and bidi controls', () => {
+    const out = 'wgdeck-read 1\nrollback-failed tx9 the backup \u001b[2Jwg0.conf.x\u202e is gone\nend\n';
+    const read = parseInterfaceRead(out, 'h', 'wg0', '/p/wg0.conf');
+    expect(read.rollbackFailed?.txId).toBe('tx9');
+    expect(read.rollbackFailed?.reason).toContain('is gone');
+    expect(read.rollbackFailed?.reason).not.toMatch(/[\u001b\u202e]/);
+  });
+});

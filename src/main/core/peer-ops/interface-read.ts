@@ -7,6 +7,7 @@
 import type { InterfaceDump } from '../../../shared/domain.ts';
 import type { BackupInfo } from '../../../shared/peer-ops.ts';
 import { parseWgDump } from '../collector/parse-wg-dump.ts';
+import { cleanMessage } from '../collector/text-fields.ts';
 import { ProtocolError, WgDeckError } from '../errors.ts';
 import { sha256Hex } from '../peers/commands.ts';
 
@@ -93,7 +94,9 @@ export function parseInterfaceRead(
       if (txId && backup) read[kind === 'pending' ? 'pending' : 'rolledBack'] = { txId, backup };
     } else if (kind === 'rollback-failed') {
       const space = value.indexOf(' ');
-      if (space > 0) read.rollbackFailed = { txId: value.slice(0, space), reason: value.slice(space + 1) };
+      // The reason is the server's text: cleaned like every other line a server sends.
+      if (space > 0)
+        read.rollbackFailed = { txId: value.slice(0, space), reason: cleanMessage(value.slice(space + 1)) };
     }
   }
   read.backups.sort((a, b) => (backupOrderKey(a.id) < backupOrderKey(b.id) ? 1 : -1));

@@ -168,7 +168,7 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
       );
     }
     if (prepared.code === EXIT_BAD_BACKUP) {
-      throw new WgDeckError('BACKUP_FAILED', `Nothing was changed: ${prepared.stderr.trim()}`);
+      throw new WgDeckError('BACKUP_FAILED', `Nothing was changed: ${cleanMessage(prepared.stderr)}`);
     }
     if (prepared.code !== 0) throw remoteFailure(ssh.label, 'the backup', prepared);
     const backup = /^backup (\S+)(?: [0-9a-f]{64})?$/m.exec(prepared.stdout)?.[1] ?? null;
@@ -353,7 +353,7 @@ async function rollbackOutcome(
       );
       const [state, ...reason] = status.trim().split(' ');
       if (state === 'rolled-back') return rolledBack(iface, null);
-      if (state === 'rollback-failed') return rollbackFailed(server.name, reason.join(' '));
+      if (state === 'rollback-failed') return rollbackFailed(server.name, cleanMessage(reason.join(' ')));
       if (state !== 'pending') return unconfirmed; // gone: nothing armed under this transaction any more
     } catch (error) {
       deps.log?.(`peers: rollback status ${server.name}/${iface}: ${errorMessage(error)}`);
