@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { ZodError, z } from 'zod';
 import { errorCode, errorMessage } from '../main/core/errors.ts';
-import { DRIFT_HELP, driftCommand } from './commands/drift.ts';
-import { PEER_HELP, peerCommand } from './commands/peer.ts';
+import { driftCommand } from './commands/drift.ts';
+import { peerCommand } from './commands/peer.ts';
 import { serveCommand } from './commands/serve.ts';
 import { serverCommand } from './commands/server.ts';
 import { statusCommand } from './commands/status.ts';
@@ -10,29 +10,8 @@ import { watchCommand } from './commands/watch.ts';
 import { createContext } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { terminalSafe } from './terminal-safe.ts';
+import { COMMAND_USAGE, HELP, asksForHelp, isCommand } from './usage.ts';
 import { UsageError } from './usage-error.ts';
-
-const HELP = `wgdeck — WireGuard fleet over SSH
-
-Usage: wgdeck [--data-dir DIR] COMMAND ...
-
-  server add NAME --host H [--port P] [--user U] [--identity FILE] [--jump user@host:port]
-                  [--sudo] [--group G] [--interval S] [--config-path IF=/path/IF.conf ...]
-                  [--accept-new] [--json]
-  server list [--json]
-  server remove NAME
-  server trust NAME --replace [--fingerprint SHA256:...]   re-trust a changed host key deliberately
-  status [--server NAME ... | --all] [--json]              one snapshot of the fleet
-  watch [--server NAME ...]                                live view, refreshed every interval
-  serve [--port N] [--listen ADDR] [--open]                the app in your browser (loopback, with a token)
-${PEER_HELP}
-${DRIFT_HELP}
-
-Data dir: --data-dir, else $WGDECK_DATA_DIR, else the platform's app-data directory.
-Exit codes: 0 ok, 1 failure, 2 usage, 3 unreachable, 4 authentication, 5 host key not trusted,
-6 host key changed/revoked, 7 sudo/privilege, 8 WireGuard missing or failing, 9 the change was
-refused because the server's state moved on (file changed, lock held, rollback pending) or was
-rolled back.`;
 
 /** Splits the global options (before the command) from the command and its own arguments. */
 function splitGlobal(argv: string[]): { dataDir?: string; help: boolean; rest: string[] } {
@@ -70,12 +49,18 @@ function splitGlobal(argv: string[]): { dataDir?: string; help: boolean; rest: s
 }
 
 export async function main(argv: string[]): Promise<number> {
+  let command: string | undefined;
   try {
     const { dataDir, help, rest } = splitGlobal(argv);
-    const [command, ...args] = rest;
+    const [first, ...args] = rest;
+    command = first;
     if (help || !command || command === 'help') {
       process.stdout.write(`${HELP}\n`);
       return command || help ? EXIT.ok : EXIT.usage;
+    }
+    if (isCommand(command) && asksForHelp(args)) {
+      process.stdout.write(`Usage:\n${COMMAND_USAGE[command]}\n`);
+      return EXIT.ok;
     }
     const ctx = createContext(dataDir);
     switch (command) {
@@ -102,7 +87,10 @@ export async function main(argv: string[]): Promise<number> {
       'code' in error &&
       String(error.code).startsWith('ERR_PARSE_ARGS')
     ) {
-      process.stderr.write(`wgdeck: ${terminalSafe(error.message)}\n`);
+      // Node's own wording, without its advice about "--" (which is not what the admin meant).
+      const message = error.message.replace(/\. To specify a positional argument.*$/s, '');
+      const usage = command !== undefined && isCommand(command) ? `\nusage:\n${COMMAND_USAGE[command]}` : '';
+      process.stderr.write(`wgdeck: ${terminalSafe(message)}${usage}\n`);
       return EXIT.usage;
     } else {
       const code = errorCode(error);

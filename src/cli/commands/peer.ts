@@ -21,38 +21,69 @@ export const PEER_HELP = `  peer list    --server S --interface I [--json]
     --dry-run prints the plan and changes nothing; --restart applies by restarting the interface
     (every session drops; asks first); remove and --restart ask unless --yes.`;
 
-const COMMON = {
+/** Every peer command. */
+const TARGET = {
   server: { type: 'string' },
   interface: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** Every command that changes something. */
+const CHANGE = {
   'confirm-timeout': { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   restart: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
 } as const;
 
+const PEER = { peer: { type: 'string' } } as const;
+
+/** Each subcommand's own flags: `peer list --qr` is refused, not silently ignored. */
 const SUB_OPTIONS = {
-  name: { type: 'string' },
-  peer: { type: 'string' },
-  'allowed-ips': { type: 'string' },
-  keepalive: { type: 'string' },
-  psk: { type: 'boolean', default: false },
-  'public-key': { type: 'string' },
-  'client-config': { type: 'string' },
-  qr: { type: 'boolean', default: false },
-  dns: { type: 'string' },
-  mtu: { type: 'string' },
-  'client-allowed-ips': { type: 'string' },
-  endpoint: { type: 'string' },
-  'rotate-psk': { type: 'boolean', default: false },
-  'remove-psk': { type: 'boolean', default: false },
-  backup: { type: 'string' },
+  list: {},
+  add: {
+    name: { type: 'string' },
+    'allowed-ips': { type: 'string' },
+    keepalive: { type: 'string' },
+    psk: { type: 'boolean', default: false },
+    'public-key': { type: 'string' },
+    'client-config': { type: 'string' },
+    qr: { type: 'boolean', default: false },
+    dns: { type: 'string' },
+    mtu: { type: 'string' },
+    'client-allowed-ips': { type: 'string' },
+    endpoint: { type: 'string' },
+  },
+  edit: {
+    ...PEER,
+    name: { type: 'string' },
+    'allowed-ips': { type: 'string' },
+    keepalive: { type: 'string' },
+    'rotate-psk': { type: 'boolean', default: false },
+    'remove-psk': { type: 'boolean', default: false },
+  },
+  disable: PEER,
+  enable: PEER,
+  remove: PEER,
+  restore: { backup: { type: 'string' } },
 } as const;
 
-type Values = ReturnType<typeof parse>['values'];
+type Sub = keyof typeof SUB_OPTIONS;
+type AllOptions = typeof TARGET &
+  typeof CHANGE &
+  (typeof SUB_OPTIONS)['add'] &
+  (typeof SUB_OPTIONS)['edit'] &
+  (typeof SUB_OPTIONS)['restore'];
+/** What any subcommand may have set (each parses only its own flags; the rest stay undefined). */
+type Values = Partial<ReturnType<typeof parseArgs<{ args: string[]; options: AllOptions }>>['values']>;
 
-function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: false, options: { ...COMMON, ...SUB_OPTIONS } });
+function isSub(sub: string): sub is Sub {
+  return Object.hasOwn(SUB_OPTIONS, sub);
+}
+
+function parse(sub: Sub, args: string[]): Values {
+  const options = sub === 'list' ? TARGET : { ...TARGET, ...CHANGE, ...SUB_OPTIONS[sub] };
+  return parseArgs({ args, allowPositionals: false, options }).values;
 }
 
 const list = (text: string | undefined): string[] | undefined =>
@@ -238,7 +269,10 @@ async function listPeers(
 export async function peerCommand(ctx: CliContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (!sub) throw new UsageError(`usage:\n${PEER_HELP}`);
-  const { values: v } = parse(rest);
+  if (!isSub(sub)) {
+    throw new UsageError(`unknown peer command "${sub}" (list, add, edit, disable, enable, remove, restore)`);
+  }
+  const v = parse(sub, rest);
   const target = {
     server: need(v.server, '--server', `wgdeck peer ${sub} --server S --interface I ...`),
     iface: need(v.interface, '--interface', `wgdeck peer ${sub} --server S --interface I ...`),
