@@ -1,7 +1,7 @@
 // A broken or hostile server, seen in Chromium (issue 9): one floods frames (dropped, counted, and
 // said on its page), one puts terminal escapes and direction overrides in wg's error line (shown
 // cleaned). In-process ssh2 servers on loopback: no lab needed.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,8 +12,8 @@ import { hasUnsafeText } from '../src/shared/safe-text.ts';
 import { collectorFrame, startFakeServer, type FakeServer } from '../test/support/fake-ssh-server.ts';
 import { startBrowserMode, type BrowserModeApp } from './support/browser-mode.ts';
 import { launchChromium } from './support/chromium.ts';
+import { SHOTS, shotsAtEverySize } from './support/screenshots.ts';
 
-const SHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
 const ESC = '\u001b';
 const HOSTILE = `${ESC}[2J${ESC}]0;pwned\u0007${ESC}[31m\u009b6n\u202e\u2066`;
 
@@ -83,22 +83,6 @@ describe('hostile servers in the UI', () => {
     await garbling?.close();
   });
 
-  const shots = async (name: string): Promise<void> => {
-    mkdirSync(SHOTS, { recursive: true });
-    for (const [width, height] of [
-      [1440, 900],
-      [1024, 700],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.setViewportSize({ width, height });
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.screenshot({ path: join(SHOTS, `${name}-${width}-${scheme}.png`) });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1440, height: 900 });
-  };
-
   it('a flooding server: its frames are dropped and counted, and its page says so', async () => {
     await page.goto(`${app!.url}#/server/flooding`);
     const banner = page.getByTestId('dropped-frames');
@@ -108,7 +92,7 @@ describe('hostile servers in the UI', () => {
     });
     const count = Number(/([\d,]+)/.exec((await banner.textContent()) ?? '')?.[1]?.replace(/,/g, ''));
     expect(count).toBeGreaterThanOrEqual(500);
-    await shots('30-dropped-frames');
+    await shotsAtEverySize(page, '30-dropped-frames');
   });
 
   it('a server whose wg error line holds escapes and direction overrides: shown cleaned, nothing run', async () => {
@@ -122,6 +106,6 @@ describe('hostile servers in the UI', () => {
     const unsafe = [...text].filter((c) => hasUnsafeText(c)).map((c) => c.codePointAt(0)!.toString(16));
     expect(unsafe).toEqual([]);
     expect(await page.title()).not.toContain('pwned');
-    await shots('31-hostile-wg-error');
+    await shotsAtEverySize(page, '31-hostile-wg-error');
   });
 });

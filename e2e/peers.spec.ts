@@ -12,6 +12,7 @@ import { registerLab } from './lab/register.ts';
 import { describeLab } from '../test/lab/support.ts';
 import { startBrowserMode, type BrowserModeApp } from './support/browser-mode.ts';
 import { launchChromium } from './support/chromium.ts';
+import { shotsAtEverySize } from './support/screenshots.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -210,19 +211,10 @@ describeLab('peer management in Chromium against a real server', () => {
     const banner = page.getByTestId('rollback-failed');
     await banner.waitFor({ timeout: 20_000 });
     expect(await banner.textContent()).toContain('wg0.conf.20261202T101500Z is gone');
-    for (const [width, height] of [
-      [1440, 900],
-      [1024, 700],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.setViewportSize({ width, height });
-        await page.emulateMedia({ colorScheme: scheme });
-        await banner.scrollIntoViewIfNeeded();
-        await page.screenshot({ path: join(SHOTS, `25-rollback-failed-${width}-${scheme}.png`) });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1440, height: 1000 });
+    await shotsAtEverySize(page, '25-rollback-failed', {
+      before: () => banner.scrollIntoViewIfNeeded(),
+      restore: { width: 1440, height: 1000 },
+    });
     await lab.exec(0, 'rm -f /run/wireguard/wgdeck/wg0.rollback-failed');
     await page.getByTestId('config-refresh').click();
     await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(0);
