@@ -19,6 +19,9 @@ const REQUIRED_COMMANDS: readonly { command: string; pkg: string }[] = [
   { command: 'mount', pkg: 'mount' },
   { command: 'useradd', pkg: 'passwd' },
   { command: 'usermod', pkg: 'passwd' },
+  // wg-quick sets up a full tunnel (AllowedIPs = 0.0.0.0/0, ::/0) with iptables-restore.
+  { command: 'iptables-restore', pkg: 'iptables' },
+  { command: 'ip6tables-restore', pkg: 'iptables' },
 ];
 
 /** What `apt-get install` gets when anything is missing (the whole set: cheap when already installed). */
@@ -31,6 +34,7 @@ const PACKAGES = [
   'iputils-ping',
   'sudo',
   'util-linux',
+  'iptables',
 ];
 
 export async function findCommand(command: string): Promise<string | undefined> {
