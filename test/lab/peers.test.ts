@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -599,4 +600,52 @@ describeLab('live peer management on real servers', () => {
       expect((await engine.handlers['peers:read']('op', 'wg0')).rollbackFailed).toBeNull();
     }, 120_000);
   }
+
+  it("a change over the server's live session: one login (the verification's) for peers:read + peers:change, not three", async () => {
+    const sshdLog = join(lab.dir, 's0', 'sshd.log');
+    const logins = async (): Promise<number> =>
+      ((await readFile(sshdLog, 'utf8')).match(/Accepted publickey for root /g) ?? []).length;
+    const live = new Engine({ dataDir, userKnownHostsPath: null });
+    try {
+      const connected = new Promise<void>((resolve) => {
+        const off = live.subscribe('fleet:server', (server) => {
+          if (server.name !== 'lab-s0' || server.state !== 'connected') return;
+          off();
+          resolve();
+        });
+      });
+      await live.start(['lab-s0']);
+      await connected;
+      const before = await logins();
+      expect(before).toBeGreaterThan(0); // the session's own login is in the log: the count is real
+      await live.handlers['peers:read']('lab-s0', 'wg0');
+      const added = await live.handlers['peers:change']({
+        server: 'lab-s0',
+        iface: 'wg0',
+        operation: {
+          kind: 'changes',
+          changes: [
+            {
+              action: 'add',
+              draft: {
+                name: 'one-login',
+                allowedIps: 'auto',
+                persistentKeepalive: null,
+                presharedKey: false,
+              },
+            },
+          ],
+        },
+      });
+      expect(added.outcome).toBe('confirmed');
+      expect((await logins()) - before).toBe(1);
+      await live.handlers['peers:change']({
+        server: 'lab-s0',
+        iface: 'wg0',
+        operation: one('remove', added.clients[0]!.publicKey),
+      });
+    } finally {
+      live.stop();
+    }
+  }, 120_000);
 });

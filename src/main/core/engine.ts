@@ -20,7 +20,7 @@ import { collectOnce, collectOnceSettled } from './fleet/collect-once.ts';
 import { ServerSession, dialOptionsFor } from './fleet/server-session.ts';
 import { PeerNameBook } from './peer-ops/name-book.ts';
 import { PeerService } from './peer-ops/peer-service.ts';
-import { dial } from './ssh/dial.ts';
+import { dial, type SshSession } from './ssh/dial.ts';
 import type { Credentials } from './ssh/auth.ts';
 import { createHostKeyGate, type RecordingGate } from './ssh/host-key-gate.ts';
 import { importSshConfig } from './ssh/ssh-config-import.ts';
@@ -92,8 +92,8 @@ export class Engine {
     this.secrets = options.secrets ?? new MemorySecretStore();
     this.#peers = new PeerService({
       getServer: (name) => this.servers.get(name),
-      connect: async (server) =>
-        dial(await dialOptionsFor(server, this.#gate(server), await this.#credentials(server))),
+      connect: async (server) => this.#sessionConnection(server) ?? this.#dialNew(server),
+      connectNew: (server) => this.#dialNew(server),
       secrets: this.secrets,
       emit: (event) => this.#emit('peers:tx', event),
       log: options.log,
@@ -442,6 +442,17 @@ export class Engine {
     });
     this.#sessions.get(name)?.restart();
     return probe.key;
+  }
+
+  /** The live session's connection to `server`, if it runs with this very config. */
+  #sessionConnection(server: ServerConfig): SshSession | null {
+    const session = this.#sessions.get(server.name);
+    if (!session || JSON.stringify(session.server) !== JSON.stringify(server)) return null;
+    return session.lease();
+  }
+
+  async #dialNew(server: ServerConfig): Promise<SshSession> {
+    return dial(await dialOptionsFor(server, this.#gate(server), await this.#credentials(server)));
   }
 
   #gate(

@@ -42,7 +42,10 @@ export const KEEP_BACKUPS = 10;
 export const ROLLBACK_REPORT_GRACE_MS = 20_000;
 
 export interface TxDeps {
+  /** A connection for the change itself: the server's live session when it has one. */
   connect(server: ServerConfig): Promise<SshSession>;
+  /** Always a new login: the verification must prove the admin can still get in after the change. */
+  connectNew(server: ServerConfig): Promise<SshSession>;
   emit(event: PeerTxEvent): void;
   log?: (message: string) => void;
   /** Test hook: runs right after the live change, before verification (the lab cuts SSH here). */
@@ -288,7 +291,7 @@ async function verifyAndConfirm(
   while (Date.now() < rollbackAt - 1000) {
     let ssh: SshSession | null = null;
     try {
-      ssh = await deps.connect(server);
+      ssh = await deps.connectNew(server);
       const runner = runnerFor(server, ssh);
       const read = await readInterface(runner, iface, configPath);
       const mismatch = liveMismatch(plan, read);
@@ -346,7 +349,7 @@ async function rollbackOutcome(
   while (Date.now() < rollbackAt + ROLLBACK_REPORT_GRACE_MS) {
     let ssh: SshSession | null = null;
     try {
-      ssh = await deps.connect(server);
+      ssh = await deps.connectNew(server);
       const status = await runnerFor(server, ssh).check(
         remoteOps.status(iface, txId),
         'asking about the rollback',
