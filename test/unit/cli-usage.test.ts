@@ -50,4 +50,10 @@ describe('wgdeck usage', () => {
     expect(result.stderr).toContain(usage);
     expect(result.stderr).not.toContain('To specify a positional argument');
   });
+
+  it('fits an 80-column terminal', () => {
+    const help = run('--help');
+    const wide = help.stdout.split('\n').filter((line) => line.length > 80);
+    expect(wide).toEqual([]);
+  });
 });

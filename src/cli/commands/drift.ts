@@ -5,9 +5,9 @@ import { EXIT } from '../exit-codes.ts';
 import { UsageError } from '../usage-error.ts';
 import { runOperation } from './peer.ts';
 
-export const DRIFT_HELP = `  drift --server S [--json]                               config files vs live interfaces
-  drift --server S --interface I --reconcile file-to-live|live-to-file [--dry-run] [--yes]
-        [--confirm-timeout N]`;
+export const DRIFT_HELP = `  drift --server S [--json]          config files vs live interfaces
+  drift --server S --interface I --reconcile file-to-live|live-to-file
+        [--dry-run] [--yes] [--confirm-timeout N]`;
 
 const label = (peer: { publicKey: string; name: string | null }): string =>
   peer.name === null ? peer.publicKey : `${peer.publicKey} (${peer.name})`;

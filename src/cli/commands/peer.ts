@@ -10,16 +10,19 @@ import { confirm, interactive } from '../prompt.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const PEER_HELP = `  peer list    --server S --interface I [--json]
-  peer add     --server S --interface I --name N [--allowed-ips auto|CIDR,...] [--keepalive N] [--psk]
-               [--public-key KEY] [--client-config FILE] [--qr] [--dns A,B] [--mtu N]
-               [--client-allowed-ips CIDR,...] [--endpoint HOST]
-  peer edit    --server S --interface I --peer KEY_OR_NAME [--name N] [--allowed-ips CIDR,...]
-               [--keepalive N|off] [--rotate-psk | --remove-psk]
+  peer add     --server S --interface I --name N [--allowed-ips auto|CIDR,...]
+               [--keepalive N] [--psk] [--public-key KEY] [--client-config FILE]
+               [--qr] [--dns A,B] [--mtu N] [--client-allowed-ips CIDR,...]
+               [--endpoint HOST]
+  peer edit    --server S --interface I --peer KEY_OR_NAME [--name N]
+               [--allowed-ips CIDR,...] [--keepalive N|off]
+               [--rotate-psk | --remove-psk]
   peer disable|enable|remove --server S --interface I --peer KEY_OR_NAME
-  peer restore --server S --interface I --backup ID     (ids: wgdeck peer list)
-    all of them: [--confirm-timeout N] [--dry-run] [--restart] [--yes] [--json]
-    --dry-run prints the plan and changes nothing; --restart applies by restarting the interface
-    (every session drops; asks first); remove and --restart ask unless --yes.`;
+  peer restore --server S --interface I --backup ID  (ids: wgdeck peer list)
+    all but list: [--confirm-timeout N] [--dry-run] [--restart] [--yes] [--json]
+    --dry-run prints the plan and changes nothing; --restart applies by
+    restarting the interface (every session drops; asks first); remove and
+    --restart ask unless --yes.`;
 
 /** Every peer command. */
 const TARGET = {
