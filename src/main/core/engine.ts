@@ -29,6 +29,8 @@ import { HISTORY_FILE, HistoryStore } from './history/index.ts';
 import { dataDirExposure } from './store/private-files.ts';
 import { watchDataFile } from './store/watch-data-file.ts';
 import { settingsEffects } from './settings-effects.ts';
+import { DomainEventBus } from './bus/domain-events.ts';
+import { NEW_MEMORY, transitions, type TransitionMemory } from './bus/transitions.ts';
 import { tryLock } from './store/process-lock.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
 import { ServerStore } from './store/server-store.ts';
@@ -83,6 +85,12 @@ export class Engine {
   #unwatch: (() => void)[] = [];
   /** Serializes reloads: a burst of changes to a file is applied one reload at a time. */
   #reloading: Promise<void> = Promise.resolve();
+  /**
+   * What happened in the fleet (server up/down/back, reboots, peer status, sessions, roaming,
+   * counter resets), each fact once: what the event log, alerts and exporters subscribe to.
+   */
+  readonly domainEvents = new DomainEventBus();
+  readonly #lastLive = new Map<string, { live: ServerLive; memory: TransitionMemory }>();
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -300,6 +308,10 @@ export class Engine {
     });
     const encoder = new DeltaEncoder();
     session.onChange((live) => {
+      const last = this.#lastLive.get(live.name);
+      const facts = transitions(last?.live ?? null, live, last?.memory ?? NEW_MEMORY, Date.now());
+      this.#lastLive.set(live.name, { live, memory: facts.memory });
+      this.domainEvents.publish(facts.events);
       this.#readNamesOnce(server, live);
       const delta = encoder.encode(live);
       this.#synced.set(live.name, { name: live.name, seq: delta.seq, live });
@@ -384,6 +396,7 @@ export class Engine {
   }
 
   #forgetSession(name: string): void {
+    this.#lastLive.delete(name);
     this.#sessions.get(name)?.stop();
     this.#sessions.delete(name);
     this.#synced.delete(name);

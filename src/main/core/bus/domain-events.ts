@@ -1,0 +1,74 @@
+/**
+ * What happened in the fleet, as facts, each emitted once when it happens (not on every poll): the
+ * internal events the event log, alerts, notifications and exporters subscribe to. Derived from
+ * successive live states of one server by `transitions()`; published by the composition root.
+ */
+
+import type { ConnectionState, PeerStatus } from '../../../shared/domain.ts';
+
+export type DomainEvent =
+  /** The first time a server streams (its session came up). */
+  | { type: 'server.connected'; server: string; at: number }
+  /** A server that streamed stopped (connection lost, stalled, failing), with why. */
+  | { type: 'server.unreachable'; server: string; at: number; state: ConnectionState; error: string | null }
+  /** A server that was unreachable streams again. */
+  | { type: 'server.recovered'; server: string; at: number; downForMs: number }
+  /** The server's uptime went backwards: it rebooted between two frames. */
+  | { type: 'server.rebooted'; server: string; at: number }
+  /** A peer's status changed (online, stale, offline; `never` only as `from`). */
+  | {
+      type: 'peer.status';
+      server: string;
+      iface: string;
+      publicKey: string;
+      from: PeerStatus;
+      to: PeerStatus;
+      at: number;
+    }
+  /** A new handshake from a peer that was not online: a session started (rekeys of a live one are not). */
+  | {
+      type: 'peer.handshake';
+      server: string;
+      iface: string;
+      publicKey: string;
+      handshakeAt: number;
+      at: number;
+    }
+  /** A peer's endpoint changed (roaming, NAT rebinding). */
+  | {
+      type: 'peer.roamed';
+      server: string;
+      iface: string;
+      publicKey: string;
+      from: string | null;
+      to: string;
+      at: number;
+    }
+  /** A peer's transfer counters went backwards (the interface was restarted, or the peer re-added). */
+  | { type: 'peer.counterReset'; server: string; iface: string; publicKey: string; at: number };
+
+export type DomainEventType = DomainEvent['type'];
+
+type Listener = (event: DomainEvent) => void;
+
+/** In-process and synchronous: a subscriber sees events in the order they happened. */
+export class DomainEventBus {
+  readonly #listeners = new Set<Listener>();
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  publish(events: readonly DomainEvent[]): void {
+    for (const event of events) {
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch {
+          // A failing subscriber (a full disk under the event log) must not stop the others.
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The facts between two live states of one server: connection transitions, reboots, and per peer
+ * status changes, new handshakes, roaming and counter resets. Pure: the same two states always give
+ * the same events, and a state compared with itself gives none, so a fact is emitted once.
+ */
+
+import type { PeerLive, ServerLive } from '../../../shared/domain.ts';
+import type { DomainEvent } from './domain-events.ts';
+
+/** What the previous call left behind, per server (the last streaming moment, to say how long down). */
+export interface TransitionMemory {
+  /** Laptop ms when the server was last seen streaming; null if it never did. */
+  lastStreamingAt: number | null;
+  /** Whether it is down now after having streamed. */
+  down: boolean;
+}
+
+export const NEW_MEMORY: TransitionMemory = { lastStreamingAt: null, down: false };
+
+/** States that mean the server was lost; `connecting` (a deliberate restart) and `stopped` do not. */
+const OUTAGE = new Set<ServerLive['state']>(['reconnecting', 'error']);
+
+export function transitions(
+  before: ServerLive | null,
+  after: ServerLive,
+  memory: TransitionMemory,
+  at: number,
+): { events: DomainEvent[]; memory: TransitionMemory } {
+  const events: DomainEvent[] = [];
+  const server = after.name;
+  const streaming = after.state === 'connected';
+  let next = memory;
+  if (streaming) {
+    if (memory.lastStreamingAt === null) events.push({ type: 'server.connected', server, at });
+    else if (memory.down)
+      events.push({ type: 'server.recovered', server, at, downForMs: at - memory.lastStreamingAt });
+    next = { lastStreamingAt: at, down: false };
+  } else if (memory.lastStreamingAt !== null && !memory.down && OUTAGE.has(after.state)) {
+    events.push({ type: 'server.unreachable', server, at, state: after.state, error: after.error ?? null });
+    next = { ...memory, down: true };
+  }
+  if (!before || before.state !== 'connected' || !streaming) return { events, memory: next };
+
+  const up0 = before.system?.uptimeSeconds;
+  const up1 = after.system?.uptimeSeconds;
+  if (up0 != null && up1 != null && up1 < up0) events.push({ type: 'server.rebooted', server, at });
+
+  for (const iface of after.interfaces) {
+    const old = before.interfaces.find((i) => i.name === iface.name);
+    if (!old) continue;
+    const previous = new Map(old.peers.map((p) => [p.publicKey, p]));
+    for (const peer of iface.peers) {
+      const was = previous.get(peer.publicKey);
+      if (was) events.push(...peerFacts(server, iface.name, was, peer, at));
+    }
+  }
+  return { events, memory: next };
+}
+
+function peerFacts(server: string, iface: string, was: PeerLive, now: PeerLive, at: number): DomainEvent[] {
+  const facts: DomainEvent[] = [];
+  const base = { server, iface, publicKey: now.publicKey, at };
+  if (was.status !== now.status)
+    facts.push({ type: 'peer.status', ...base, from: was.status, to: now.status });
+  // A rekey every two minutes is not news; a handshake from a peer that was not online starts a session.
+  const newer =
+    now.latestHandshake !== null &&
+    (was.latestHandshake === null || now.latestHandshake > was.latestHandshake);
+  if (newer && was.status !== 'online')
+    facts.push({ type: 'peer.handshake', ...base, handshakeAt: now.latestHandshake! });
+  if (now.endpoint !== null && now.endpoint !== was.endpoint)
+    facts.push({ type: 'peer.roamed', ...base, from: was.endpoint, to: now.endpoint });
+  if (now.resets > was.resets) facts.push({ type: 'peer.counterReset', ...base });
+  return facts;
+}

@@ -1,0 +1,74 @@
+// The engine publishes what happened on its domain-event bus, each fact once: a server streaming,
+// its connection dropping, and coming back (an in-process ssh2 server that streams frames).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../src/main/core/bus/domain-events.ts';
+import { Engine } from '../../src/main/core/engine.ts';
+import { TrustStore } from '../../src/main/core/ssh/trust-store.ts';
+import { ServerStore } from '../../src/main/core/store/server-store.ts';
+import { collectorFrame, startFakeServer } from '../support/fake-ssh-server.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function until(probe: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = (): void => {
+      if (probe()) resolve();
+      else if (Date.now() - started > timeoutMs) reject(new Error(`${what}: not within ${timeoutMs} ms`));
+      else setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+describe('the engine`s domain events', () => {
+  it('connected, unreachable, recovered: once each and in order, over a real SSH connection', async () => {
+    let seq = 1;
+    const fake = await startFakeServer({
+      onExec: (command, channel) => {
+        if (!command.includes('@wgdeck')) {
+          channel.exit(1);
+          channel.end();
+          return;
+        }
+        const send = (): void => void channel.write(collectorFrame(seq, { uptime: 1000 + seq++ }));
+        send();
+        const timer = setInterval(send, 1000);
+        channel.on('close', () => clearInterval(timer));
+      },
+    });
+    cleanups.push(() => fake.close());
+    const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-bus-'));
+    await new TrustStore(dataDir).trust('127.0.0.1', fake.port, fake.hostKey.type, fake.hostKey.blob);
+    await new ServerStore(dataDir).save({
+      name: 'edge-1',
+      host: '127.0.0.1',
+      port: fake.port,
+      user: 'operator',
+      identityFile: fake.identityFile,
+      sudo: false,
+      intervalSeconds: 1,
+    });
+    const engine = new Engine({ dataDir, userKnownHostsPath: null });
+    cleanups.push(() => engine.stop());
+    const seen: DomainEvent[] = [];
+    engine.domainEvents.subscribe((event) => seen.push(event));
+    await engine.start();
+    const types = (): string[] => seen.map((e) => e.type);
+
+    await until(() => types().includes('server.connected'), 'connected');
+    await until(() => seq > 4, 'a few frames'); // more frames: still one event
+    fake.dropAll();
+    await until(() => types().includes('server.recovered'), 'recovered after the drop');
+    await until(() => seq > 10, 'more frames after recovering');
+    expect(types()).toEqual(['server.connected', 'server.unreachable', 'server.recovered']);
+    const down = seen.find((e) => e.type === 'server.unreachable');
+    expect(down).toMatchObject({ server: 'edge-1', state: 'reconnecting' });
+  }, 60_000);
+});
