@@ -55,12 +55,13 @@ describe('the engine`s domain events', () => {
       sudo: false,
       intervalSeconds: 1,
     });
-    const engine = new Engine({ dataDir, userKnownHostsPath: null });
+    const engine = new Engine({ dataDir, userKnownHostsPath: null, recordHistory: true });
     cleanups.push(() => engine.stop());
     const seen: DomainEvent[] = [];
     engine.domainEvents.subscribe((event) => seen.push(event));
     await engine.start();
-    const types = (): string[] => seen.map((e) => e.type);
+    const types = (): string[] =>
+      seen.map((e) => e.type).filter((type) => type !== 'server.sample' && type !== 'server.streamLost');
 
     await until(() => types().includes('server.connected'), 'connected');
     await until(() => seq > 4, 'a few frames'); // more frames: still one event
@@ -70,5 +71,16 @@ describe('the engine`s domain events', () => {
     expect(types()).toEqual(['server.connected', 'server.unreachable', 'server.recovered']);
     const down = seen.find((e) => e.type === 'server.unreachable');
     expect(down).toMatchObject({ server: 'edge-1', state: 'reconnecting' });
+
+    // History records as a subscriber of the same bus: memory samples, and the drop as a gap.
+    const series = await engine.handlers['history:server']({
+      server: 'edge-1',
+      from: Date.now() - 120_000,
+      to: Date.now() + 1000,
+      points: 240,
+      metrics: ['mem'],
+    });
+    expect(series.memUsed?.avg.some((v) => v !== null)).toBe(true);
+    expect(series.gaps.length).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -30,6 +30,7 @@ import { dataDirExposure } from './store/private-files.ts';
 import { watchDataFile } from './store/watch-data-file.ts';
 import { settingsEffects } from './settings-effects.ts';
 import { DomainEventBus } from './bus/domain-events.ts';
+import { ingestHistory } from './history/ingest.ts';
 import { NEW_MEMORY, transitions, type TransitionMemory } from './bus/transitions.ts';
 import { tryLock } from './store/process-lock.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
@@ -89,11 +90,14 @@ export class Engine {
    * What happened in the fleet (server up/down/back, reboots, peer status, sessions, roaming,
    * counter resets), each fact once: what the event log, alerts and exporters subscribe to.
    */
-  readonly domainEvents = new DomainEventBus();
+  readonly domainEvents = new DomainEventBus((error, event) =>
+    this.#options.log?.(`${event.type} subscriber: ${errorMessage(error)}`),
+  );
   readonly #lastLive = new Map<string, { live: ServerLive; memory: TransitionMemory }>();
 
   constructor(options: EngineOptions) {
     this.#options = options;
+    ingestHistory(this.domainEvents, () => this.#history, options.log);
     this.servers = new ServerStore(options.dataDir);
     this.settingsStore = new SettingsStore(options.dataDir);
     this.trust = new TrustStore(options.dataDir);
@@ -296,15 +300,18 @@ export class Engine {
       intervalSeconds: server.intervalSeconds ?? settings.intervalSeconds,
       thresholds: settings.thresholds,
       log: this.#options.log,
-      onSnapshot: (snapshot, receivedAt) => {
-        try {
-          this.#history?.record(server.name, snapshot, receivedAt, session.intervalSeconds);
-        } catch (error) {
-          // History is a convenience: a full disk must not stop live monitoring.
-          this.#options.log?.(`history: ${errorMessage(error)}`);
-        }
-      },
-      onStreamLost: () => this.#history?.markStopped(server.name, Date.now()),
+      onSnapshot: (snapshot, receivedAt) =>
+        this.domainEvents.publish([
+          {
+            type: 'server.sample',
+            server: server.name,
+            snapshot,
+            receivedAt,
+            intervalSeconds: session.intervalSeconds,
+          },
+        ]),
+      onStreamLost: () =>
+        this.domainEvents.publish([{ type: 'server.streamLost', server: server.name, at: Date.now() }]),
     });
     const encoder = new DeltaEncoder();
     session.onChange((live) => {

@@ -4,9 +4,13 @@
  * successive live states of one server by `transitions()`; published by the composition root.
  */
 
-import type { ConnectionState, PeerStatus } from '../../../shared/domain.ts';
+import type { ConnectionState, PeerStatus, Snapshot } from '../../../shared/domain.ts';
 
 export type DomainEvent =
+  /** Every frame taken from a server, as parsed (what history records). */
+  | { type: 'server.sample'; server: string; snapshot: Snapshot; receivedAt: number; intervalSeconds: number }
+  /** A server's stream ended (connection lost, session stopped): history shows a gap from here. */
+  | { type: 'server.streamLost'; server: string; at: number }
   /** The first time a server streams (its session came up). */
   | { type: 'server.connected'; server: string; at: number }
   /** A server that streamed stopped (connection lost, stalled, failing), with why. */
@@ -54,6 +58,11 @@ type Listener = (event: DomainEvent) => void;
 /** In-process and synchronous: a subscriber sees events in the order they happened. */
 export class DomainEventBus {
   readonly #listeners = new Set<Listener>();
+  readonly #onError: (error: unknown, event: DomainEvent) => void;
+
+  constructor(onError: (error: unknown, event: DomainEvent) => void = () => undefined) {
+    this.#onError = onError;
+  }
 
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
@@ -65,8 +74,9 @@ export class DomainEventBus {
       for (const listener of this.#listeners) {
         try {
           listener(event);
-        } catch {
-          // A failing subscriber (a full disk under the event log) must not stop the others.
+        } catch (error) {
+          // A failing subscriber (a full disk under history) must not stop the others: said, not thrown.
+          this.#onError(error, event);
         }
       }
     }
