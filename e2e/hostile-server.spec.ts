@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerStore } from '../src/main/core/store/server-store.ts';
-import { TrustStore } from '../src/main/core/ssh/trust-store.ts';
 import { hasUnsafeText } from '../src/shared/safe-text.ts';
-import { collectorFrame, startFakeServer, type FakeServer } from '../test/support/fake-ssh-server.ts';
+import {
+  collectorFrame,
+  registerFakeServer,
+  startFakeServer,
+  type FakeServer,
+} from '../test/support/fake-ssh-server.ts';
 import { startBrowserMode, type BrowserModeApp } from './support/browser-mode.ts';
 import { launchChromium } from './support/chromium.ts';
 import { SHOTS, shotsAtEverySize } from './support/screenshots.ts';
@@ -53,23 +56,8 @@ describe('hostile servers in the UI', () => {
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-hostile-ui-'));
     const home = mkdtempSync(join(tmpdir(), 'wgdeck-hostile-home-'));
-    const servers = new ServerStore(dataDir);
-    const trust = new TrustStore(dataDir);
-    for (const [name, fake] of [
-      ['flooding', flooding],
-      ['garbling', garbling],
-    ] as const) {
-      await trust.trust('127.0.0.1', fake.port, fake.hostKey.type, fake.hostKey.blob);
-      await servers.save({
-        name,
-        host: '127.0.0.1',
-        port: fake.port,
-        user: 'operator',
-        identityFile: fake.identityFile,
-        sudo: false,
-        intervalSeconds: 1,
-      });
-    }
+    await registerFakeServer(dataDir, flooding, { name: 'flooding' });
+    await registerFakeServer(dataDir, garbling, { name: 'garbling' });
     app = await startBrowserMode(dataDir, home);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -5,6 +5,9 @@ import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
 import type { HostKeyGate } from '../../src/main/core/ssh/dial.ts';
 import { WgDeckError } from '../../src/main/core/errors.ts';
+import { TrustStore } from '../../src/main/core/ssh/trust-store.ts';
+import { ServerStore } from '../../src/main/core/store/server-store.ts';
+import type { ServerConfig } from '../../src/shared/server-config.ts';
 
 const { Server, utils } = ssh2;
 
@@ -169,4 +172,27 @@ export function collectorFrame(
     `@wgdeck meminfo\nMemTotal: 1000 kB\nMemAvailable: 500 kB\n@wgdeck loadavg\n0.10 0.20 0.30 1/100 123\n` +
     `@wgdeck df\n1000 400\n@wgdeck end ${seq}\n`
   );
+}
+
+/**
+ * Registers a fake server in a WG Deck data dir as an admin would have: its host key trusted, and a
+ * server entry on loopback with its client key (`name`, user `operator`, 1 s interval unless given).
+ */
+export async function registerFakeServer(
+  dataDir: string,
+  fake: FakeServer,
+  entry: Partial<ServerConfig> & { name: string },
+): Promise<ServerConfig> {
+  const server: ServerConfig = {
+    host: '127.0.0.1',
+    port: fake.port,
+    user: 'operator',
+    identityFile: fake.identityFile,
+    sudo: false,
+    intervalSeconds: 1,
+    ...entry,
+  };
+  await new TrustStore(dataDir).trust(server.host, server.port, fake.hostKey.type, fake.hostKey.blob);
+  await new ServerStore(dataDir).save(server);
+  return server;
 }

@@ -90,7 +90,7 @@ function hostileView(): InterfaceConfigView {
     drift: null,
     backups: [{ id: `wg0.conf.${HOSTILE}`, takenAt: 0, bytes: 1 }],
     pendingRollback: false,
-  rollbackFailed: null,
+    rollbackFailed: null,
   };
 }
 

@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/main/core/bus/domain-events.ts';
 import { Engine } from '../../src/main/core/engine.ts';
-import { TrustStore } from '../../src/main/core/ssh/trust-store.ts';
-import { ServerStore } from '../../src/main/core/store/server-store.ts';
-import { collectorFrame, startFakeServer } from '../support/fake-ssh-server.ts';
+import { collectorFrame, registerFakeServer, startFakeServer } from '../support/fake-ssh-server.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -45,16 +43,7 @@ describe('the engine`s domain events', () => {
     });
     cleanups.push(() => fake.close());
     const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-bus-'));
-    await new TrustStore(dataDir).trust('127.0.0.1', fake.port, fake.hostKey.type, fake.hostKey.blob);
-    await new ServerStore(dataDir).save({
-      name: 'edge-1',
-      host: '127.0.0.1',
-      port: fake.port,
-      user: 'operator',
-      identityFile: fake.identityFile,
-      sudo: false,
-      intervalSeconds: 1,
-    });
+    await registerFakeServer(dataDir, fake, { name: 'edge-1' });
     const engine = new Engine({ dataDir, userKnownHostsPath: null, recordHistory: true });
     cleanups.push(() => engine.stop());
     const seen: DomainEvent[] = [];

@@ -11,8 +11,6 @@ import { FrameDecoder, type RawFrame } from '../../src/main/core/collector/frame
 import { Engine } from '../../src/main/core/engine.ts';
 import { ServerSession, dialOptionsFor } from '../../src/main/core/fleet/server-session.ts';
 import { dial } from '../../src/main/core/ssh/dial.ts';
-import { ServerStore } from '../../src/main/core/store/server-store.ts';
-import { TrustStore } from '../../src/main/core/ssh/trust-store.ts';
 import type { PeerNames } from '../../src/shared/peer-ops.ts';
 import { DEFAULT_THRESHOLDS, type ServerLive } from '../../src/shared/domain.ts';
 import type { ServerDelta } from '../../src/shared/live-delta.ts';
@@ -20,6 +18,7 @@ import { hasUnsafeText } from '../../src/shared/safe-text.ts';
 import type { ServerConfig } from '../../src/shared/server-config.ts';
 import {
   collectorFrame,
+  registerFakeServer,
   startFakeServer,
   type ExecHandler,
   type FakeServer,
@@ -100,8 +99,7 @@ describe('a hostile server, through the engine', () => {
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-hostile-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    await new TrustStore(dataDir).trust('127.0.0.1', server.port, server.hostKey.type, server.hostKey.blob);
-    await new ServerStore(dataDir).save(config(server));
+    await registerFakeServer(dataDir, server, config(server));
     const engine = new Engine({ dataDir, userKnownHostsPath: null });
     cleanups.push(() => engine.stop());
     const states: ServerLive[] = [];

@@ -7,11 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Engine } from '../../src/main/core/engine.ts';
 import { ServerStore } from '../../src/main/core/store/server-store.ts';
-import { TrustStore } from '../../src/main/core/ssh/trust-store.ts';
 import { startBrowserMode, type BrowserMode } from '../../src/headless/browser-mode.ts';
 import type { ServerMessage } from '../../src/shared/rpc.ts';
 import { socketProtocols, TOKEN_REFUSED_CLOSE, WS_PROTOCOL } from '../../src/shared/ws-auth.ts';
-import { collectorFrame, startFakeServer, type FakeServer } from '../support/fake-ssh-server.ts';
+import {
+  collectorFrame,
+  registerFakeServer,
+  startFakeServer,
+  type FakeServer,
+} from '../support/fake-ssh-server.ts';
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -446,16 +450,7 @@ describe('browser mode with a live engine', () => {
       },
     });
     liveRoot = mkdtempSync(join(tmpdir(), 'wgdeck-browser-live-'));
-    await new TrustStore(liveRoot).trust('127.0.0.1', fake.port, fake.hostKey.type, fake.hostKey.blob);
-    await new ServerStore(liveRoot).save({
-      name: 'fake',
-      host: '127.0.0.1',
-      port: fake.port,
-      user: 'root',
-      identityFile: fake.identityFile,
-      sudo: false,
-      intervalSeconds: 1,
-    });
+    await registerFakeServer(liveRoot, fake, { name: 'fake', user: 'root' });
     liveEngine = new Engine({ dataDir: liveRoot, userKnownHostsPath: null, host: 'browser' });
     await liveEngine.start();
     liveMode = await startBrowserMode({
