@@ -6,21 +6,14 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { FORWARDED_EVENTS, type ApiEvents, type EventName } from '../shared/api.ts';
 import {
   TOKEN_REFUSED_CLOSE,
   TOKEN_REFUSED_REASON,
   tokenFromProtocols,
   WS_PROTOCOL,
 } from '../shared/ws-auth.ts';
-import {
-  dispatch,
-  parseInvokeEnvelope,
-  resultFor,
-  validateInvoke,
-  type ApiHandlers,
-  type ResultMessage,
-} from '../shared/rpc.ts';
+import type { ResultMessage } from '../shared/rpc.ts';
+import { serveRpc, type ServedEngine } from '../shared/serve-rpc.ts';
 import { EventFanout, eventText } from './event-fanout.ts';
 import {
   allowedHosts,
@@ -34,10 +27,7 @@ import { contentType, cspFromHtml, resolveStaticPath } from './static-files.ts';
 import { createToken, tokenMatches } from './token.ts';
 
 /** What browser mode needs of an Engine: its handlers and its events. */
-export interface EngineLike {
-  handlers: ApiHandlers;
-  subscribe<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
-}
+export type EngineLike = ServedEngine;
 
 export interface BrowserModeOptions {
   engine: EngineLike;
@@ -62,8 +52,6 @@ export interface BrowserMode {
 export const MAX_INBOUND_BYTES = 1024 * 1024;
 /** Calls one socket may have running at once; more are refused rather than queued. */
 export const MAX_PENDING_CALLS = 32;
-
-/** Forwarded to browsers: the deltas. `fleet:server` (the full state, every poll) stays in-process. */
 
 /** The warning for a listen address other than loopback, or null. */
 export function exposureWarning(listen: string): string | null {
@@ -183,12 +171,16 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     });
   });
 
+  const rpc = serveRpc(engine, { publish: (event, payload) => fanout.publish(eventText(event, payload)) });
+
   const accept = (ws: WebSocket): void => {
     fanout.add(ws);
-    let pending = 0;
-    const send = (message: ResultMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-    };
+    const connection = rpc.connect({
+      maxPending: MAX_PENDING_CALLS,
+      reply: (message: ResultMessage) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      },
+    });
     ws.on('close', () => fanout.delete(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return ws.close(1003, 'text messages only');
@@ -198,28 +190,9 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       } catch {
         return ws.close(1007, 'invalid JSON');
       }
-      const envelope = parseInvokeEnvelope(parsed);
-      if (!envelope) return ws.close(1008, 'expected an invoke message');
-      if (pending >= MAX_PENDING_CALLS) {
-        const busy = Object.assign(new Error(`More than ${MAX_PENDING_CALLS} calls at once.`), {
-          code: 'BUSY',
-        });
-        void resultFor(envelope.id, () => Promise.reject(busy)).then(send);
-        return;
-      }
-      pending += 1;
-      void resultFor(envelope.id, () =>
-        dispatch(engine.handlers, validateInvoke(envelope.method, envelope.args)),
-      ).then((result) => {
-        pending -= 1;
-        send(result);
-      });
+      if (!connection.receive(parsed)) ws.close(1008, 'expected an invoke message');
     });
   };
-
-  const unsubscribe = FORWARDED_EVENTS.map((event) =>
-    engine.subscribe(event, (payload) => fanout.publish(eventText(event, payload))),
-  );
 
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
@@ -238,7 +211,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     port,
     close: () =>
       (closing ??= new Promise<void>((done) => {
-        for (const off of unsubscribe) off();
+        rpc.stop();
         for (const ws of sockets) ws.close(1001, 'WG Deck is stopping');
         const timer = setTimeout(() => sockets.forEach((ws) => ws.terminate()), 1000);
         wss.close();

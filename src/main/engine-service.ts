@@ -1,12 +1,5 @@
-import { FORWARDED_EVENTS, type ApiEvents, type EventName } from '../shared/api.ts';
-import {
-  dispatch,
-  parseInvokeEnvelope,
-  resultFor,
-  serializeError,
-  validateInvoke,
-  type ApiHandlers,
-} from '../shared/rpc.ts';
+import { serializeError } from '../shared/rpc.ts';
+import { serveRpc, type ServedEngine } from '../shared/serve-rpc.ts';
 import type { ServerLive } from '../shared/domain.ts';
 import type { Credentials } from './core/ssh/auth.ts';
 import type { SecretStore } from './core/secrets.ts';
@@ -30,12 +23,7 @@ export interface ParentPortLike {
   postMessage(message: FromEngine): void;
 }
 
-export interface ServedEngine {
-  handlers: ApiHandlers;
-  subscribe<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
-}
-
-/** Forwarded to main (and on to the window): the deltas, as in browser mode. */
+export type { ServedEngine } from '../shared/serve-rpc.ts';
 
 /** The tray's summary is recomputed at most this often. */
 export const SUMMARY_INTERVAL_MS = 1000;
@@ -141,6 +129,11 @@ export function serveEngine(
   engine: ServedEngine,
   secrets: RemoteSecretStore,
 ): () => void {
+  // Main validated already; the engine process checks again (it trusts no one's input).
+  const rpc = serveRpc(engine, {
+    publish: (event, payload) => port.postMessage({ type: 'event', event, payload }),
+  });
+  const main = rpc.connect({ reply: (result) => port.postMessage(result) });
   port.on('message', ({ data }) => {
     if (typeof data !== 'object' || data === null) return;
     const type = (data as { type?: unknown }).type;
@@ -148,17 +141,10 @@ export function serveEngine(
       secrets.settle(data as SecretsReply);
       return;
     }
-    const envelope = parseInvokeEnvelope(data);
-    if (!envelope) return;
-    // Main validated already; the engine process checks again (it trusts no one's input).
-    void resultFor(envelope.id, () =>
-      dispatch(engine.handlers, validateInvoke(envelope.method, envelope.args)),
-    ).then((result) => port.postMessage(result));
+    main.receive(data);
   });
 
-  const offs = FORWARDED_EVENTS.map((event) =>
-    engine.subscribe(event, (payload) => port.postMessage({ type: 'event', event, payload })),
-  );
+  const offs = [() => rpc.stop()];
 
   let last: FleetSummary | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;

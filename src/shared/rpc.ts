@@ -1,8 +1,18 @@
 import { ZodError } from 'zod';
 import type { ZodType } from 'zod';
-import { methodSchemas } from './api.ts';
+import { METHODS } from './api.ts';
 import { pickErrorDetails, type ErrorDetails } from './error-details.ts';
-import type { ApiEvents, ApiMethods, EventName, MethodName, SerializedError, WgDeckApi } from './api.ts';
+import type {
+  ApiEvents,
+  ApiHandlers,
+  ApiMethods,
+  EventName,
+  MethodName,
+  SerializedError,
+  WgDeckApi,
+} from './api.ts';
+
+export type { ApiHandlers } from './api.ts';
 
 /**
  * The wire protocol both transports speak (the browser-mode WebSocket, and Electron's main ↔ engine
@@ -32,11 +42,6 @@ export type ServerMessage = ResultMessage | EventMessage;
 
 /** A method call that passed validation: a known method, arguments parsed by its schema. */
 export type ValidInvoke = { [M in MethodName]: { method: M; args: Parameters<ApiMethods[M]> } }[MethodName];
-
-/** What `Engine.handlers` looks like, so transports can dispatch without importing the engine. */
-export type ApiHandlers = {
-  [M in MethodName]: (...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>>;
-};
 
 /** Error messages cross the wire bounded: a hostile input must not come back amplified. */
 const MAX_MESSAGE = 2000;
@@ -126,7 +131,7 @@ export function deserializeError(data: unknown): ApiError {
 
 export function isMethodName(method: unknown): method is MethodName {
   // Own keys only: "__proto__", "constructor", "toString" are not methods.
-  return typeof method === 'string' && Object.hasOwn(methodSchemas, method);
+  return typeof method === 'string' && Object.hasOwn(METHODS, method);
 }
 
 function expectedArgs(schema: ZodType): number | null {
@@ -145,7 +150,7 @@ export function validateInvoke(method: unknown, args: unknown): ValidInvoke {
     throw new InvalidInputError(`Unknown method ${shown}.`);
   }
   if (!Array.isArray(args)) throw new InvalidInputError(`${method}: arguments must be an array.`);
-  const schema: ZodType = methodSchemas[method];
+  const schema: ZodType = METHODS[method].params;
   const expected = expectedArgs(schema);
   if (expected !== null && args.length !== expected) {
     const what = expected === 0 ? 'no arguments' : `${expected} argument${expected === 1 ? '' : 's'}`;

@@ -1,27 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { retentionSchema, type Settings } from '../../../shared/api.ts';
-import { DEFAULT_RETENTION } from '../../../shared/history.ts';
-import { DEFAULT_THRESHOLDS } from '../../../shared/domain.ts';
-import { intervalSchema } from '../../../shared/validation.ts';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../shared/settings.ts';
 import { WgDeckError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { withStoreLock } from './store-lock.ts';
 
-export const DEFAULT_SETTINGS: Settings = {
-  intervalSeconds: 5,
-  thresholds: DEFAULT_THRESHOLDS,
-  retention: DEFAULT_RETENTION,
-};
+export { DEFAULT_SETTINGS };
 
-const settingsSchema = z.object({
-  intervalSeconds: intervalSchema,
-  thresholds: z
-    .object({ onlineSeconds: z.number().int().positive(), staleSeconds: z.number().int().positive() })
-    .refine((t) => t.staleSeconds > t.onlineSeconds, 'stale threshold must exceed the online threshold'),
-  retention: retentionSchema,
-});
+/** The file is read with the contract's rules; a key a newer version added is dropped, not fatal. */
+const fileSchema = settingsSchema.strip();
 
 /** `<dataDir>/settings.json`; missing keys fall back to the defaults. */
 export class SettingsStore {
@@ -39,7 +27,7 @@ export class SettingsStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_SETTINGS;
       throw error;
     }
-    const parsed = settingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(JSON.parse(text) as object) });
+    const parsed = fileSchema.safeParse({ ...DEFAULT_SETTINGS, ...(JSON.parse(text) as object) });
     if (!parsed.success) {
       throw new WgDeckError('STORE_CORRUPT', `${this.path} is invalid: ${z.prettifyError(parsed.error)}`);
     }
@@ -48,7 +36,7 @@ export class SettingsStore {
 
   async update(patch: Partial<Settings>): Promise<Settings> {
     return await withStoreLock(this.path, async () => {
-      const next = settingsSchema.parse({ ...(await this.get()), ...patch });
+      const next = fileSchema.parse({ ...(await this.get()), ...patch });
       await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
       return next;
     });

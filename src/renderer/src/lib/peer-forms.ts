@@ -4,7 +4,7 @@
  * zod schema), the `peers:preview` request they make, and where the engine's `INVALID_INPUT`
  * problems (`changes[0].allowedIps[1]`, `client.mtu`) belong on the form.
  */
-import { peerSchemas } from '../../../shared/api.ts';
+import { peerSchemas } from '../../../shared/api-params.ts';
 import type { ClientOptions, ConfigPeerView, PreviewRequest } from '../../../shared/peer-ops.ts';
 import {
   keepaliveProblem,

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { DEFAULT_THRESHOLDS } from './domain.ts';
+import { DEFAULT_RETENTION } from './history.ts';
+import { intervalSchema } from './validation.ts';
+
+/**
+ * The app's settings, declared once: the contract's `settings:*` methods, `settings.json` in the data
+ * dir and the settings form all check them with these schemas, so a value one accepts the others take.
+ */
+
+/** Online 10 s – 1 day, stale 20 s – 1 week, and stale after online (else no peer could be stale). */
+export const thresholdsSchema = z
+  .strictObject({
+    /** A handshake younger than this is `online`. */
+    onlineSeconds: z.number().int().min(10).max(86_400),
+    /** Younger than this (and not online) is `stale`; older is `offline`. */
+    staleSeconds: z.number().int().min(20).max(604_800),
+  })
+  .refine((t) => t.staleSeconds > t.onlineSeconds, 'stale threshold must exceed the online threshold');
+
+/** Raw 1 h – 30 d, minute rollups 1 d – 5 y, hour rollups 1 d – 20 y, each tier at least as long as the last. */
+export const retentionSchema = z
+  .strictObject({
+    /** Raw poll-resolution samples. */
+    rawHours: z.number().int().min(1).max(720),
+    /** 1-minute rollups. */
+    minuteDays: z.number().int().min(1).max(1830),
+    /** 1-hour rollups. */
+    hourDays: z.number().int().min(1).max(7300),
+  })
+  .refine(
+    (r) => r.minuteDays * 24 >= r.rawHours && r.hourDays >= r.minuteDays,
+    'each history tier must be kept at least as long as the finer one',
+  );
+
+export const settingsSchema = z.strictObject({
+  /** Poll interval of servers without their own. */
+  intervalSeconds: intervalSchema,
+  thresholds: thresholdsSchema,
+  /** How long each history tier is kept. */
+  retention: retentionSchema,
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** `settings:update`: any subset, each part whole. */
+export const settingsPatchSchema = settingsSchema.partial();
+
+export const DEFAULT_SETTINGS: Settings = {
+  intervalSeconds: 5,
+  thresholds: DEFAULT_THRESHOLDS,
+  retention: DEFAULT_RETENTION,
+};
