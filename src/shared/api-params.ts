@@ -190,4 +190,3 @@ export const peerSchemas = {
   apply: z.strictObject({ planId: planIdSchema, ...applyFields }),
   change: z.strictObject({ ...previewFields, ...applyFields }),
 };
-

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from './store/settings-store.ts';
+import { DEFAULT_SETTINGS } from '../../../shared/settings.ts';
 import { settingsEffects } from './settings-effects.ts';
 
 describe('a settings change touches only what it affects', () => {

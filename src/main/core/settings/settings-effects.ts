@@ -1,4 +1,4 @@
-import type { Settings } from '../../shared/api.ts';
+import type { Settings } from '../../../shared/settings.ts';
 
 /**
  * What a settings change touches, so the engine restarts only that: a new poll interval reconnects the
