@@ -49,7 +49,24 @@ export type DomainEvent =
       at: number;
     }
   /** A peer's transfer counters went backwards (the interface was restarted, or the peer re-added). */
-  | { type: 'peer.counterReset'; server: string; iface: string; publicKey: string; at: number };
+  | { type: 'peer.counterReset'; server: string; iface: string; publicKey: string; at: number }
+  /**
+   * An interface's error or drop counters started rising (they did not in the interval before): how
+   * much each rose in this interval. Once per episode; `iface.problemsSettled` ends it.
+   */
+  | {
+      type: 'iface.problemsRising';
+      server: string;
+      iface: string;
+      increase: Partial<Record<ProblemCounter, number>>;
+      at: number;
+    }
+  /** The error and drop counters of an interface that were rising held still for an interval. */
+  | { type: 'iface.problemsSettled'; server: string; iface: string; at: number };
+
+/** The counters that only rise when something is wrong (seed 004's error and drop panels). */
+export const PROBLEM_COUNTERS = ['rxErrors', 'txErrors', 'rxDropped', 'txDropped'] as const;
+export type ProblemCounter = (typeof PROBLEM_COUNTERS)[number];
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -132,6 +132,46 @@ describe('domain events between live states', () => {
     ]);
   });
 
+  it('interface error/drop counters: one event when they start rising, one when they settle', () => {
+    const withCounters = (rxErrors: number, txDropped: number): ServerLive => {
+      const state = live('connected');
+      const counters = {
+        rxBytes: 0,
+        txBytes: 0,
+        rxPackets: 0,
+        txPackets: 0,
+        rxErrors,
+        txErrors: 0,
+        rxDropped: 0,
+        txDropped,
+        multicast: 0,
+      };
+      return { ...state, interfaces: state.interfaces.map((i) => ({ ...i, counters })) };
+    };
+    let memory: TransitionMemory = NEW_MEMORY;
+    let before: ServerLive | null = null;
+    const events: DomainEvent[] = [];
+    for (const state of [
+      withCounters(0, 0),
+      withCounters(3, 0), // rising: once
+      withCounters(5, 2), // still rising: nothing new
+      withCounters(5, 2), // held still: settled
+      withCounters(5, 2),
+      withCounters(0, 0), // the interface restarted (counters reset): not a rise
+      withCounters(0, 4), // a new episode
+    ]) {
+      const result = transitions(before, state, memory, 0);
+      events.push(...result.events.filter((e) => e.type.startsWith('iface.')));
+      memory = result.memory;
+      before = state;
+    }
+    expect(events).toEqual([
+      { type: 'iface.problemsRising', server: 'edge-1', iface: 'wg0', increase: { rxErrors: 3 }, at: 0 },
+      { type: 'iface.problemsSettled', server: 'edge-1', iface: 'wg0', at: 0 },
+      { type: 'iface.problemsRising', server: 'edge-1', iface: 'wg0', increase: { txDropped: 4 }, at: 0 },
+    ]);
+  });
+
   it('a subscriber that throws does not stop the others', () => {
     const bus = new DomainEventBus();
     const seen: string[] = [];

@@ -4,8 +4,8 @@
  * the same events, and a state compared with itself gives none, so a fact is emitted once.
  */
 
-import type { PeerLive, ServerLive } from '../../../shared/domain.ts';
-import type { DomainEvent } from './domain-events.ts';
+import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
+import { PROBLEM_COUNTERS, type DomainEvent, type ProblemCounter } from './domain-events.ts';
 
 /** What the previous call left behind, per server (the last streaming moment, to say how long down). */
 export interface TransitionMemory {
@@ -13,9 +13,11 @@ export interface TransitionMemory {
   lastStreamingAt: number | null;
   /** Whether it is down now after having streamed. */
   down: boolean;
+  /** Interfaces whose error/drop counters rose in the last interval (an episode in progress). */
+  rising: readonly string[];
 }
 
-export const NEW_MEMORY: TransitionMemory = { lastStreamingAt: null, down: false };
+export const NEW_MEMORY: TransitionMemory = { lastStreamingAt: null, down: false, rising: [] };
 
 /** States that mean the server was lost; `connecting` (a deliberate restart) and `stopped` do not. */
 const OUTAGE = new Set<ServerLive['state']>(['reconnecting', 'error']);
@@ -34,7 +36,7 @@ export function transitions(
     if (memory.lastStreamingAt === null) events.push({ type: 'server.connected', server, at });
     else if (memory.down)
       events.push({ type: 'server.recovered', server, at, downForMs: at - memory.lastStreamingAt });
-    next = { lastStreamingAt: at, down: false };
+    next = { ...memory, lastStreamingAt: at, down: false };
   } else if (memory.lastStreamingAt !== null && !memory.down && OUTAGE.has(after.state)) {
     events.push({ type: 'server.unreachable', server, at, state: after.state, error: after.error ?? null });
     next = { ...memory, down: true };
@@ -45,16 +47,43 @@ export function transitions(
   const up1 = after.system?.uptimeSeconds;
   if (up0 != null && up1 != null && up1 < up0) events.push({ type: 'server.rebooted', server, at });
 
+  const rising: string[] = [];
   for (const iface of after.interfaces) {
     const old = before.interfaces.find((i) => i.name === iface.name);
     if (!old) continue;
+    const increase = problemIncrease(old, iface);
+    const wasRising = memory.rising.includes(iface.name);
+    if (increase) {
+      rising.push(iface.name);
+      if (!wasRising) events.push({ type: 'iface.problemsRising', server, iface: iface.name, increase, at });
+    } else if (wasRising) {
+      events.push({ type: 'iface.problemsSettled', server, iface: iface.name, at });
+    }
     const previous = new Map(old.peers.map((p) => [p.publicKey, p]));
     for (const peer of iface.peers) {
       const was = previous.get(peer.publicKey);
       if (was) events.push(...peerFacts(server, iface.name, was, peer, at));
     }
   }
-  return { events, memory: next };
+  return { events, memory: { ...next, rising } };
+}
+
+/** How much each error/drop counter rose between two states; null when none did (or they reset). */
+function problemIncrease(
+  was: InterfaceLive,
+  now: InterfaceLive,
+): Partial<Record<ProblemCounter, number>> | null {
+  if (!was.counters || !now.counters) return null;
+  const increase: Partial<Record<ProblemCounter, number>> = {};
+  let any = false;
+  for (const name of PROBLEM_COUNTERS) {
+    const delta = now.counters[name] - was.counters[name];
+    if (delta > 0) {
+      increase[name] = delta;
+      any = true;
+    }
+  }
+  return any ? increase : null;
 }
 
 function peerFacts(server: string, iface: string, was: PeerLive, now: PeerLive, at: number): DomainEvent[] {
