@@ -60,6 +60,7 @@ import {
   type Series,
 } from './model.ts';
 import type { Retention } from './types.ts';
+import { clockWentBack, counterRestarted, cpuBusyShare } from '../state/counter-rules.ts';
 
 type Stmt = StatementSync;
 
@@ -535,9 +536,9 @@ export class HistoryCore {
     }
     const last = s.value - s.offset;
     if (!s.present) {
-      if (reboot || raw < last) this.#push(s, TAG_BACK_RESET, raw);
+      if (counterRestarted(last, raw, reboot)) this.#push(s, TAG_BACK_RESET, raw);
       else this.#push(s, TAG_BACK, raw - last);
-    } else if (reboot || raw < last) {
+    } else if (counterRestarted(last, raw, reboot)) {
       if (raw !== 0 || last !== 0) this.#push(s, TAG_RESET, raw);
     } else if (raw !== last) {
       this.#push(s, TAG_DELTA, raw - last);
@@ -573,7 +574,7 @@ export class HistoryCore {
     if (noPeers) flags |= FLAG_NO_PEERS;
     const monotonic = Number.isFinite(snapshot.monotonic) ? snapshot.monotonic : null;
     // A monotonic clock that went back means the server rebooted: every counter restarted.
-    const reboot = srv.monotonic !== null && monotonic !== null && monotonic < srv.monotonic;
+    const reboot = clockWentBack(srv.monotonic, monotonic);
     const epoch = ++srv.epoch;
     this.#bCount = 0;
     this.#newEntities.length = 0;
@@ -588,12 +589,13 @@ export class HistoryCore {
       const cpuTotal = sys.cpuTotalJiffies;
       const cpuIdle = sys.cpuIdleJiffies;
       if (cpuTotal === null || cpuIdle === null) this.#gauge(sysSeries[SYS_CPU]!, null, true);
-      else if (srv.cpuTotal !== null && srv.cpuIdle !== null) {
-        const total = cpuTotal - srv.cpuTotal;
-        const idle = cpuIdle - srv.cpuIdle;
-        if (total > 0 && idle >= 0 && idle <= total)
-          this.#gauge(sysSeries[SYS_CPU]!, (100 * CPU_SCALE * (total - idle)) / total, true);
-        // else: jiffies went back (reboot): keep the previous level for this one sample
+      else {
+        const busy = cpuBusyShare(
+          { total: srv.cpuTotal, idle: srv.cpuIdle },
+          { total: cpuTotal, idle: cpuIdle },
+        );
+        if (busy !== null) this.#gauge(sysSeries[SYS_CPU]!, 100 * CPU_SCALE * busy, true);
+        // else: no previous sample, or jiffies went back (reboot): keep the previous level for this one
       }
       const memUsed =
         sys.memTotalBytes !== null && sys.memAvailableBytes !== null

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, type PeerDump, type Snapshot } from '../../../shared/domain.ts';
-import { counterStep } from './counter-rate.ts';
+import { counterStep } from './counter-rules.ts';
 import { peerStatus } from './peer-status.ts';
 import { ServerTracker } from './server-tracker.ts';
 

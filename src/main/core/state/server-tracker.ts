@@ -10,7 +10,7 @@ import {
   type SystemLive,
   type SystemSample,
 } from '../../../shared/domain.ts';
-import { counterStep } from './counter-rate.ts';
+import { counterRestarted, counterStep, cpuBusyShare } from './counter-rules.ts';
 import { peerStatus } from './peer-status.ts';
 
 interface PeerMemory {
@@ -140,8 +140,8 @@ export class ServerTracker {
         let rxRate: number | null = null;
         let txRate: number | null = null;
         if (usable && old) {
-          const rxReset = peer.rxBytes < old.rx;
-          const txReset = peer.txBytes < old.tx;
+          const rxReset = counterRestarted(old.rx, peer.rxBytes);
+          const txReset = counterRestarted(old.tx, peer.txBytes);
           rxRate = (rxReset ? peer.rxBytes : peer.rxBytes - old.rx) / dt;
           txRate = (txReset ? peer.txBytes : peer.txBytes - old.tx) / dt;
           if (rxReset || txReset) old.resets += 1;
@@ -216,18 +216,10 @@ export class ServerTracker {
       netTx += counters.txBytes;
     }
     const { cpuTotalJiffies: cpuTotal, cpuIdleJiffies: cpuIdle } = snapshot.system;
-    let cpuPercent: number | null = null;
-    if (
-      usable &&
-      cpuTotal !== null &&
-      cpuIdle !== null &&
-      usable.cpuTotal !== null &&
-      usable.cpuIdle !== null
-    ) {
-      const total = cpuTotal - usable.cpuTotal;
-      const idle = cpuIdle - usable.cpuIdle;
-      if (total > 0 && idle >= 0) cpuPercent = Math.min(100, Math.max(0, (100 * (total - idle)) / total));
-    }
+    const busy = usable
+      ? cpuBusyShare({ total: usable.cpuTotal, idle: usable.cpuIdle }, { total: cpuTotal, idle: cpuIdle })
+      : null;
+    const cpuPercent = busy === null ? null : 100 * busy;
     const system = systemLive(
       snapshot.system,
       cpuPercent,
