@@ -1,24 +1,27 @@
-import type { ErrorDetails } from './error-details.ts';
+import { z } from 'zod';
+import { errorDetailsSchema } from './error-details.ts';
 
 /**
  * Domain types shared by the engine, the CLI and the UI.
  *
  * Read models only: what the engine knows about a server. Fields document their "zero" meaning
- * (null = unknown / not applicable) so no consumer has to guess.
+ * (null = unknown / not applicable) so no consumer has to guess. Each type is inferred from its zod
+ * schema (declared once); the schemas check results in tests and at boundaries, never per poll.
  */
 
 /** The nine kernel counters of a network interface (`/proc/net/dev`), as the server reports them. */
-export interface InterfaceCounters {
-  rxBytes: number;
-  txBytes: number;
-  rxPackets: number;
-  txPackets: number;
-  rxErrors: number;
-  txErrors: number;
-  rxDropped: number;
-  txDropped: number;
-  multicast: number;
-}
+export const interfaceCountersSchema = z.object({
+  rxBytes: z.number(),
+  txBytes: z.number(),
+  rxPackets: z.number(),
+  txPackets: z.number(),
+  rxErrors: z.number(),
+  txErrors: z.number(),
+  rxDropped: z.number(),
+  txDropped: z.number(),
+  multicast: z.number(),
+});
+export type InterfaceCounters = z.infer<typeof interfaceCountersSchema>;
 
 export const COUNTER_NAMES = [
   'rxBytes',
@@ -32,8 +35,21 @@ export const COUNTER_NAMES = [
   'multicast',
 ] as const satisfies readonly (keyof InterfaceCounters)[];
 
+const rate = z.number().nullable();
+
 /** Per-second rates of the same counters; null until two samples exist. */
-export type InterfaceRates = { [K in keyof InterfaceCounters]: number | null };
+export const interfaceRatesSchema = z.object({
+  rxBytes: rate,
+  txBytes: rate,
+  rxPackets: rate,
+  txPackets: rate,
+  rxErrors: rate,
+  txErrors: rate,
+  rxDropped: rate,
+  txDropped: rate,
+  multicast: rate,
+});
+export type InterfaceRates = z.infer<typeof interfaceRatesSchema>;
 
 /** Rates before a second sample exists. */
 export const NULL_RATES: Readonly<InterfaceRates> = Object.freeze({
@@ -49,135 +65,156 @@ export const NULL_RATES: Readonly<InterfaceRates> = Object.freeze({
 });
 
 /** One peer as parsed from `wg show all dump`. Secrets never leave the server: see the remote script. */
-export interface PeerDump {
-  publicKey: string;
+export const peerDumpSchema = z.object({
+  publicKey: z.string(),
   /** Whether a preshared key is configured. The key itself is never transferred. */
-  presharedKey: boolean;
+  presharedKey: z.boolean(),
   /** `host:port` or `[v6]:port`; null when the peer has never been seen (`(none)`). */
-  endpoint: string | null;
-  allowedIps: string[];
+  endpoint: z.string().nullable(),
+  allowedIps: z.array(z.string()),
   /** Unix seconds of the latest handshake; null when there has been none (`0`). */
-  latestHandshake: number | null;
+  latestHandshake: z.number().nullable(),
   /** Bytes received from the peer (the server's view). */
-  rxBytes: number;
+  rxBytes: z.number(),
   /** Bytes sent to the peer (the server's view). */
-  txBytes: number;
+  txBytes: z.number(),
   /** Seconds; null when off. */
-  persistentKeepalive: number | null;
-}
+  persistentKeepalive: z.number().nullable(),
+});
+export type PeerDump = z.infer<typeof peerDumpSchema>;
 
-export interface InterfaceDump {
-  name: string;
+export const interfaceDumpSchema = z.object({
+  name: z.string(),
   /** null when the interface has no private key yet (`(none)` in the dump), hence no public key. */
-  publicKey: string | null;
+  publicKey: z.string().nullable(),
   /** null when the interface has no listen port (`0` in the dump, i.e. not listening). */
-  listenPort: number | null;
+  listenPort: z.number().nullable(),
   /** null when off. */
-  fwmark: number | null;
-  peers: PeerDump[];
-}
+  fwmark: z.number().nullable(),
+  peers: z.array(peerDumpSchema),
+});
+export type InterfaceDump = z.infer<typeof interfaceDumpSchema>;
+
+const metric = z.number().nullable();
 
 /** System metrics read from /proc and df on the server. Each is null when the server did not report it. */
-export interface SystemSample {
+export const systemSampleSchema = z.object({
   /** Sum of the `cpu` line of /proc/stat (jiffies), and the idle+iowait part, for delta-based usage. */
-  cpuTotalJiffies: number | null;
-  cpuIdleJiffies: number | null;
-  cpuCount: number | null;
-  memTotalBytes: number | null;
-  memAvailableBytes: number | null;
-  diskTotalBytes: number | null;
-  diskUsedBytes: number | null;
-  load1: number | null;
-  load5: number | null;
-  load15: number | null;
-  uptimeSeconds: number | null;
-}
+  cpuTotalJiffies: metric,
+  cpuIdleJiffies: metric,
+  cpuCount: metric,
+  memTotalBytes: metric,
+  memAvailableBytes: metric,
+  diskTotalBytes: metric,
+  diskUsedBytes: metric,
+  load1: metric,
+  load5: metric,
+  load15: metric,
+  uptimeSeconds: metric,
+});
+export type SystemSample = z.infer<typeof systemSampleSchema>;
 
 /** One frame from the remote collector, parsed. Times are the server's, never the laptop's. */
-export interface Snapshot {
-  seq: number;
+export const snapshotSchema = z.object({
+  seq: z.number(),
   /** Server wall clock, unix seconds (used for handshake ages). */
-  serverTime: number;
+  serverTime: z.number(),
   /** Server monotonic seconds (/proc/uptime), used for rates so clock steps never distort them. */
-  monotonic: number;
-  interfaces: InterfaceDump[];
+  monotonic: z.number(),
+  interfaces: z.array(interfaceDumpSchema),
   /** Counters of every interface in /proc/net/dev, keyed by name (WireGuard and others). */
-  netdev: Record<string, InterfaceCounters>;
-  system: SystemSample;
+  netdev: z.record(z.string(), interfaceCountersSchema),
+  system: systemSampleSchema,
   /** Set when `wg` itself failed this round (e.g. sudo refused); interfaces is then empty. */
-  wgError: string | null;
-}
+  wgError: z.string().nullable(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
 
-export type PeerStatus = 'online' | 'stale' | 'offline' | 'never';
+export const peerStatusSchema = z.enum(['online', 'stale', 'offline', 'never']);
+export type PeerStatus = z.infer<typeof peerStatusSchema>;
 
-export interface StatusThresholds {
+/** The shape only; the bounds a setting must keep are the settings schema's. */
+export const statusThresholdsSchema = z.object({
   /** A handshake younger than this is `online`. Default 120 s. */
-  onlineSeconds: number;
+  onlineSeconds: z.number(),
   /** Younger than this (and not online) is `stale`; older is `offline`. Default 300 s. */
-  staleSeconds: number;
-}
+  staleSeconds: z.number(),
+});
+export type StatusThresholds = z.infer<typeof statusThresholdsSchema>;
 
 export const DEFAULT_THRESHOLDS: StatusThresholds = { onlineSeconds: 120, staleSeconds: 300 };
 
-export interface PeerLive extends PeerDump {
-  status: PeerStatus;
+export const peerLiveSchema = peerDumpSchema.extend({
+  status: peerStatusSchema,
   /** Bytes/s over the last interval (server time); null until two samples exist. Never negative. */
-  rxRate: number | null;
-  txRate: number | null;
+  rxRate: z.number().nullable(),
+  txRate: z.number().nullable(),
   /** How many counter resets the engine has seen for this peer since it started watching. */
-  resets: number;
-}
+  resets: z.number(),
+});
+export type PeerLive = z.infer<typeof peerLiveSchema>;
 
-export interface InterfaceLive {
-  name: string;
+export const interfaceLiveSchema = z.object({
+  name: z.string(),
   /** null when the interface has no key yet (see InterfaceDump). */
-  publicKey: string | null;
-  listenPort: number | null;
-  fwmark: number | null;
+  publicKey: z.string().nullable(),
+  listenPort: z.number().nullable(),
+  fwmark: z.number().nullable(),
   /** null when /proc/net/dev had no line for this interface. */
-  counters: InterfaceCounters | null;
-  rates: InterfaceRates;
-  peers: PeerLive[];
-}
+  counters: interfaceCountersSchema.nullable(),
+  rates: interfaceRatesSchema,
+  peers: z.array(peerLiveSchema),
+});
+export type InterfaceLive = z.infer<typeof interfaceLiveSchema>;
 
-export interface SystemLive {
+export const systemLiveSchema = z.object({
   /** 0..100 over the last interval; null until two samples exist. */
-  cpuPercent: number | null;
-  cpuCount: number | null;
-  memTotalBytes: number | null;
-  memUsedBytes: number | null;
-  diskTotalBytes: number | null;
-  diskUsedBytes: number | null;
-  load1: number | null;
-  load5: number | null;
-  load15: number | null;
-  uptimeSeconds: number | null;
+  cpuPercent: metric,
+  cpuCount: metric,
+  memTotalBytes: metric,
+  memUsedBytes: metric,
+  diskTotalBytes: metric,
+  diskUsedBytes: metric,
+  load1: metric,
+  load5: metric,
+  load15: metric,
+  uptimeSeconds: metric,
   /** Sum over every non-loopback interface, bytes/s. */
-  netRxRate: number | null;
-  netTxRate: number | null;
-}
+  netRxRate: metric,
+  netTxRate: metric,
+});
+export type SystemLive = z.infer<typeof systemLiveSchema>;
 
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error' | 'stopped';
+export const connectionStateSchema = z.enum([
+  'idle',
+  'connecting',
+  'connected',
+  'reconnecting',
+  'error',
+  'stopped',
+]);
+export type ConnectionState = z.infer<typeof connectionStateSchema>;
 
-export interface ServerLive {
-  name: string;
-  host: string;
-  state: ConnectionState;
+export const serverLiveSchema = z.object({
+  name: z.string(),
+  host: z.string(),
+  state: connectionStateSchema,
   /** Human-readable reason for the last failure; present in `error` and `reconnecting`. */
-  error?: string;
+  error: z.string().optional(),
   /** Machine-readable kind of that failure (see errors.ts). */
-  errorCode?: string;
+  errorCode: z.string().optional(),
   /** Facts to act on (presented / expected host key, the sudoers line). */
-  errorDetails?: ErrorDetails;
+  errorDetails: errorDetailsSchema.optional(),
   /** Laptop time (ms) of the last snapshot applied; null before the first. */
-  updatedAt: number | null;
-  serverTime: number | null;
-  interfaces: InterfaceLive[];
-  system: SystemLive | null;
+  updatedAt: z.number().nullable(),
+  serverTime: z.number().nullable(),
+  interfaces: z.array(interfaceLiveSchema),
+  system: systemLiveSchema.nullable(),
   /**
    * Frames refused because they came faster than half the poll interval, or without the server's
    * clock moving forward (a broken or hostile server flooding frames), since monitoring started.
    * 0 for a server that behaves.
    */
-  droppedFrames: number;
-}
+  droppedFrames: z.number(),
+});
+export type ServerLive = z.infer<typeof serverLiveSchema>;

@@ -1,23 +1,4 @@
-/**
- * Structured facts some errors carry, so a UI never has to parse a message to offer "trust this key"
- * or "add this sudoers line". Picked from an error object by field name and validated on both sides:
- * anything that does not look right is dropped, never shown.
- */
-export interface ErrorDetails {
-  host?: string;
-  port?: number;
-  keyType?: string;
-  /** The fingerprint the server presented. */
-  fingerprint?: string;
-  /** A changed key: the fingerprints on record. */
-  expectedFingerprints?: string[];
-  /** Sudo refused: the line to add with visudo. */
-  sudoersLine?: string;
-  /** Invalid input: each problem names its field (`changes[0].allowedIps[1]`), for forms to show in place. */
-  problems?: { field: string; message: string }[];
-  /** The config file changed behind our back: what changed (unified diff, secrets hidden). */
-  diff?: string;
-}
+import { z } from 'zod';
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 const KEY_TYPE = /^[a-z0-9@.-]{1,64}$/;
@@ -25,8 +6,36 @@ const HOST = /^[A-Za-z0-9.:%-]{1,253}$/;
 const SUDOERS =
   /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31} ALL=\(root\) NOPASSWD: \/[A-Za-z0-9_./-]{1,200}(?:, \/[A-Za-z0-9_./-]{1,200}){0,3}$/;
 const FIELD = /^[A-Za-z0-9_.[\]]{1,120}$/;
+const MAX_FINGERPRINTS = 16;
 const MAX_PROBLEMS = 200;
+const MAX_MESSAGE = 500;
 const MAX_DIFF = 256 * 1024;
+
+/**
+ * Structured facts some errors carry, so a UI never has to parse a message to offer "trust this key"
+ * or "add this sudoers line". Picked from an error object by field name and validated on both sides:
+ * anything that does not look right is dropped, never shown. The schema states the picker's rules, so
+ * whatever `pickErrorDetails` returns parses.
+ */
+export const errorDetailsSchema = z.object({
+  host: z.string().regex(HOST).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  keyType: z.string().regex(KEY_TYPE).optional(),
+  /** The fingerprint the server presented. */
+  fingerprint: z.string().regex(FINGERPRINT).optional(),
+  /** A changed key: the fingerprints on record. */
+  expectedFingerprints: z.array(z.string().regex(FINGERPRINT)).max(MAX_FINGERPRINTS).optional(),
+  /** Sudo refused: the line to add with visudo. */
+  sudoersLine: z.string().regex(SUDOERS).optional(),
+  /** Invalid input: each problem names its field (`changes[0].allowedIps[1]`), for forms to show in place. */
+  problems: z
+    .array(z.object({ field: z.string().regex(FIELD), message: z.string().max(MAX_MESSAGE) }))
+    .max(MAX_PROBLEMS)
+    .optional(),
+  /** The config file changed behind our back: what changed (unified diff, secrets hidden). */
+  diff: z.string().min(1).max(MAX_DIFF).optional(),
+});
+export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
 
 function own(source: object, key: string): unknown {
   return Object.hasOwn(source, key) ? (source as Record<string, unknown>)[key] : undefined;
@@ -48,7 +57,7 @@ export function pickErrorDetails(source: unknown): ErrorDetails | undefined {
   if (Array.isArray(expected)) {
     const valid = expected
       .filter((f): f is string => typeof f === 'string' && FINGERPRINT.test(f))
-      .slice(0, 16);
+      .slice(0, MAX_FINGERPRINTS);
     if (valid.length > 0) details.expectedFingerprints = valid;
   }
   const sudoersLine = own(source, 'sudoersLine');
@@ -65,7 +74,7 @@ export function pickErrorDetails(source: unknown): ErrorDetails | undefined {
           typeof (p as Record<string, unknown>)['message'] === 'string',
       )
       .slice(0, MAX_PROBLEMS)
-      .map((p) => ({ field: p.field, message: p.message.slice(0, 500) }));
+      .map((p) => ({ field: p.field, message: p.message.slice(0, MAX_MESSAGE) }));
     if (valid.length > 0) details.problems = valid;
   }
   const diff = own(source, 'diff');

@@ -1,21 +1,26 @@
 /**
  * Public types of the history store (see README.md). Times are laptop milliseconds since the epoch;
- * rates are units per second; every series array is aligned with `t`.
+ * rates are units per second; every series array is aligned with `t`. What a query returns is
+ * inferred from its zod schema (declared once); queries are typed here, checked in `api.ts`.
  */
-import type { InterfaceCounters } from './domain.ts';
+import { z } from 'zod';
+import { COUNTER_NAMES, type InterfaceCounters } from './domain.ts';
 
 export type CounterName = keyof InterfaceCounters;
-export type Tier = 'raw' | 'minute' | 'hour';
+export const tierSchema = z.enum(['raw', 'minute', 'hour']);
+export type Tier = z.infer<typeof tierSchema>;
 export type ServerMetric = 'cpu' | 'mem' | 'disk' | 'load1';
 
-export interface Retention {
+/** The shape only; the bounds a setting must keep are the settings schema's (`retentionSchema`). */
+export const retentionShapeSchema = z.object({
   /** Raw poll-resolution samples. Default 48. */
-  rawHours: number;
+  rawHours: z.number(),
   /** 1-minute rollups. Default 90. */
-  minuteDays: number;
+  minuteDays: z.number(),
   /** 1-hour rollups. Default 730. */
-  hourDays: number;
-}
+  hourDays: z.number(),
+});
+export type Retention = z.infer<typeof retentionShapeSchema>;
 
 export const DEFAULT_RETENTION: Retention = { rawHours: 48, minuteDays: 90, hourDays: 730 };
 
@@ -24,7 +29,8 @@ export interface HistoryOptions {
 }
 
 /** [start, end] in ms: no data (app not running, server unreachable, peer absent, `wg` failing). */
-export type GapRange = [number, number];
+export const gapRangeSchema = z.tuple([z.number(), z.number()]);
+export type GapRange = z.infer<typeof gapRangeSchema>;
 
 interface RangeQuery {
   from: number;
@@ -55,59 +61,60 @@ export interface ServerQuery extends RangeQuery {
 
 export type FleetQuery = RangeQuery;
 
-interface SeriesFrame {
+const seriesFrameSchema = z.object({
   /** Bucket starts; bucket i covers [t[i], t[i] + step). */
-  t: number[];
+  t: z.array(z.number()),
   /** Bucket width in ms. */
-  step: number;
+  step: z.number(),
   /** The tier that served the range (older or not-yet-rolled-up parts may come from another). */
-  tier: Tier;
-  gaps: GapRange[];
-}
+  tier: tierSchema,
+  gaps: z.array(gapRangeSchema),
+});
+
+/** One value per bucket; null where the bucket has no data. */
+const values = z.array(z.number().nullable());
 
 /** Per bucket: average rate (Δ / Δt over the bucket's continuous steps), lowest and highest step rate. */
-export interface RateSeries {
-  rate: (number | null)[];
-  min: (number | null)[];
-  max: (number | null)[];
-}
+export const rateSeriesSchema = z.object({ rate: values, min: values, max: values });
+export type RateSeries = z.infer<typeof rateSeriesSchema>;
 
-export interface GaugeSeries {
-  avg: (number | null)[];
-  min: (number | null)[];
-  max: (number | null)[];
-}
+export const gaugeSeriesSchema = z.object({ avg: values, min: values, max: values });
+export type GaugeSeries = z.infer<typeof gaugeSeriesSchema>;
 
-export interface PeerSeries extends SeriesFrame {
-  rxRate: (number | null)[];
-  rxMin: (number | null)[];
-  rxMax: (number | null)[];
-  txRate: (number | null)[];
-  txMin: (number | null)[];
-  txMax: (number | null)[];
-}
+export const peerSeriesSchema = seriesFrameSchema.extend({
+  rxRate: values,
+  rxMin: values,
+  rxMax: values,
+  txRate: values,
+  txMin: values,
+  txMax: values,
+});
+export type PeerSeries = z.infer<typeof peerSeriesSchema>;
 
-export interface InterfaceSeries extends SeriesFrame {
-  counters: Partial<Record<CounterName, RateSeries>>;
-}
+export const interfaceSeriesSchema = seriesFrameSchema.extend({
+  counters: z.partialRecord(z.enum(COUNTER_NAMES), rateSeriesSchema),
+});
+export type InterfaceSeries = z.infer<typeof interfaceSeriesSchema>;
 
-export interface ServerSeries extends SeriesFrame {
+export const serverSeriesSchema = seriesFrameSchema.extend({
   /** Percent 0..100. */
-  cpu?: GaugeSeries;
-  memUsed?: GaugeSeries;
-  memTotal?: GaugeSeries;
-  diskUsed?: GaugeSeries;
-  diskTotal?: GaugeSeries;
-  load1?: GaugeSeries;
-}
+  cpu: gaugeSeriesSchema.optional(),
+  memUsed: gaugeSeriesSchema.optional(),
+  memTotal: gaugeSeriesSchema.optional(),
+  diskUsed: gaugeSeriesSchema.optional(),
+  diskTotal: gaugeSeriesSchema.optional(),
+  load1: gaugeSeriesSchema.optional(),
+});
+export type ServerSeries = z.infer<typeof serverSeriesSchema>;
 
-export interface FleetSeries extends SeriesFrame {
+export const fleetSeriesSchema = seriesFrameSchema.extend({
   /** Sum over every server's WireGuard interfaces (netdev counters), bytes/s. */
-  rxRate: (number | null)[];
-  txRate: (number | null)[];
+  rxRate: values,
+  txRate: values,
   /** How many servers contributed to each bucket. */
-  servers: number[];
-}
+  servers: z.array(z.number()),
+});
+export type FleetSeries = z.infer<typeof fleetSeriesSchema>;
 
 export interface UsageQuery {
   server: string;
@@ -120,12 +127,13 @@ export interface UsageQuery {
   to: number;
 }
 
-export interface UsageBucket {
-  start: number;
-  end: number;
-  rxBytes: number;
-  txBytes: number;
-}
+export const usageBucketSchema = z.object({
+  start: z.number(),
+  end: z.number(),
+  rxBytes: z.number(),
+  txBytes: z.number(),
+});
+export type UsageBucket = z.infer<typeof usageBucketSchema>;
 
 export interface EventQuery {
   server: string;
@@ -135,18 +143,27 @@ export interface EventQuery {
   to: number;
 }
 
-export interface HandshakeEvent {
+export const handshakeEventSchema = z.object({
   /** When the store first saw this handshake (ms). */
-  t: number;
+  t: z.number(),
   /** The handshake's time as the server reported it (unix seconds). */
-  handshake: number;
-}
+  handshake: z.number(),
+});
+export type HandshakeEvent = z.infer<typeof handshakeEventSchema>;
 
-export interface EndpointEvent {
-  t: number;
+export const endpointEventSchema = z.object({
+  t: z.number(),
   /** null: the peer has no endpoint any more. */
-  endpoint: string | null;
-}
+  endpoint: z.string().nullable(),
+});
+export type EndpointEvent = z.infer<typeof endpointEventSchema>;
+
+/** `history:events`: a peer's handshakes and endpoint changes in a range. */
+export const peerEventsSchema = z.object({
+  handshakes: z.array(handshakeEventSchema),
+  endpoints: z.array(endpointEventSchema),
+});
+export type PeerEvents = z.infer<typeof peerEventsSchema>;
 
 export interface MaintainResult {
   /** Server blocks (10 min of frames) compacted into chunks. */

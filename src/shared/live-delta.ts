@@ -1,4 +1,28 @@
-import type { InterfaceLive, PeerLive, ServerLive } from './domain.ts';
+import { z } from 'zod';
+import {
+  interfaceLiveSchema,
+  peerLiveSchema,
+  serverLiveSchema,
+  type InterfaceLive,
+  type PeerLive,
+  type ServerLive,
+} from './domain.ts';
+
+/** What is wrong with a server, if anything. */
+export const serverProblemSchema = serverLiveSchema.pick({ error: true, errorCode: true, errorDetails: true });
+export type ServerProblem = z.infer<typeof serverProblemSchema>;
+
+export const interfaceDeltaSchema = z.object({
+  name: z.string(),
+  /** Interface fields (counters, rates, key, port); peers are in changed/removed. */
+  header: interfaceLiveSchema.omit({ peers: true }),
+  /** Peers new or different since the last update, in no particular order. */
+  changed: z.array(peerLiveSchema),
+  removed: z.array(z.string()),
+  /** The interface's peer keys in order, sent only when the order or the set changed. */
+  order: z.array(z.string()).optional(),
+});
+export type InterfaceDelta = z.infer<typeof interfaceDeltaSchema>;
 
 /**
  * What one server's update carries: the server's own fields always (they are few), and per interface
@@ -6,26 +30,26 @@ import type { InterfaceLive, PeerLive, ServerLive } from './domain.ts';
  * a few percent of the full state. `seq` lets a receiver notice a lost update and ask for the full
  * state again (`fleet:state`).
  */
-export interface ServerDelta {
-  name: string;
+export const serverDeltaSchema = z.object({
+  name: z.string(),
   /** Per-server sequence; a receiver holding seq n can apply n+1 only. */
-  seq: number;
+  seq: z.number(),
   /** When set, replaces everything the receiver holds for this server (first update, resync). */
-  full?: ServerLive;
+  full: serverLiveSchema.optional(),
   /** The server's own fields, but its problem (error, code, details) only in `problem`. */
-  server?: Omit<ServerLive, 'interfaces' | keyof ServerProblem>;
+  server: serverLiveSchema
+    .omit({ interfaces: true, error: true, errorCode: true, errorDetails: true })
+    .optional(),
   /**
    * The server's problem, sent only when it changed (`{}`: it is gone); absent, the receiver keeps
    * the one it holds. A failing `wg` repeats the same error every poll: it crosses once.
    */
-  problem?: ServerProblem;
-  interfaces?: InterfaceDelta[];
+  problem: serverProblemSchema.optional(),
+  interfaces: z.array(interfaceDeltaSchema).optional(),
   /** Interfaces that disappeared. */
-  removedInterfaces?: string[];
-}
-
-/** What is wrong with a server, if anything. */
-export type ServerProblem = Pick<ServerLive, 'error' | 'errorCode' | 'errorDetails'>;
+  removedInterfaces: z.array(z.string()).optional(),
+});
+export type ServerDelta = z.infer<typeof serverDeltaSchema>;
 
 function problemOf(live: ServerLive): ServerProblem {
   const problem: ServerProblem = {};
@@ -42,17 +66,6 @@ function sameProblem(a: ServerProblem, b: ServerProblem): boolean {
     a.errorCode === b.errorCode &&
     JSON.stringify(a.errorDetails) === JSON.stringify(b.errorDetails)
   );
-}
-
-export interface InterfaceDelta {
-  name: string;
-  /** Interface fields (counters, rates, key, port); peers are in changed/removed. */
-  header: Omit<InterfaceLive, 'peers'>;
-  /** Peers new or different since the last update, in no particular order. */
-  changed: PeerLive[];
-  removed: string[];
-  /** The interface's peer keys in order, sent only when the order or the set changed. */
-  order?: string[];
 }
 
 function samePeer(a: PeerLive, b: PeerLive): boolean {

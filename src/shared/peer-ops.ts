@@ -1,7 +1,8 @@
 /**
  * The contract of live peer management (issue 5): what a front end reads about an interface's config
  * file, the operations it can preview, and what an apply reports while it runs and when it is done.
- * Plain data; the zod schemas that check these at every transport are in `api.ts`.
+ * Plain data. What the engine returns is inferred from the zod schemas here (declared once); the
+ * schemas that check the requests at every transport are in `api.ts`.
  *
  * Flow: `peers:read` → `peers:preview` (a plan, nothing touched) → `peers:apply` (server-side lock,
  * backup, commit-confirmed rollback armed, file written, applied live, verified over a new connection,
@@ -9,56 +10,60 @@
  * one call under one lock (the CLI).
  */
 
-import type { DriftReport, PeerChangeRequest, PlanPreview } from './peers.ts';
+import { z } from 'zod';
+import { driftReportSchema, planPreviewSchema, type PeerChangeRequest } from './peers.ts';
 
 /** A peer as the config file describes it (no secret: whether it has a preshared key, not which). */
-export interface ConfigPeerView {
-  publicKey: string;
-  name: string | null;
-  allowedIps: string[];
-  persistentKeepalive: number | null;
-  endpoint: string | null;
-  hasPresharedKey: boolean;
-  disabled: boolean;
-}
+export const configPeerViewSchema = z.object({
+  publicKey: z.string(),
+  name: z.string().nullable(),
+  allowedIps: z.array(z.string()),
+  persistentKeepalive: z.number().nullable(),
+  endpoint: z.string().nullable(),
+  hasPresharedKey: z.boolean(),
+  disabled: z.boolean(),
+});
+export type ConfigPeerView = z.infer<typeof configPeerViewSchema>;
 
-export interface BackupInfo {
+export const backupInfoSchema = z.object({
   /** The backup's file name, e.g. `wg0.conf.20261123T101502Z` (what `restore` takes). */
-  id: string;
+  id: z.string(),
   /** Laptop milliseconds (from the name, UTC). */
-  takenAt: number;
-  bytes: number;
-}
+  takenAt: z.number(),
+  bytes: z.number(),
+});
+export type BackupInfo = z.infer<typeof backupInfoSchema>;
 
 /** One interface's config file next to its live state, as `peers:read` returns it. */
-export interface InterfaceConfigView {
-  server: string;
-  iface: string;
-  configPath: string;
+export const interfaceConfigViewSchema = z.object({
+  server: z.string(),
+  iface: z.string(),
+  configPath: z.string(),
   /** SHA-256 of the file as read: a preview is made from exactly this text. */
-  sha256: string;
+  sha256: z.string(),
   /** Whether the interface is up (a live dump exists). */
-  live: boolean;
+  live: z.boolean(),
   /** The interface's own addresses (`Address =`), public key and port, from the file. */
-  addresses: string[];
-  publicKey: string | null;
-  listenPort: number | null;
-  saveConfig: boolean;
-  peers: ConfigPeerView[];
+  addresses: z.array(z.string()),
+  publicKey: z.string().nullable(),
+  listenPort: z.number().nullable(),
+  saveConfig: z.boolean(),
+  peers: z.array(configPeerViewSchema),
   /** Problems in the file (line: message); `fatal` ones block every change until fixed. */
-  problems: { line: number; message: string; fatal: boolean }[];
+  problems: z.array(z.object({ line: z.number(), message: z.string(), fatal: z.boolean() })),
   /** Null when the interface is down (nothing to compare with). */
-  drift: DriftReport | null;
+  drift: driftReportSchema.nullable(),
   /** Newest first. */
-  backups: BackupInfo[];
+  backups: z.array(backupInfoSchema),
   /** Whether a commit-confirmed rollback is armed on this interface right now (another apply). */
-  pendingRollback: boolean;
+  pendingRollback: z.boolean(),
   /**
    * The last rollback that refused to restore its backup (gone, changed, invalid) and left the file
    * and the live peers as the unconfirmed change made them; null when none did since the last change.
    */
-  rollbackFailed: { txId: string; reason: string } | null;
-}
+  rollbackFailed: z.object({ txId: z.string(), reason: z.string() }).nullable(),
+});
+export type InterfaceConfigView = z.infer<typeof interfaceConfigViewSchema>;
 
 /** What a preview plans. */
 export type PeerOperation =
@@ -88,16 +93,17 @@ export interface PreviewRequest {
   client?: ClientOptions;
 }
 
-export interface PreviewResult {
+export const previewResultSchema = z.object({
   /** Pass to `peers:apply` within `expiresAt`; the plan (and any generated key) lives only in memory. */
-  planId: string;
-  expiresAt: number;
-  preview: PlanPreview;
+  planId: z.string(),
+  expiresAt: z.number(),
+  preview: planPreviewSchema,
   /** SHA-256 of the file the plan was made from; apply refuses when the file no longer has it. */
-  baseSha256: string;
+  baseSha256: z.string(),
   /** Whether the plan changes the file at all. */
-  writesFile: boolean;
-}
+  writesFile: z.boolean(),
+});
+export type PreviewResult = z.infer<typeof previewResultSchema>;
 
 export interface ApplyOptions {
   /**
@@ -122,81 +128,91 @@ export interface ApplyRequest extends ApplyOptions {
 export interface ChangeRequest extends PreviewRequest, ApplyOptions {}
 
 /** A new peer's config for its device. Holds the private key: shown once, never stored unless asked. */
-export interface ClientConfigResult {
-  publicKey: string;
-  name: string;
-  fileName: string;
+export const clientConfigResultSchema = z.object({
+  publicKey: z.string(),
+  name: z.string(),
+  fileName: z.string(),
   /** Null when the admin brought their own key pair (WG Deck never had the private key). */
-  text: string | null;
-  qrSvg: string | null;
-  privateKeyKept: boolean;
-}
+  text: z.string().nullable(),
+  qrSvg: z.string().nullable(),
+  privateKeyKept: z.boolean(),
+});
+export type ClientConfigResult = z.infer<typeof clientConfigResultSchema>;
 
-export type TxPhase =
-  | 'locking'
-  | 'armed'
-  | 'applying'
-  | 'verifying'
-  | 'confirmed'
-  | 'rolled-back'
-  /** The server's rollback fired but refused to restore: the unconfirmed change is still in place. */
-  | 'rollback-failed'
-  | 'failed';
+/** `rollback-failed`: the server's rollback fired but refused to restore, so the unconfirmed change is still in place. */
+export const txPhaseSchema = z.enum([
+  'locking',
+  'armed',
+  'applying',
+  'verifying',
+  'confirmed',
+  'rolled-back',
+  'rollback-failed',
+  'failed',
+]);
+export type TxPhase = z.infer<typeof txPhaseSchema>;
 
 /** Progress of one apply, for the countdown ("rolls back in 54 s unless confirmed"). */
-export interface PeerTxEvent {
-  txId: string;
+export const peerTxEventSchema = z.object({
+  txId: z.string(),
   /** The preview being applied (`peers:apply`), so a window can match events to its own apply. */
-  planId: string | null;
-  server: string;
-  iface: string;
-  phase: TxPhase;
+  planId: z.string().nullable(),
+  server: z.string(),
+  iface: z.string(),
+  phase: txPhaseSchema,
   /** Laptop milliseconds at which the server rolls back on its own; null when nothing is armed. */
-  rollbackAt: number | null;
-  message: string;
-}
+  rollbackAt: z.number().nullable(),
+  message: z.string(),
+});
+export type PeerTxEvent = z.infer<typeof peerTxEventSchema>;
 
-export interface ApplyResult {
-  txId: string;
-  server: string;
-  iface: string;
-  tier: 0 | 1 | 2 | 3;
+export const applyResultSchema = z.object({
+  txId: z.string(),
+  server: z.string(),
+  iface: z.string(),
+  tier: z.literal([0, 1, 2, 3]),
   /** confirmed: applied and verified; file-only: nothing live changed. */
-  outcome: 'confirmed' | 'file-only';
+  outcome: z.enum(['confirmed', 'file-only']),
   /** The backup taken before the write (restorable), or null when the file did not change. */
-  backup: string | null;
+  backup: z.string().nullable(),
   /** Milliseconds from the start of the apply to the change verified over a new connection. */
-  verifiedAfterMs: number;
-  preview: PlanPreview;
-  clients: ClientConfigResult[];
+  verifiedAfterMs: z.number(),
+  preview: planPreviewSchema,
+  clients: z.array(clientConfigResultSchema),
   /**
    * New preshared keys of existing peers (a rotation): each client needs its new key, and this is the
    * only time WG Deck shows it (it stays in the server's config file).
    */
-  rotatedKeys: { publicKey: string; name: string | null; presharedKey: string }[];
-}
+  rotatedKeys: z.array(
+    z.object({ publicKey: z.string(), name: z.string().nullable(), presharedKey: z.string() }),
+  ),
+});
+export type ApplyResult = z.infer<typeof applyResultSchema>;
 
 /** Peer names of one interface, from its config file (`# Name = …`), for the live views. */
-export interface PeerNames {
-  server: string;
-  iface: string;
+export const peerNamesSchema = z.object({
+  server: z.string(),
+  iface: z.string(),
   /** Public key → name; peers without a name are absent. */
-  names: Record<string, string>;
-}
+  names: z.record(z.string(), z.string()),
+});
+export type PeerNames = z.infer<typeof peerNamesSchema>;
 
 /** An interface a server has: up, or only a config file (then changes go to the file only). */
-export interface ServerInterface {
-  iface: string;
-  configPath: string;
-  live: boolean;
-  hasFile: boolean;
-}
+export const serverInterfaceSchema = z.object({
+  iface: z.string(),
+  configPath: z.string(),
+  live: z.boolean(),
+  hasFile: z.boolean(),
+});
+export type ServerInterface = z.infer<typeof serverInterfaceSchema>;
 
 /** Per interface of a server: the drift report, or why there is none. */
-export interface InterfaceDrift {
-  iface: string;
-  configPath: string;
+export const interfaceDriftSchema = z.object({
+  iface: z.string(),
+  configPath: z.string(),
   /** Null when the file is missing or unreadable, or the interface is down (then `problem` says so). */
-  report: DriftReport | null;
-  problem: string | null;
-}
+  report: driftReportSchema.nullable(),
+  problem: z.string().nullable(),
+});
+export type InterfaceDrift = z.infer<typeof interfaceDriftSchema>;

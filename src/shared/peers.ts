@@ -4,12 +4,14 @@
  * config file and its live interface (the drift report).
  *
  * Plain data only (the contract sends it over IPC and WebSockets). Secrets never appear here: a
- * preview redacts private and preshared keys, and public keys are the peers' identities.
+ * preview redacts private and preshared keys, and public keys are the peers' identities. What the
+ * engine returns (preview, drift) is inferred from zod schemas; the requests are checked in `api.ts`.
  *
  * The rules that need no Node API (names, keepalive) are here too, so a form can check as the admin
  * types with the same messages the engine gives.
  */
 
+import { z } from 'zod';
 import { isControlCodePoint, isInvisibleCodePoint, MAX_NAME_LENGTH } from './safe-text.ts';
 
 /** Seconds; WireGuard's persistent keepalive is a u16, 0 meaning off. */
@@ -17,7 +19,8 @@ export const KEEPALIVE_MAX = 65535;
 /** Characters of a peer name (it is a comment in the config file, not an identifier). */
 export const PEER_NAME_MAX = MAX_NAME_LENGTH;
 
-export type PeerAction = 'add' | 'edit' | 'disable' | 'enable' | 'remove';
+export const peerActionSchema = z.enum(['add', 'edit', 'disable', 'enable', 'remove']);
+export type PeerAction = z.infer<typeof peerActionSchema>;
 
 /** What the admin fills in to create a peer (form, `wgdeck peer add`). */
 export interface PeerDraft {
@@ -57,86 +60,97 @@ export type PeerChangeRequest =
  * - 1: one `wg set` for the one peer that changes; no other session is touched.
  * - 2: `wg syncconf` from the new file: every peer that differs from the file is touched (listed).
  */
-export type PlanTier = 0 | 1 | 2;
+export const planTierSchema = z.literal([0, 1, 2]);
+export type PlanTier = z.infer<typeof planTierSchema>;
 
-export interface PlanChangeSummary {
-  action: PeerAction;
-  publicKey: string;
-  name: string | null;
+export const planChangeSummarySchema = z.object({
+  action: peerActionSchema,
+  publicKey: z.string(),
+  name: z.string().nullable(),
   /** One line per field that changes, e.g. `allowed IPs: 10.0.0.2/32 → 10.0.0.7/32`. */
-  details: string[];
-}
+  details: z.array(z.string()),
+});
+export type PlanChangeSummary = z.infer<typeof planChangeSummarySchema>;
 
-export type SessionEffect = 'added' | 'removed' | 'updated';
+export const sessionEffectSchema = z.enum(['added', 'removed', 'updated']);
+export type SessionEffect = z.infer<typeof sessionEffectSchema>;
 
 /** A peer whose live state (and so possibly its session) the apply changes. */
-export interface TouchedPeer {
-  publicKey: string;
-  name: string | null;
-  effect: SessionEffect;
+export const touchedPeerSchema = z.object({
+  publicKey: z.string(),
+  name: z.string().nullable(),
+  effect: sessionEffectSchema,
   /** Why, e.g. `added`, `allowed IPs differ`, `live but not in the file (drift)`. */
-  reason: string;
+  reason: z.string(),
   /** False for a peer touched only because it had drifted (tier 2 reconciles it too). */
-  intended: boolean;
-}
+  intended: z.boolean(),
+});
+export type TouchedPeer = z.infer<typeof touchedPeerSchema>;
 
-export interface PlanPreview {
-  iface: string;
-  tier: PlanTier;
+export const planPreviewSchema = z.object({
+  iface: z.string(),
+  tier: planTierSchema,
   /** Why this tier, in one sentence. */
-  tierReason: string;
-  changes: PlanChangeSummary[];
+  tierReason: z.string(),
+  changes: z.array(planChangeSummarySchema),
   /** Exactly the peers whose live state changes; every other session is left alone. */
-  touched: TouchedPeer[];
+  touched: z.array(touchedPeerSchema),
   /** Things to know (SaveConfig = true, drift reconciled by tier 2, interface down…). */
-  warnings: string[];
+  warnings: z.array(z.string()),
   /** Reasons the plan must not be applied as it is (e.g. tier 2 would change the interface's key). */
-  blockers: string[];
+  blockers: z.array(z.string()),
   /** Unified diff of the config file; private and preshared keys shown as `(hidden)`. */
-  diff: string;
+  diff: z.string(),
   /** The remote commands as they run; no secret is on any command line (stdin or a 0600 file). */
-  commands: string[];
+  commands: z.array(z.string()),
   /** All of the above as text for the CLI or a confirmation dialog. */
-  summary: string;
-}
+  summary: z.string(),
+});
+export type PlanPreview = z.infer<typeof planPreviewSchema>;
 
-export type DriftField = 'allowedIps' | 'persistentKeepalive' | 'presharedKey' | 'endpoint';
+export const driftFieldSchema = z.enum(['allowedIps', 'persistentKeepalive', 'presharedKey', 'endpoint']);
+export type DriftField = z.infer<typeof driftFieldSchema>;
 
-export interface DriftDifference {
-  field: DriftField;
+export const driftDifferenceSchema = z.object({
+  field: driftFieldSchema,
   /** Human-readable values, e.g. `10.0.0.2/32, fd00::2/128`, `25`, `off`, `yes`, `no`. */
-  file: string;
-  live: string;
-}
+  file: z.string(),
+  live: z.string(),
+});
+export type DriftDifference = z.infer<typeof driftDifferenceSchema>;
 
-export interface DriftPeer {
-  publicKey: string;
+export const driftPeerSchema = z.object({
+  publicKey: z.string(),
   /** From the config file; null when the peer is only live or has no name. */
-  name: string | null;
-}
+  name: z.string().nullable(),
+});
+export type DriftPeer = z.infer<typeof driftPeerSchema>;
 
-export type InterfaceDriftField = 'publicKey' | 'listenPort' | 'fwmark';
+export const interfaceDriftFieldSchema = z.enum(['publicKey', 'listenPort', 'fwmark']);
+export type InterfaceDriftField = z.infer<typeof interfaceDriftFieldSchema>;
 
-export interface InterfaceDriftDifference {
-  field: InterfaceDriftField;
-  file: string;
-  live: string;
-}
+export const interfaceDriftDifferenceSchema = z.object({
+  field: interfaceDriftFieldSchema,
+  file: z.string(),
+  live: z.string(),
+});
+export type InterfaceDriftDifference = z.infer<typeof interfaceDriftDifferenceSchema>;
 
 /** Config file vs live interface, per interface. Disabled peers absent live are not drift. */
-export interface DriftReport {
-  iface: string;
-  inSync: boolean;
+export const driftReportSchema = z.object({
+  iface: z.string(),
+  inSync: z.boolean(),
   /** Live but not in the file (a `wg set` by hand; tier 2 would remove them). */
-  onlyLive: DriftPeer[];
+  onlyLive: z.array(driftPeerSchema),
   /** Enabled in the file but not live. */
-  onlyFile: DriftPeer[];
+  onlyFile: z.array(driftPeerSchema),
   /** Disabled in the file yet live. */
-  disabledButLive: DriftPeer[];
-  different: (DriftPeer & { differences: DriftDifference[] })[];
+  disabledButLive: z.array(driftPeerSchema),
+  different: z.array(driftPeerSchema.extend({ differences: z.array(driftDifferenceSchema) })),
   /** The interface's own settings (key, port, fwmark) where the file sets them. */
-  interface: InterfaceDriftDifference[];
-}
+  interface: z.array(interfaceDriftDifferenceSchema),
+});
+export type DriftReport = z.infer<typeof driftReportSchema>;
 
 /**
  * Why `name` cannot be a peer name (a message for the `name` field), or null when it can. Names are written as a comment line

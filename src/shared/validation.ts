@@ -63,15 +63,20 @@ export function parseJump(spec: string): ParsedJump | null {
   return user === undefined ? { host, port } : { user, host, port };
 }
 
+/** A server as the admin configured it (`ServerConfig`). Stored in the data dir; never holds a secret. */
 export const serverConfigSchema = z.strictObject({
   name: serverNameSchema,
   host: hostSchema,
   port: portSchema,
   user: userSchema,
+  /** Private key file; when absent the agent and default identities are tried. */
   identityFile: z.string().min(1).max(4096).optional(),
+  /** ProxyJump as `user@host:port` (user and port optional). */
   jump: jumpSchema.optional(),
+  /** Run `wg` through `sudo -n` instead of as the login user. */
   sudo: z.boolean(),
   group: z.string().min(1).max(64).optional(),
+  /** Poll interval in seconds (1–300); falls back to the global setting. */
   intervalSeconds: intervalSchema.optional(),
   /** Config file per interface when it is not `/etc/wireguard/<iface>.conf`. */
   configPaths: z

@@ -1,0 +1,176 @@
+/**
+ * Peer management types shared by the engine, the CLI and the UI: what the admin asks for (drafts,
+ * edits), what WG Deck shows before applying (the plan preview) and what differs between a server's
+ * config file and its live interface (the drift report).
+ *
+ * Plain data only (the contract sends it over IPC and WebSockets). Secrets never appear here: a
+ * preview redacts private and preshared keys, and public keys are the peers' identities.
+ *
+ * The rules that need no Node API (names, keepalive) are here too, so a form can check as the admin
+ * types with the same messages the engine gives.
+ */
+
+import { isControlCodePoint, isInvisibleCodePoint, MAX_NAME_LENGTH } from '../safe-text.ts';
+
+/** Seconds; WireGuard's persistent keepalive is a u16, 0 meaning off. */
+export const KEEPALIVE_MAX = 65535;
+/** Characters of a peer name (it is a comment in the config file, not an identifier). */
+export const PEER_NAME_MAX = MAX_NAME_LENGTH;
+
+export type PeerAction = 'add' | 'edit' | 'disable' | 'enable' | 'remove';
+
+/** What the admin fills in to create a peer (form, `wgdeck peer add`). */
+export interface PeerDraft {
+  name: string;
+  /**
+   * `'auto'`: the next free address in each of the interface's subnets (IPv4 and IPv6 where it has
+   * both); otherwise explicit CIDRs (a bare address means /32 or /128).
+   */
+  allowedIps: 'auto' | string[];
+  /** Seconds; null or 0 = off. */
+  persistentKeepalive: number | null;
+  /** Generate a preshared key for this peer. */
+  presharedKey: boolean;
+  /** The client's public key when the admin brings the key pair; omitted = generated locally. */
+  publicKey?: string;
+}
+
+/** Fields of an existing peer to change; omitted fields stay as they are. */
+export interface PeerEdit {
+  name?: string;
+  allowedIps?: string[];
+  /** Seconds; null or 0 = off. */
+  persistentKeepalive?: number | null;
+  /** `'rotate'`: a new generated key; `'remove'`: no preshared key. */
+  presharedKey?: 'rotate' | 'remove';
+}
+
+/** One requested change; `peer` is a public key or a peer name (resolved against the config file). */
+export type PeerChangeRequest =
+  | { action: 'add'; draft: PeerDraft }
+  | { action: 'edit'; peer: string; edit: PeerEdit }
+  | { action: 'disable' | 'enable' | 'remove'; peer: string };
+
+/**
+ * How a plan applies live.
+ * - 0: the config file only (a rename, a change to a disabled peer, or the interface is down).
+ * - 1: one `wg set` for the one peer that changes; no other session is touched.
+ * - 2: `wg syncconf` from the new file: every peer that differs from the file is touched (listed).
+ */
+export type PlanTier = 0 | 1 | 2;
+
+export interface PlanChangeSummary {
+  action: PeerAction;
+  publicKey: string;
+  name: string | null;
+  /** One line per field that changes, e.g. `allowed IPs: 10.0.0.2/32 → 10.0.0.7/32`. */
+  details: string[];
+}
+
+export type SessionEffect = 'added' | 'removed' | 'updated';
+
+/** A peer whose live state (and so possibly its session) the apply changes. */
+export interface TouchedPeer {
+  publicKey: string;
+  name: string | null;
+  effect: SessionEffect;
+  /** Why, e.g. `added`, `allowed IPs differ`, `live but not in the file (drift)`. */
+  reason: string;
+  /** False for a peer touched only because it had drifted (tier 2 reconciles it too). */
+  intended: boolean;
+}
+
+export interface PlanPreview {
+  iface: string;
+  tier: PlanTier;
+  /** Why this tier, in one sentence. */
+  tierReason: string;
+  changes: PlanChangeSummary[];
+  /** Exactly the peers whose live state changes; every other session is left alone. */
+  touched: TouchedPeer[];
+  /** Things to know (SaveConfig = true, drift reconciled by tier 2, interface down…). */
+  warnings: string[];
+  /** Reasons the plan must not be applied as it is (e.g. tier 2 would change the interface's key). */
+  blockers: string[];
+  /** Unified diff of the config file; private and preshared keys shown as `(hidden)`. */
+  diff: string;
+  /** The remote commands as they run; no secret is on any command line (stdin or a 0600 file). */
+  commands: string[];
+  /** All of the above as text for the CLI or a confirmation dialog. */
+  summary: string;
+}
+
+export type DriftField = 'allowedIps' | 'persistentKeepalive' | 'presharedKey' | 'endpoint';
+
+export interface DriftDifference {
+  field: DriftField;
+  /** Human-readable values, e.g. `10.0.0.2/32, fd00::2/128`, `25`, `off`, `yes`, `no`. */
+  file: string;
+  live: string;
+}
+
+export interface DriftPeer {
+  publicKey: string;
+  /** From the config file; null when the peer is only live or has no name. */
+  name: string | null;
+}
+
+export type InterfaceDriftField = 'publicKey' | 'listenPort' | 'fwmark';
+
+export interface InterfaceDriftDifference {
+  field: InterfaceDriftField;
+  file: string;
+  live: string;
+}
+
+/** Config file vs live interface, per interface. Disabled peers absent live are not drift. */
+export interface DriftReport {
+  iface: string;
+  inSync: boolean;
+  /** Live but not in the file (a `wg set` by hand; tier 2 would remove them). */
+  onlyLive: DriftPeer[];
+  /** Enabled in the file but not live. */
+  onlyFile: DriftPeer[];
+  /** Disabled in the file yet live. */
+  disabledButLive: DriftPeer[];
+  different: (DriftPeer & { differences: DriftDifference[] })[];
+  /** The interface's own settings (key, port, fwmark) where the file sets them. */
+  interface: InterfaceDriftDifference[];
+}
+
+/**
+ * Why `name` cannot be a peer name (a message for the `name` field), or null when it can. Names are written as a comment line
+ * (`# Name = …`), so anything that could end that line or start a section is refused: control
+ * characters (newlines, CR, NUL, tabs…), Unicode line and paragraph separators, and a leading `[`
+ * or `]`; so are invisible and direction-changing characters (safe-text.ts has the one list). Shell
+ * metacharacters that run or redirect commands are refused too (scripts of other tools read these
+ * files); an apostrophe or parentheses are fine. Leading and trailing spaces are refused rather than
+ * silently trimmed. Names already in a file are read through `cleanText` (config-file.ts), so what
+ * another tool wrote is shown safely.
+ */
+export function peerNameProblem(name: string): string | null {
+  if (name.length === 0) return 'must not be empty';
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (isControlCodePoint(code) || code === 0x2028 || code === 0x2029) {
+      return 'must not contain line breaks or control characters';
+    }
+    if (isInvisibleCodePoint(code)) return 'must not contain invisible or direction-changing characters';
+  }
+  // Harmless in a comment, but other tools' scripts grep and eval these files, and the name becomes a
+  // file name on the client: the characters that run or redirect commands are refused.
+  if (/[`$\\;|&<>"]/.test(name)) return 'must not contain shell metacharacters (` $ \\ ; | & < > ")';
+  if (name.trim() !== name) return 'must not start or end with spaces';
+  if ([...name].length > PEER_NAME_MAX) return `at most ${PEER_NAME_MAX} characters`;
+  if (name.startsWith('[') || name.startsWith(']')) return 'must not start with "[" or "]"';
+  return null;
+}
+
+/** Why `value` cannot be a persistent keepalive (a message for that field), or null. null (off) is fine. */
+export function keepaliveProblem(value: number | null): string | null {
+  if (value === null) return null;
+  if (!Number.isInteger(value) || value < 0 || value > KEEPALIVE_MAX) {
+    return `must be an integer from 0 (off) to ${KEEPALIVE_MAX} seconds`;
+  }
+  return null;
+}
