@@ -9,7 +9,11 @@ import {
 } from './domain.ts';
 
 /** What is wrong with a server, if anything. */
-export const serverProblemSchema = serverLiveSchema.pick({ error: true, errorCode: true, errorDetails: true });
+export const serverProblemSchema = serverLiveSchema.pick({
+  error: true,
+  errorCode: true,
+  errorDetails: true,
+});
 export type ServerProblem = z.infer<typeof serverProblemSchema>;
 
 export const interfaceDeltaSchema = z.object({

@@ -139,7 +139,10 @@ export const clientConfigResultSchema = z.object({
 });
 export type ClientConfigResult = z.infer<typeof clientConfigResultSchema>;
 
-/** `rollback-failed`: the server's rollback fired but refused to restore, so the unconfirmed change is still in place. */
+/**
+ * The phases of an apply. `rollback-failed`: the server's rollback fired but refused to restore, so
+ * the unconfirmed change is still in place.
+ */
 export const txPhaseSchema = z.enum([
   'locking',
   'armed',
