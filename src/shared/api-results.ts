@@ -1,24 +1,25 @@
 import { z } from 'zod';
-import type { ServerLive } from './domain.ts';
-import type { ServerDelta } from './live-delta.ts';
-import type {
-  EndpointEvent,
-  FleetSeries,
-  HandshakeEvent,
-  InterfaceSeries,
-  PeerSeries,
-  ServerSeries,
-  UsageBucket,
+import { serverLiveSchema } from './domain.ts';
+import { serverDeltaSchema } from './live-delta.ts';
+import {
+  endpointEventSchema,
+  fleetSeriesSchema,
+  handshakeEventSchema,
+  interfaceSeriesSchema,
+  peerEventsSchema,
+  peerSeriesSchema,
+  serverSeriesSchema,
+  usageBucketSchema,
 } from './history.ts';
-import type {
-  ApplyResult,
-  ClientConfigResult,
-  InterfaceConfigView,
-  InterfaceDrift,
-  PeerNames,
-  PeerTxEvent,
-  PreviewResult,
-  ServerInterface,
+import {
+  applyResultSchema,
+  clientConfigResultSchema,
+  interfaceConfigViewSchema,
+  interfaceDriftSchema,
+  peerNamesSchema,
+  peerTxEventSchema,
+  previewResultSchema,
+  serverInterfaceSchema,
 } from './peer-ops.ts';
 import { serverConfigSchema } from './validation.ts';
 
@@ -27,9 +28,6 @@ import { serverConfigSchema } from './validation.ts';
  * engine, so these are not parsed on the hot path; the contract tests and `WGDECK_CHECK_CONTRACT=1`
  * (every test run) parse every result and event against them, so the declared shapes stay the truth.
  */
-
-/** A result whose schema lives with its domain type (stand-in until those are zod schemas). */
-const declared = <T>() => z.custom<T>(() => true);
 
 export const hostKeyInfoSchema = z.object({
   host: z.string(),
@@ -78,9 +76,6 @@ export const sshConfigCandidateSchema = z.object({
 });
 export type SshConfigCandidate = z.infer<typeof sshConfigCandidateSchema>;
 
-export const serverLiveSchema = declared<ServerLive>();
-export const serverDeltaSchema = declared<ServerDelta>();
-
 export const syncedServerSchema = z.object({
   name: z.string(),
   /** The delta sequence number `live` is at: apply `fleet:delta`s after it. */
@@ -89,19 +84,24 @@ export const syncedServerSchema = z.object({
 });
 export type SyncedServer = z.infer<typeof syncedServerSchema>;
 
-export const peerSeriesSchema = declared<PeerSeries>();
-export const interfaceSeriesSchema = declared<InterfaceSeries>();
-export const serverSeriesSchema = declared<ServerSeries>();
-export const fleetSeriesSchema = declared<FleetSeries>();
-export const usageBucketSchema = declared<UsageBucket>();
-export const handshakeEventSchema = declared<HandshakeEvent>();
-export const endpointEventSchema = declared<EndpointEvent>();
-
-export const interfaceConfigViewSchema = declared<InterfaceConfigView>();
-export const peerNamesSchema = declared<PeerNames>();
-export const serverInterfaceSchema = declared<ServerInterface>();
-export const interfaceDriftSchema = declared<InterfaceDrift>();
-export const previewResultSchema = declared<PreviewResult>();
-export const applyResultSchema = declared<ApplyResult>();
-export const clientConfigResultSchema = declared<ClientConfigResult>();
-export const peerTxEventSchema = declared<PeerTxEvent>();
+/** The domain's own schemas, re-exported where the contract's results are gathered. */
+export {
+  applyResultSchema,
+  clientConfigResultSchema,
+  endpointEventSchema,
+  fleetSeriesSchema,
+  handshakeEventSchema,
+  interfaceConfigViewSchema,
+  interfaceDriftSchema,
+  interfaceSeriesSchema,
+  peerEventsSchema,
+  peerNamesSchema,
+  peerSeriesSchema,
+  peerTxEventSchema,
+  previewResultSchema,
+  serverDeltaSchema,
+  serverInterfaceSchema,
+  serverLiveSchema,
+  serverSeriesSchema,
+  usageBucketSchema,
+};

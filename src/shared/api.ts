@@ -14,14 +14,13 @@ import {
   appInfoSchema,
   applyResultSchema,
   clientConfigResultSchema,
-  endpointEventSchema,
   fleetSeriesSchema,
-  handshakeEventSchema,
   hostKeyInfoSchema,
   hostKeyProbeSchema,
   interfaceConfigViewSchema,
   interfaceDriftSchema,
   interfaceSeriesSchema,
+  peerEventsSchema,
   peerNamesSchema,
   peerSeriesSchema,
   peerTxEventSchema,
@@ -141,7 +140,7 @@ export const METHODS = {
   /** A peer's handshakes and endpoint changes in a range. */
   'history:events': method({
     params: z.tuple([historySchemas.events]),
-    result: z.object({ handshakes: z.array(handshakeEventSchema), endpoints: z.array(endpointEventSchema) }),
+    result: peerEventsSchema,
     retrySafe: true,
   }),
   /** An interface's config file, its peers (disabled ones too), drift, backups. */
