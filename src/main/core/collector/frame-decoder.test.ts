@@ -213,10 +213,10 @@ describe('FrameDecoder: dropped frames', () => {
     expect(drops).toEqual(['frame 1: end marker "@wgdeck end 9" does not match']);
   });
 
-  it('drops a frame with an unknown section, without calling the rest garbage', () => {
-    const { frames, drops } = decode([FRAME_1.replace('@wgdeck stat', '@wgdeck status'), FRAME_2]);
+  it('drops a frame with a marker no collector could print, without calling the rest garbage', () => {
+    const { frames, drops } = decode([FRAME_1.replace('@wgdeck stat', '@wgdeck Stat!'), FRAME_2]);
     expect(frames.map((frame) => frame.seq)).toEqual([2]);
-    expect(drops).toEqual(['frame 1: unknown section "@wgdeck status"']);
+    expect(drops).toEqual(['frame 1: unknown section "@wgdeck Stat!"']);
   });
 
   it('drops a frame with a section twice', () => {
@@ -268,6 +268,50 @@ describe('FrameDecoder: dropped frames', () => {
     const { frames, drops } = decode([FRAME_1.slice(0, FRAME_1.indexOf('@wgdeck end'))]);
     expect(frames).toEqual([]);
     expect(drops).toEqual(['frame 1: stream ended before its end marker']);
+  });
+});
+
+describe('FrameDecoder: sections it does not know (a newer collector)', () => {
+  const NEWER = FRAME_1.replace(
+    '@wgdeck df',
+    '@wgdeck pings 2\n198.18.0.1 ok 1.5\n198.18.0.2 lost\n@wgdeck df',
+  );
+
+  it('skips them unread and keeps the frame, with every known section as it was', () => {
+    const { frames, drops } = decode([NEWER, FRAME_2]);
+    expect(drops).toEqual([]);
+    expect(frames.map((frame) => frame.seq)).toEqual([1, 2]);
+    expect(Object.keys(frames[0]!.sections)).toEqual([
+      'time',
+      'wg',
+      'netdev',
+      'stat',
+      'meminfo',
+      'loadavg',
+      'df',
+    ]);
+    expect(summary(frames.slice(0, 1))).toEqual(summary(decode([FRAME_1]).frames));
+  });
+
+  it('keeps a section it is told of', () => {
+    const names = ['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df', 'pings'];
+    const { frames, drops } = decode([NEWER], { sections: names });
+    expect(drops).toEqual([]);
+    expect(frames[0]!.sections['pings']?.args).toEqual(['2']);
+    expect(frames[0]!.sections['pings']?.lines).toEqual(['198.18.0.1 ok 1.5', '198.18.0.2 lost']);
+  });
+
+  it('counts what it skips against the frame limit, and holds none of it', () => {
+    const drops: string[] = [];
+    const decoder = new FrameDecoder({ maxFrameBytes: 64 * 1024, onDrop: (reason) => drops.push(reason) });
+    decoder.push('@wgdeck frame 1\n@wgdeck time 1700000000 100\n@wgdeck future\n');
+    const line = Buffer.from(`${'y'.repeat(99)}\n`);
+    for (let i = 0; i < 700; i++) {
+      decoder.push(line);
+      expect(decoder.held.bytes).toBeLessThan(1024);
+    }
+    expect(drops).toEqual(['frame 1: larger than 65536 bytes']);
+    expect(decoder.push(`${FRAME_2}`).map((frame) => frame.seq)).toEqual([2]);
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * Streaming decoder of the collector's output (format: see remote-script.ts) into raw frames: the
- * sequence number and, per section, the marker's arguments and the lines that followed it.
+ * sequence number and, per section, the marker's arguments and the lines that followed it. It keeps
+ * the sections it is told of (the registry, sections/index.ts) and skips any other well-named one
+ * unread: a newer collector may print sections this engine does not know yet.
  *
  * Works on bytes. A chunk may end anywhere (mid-line, mid-UTF-8 character): section content is
  * copied into one growing buffer per section (decoded only by whoever reads its lines), and only
@@ -16,10 +18,9 @@
 
 import { isUnsafeCodePoint } from '../../../shared/safe-text.ts';
 import { GrowingBuffer } from '../growing-buffer.ts';
+import { SECTION_NAMES } from './sections/index.ts';
+import { isSectionName } from './sections/section.ts';
 import { cleanMessage, cleanName, quote } from './text-fields.ts';
-
-export const SECTION_NAMES = ['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df'] as const;
-export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** One section of a frame: its marker's arguments and the output up to the next marker. */
 export class RawSection {
@@ -43,11 +44,13 @@ export class RawSection {
 
 export interface RawFrame {
   seq: number;
-  /** Each section at most once; which ones a frame needs is the frame parser's business. */
-  sections: Partial<Record<SectionName, RawSection>>;
+  /** Each kept section at most once; which ones a frame needs is the frame parser's business. */
+  sections: Record<string, RawSection>;
 }
 
 export interface FrameDecoderOptions {
+  /** The sections to keep; others are skipped. Default: the registry's (sections/index.ts). */
+  sections?: readonly string[];
   /** A frame larger than this (marker lines included) is dropped. Default 32 MiB. */
   maxFrameBytes?: number;
   /** A frame was dropped or output was skipped; `reason` is meant for logs. */
@@ -65,23 +68,20 @@ const MARKER_AFTER_NEWLINE = Buffer.from('\n@wgdeck ');
 const NEWLINE = 10;
 const GARBAGE_PREVIEW_BYTES = 80;
 
-const SECTION_SET: ReadonlySet<string> = new Set(SECTION_NAMES);
-
-function isSectionName(word: string): word is SectionName {
-  return SECTION_SET.has(word);
-}
-
 interface OpenSection {
   args: string[];
   /** Copied out of the chunks: how the stream is cut must not change what is held. */
   content: GrowingBuffer;
 }
 
+/** The section being read is one the decoder does not keep: its content is counted, not held. */
+const SKIPPED = 'skipped';
+
 interface OpenFrame {
   seq: number;
   bytes: number;
-  sections: Map<SectionName, OpenSection>;
-  current: OpenSection | null;
+  sections: Map<string, OpenSection>;
+  current: OpenSection | typeof SKIPPED | null;
 }
 
 /**
@@ -91,6 +91,7 @@ interface OpenFrame {
 type Mode = 'idle' | 'frame' | 'skipping';
 
 export class FrameDecoder {
+  readonly #kept: ReadonlySet<string>;
   readonly #maxFrameBytes: number;
   readonly #onDrop: (reason: string) => void;
   readonly #onFatal: (code: string, message: string) => void;
@@ -106,9 +107,10 @@ export class FrameDecoder {
    * the next one's buffer from it copies a 10,000-peer dump once instead of regrowing it. A frame
    * that was large once costs one large allocation in the next frame only.
    */
-  readonly #expectedSizes = new Map<SectionName, number>();
+  readonly #expectedSizes = new Map<string, number>();
 
   constructor(options: FrameDecoderOptions = {}) {
+    this.#kept = new Set(options.sections ?? SECTION_NAMES);
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#onDrop = options.onDrop ?? (() => {});
     this.#onFatal = options.onFatal ?? (() => {});
@@ -228,7 +230,7 @@ export class FrameDecoder {
       this.#dropFrame(`frame ${frame.seq}: output before its first section`);
       return;
     }
-    frame.current.content.append(buffer, start, end);
+    if (frame.current !== SKIPPED) frame.current.content.append(buffer, start, end);
   }
 
   #marker(rawLine: string, bytes: number, completed: RawFrame[]): void {
@@ -291,8 +293,10 @@ export class FrameDecoder {
       return;
     }
 
-    if (!isSectionName(kind)) {
-      this.#dropFrame(`frame ${frame.seq}: unknown section ${quote(line)}`);
+    if (!this.#kept.has(kind)) {
+      // A name no collector could declare is a corrupt stream, not a newer collector.
+      if (!isSectionName(kind)) this.#dropFrame(`frame ${frame.seq}: unknown section ${quote(line)}`);
+      else frame.current = SKIPPED;
       return;
     }
     if (frame.sections.has(kind)) {
@@ -378,7 +382,7 @@ function parseSeq(args: string[]): number {
 }
 
 function finishFrame(frame: OpenFrame): RawFrame {
-  const sections: Partial<Record<SectionName, RawSection>> = {};
+  const sections: Record<string, RawSection> = {};
   for (const [name, section] of frame.sections) {
     sections[name] = new RawSection(section.args, section.content.bytes());
   }

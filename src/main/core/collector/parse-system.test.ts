@@ -1,7 +1,46 @@
 import { describe, expect, it } from 'vitest';
+import type { SystemSample } from '../../../shared/domain.ts';
 import { DF_TEXT, LOADAVG_TEXT, MEMINFO_TEXT, STAT_TEXT } from './fixtures.ts';
-import type { SystemSections } from './parse-system.ts';
-import { parseSystem } from './parse-system.ts';
+import { RawSection } from './frame-decoder.ts';
+import { dfSection } from './sections/df.ts';
+import { loadavgSection } from './sections/loadavg.ts';
+import { meminfoSection } from './sections/meminfo.ts';
+import { readSections } from './sections/read-sections.ts';
+import { statSection } from './sections/stat.ts';
+
+/** The system sections' lines (undefined: the frame had no such section) and the `time` uptime. */
+interface SystemSections {
+  stat: readonly string[] | undefined;
+  meminfo: readonly string[] | undefined;
+  loadavg: readonly string[] | undefined;
+  df: readonly string[] | undefined;
+  uptimeSeconds: number | null;
+}
+
+/**
+ * The system sample a frame with these sections gives: each through its declared section (its
+ * parser, or its stand-in when missing), as parseFrame reads them.
+ */
+function parseSystem(sections: SystemSections): { system: SystemSample; warnings: string[] } {
+  const raw: Record<string, RawSection> = {};
+  for (const name of ['stat', 'meminfo', 'loadavg', 'df'] as const) {
+    const lines = sections[name];
+    if (lines !== undefined)
+      raw[name] = new RawSection([], Buffer.from(lines.map((line) => `${line}\n`).join('')));
+  }
+  const result = readSections({ seq: 1, sections: raw }, [
+    statSection,
+    meminfoSection,
+    loadavgSection,
+    dfSection,
+  ]);
+  if (!result.ok) throw new Error(result.error);
+  const { stat, meminfo, loadavg, df } = result.values;
+  return {
+    system: { ...stat, ...meminfo, ...loadavg, ...df, uptimeSeconds: sections.uptimeSeconds },
+    warnings: result.warnings,
+  };
+}
 
 const lines = (text: string): string[] => text.split('\n').filter((line) => line.length > 0);
 
@@ -23,7 +62,7 @@ const FIELDS_OF = {
   df: ['diskTotalBytes', 'diskUsedBytes'],
 } as const;
 
-describe('parseSystem', () => {
+describe('the system sections', () => {
   it('reads every metric', () => {
     expect(parseSystem(sections())).toEqual({
       system: {

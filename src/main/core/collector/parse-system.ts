@@ -1,28 +1,17 @@
 /**
- * Parser of the system sections of a frame (`stat`, `meminfo`, `loadavg`, `df`) into a SystemSample.
+ * Parsers of the system sections of a frame (`stat`, `meminfo`, `loadavg`, `df`), each into its
+ * fields of the SystemSample (the sections are declared in sections/).
  *
- * Best-effort: each metric is independent, so a missing or malformed section nulls only its own
- * fields and adds a warning.
+ * Best-effort: each metric is independent, so a malformed section nulls only its own fields and
+ * adds a warning.
  */
 
 import type { SystemSample } from '../../../shared/domain.ts';
 import { parseUdecimal, parseUint, quote, splitWhitespace, stripCarriageReturn } from './text-fields.ts';
 
-export interface SystemSections {
-  /** The `cpu` lines of /proc/stat; undefined when the frame had no such section. */
-  stat: readonly string[] | undefined;
-  /** The MemTotal and MemAvailable lines of /proc/meminfo. */
-  meminfo: readonly string[] | undefined;
-  /** /proc/loadavg. */
-  loadavg: readonly string[] | undefined;
-  /** `<total-KiB> <used-KiB>` of the root filesystem. */
-  df: readonly string[] | undefined;
-  /** From the frame's `time` line (the first field of /proc/uptime). */
-  uptimeSeconds: number | null;
-}
-
-export interface SystemResult {
-  system: SystemSample;
+/** Some fields of the system sample, with what was wrong with the lines they came from. */
+export interface SystemPart<Field extends keyof SystemSample> {
+  value: Pick<SystemSample, Field>;
   warnings: string[];
 }
 
@@ -39,30 +28,6 @@ const NON_GUEST_FIELDS = 8;
 /** Linux before 2.6 printed only user, nice, system and idle. */
 const MIN_CPU_FIELDS = 4;
 
-export function parseSystem(sections: SystemSections): SystemResult {
-  const warnings: string[] = [];
-  const cpu = parseStat(sections.stat, warnings);
-  const memory = parseMeminfo(sections.meminfo, warnings);
-  const load = parseLoadavg(sections.loadavg, warnings);
-  const disk = parseDf(sections.df, warnings);
-  return {
-    system: {
-      cpuTotalJiffies: cpu.total,
-      cpuIdleJiffies: cpu.idle,
-      cpuCount: cpu.count,
-      memTotalBytes: memory.total,
-      memAvailableBytes: memory.available,
-      diskTotalBytes: disk.total,
-      diskUsedBytes: disk.used,
-      load1: load[0],
-      load5: load[1],
-      load15: load[2],
-      uptimeSeconds: sections.uptimeSeconds,
-    },
-    warnings,
-  };
-}
-
 function nonEmptyLines(lines: readonly string[]): string[] {
   const result: string[] = [];
   for (const raw of lines) {
@@ -72,14 +37,11 @@ function nonEmptyLines(lines: readonly string[]): string[] {
   return result;
 }
 
-function parseStat(
-  lines: readonly string[] | undefined,
-  warnings: string[],
-): { total: number | null; idle: number | null; count: number | null } {
-  if (lines === undefined) {
-    warnings.push('stat: section missing');
-    return { total: null, idle: null, count: null };
-  }
+/** The `cpu` lines of /proc/stat: the aggregate line's jiffies and the number of per-CPU lines. */
+export function parseStat(
+  lines: readonly string[],
+): SystemPart<'cpuTotalJiffies' | 'cpuIdleJiffies' | 'cpuCount'> {
+  const warnings: string[] = [];
   let total: number | null = null;
   let idle: number | null = null;
   let count = 0;
@@ -102,7 +64,10 @@ function parseStat(
   }
   if (!sawAggregate) warnings.push('stat: no aggregate cpu line');
   if (count === 0) warnings.push('stat: no per-cpu lines');
-  return { total, idle, count: count > 0 ? count : null };
+  return {
+    value: { cpuTotalJiffies: total, cpuIdleJiffies: idle, cpuCount: count > 0 ? count : null },
+    warnings,
+  };
 }
 
 /** `cpu0`, `cpu1`, ... */
@@ -110,14 +75,9 @@ function isPerCpuLabel(label: string): boolean {
   return label.length > 3 && label.startsWith('cpu') && parseUint(label.slice(3)) >= 0;
 }
 
-function parseMeminfo(
-  lines: readonly string[] | undefined,
-  warnings: string[],
-): { total: number | null; available: number | null } {
-  if (lines === undefined) {
-    warnings.push('meminfo: section missing');
-    return { total: null, available: null };
-  }
+/** The MemTotal and MemAvailable lines of /proc/meminfo. */
+export function parseMeminfo(lines: readonly string[]): SystemPart<'memTotalBytes' | 'memAvailableBytes'> {
+  const warnings: string[] = [];
   const values = new Map<string, number>();
   // Labels of malformed lines, already warned about (one warning per problem, not two).
   const malformed = new Set<string>();
@@ -136,51 +96,34 @@ function parseMeminfo(
     if (value === undefined && !malformed.has(`${label}:`)) warnings.push(`meminfo: no ${label}`);
     return value ?? null;
   };
-  return { total: pick('MemTotal'), available: pick('MemAvailable') };
+  return { value: { memTotalBytes: pick('MemTotal'), memAvailableBytes: pick('MemAvailable') }, warnings };
 }
 
-function parseLoadavg(
-  lines: readonly string[] | undefined,
-  warnings: string[],
-): [number | null, number | null, number | null] {
-  const unknown: [null, null, null] = [null, null, null];
-  if (lines === undefined) {
-    warnings.push('loadavg: section missing');
-    return unknown;
-  }
+/** /proc/loadavg: its first three numbers. */
+export function parseLoadavg(lines: readonly string[]): SystemPart<'load1' | 'load5' | 'load15'> {
+  const unknown = (warning: string): SystemPart<'load1' | 'load5' | 'load15'> => ({
+    value: { load1: null, load5: null, load15: null },
+    warnings: [warning],
+  });
   const line = nonEmptyLines(lines)[0];
-  if (line === undefined) {
-    warnings.push('loadavg: empty');
-    return unknown;
-  }
+  if (line === undefined) return unknown('loadavg: empty');
   const loads = splitWhitespace(line).slice(0, 3).map(parseUdecimal);
-  if (loads.length < 3 || loads.some((value) => value < 0)) {
-    warnings.push(`loadavg: malformed line ${quote(line)}`);
-    return unknown;
-  }
-  return [loads[0]!, loads[1]!, loads[2]!];
+  if (loads.length < 3 || loads.some((value) => value < 0))
+    return unknown(`loadavg: malformed line ${quote(line)}`);
+  return { value: { load1: loads[0]!, load5: loads[1]!, load15: loads[2]! }, warnings: [] };
 }
 
-function parseDf(
-  lines: readonly string[] | undefined,
-  warnings: string[],
-): { total: number | null; used: number | null } {
-  const unknown = { total: null, used: null };
-  if (lines === undefined) {
-    warnings.push('df: section missing');
-    return unknown;
-  }
+/** `<total-KiB> <used-KiB>` of the root filesystem (the script's awk over `df -P -k /`). */
+export function parseDf(lines: readonly string[]): SystemPart<'diskTotalBytes' | 'diskUsedBytes'> {
+  const unknown = (warning: string): SystemPart<'diskTotalBytes' | 'diskUsedBytes'> => ({
+    value: { diskTotalBytes: null, diskUsedBytes: null },
+    warnings: [warning],
+  });
   const line = nonEmptyLines(lines)[0];
-  if (line === undefined) {
-    warnings.push('df: no output');
-    return unknown;
-  }
+  if (line === undefined) return unknown('df: no output');
   const fields = splitWhitespace(line);
   const total = parseUint(fields[0] ?? '');
   const used = parseUint(fields[1] ?? '');
-  if (fields.length !== 2 || total < 0 || used < 0) {
-    warnings.push(`df: malformed line ${quote(line)}`);
-    return unknown;
-  }
-  return { total: total * KIB, used: used * KIB };
+  if (fields.length !== 2 || total < 0 || used < 0) return unknown(`df: malformed line ${quote(line)}`);
+  return { value: { diskTotalBytes: total * KIB, diskUsedBytes: used * KIB }, warnings: [] };
 }

@@ -5,64 +5,58 @@
  * Frame format (one frame per interval, line-based, every marker line starts with "@wgdeck "):
  *
  *   @wgdeck frame <seq>
- *   @wgdeck time <unix-seconds> <monotonic-seconds from /proc/uptime>
- *   @wgdeck wg <exit-code>          then `wg show all dump` (secrets masked) or, on failure, "! "-prefixed error lines
- *   @wgdeck netdev                  then /proc/net/dev verbatim
- *   @wgdeck stat                    then the `cpu` lines of /proc/stat
- *   @wgdeck meminfo                 then the MemTotal and MemAvailable lines of /proc/meminfo
- *   @wgdeck loadavg                 then /proc/loadavg
- *   @wgdeck df                      then "<total-KiB> <used-KiB>" of the root filesystem
+ *   @wgdeck <section> [args]        then the section's output, for each section in sections/index.ts:
+ *                                   time, wg, netdev, stat, meminfo, loadavg, df (each file says what)
  *   @wgdeck end <seq>
  *
  * Before the first frame the script may print one line `@wgdeck fatal <code> <message>` and exit
  * (codes: no-wg).
- *
- * Secrets never leave the server: awk replaces every preshared key (field 3 of 9-field peer lines) and,
- * on every other line, field 2 (the interface private key, whatever the line's width in some other
- * `wg` build) with "(hidden)" before anything is written to the channel.
  */
 
-const SCRIPT = String.raw`
-export LC_ALL=C
-PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"
-iv=$1
-max=$3
-if [ "$2" = sudo ]; then WG="sudo -n wg"; else WG="wg"; fi
-if ! command -v wg >/dev/null 2>&1; then
-  echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
-  exit 127
-fi
-n=0
-while :; do
-  n=$((n+1))
-  echo "@wgdeck frame $n"
-  echo "@wgdeck time $(date +%s) $(cut -d' ' -f1 /proc/uptime)"
-  # stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on failure
-  # wg runs once more just to capture why.
-  dump=$($WG show all dump 2>/dev/null </dev/null)
-  rc=$?
-  echo "@wgdeck wg $rc"
-  if [ "$rc" -eq 0 ]; then
-    [ -z "$dump" ] || printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}'
-  else
-    $WG show all dump 2>&1 >/dev/null </dev/null | awk 'NR<=20{print "! " substr($0,1,400)}'
-  fi
-  unset dump
-  echo "@wgdeck netdev"
-  cat /proc/net/dev
-  echo "@wgdeck stat"
-  grep '^cpu' /proc/stat
-  echo "@wgdeck meminfo"
-  grep -E '^(MemTotal|MemAvailable):' /proc/meminfo
-  echo "@wgdeck loadavg"
-  cat /proc/loadavg
-  echo "@wgdeck df"
-  df -P -k / 2>/dev/null | awk 'NR==2{print $2, $3}'
-  echo "@wgdeck end $n"
-  if [ "$max" -gt 0 ] && [ "$n" -ge "$max" ]; then exit 0; fi
-  if [ "$iv" -gt 0 ]; then sleep "$iv"; fi
-done
-`;
+import { SECTIONS } from './sections/index.ts';
+import type { AnySection } from './sections/section.ts';
+import { checkSections } from './sections/section.ts';
+
+/** Inside the loop, so the script reads as it runs. */
+const INDENT = '  ';
+
+function indented(text: string | undefined, indent: string): string[] {
+  if (text === undefined || text === '') return [];
+  return text.split('\n').map((line) => (line === '' ? line : `${indent}${line}`));
+}
+
+/**
+ * The loop that prints the sections, in their order, every frame. Its text is byte for byte the one
+ * written by hand before sections were declared (a test holds it), leading blank line included.
+ */
+export function collectorScript(sections: readonly AnySection[]): string {
+  checkSections(sections);
+  const frame = sections.flatMap(({ name, remote }) => [
+    ...indented(remote.prepare, INDENT),
+    `${INDENT}echo "@wgdeck ${name}${remote.args === undefined ? '' : ` ${remote.args}`}"`,
+    ...indented(remote.body, INDENT),
+  ]);
+  return [
+    '',
+    'export LC_ALL=C',
+    'PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"',
+    'iv=$1',
+    'max=$3',
+    ...sections.flatMap(({ remote }) => indented(remote.setup, '')),
+    'n=0',
+    'while :; do',
+    `${INDENT}n=$((n+1))`,
+    `${INDENT}echo "@wgdeck frame $n"`,
+    ...frame,
+    `${INDENT}echo "@wgdeck end $n"`,
+    `${INDENT}if [ "$max" -gt 0 ] && [ "$n" -ge "$max" ]; then exit 0; fi`,
+    `${INDENT}if [ "$iv" -gt 0 ]; then sleep "$iv"; fi`,
+    'done',
+    '',
+  ].join('\n');
+}
+
+const SCRIPT = collectorScript(SECTIONS);
 
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -72,8 +66,14 @@ function shellQuote(text: string): string {
  * The command line for the exec channel. The script travels as an argument (it holds no secret), so
  * the server needs nothing but `sh`. `maxFrames` 0 streams until the session ends; `collectOnce` uses
  * one frame (interval 0); the benchmark streams frames back to back (interval 0, N frames).
+ * `sections` is for tests of the registry itself; the engine always runs the registry's.
  */
-export function collectorCommand(intervalSeconds: number, useSudo: boolean, maxFrames = 0): string {
+export function collectorCommand(
+  intervalSeconds: number,
+  useSudo: boolean,
+  maxFrames = 0,
+  sections?: readonly AnySection[],
+): string {
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 300) {
     throw new RangeError(`collector interval must be an integer 0..300 s, got ${intervalSeconds}`);
   }
@@ -81,5 +81,6 @@ export function collectorCommand(intervalSeconds: number, useSudo: boolean, maxF
     throw new RangeError(`maxFrames must be >= 0, got ${maxFrames}`);
   if (intervalSeconds === 0 && maxFrames === 0)
     throw new RangeError('an unbounded collector needs an interval');
-  return `exec sh -c ${shellQuote(SCRIPT)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'} ${maxFrames}`;
+  const script = sections === undefined ? SCRIPT : collectorScript(sections);
+  return `exec sh -c ${shellQuote(script)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'} ${maxFrames}`;
 }

@@ -1,0 +1,193 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeFrameText } from '../fixtures.ts';
+import type { RawFrame } from '../frame-decoder.ts';
+import { FrameDecoder } from '../frame-decoder.ts';
+import { parseFrame } from '../parse-frame.ts';
+import { collectorCommand, collectorScript } from '../remote-script.ts';
+import { SECTION_NAMES, SECTIONS } from './index.ts';
+import { readSections } from './read-sections.ts';
+import type { AnySection } from './section.ts';
+import { checkSections, defineSection, parsed, sh, unusable } from './section.ts';
+
+/** The collector script as it was written by hand before sections were declared. */
+const HAND_WRITTEN_SCRIPT = String.raw`
+export LC_ALL=C
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"
+iv=$1
+max=$3
+if [ "$2" = sudo ]; then WG="sudo -n wg"; else WG="wg"; fi
+if ! command -v wg >/dev/null 2>&1; then
+  echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
+  exit 127
+fi
+n=0
+while :; do
+  n=$((n+1))
+  echo "@wgdeck frame $n"
+  echo "@wgdeck time $(date +%s) $(cut -d' ' -f1 /proc/uptime)"
+  # stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on failure
+  # wg runs once more just to capture why.
+  dump=$($WG show all dump 2>/dev/null </dev/null)
+  rc=$?
+  echo "@wgdeck wg $rc"
+  if [ "$rc" -eq 0 ]; then
+    [ -z "$dump" ] || printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}'
+  else
+    $WG show all dump 2>&1 >/dev/null </dev/null | awk 'NR<=20{print "! " substr($0,1,400)}'
+  fi
+  unset dump
+  echo "@wgdeck netdev"
+  cat /proc/net/dev
+  echo "@wgdeck stat"
+  grep '^cpu' /proc/stat
+  echo "@wgdeck meminfo"
+  grep -E '^(MemTotal|MemAvailable):' /proc/meminfo
+  echo "@wgdeck loadavg"
+  cat /proc/loadavg
+  echo "@wgdeck df"
+  df -P -k / 2>/dev/null | awk 'NR==2{print $2, $3}'
+  echo "@wgdeck end $n"
+  if [ "$max" -gt 0 ] && [ "$n" -ge "$max" ]; then exit 0; fi
+  if [ "$iv" -gt 0 ]; then sleep "$iv"; fi
+done
+`;
+
+/**
+ * A section only this test declares: one declaration, and the script prints it, the decoder keeps it
+ * and the frame carries its value. `uname -r` on this machine is what Node reports as os.release().
+ */
+const kernelSection = defineSection({
+  name: 'kernel',
+  remote: {
+    prepare: sh`
+      release=$(uname -r)`,
+    args: '$n',
+    body: sh`
+      printf '%s\n' "$release"`,
+  },
+  parse: (section) => {
+    const [line] = section.lines;
+    if (section.args.length !== 1 || line === undefined) return unusable('kernel: no release');
+    return parsed({ frame: Number(section.args[0]), release: line });
+  },
+  otherwise: 'drop-frame',
+});
+
+/** Runs a collector script with `sh` here, a stand-in `wg` first on PATH (see remote-script.test.ts). */
+function collect(sections?: readonly AnySection[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wgdeck-fake-wg-'));
+  writeFileSync(join(dir, 'wg'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(dir, 'wg'), 0o755);
+  const run = spawnSync('sh', ['-c', collectorCommand(0, false, 1, sections)], {
+    timeout: 20_000,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${dir}:${process.env['PATH'] ?? '/usr/bin:/bin'}` },
+  });
+  expect(run.status).toBe(0);
+  return run.stdout;
+}
+
+/** The one frame in `text`, through a decoder that keeps `names`. */
+function frameOf(text: string, names?: readonly string[]): RawFrame {
+  const drops: string[] = [];
+  const decoder = new FrameDecoder({ onDrop: (reason) => drops.push(reason), sections: names });
+  const frames = [...decoder.push(text), ...decoder.end()];
+  expect(drops).toEqual([]);
+  expect(frames).toHaveLength(1);
+  return frames[0]!;
+}
+
+describe('the section registry', () => {
+  it('builds the script that was written by hand, byte for byte', () => {
+    expect(collectorScript(SECTIONS)).toBe(HAND_WRITTEN_SCRIPT);
+    // And the command line the engine sends, quoted for `sh -c`.
+    const quoted = `'${HAND_WRITTEN_SCRIPT.replace(/'/g, `'\\''`)}'`;
+    expect(collectorCommand(5, true)).toBe(`exec sh -c ${quoted} wgdeck 5 sudo 0`);
+  });
+
+  it('adds a section by declaring it once: the script prints it and the frame carries its value', () => {
+    const sections = [...SECTIONS, kernelSection] as const;
+    const stdout = collect(sections);
+    expect(stdout).toMatch(/\n@wgdeck kernel 1\n[^\n]+\n@wgdeck end 1\n$/);
+    const result = readSections(
+      frameOf(
+        stdout,
+        sections.map((section) => section.name),
+      ),
+      sections,
+    );
+    if (!result.ok) throw new Error(result.error);
+    expect(result.warnings).toEqual([]);
+    // Typed from the declaration: a wrong field here fails to compile.
+    const kernel: { frame: number; release: string } = result.values.kernel;
+    expect(kernel).toEqual({ frame: 1, release: release() });
+    expect(result.values.wg.wgError).toBeNull();
+  });
+
+  it("reads a newer collector's frame as before: the section it does not know is skipped", () => {
+    const newer = parseFrame(frameOf(collect([...SECTIONS, kernelSection])));
+    const current = parseFrame(frameOf(collect()));
+    if (!newer.ok || !current.ok) throw new Error('a frame was dropped');
+    expect(newer.warnings).toEqual([]);
+    expect(Object.keys(newer.snapshot).sort()).toEqual(Object.keys(current.snapshot).sort());
+    expect(newer.snapshot.netdev['lo']).toBeDefined();
+    expect(Object.keys(newer.snapshot.system).sort()).toEqual(Object.keys(current.snapshot.system).sort());
+  });
+
+  it('fills every snapshot field from exactly one section', () => {
+    const result = readSections(
+      frameOf(makeFrameText({ dump: { interfaces: 1, peersPerInterface: 1, seed: 4 } })),
+      SECTIONS,
+    );
+    if (!result.ok) throw new Error(result.error);
+    const fields = Object.values(result.values).flatMap((value) => Object.keys(value));
+    expect(fields.length).toBe(new Set(fields).size);
+    const parsedFrame = parseFrame(frameOf(makeFrameText({})));
+    if (!parsedFrame.ok) throw new Error(parsedFrame.error);
+    expect(fields.length).toBe(
+      Object.keys(parsedFrame.snapshot).length - 2 + Object.keys(parsedFrame.snapshot.system).length,
+    );
+    expect(SECTION_NAMES).toEqual(['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df']);
+  });
+
+  it('keeps the others when a best-effort section is unusable, and drops the frame for a required one', () => {
+    const flaky = defineSection({
+      name: 'flaky',
+      remote: { body: 'echo broken' },
+      parse: () => unusable('flaky: broken'),
+      otherwise: { value: { reading: null as number | null } },
+    });
+    const strict = defineSection({ ...flaky, name: 'strict', otherwise: 'drop-frame' as const });
+    const text = makeFrameText({}).replace('@wgdeck end 1', '@wgdeck flaky\nbroken\n@wgdeck end 1');
+    const frame = frameOf(text, [...SECTION_NAMES, 'flaky']);
+
+    const kept = readSections(frame, [...SECTIONS, flaky]);
+    if (!kept.ok) throw new Error(kept.error);
+    expect(kept.warnings).toEqual(['flaky: broken']);
+    expect(kept.values.flaky).toEqual({ reading: null });
+    expect(kept.values.time.serverTime).toBe(1_750_000_000);
+
+    expect(readSections(frame, [flaky, ...SECTIONS, strict])).toEqual({
+      ok: false,
+      error: 'strict: section missing',
+    });
+    const strictFrame = frameOf(text.replace('@wgdeck flaky', '@wgdeck strict'), [
+      ...SECTION_NAMES,
+      'strict',
+    ]);
+    expect(readSections(strictFrame, [...SECTIONS, strict])).toEqual({ ok: false, error: 'flaky: broken' });
+  });
+
+  it('refuses a name the decoder could not tell from a corrupt marker, and a name twice', () => {
+    const body = { remote: {}, parse: () => parsed(null), otherwise: 'drop-frame' as const };
+    for (const name of ['', 'Wg', 'two words', 'frame', 'end', 'fatal', 'x'.repeat(33), '-x']) {
+      expect(() => defineSection({ ...body, name }), name).toThrow(/not a section name/);
+    }
+    expect(() => checkSections([...SECTIONS, SECTIONS[2]])).toThrow('section netdev is declared twice');
+    expect(() => collectorScript([SECTIONS[0], SECTIONS[0]])).toThrow('section time is declared twice');
+  });
+});

@@ -1,0 +1,78 @@
+import { parseWgDump } from '../parse-wg-dump.ts';
+import { cleanMessage, parseUint, quote } from '../text-fields.ts';
+import { defineSection, parsed, sh, unusable } from './section.ts';
+import type { Fills } from './snapshot-fields.ts';
+
+/** Prefix of the lines the script writes instead of the dump when `wg` fails. */
+const ERROR_LINE_PREFIX = '! ';
+/** Enough bytes for 1 KiB of cleaned text even when the lines are short and prefixed. */
+const MAX_ERROR_BYTES = 4 * 1024;
+
+/**
+ * `@wgdeck wg <exit-code>`, then on 0 `wg show all dump` with its secrets masked, otherwise wg's
+ * complaint as "! "-prefixed lines (at most 20 of 400 characters). A failing `wg` (sudo wants a
+ * password) is reported in the snapshot while the other sections keep flowing; a section that does
+ * not parse drops the frame, since a partial peer list would look like peers vanishing.
+ *
+ * Secrets never leave the server: awk replaces every preshared key (field 3 of 9-field peer lines)
+ * and, on every other line, field 2 (the interface private key, whatever the line's width in some
+ * other `wg` build) with "(hidden)" before anything is written to the channel. Without wg the script
+ * prints `@wgdeck fatal no-wg ...` before its first frame and exits.
+ */
+export const wgSection = defineSection({
+  name: 'wg',
+  remote: {
+    setup: sh`
+      if [ "$2" = sudo ]; then WG="sudo -n wg"; else WG="wg"; fi
+      if ! command -v wg >/dev/null 2>&1; then
+        echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
+        exit 127
+      fi`,
+    prepare: sh`
+      # stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on failure
+      # wg runs once more just to capture why.
+      dump=$($WG show all dump 2>/dev/null </dev/null)
+      rc=$?`,
+    args: '$rc',
+    body: sh`
+      if [ "$rc" -eq 0 ]; then
+        [ -z "$dump" ] || printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}'
+      else
+        $WG show all dump 2>&1 >/dev/null </dev/null | awk 'NR<=20{print "! " substr($0,1,400)}'
+      fi
+      unset dump`,
+  },
+  parse: (section) => {
+    const [statusText] = section.args;
+    const status = section.args.length === 1 && statusText !== undefined ? parseUint(statusText) : -1;
+    if (status < 0) return unusable(`wg: expected "<exit-code>", got ${quote(section.args.join(' '))}`);
+    if (status !== 0) {
+      return parsed<Fills<'interfaces' | 'wgError'>>({
+        interfaces: [],
+        wgError: wgErrorText(section.bytes, status),
+      });
+    }
+    const dump = parseWgDump(section.bytes);
+    if (!dump.ok) return unusable(dump.error);
+    return parsed<Fills<'interfaces' | 'wgError'>>({ interfaces: dump.interfaces, wgError: null });
+  },
+  otherwise: 'drop-frame',
+});
+
+/**
+ * wg's (or sudo's) complaint, as shown to the admin: cleaned and at most 1 KiB (text-fields.ts). It
+ * is only shown and matched by wg-error.ts, never parsed, so only its start is decoded: a broken or
+ * hostile server once sent a 20 MiB error line.
+ */
+function wgErrorText(bytes: Buffer, status: number): string {
+  let head = bytes.toString('utf8', 0, MAX_ERROR_BYTES);
+  // A character cut in half at the end decodes as U+FFFD: not part of what the server said.
+  if (bytes.length > MAX_ERROR_BYTES) head = head.replace(/\uFFFD+$/, '');
+  const text = cleanMessage(
+    head
+      .split('\n')
+      .map((line) => (line.startsWith(ERROR_LINE_PREFIX) ? line.slice(ERROR_LINE_PREFIX.length) : line))
+      .join('\n'),
+  );
+  return text.length > 0 ? text : `wg exited with status ${status} and no message`;
+}
