@@ -1,4 +1,5 @@
 import type { ApiEvents, EventName } from '../shared/api.ts';
+import type { ErrorCode } from '../shared/error-codes.ts';
 import { serializeError, type Outcome, type ValidInvoke } from '../shared/rpc.ts';
 import type { SecretStore } from './core/secrets.ts';
 import {
@@ -195,12 +196,12 @@ export class EngineHost {
     }
   }
 
-  #failPending(code: string, message: string): void {
+  #failPending(code: ErrorCode, message: string): void {
     for (const resolve of this.#pending.values()) resolve(failed(code, message));
     this.#pending.clear();
   }
 }
 
-function failed(code: string, message: string): Outcome {
+function failed(code: ErrorCode, message: string): Outcome {
   return { ok: false, error: { name: 'EngineError', code, message } };
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../shared/error-codes.ts';
 import { serializeError, validateInvoke, type Outcome } from '../shared/rpc.ts';
 import type { EngineHost } from './engine-host.ts';
 import { isTrustedSender, type RendererLocation, type SenderFacts } from './trusted-sender.ts';
@@ -18,7 +19,7 @@ export async function relayInvoke(
       ok: false,
       error: {
         name: 'ForbiddenError',
-        code: 'FORBIDDEN',
+        code: 'FORBIDDEN' satisfies ErrorCode,
         message: 'Only the WG Deck window may call the engine.',
       },
     };

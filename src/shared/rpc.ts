@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import type { ZodType } from 'zod';
 import { METHODS } from './api.ts';
+import type { ErrorCode } from './error-codes.ts';
 import { pickErrorDetails, type ErrorDetails } from './error-details.ts';
 import type {
   ApiEvents,
@@ -47,9 +48,11 @@ export type ValidInvoke = { [M in MethodName]: { method: M; args: Parameters<Api
 const MAX_MESSAGE = 2000;
 const CODE_RE = /^[A-Z][A-Z_]+$/;
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** What an error without a code of ours crosses the wire as. */
+const INTERNAL = 'INTERNAL' satisfies ErrorCode;
 
 export class InvalidInputError extends Error {
-  readonly code = 'INVALID_INPUT';
+  readonly code = 'INVALID_INPUT' satisfies ErrorCode;
   constructor(message: string) {
     super(message);
     this.name = 'InvalidInputError';
@@ -102,15 +105,20 @@ export function serializeError(error: unknown): SerializedError {
     const details = pickErrorDetails(error);
     return {
       name: NAME_RE.test(error.name) ? error.name : 'Error',
-      code: code ? (error as Error & { code: string }).code : 'INTERNAL',
+      code: code ? (error as Error & { code: string }).code : INTERNAL,
       message: bounded(error.message),
       ...(details ? { details } : {}),
     };
   }
-  return { name: 'Error', code: 'INTERNAL', message: bounded(String(error)) };
+  return { name: 'Error', code: INTERNAL, message: bounded(String(error)) };
 }
 
-/** The receiving side: a real Error (`ApiError`, with `code`), whatever shape arrived. */
+/**
+ * The receiving side: a real Error (`ApiError`, with `code`), whatever shape arrived. The code stays a
+ * string (checked by shape only): the other side may be another version with codes this one does not
+ * declare. `explainErrorCode` / `exitCodeForCode` (shared/error-codes.ts) map a declared one to its
+ * text and exit code, and give any other a generic text and exit 1.
+ */
 export function deserializeError(data: unknown): ApiError {
   const record = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
   // Own properties only: an inherited `code` is not the sender's.
@@ -123,7 +131,7 @@ export function deserializeError(data: unknown): ApiError {
   const details = pickErrorDetails(Object.hasOwn(record, 'details') ? record['details'] : undefined);
   return new ApiError({
     name: name && NAME_RE.test(name) ? name : 'Error',
-    code: code && CODE_RE.test(code) ? code : 'INTERNAL',
+    code: code && CODE_RE.test(code) ? code : INTERNAL,
     message: bounded(text('message') ?? 'Unknown error (malformed error from the engine).'),
     ...(details ? { details } : {}),
   });

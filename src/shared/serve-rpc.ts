@@ -1,5 +1,6 @@
 import { EVENTS, FORWARDED_EVENTS, METHODS } from './api.ts';
 import type { ApiEvents, ApiHandlers, EventName, MethodName } from './api.ts';
+import type { ErrorCode } from './error-codes.ts';
 import { describeZodError, dispatch, parseInvokeEnvelope, resultFor, type ResultMessage } from './rpc.ts';
 import { validateInvoke } from './rpc.ts';
 
@@ -105,7 +106,9 @@ export function serveRpc(engine: ServedEngine, options: RpcOptions): RpcServer {
           const envelope = parseInvokeEnvelope(data);
           if (!envelope) return false;
           if (pending >= maxPending) {
-            const busy = Object.assign(new Error(`More than ${maxPending} calls at once.`), { code: 'BUSY' });
+            const busy = Object.assign(new Error(`More than ${maxPending} calls at once.`), {
+              code: 'BUSY' satisfies ErrorCode,
+            });
             void resultFor(envelope.id, () => Promise.reject(busy)).then(reply);
             return true;
           }

@@ -1,10 +1,14 @@
+import type { ErrorCode } from '../../shared/error-codes.ts';
+
 /**
  * Errors the engine reports to people. Each has a stable `code` (scripts, the UI and exit codes key on
  * it) and a message that says what happened and what to do, because "connection failed" helps no one.
+ * The code is one declared in shared/error-codes.ts, with its UI text and exit code: an undeclared one
+ * does not compile.
  */
 export class WgDeckError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'WgDeckError';
     this.code = code;
@@ -92,7 +96,10 @@ export class ProtocolError extends WgDeckError {
   }
 }
 
-/** The stable code of one of our errors (WgDeckError, or the host-key errors), else INTERNAL. */
+/**
+ * The stable code of one of our errors (WgDeckError, or the host-key errors), else INTERNAL. A string:
+ * an error we did not make may carry a code-shaped `code` of its own, which is passed on as it is.
+ */
 export function errorCode(error: unknown): string {
   if (error instanceof WgDeckError) return error.code;
   if (
@@ -103,7 +110,7 @@ export function errorCode(error: unknown): string {
   ) {
     return error.code;
   }
-  return 'INTERNAL';
+  return 'INTERNAL' satisfies ErrorCode;
 }
 
 export function errorMessage(error: unknown): string {

@@ -10,10 +10,11 @@
  */
 
 import { createHash } from 'node:crypto';
+import type { ErrorCode } from '../../../shared/error-codes.ts';
 
 /** Thrown for a malformed key blob or public key line. `code` is stable for callers. */
 export class SshKeyFormatError extends Error {
-  readonly code = 'SSH_KEY_MALFORMED';
+  readonly code = 'SSH_KEY_MALFORMED' satisfies ErrorCode;
   constructor(message: string) {
     super(message);
     this.name = 'SshKeyFormatError';

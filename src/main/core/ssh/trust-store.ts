@@ -12,6 +12,7 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ErrorCode } from '../../../shared/error-codes.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
 import { withStoreLock } from '../store/store-lock.ts';
 import { keyTypeOfBlob } from './fingerprint.ts';
@@ -33,7 +34,7 @@ const HOST_RE = /^[A-Za-z0-9._:%-]{1,253}$/;
 
 /** Thrown by `trust` when the store already holds a different key of that type for the host. */
 export class TrustStoreConflictError extends Error {
-  readonly code = 'TRUST_STORE_CONFLICT';
+  readonly code = 'TRUST_STORE_CONFLICT' satisfies ErrorCode;
   readonly host: string;
   readonly port: number;
   readonly keyType: string;

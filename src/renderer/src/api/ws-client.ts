@@ -1,4 +1,5 @@
 import type { ApiEvents, ApiMethods, EventName, MethodName, WgDeckApi } from '../../../shared/api.ts';
+import type { ErrorCode } from '../../../shared/error-codes.ts';
 import { ApiError, deserializeError, parseServerMessage, type InvokeMessage } from '../../../shared/rpc.ts';
 import { methodTimeoutMs } from '../../../shared/api.ts';
 import { TOKEN_REFUSED_CLOSE } from '../../../shared/ws-auth.ts';
@@ -47,7 +48,7 @@ interface Pending {
 const OPEN = 1;
 const CLOSING = 2;
 
-function failure(code: string, message: string): ApiError {
+function failure(code: ErrorCode, message: string): ApiError {
   return new ApiError({ name: 'TransportError', code, message });
 }
 

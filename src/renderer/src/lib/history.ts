@@ -6,6 +6,7 @@
  */
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { ApiMethods } from '../../../shared/api.ts';
+import type { ErrorCode } from '../../../shared/error-codes.ts';
 import { call } from '../store/store.ts';
 import { resolveRange, type ChartRange, type HistoryRange } from './charts.ts';
 import { toApiError, type ApiError } from './errors.ts';
@@ -47,7 +48,7 @@ function pump(): void {
 }
 
 export function abortError(): Error {
-  return Object.assign(new Error('Cancelled.'), { code: 'ABORTED' });
+  return Object.assign(new Error('Cancelled.'), { code: 'ABORTED' satisfies ErrorCode });
 }
 
 /** One `history:*` call through the queue. An aborted call that has not started yet never starts. */

@@ -2,6 +2,7 @@
  * How a plan preview and an apply read on screen: tier meanings, diff lines, change and session
  * labels, the apply's phases, and what an apply error means for the admin. Pure, so it is tested.
  */
+import { isErrorCode } from '../../../shared/error-codes.ts';
 import type { PeerOperation, PeerTxEvent, TxPhase } from '../../../shared/peer-ops.ts';
 import type { PeerAction, SessionEffect } from '../../../shared/peers.ts';
 
@@ -136,7 +137,12 @@ export type ApplyErrorKind =
   | 'no-answer'
   | 'other';
 
+/**
+ * What the apply dialog offers for an error (the file's diff, "preview again"). Its words are the
+ * code's own, from the one table (shared/error-codes.ts); a code not declared there is 'other'.
+ */
 export function applyErrorKind(code: string): ApplyErrorKind {
+  if (!isErrorCode(code)) return 'other';
   switch (code) {
     case 'FILE_CHANGED':
       return 'file-changed';
@@ -158,53 +164,8 @@ export function applyErrorKind(code: string): ApplyErrorKind {
     case 'TIMEOUT':
       return 'no-answer';
     case 'PLAN_EXPIRED':
-    case 'NO_SUCH_PLAN':
-    case 'PLAN_NOT_FOUND':
       return 'expired';
     default:
       return 'other';
   }
 }
-
-export const APPLY_ERROR_TEXT: Record<Exclude<ApplyErrorKind, 'other'>, { title: string; hint: string }> = {
-  'file-changed': {
-    title: 'The config file changed since the preview',
-    hint: 'Someone or something edited it on the server after WG Deck read it, so nothing was applied. Here is what changed; preview again to plan against the file as it is now.',
-  },
-  'live-changed': {
-    title: 'The live interface changed since the preview',
-    hint: 'What this change would touch is no longer what the preview showed, so nothing was applied. Preview again to see the plan as it is now.',
-  },
-  'rolled-back': {
-    title: 'Rolled back',
-    hint: 'The change could not be confirmed in time, so the server put the backup back on its own: the config file and the live interface are as they were before.',
-  },
-  'rollback-failed': {
-    title: 'The automatic rollback failed',
-    hint: 'The change was not confirmed, and the server refused to put the backup back (see why): the config file and the live peers are still as the change left them. Check them, and restore a backup by hand if the change was wrong.',
-  },
-  unconfirmed: {
-    title: 'The change could not be verified',
-    hint: 'WG Deck could not confirm that the change works over a new connection, so it did not confirm it: the server puts the backup back on its own when the rollback timer runs out.',
-  },
-  'rollback-pending': {
-    title: 'An earlier change is still waiting for its confirmation',
-    hint: 'Its automatic rollback is still armed on this interface. Nothing was applied; wait until it is confirmed or has rolled back, then preview again.',
-  },
-  blocked: {
-    title: 'The plan is blocked',
-    hint: 'The engine refused to apply it as it is (see the reasons). Nothing was applied.',
-  },
-  locked: {
-    title: 'Another change is in progress',
-    hint: 'Another WG Deck is changing this interface right now. Nothing was applied; wait for it to finish, then preview again.',
-  },
-  'no-answer': {
-    title: 'No answer from the engine in time',
-    hint: 'The apply may still be running on the server: the progress below follows it. When it ends, refresh the config view to see the file as it is.',
-  },
-  expired: {
-    title: 'This preview has expired',
-    hint: 'Previews are kept for a short time only. Nothing was applied; preview again.',
-  },
-};

@@ -1,13 +1,13 @@
 import { explainError, sudoersLineOf, type ApiError } from '../../lib/errors.ts';
 import { CodeLine } from '../common.tsx';
-import { APPLY_ERROR_TEXT, applyErrorKind } from '../../lib/plan-view.ts';
+import { applyErrorKind } from '../../lib/plan-view.ts';
 import { PlanDiff } from './PlanDiff.tsx';
 
 /** Why an apply did not happen (or was undone), said for what it is, with what to do next. */
 export function ApplyError({ error, onPreviewAgain }: { error: ApiError; onPreviewAgain: () => void }) {
   const kind = applyErrorKind(error.code);
-  const text = kind === 'other' ? null : APPLY_ERROR_TEXT[kind];
-  const generic = explainError(error.code);
+  // The code's own words (one table for every view); `kind` decides what else the dialog offers.
+  const { title, hint } = explainError(error.code);
   return (
     <div
       className="callout apply-error"
@@ -17,10 +17,9 @@ export function ApplyError({ error, onPreviewAgain }: { error: ApiError; onPrevi
       data-error-code={error.code}
       data-kind={kind}
     >
-      <p className="callout-title">{text?.title ?? generic.title}</p>
+      <p className="callout-title">{title}</p>
       <p className="callout-message">{error.message}</p>
-      {text && <p className="callout-hint">{text.hint}</p>}
-      {!text && generic.hint && <p className="callout-hint">{generic.hint}</p>}
+      {hint && <p className="callout-hint">{hint}</p>}
       {error.code === 'SUDO_PASSWORD_REQUIRED' && sudoersLineOf(error.details, error.message) && (
         <CodeLine
           text={sudoersLineOf(error.details, error.message)!}
