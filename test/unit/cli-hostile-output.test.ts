@@ -5,9 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { peerCommand } from '../../src/cli/commands/peer.ts';
-import { statusCommand } from '../../src/cli/commands/status.ts';
 import { makeContext, type CliContext } from '../../src/cli/context.ts';
+import { runCli } from '../../src/cli/program.ts';
 import { renderWatch } from '../../src/cli/watch-view.ts';
 import { Engine } from '../../src/main/core/engine.ts';
 import type { InterfaceLive, ServerLive } from '../../src/shared/domain.ts';
@@ -94,6 +93,9 @@ function hostileView(): InterfaceConfigView {
   };
 }
 
+/** `wgdeck ARGS...` with the given context, through the real parser. */
+const wgdeck = (ctx: CliContext, ...args: string[]): Promise<number> => runCli(args, { context: () => ctx });
+
 /** A context printing into strings, the engine answering with the hostile model. */
 function hostileCli(): { ctx: CliContext; printed: () => string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-cli-hostile-'));
@@ -115,7 +117,7 @@ function expectTerminalSafe(printed: string): void {
 describe('CLI printers with hostile server text', () => {
   it('status prints no escape byte, shows the text escaped, and says frames were dropped', async () => {
     const { ctx, printed } = hostileCli();
-    await statusCommand(ctx, []);
+    await wgdeck(ctx, 'status');
     expectTerminalSafe(printed());
     expect(printed()).toContain('\\u001B[2J');
     expect(printed()).toContain('\\u202E');
@@ -124,7 +126,7 @@ describe('CLI printers with hostile server text', () => {
 
   it('status --json prints no escape byte and still parses to the same text', async () => {
     const { ctx, printed } = hostileCli();
-    await statusCommand(ctx, ['--json']);
+    await wgdeck(ctx, 'status', '--json');
     expectTerminalSafe(printed());
     const json = JSON.parse(printed()) as { servers: { error: string; droppedFrames: number }[] };
     expect(json.servers[0]!.error).toBe(hostileServer().error);
@@ -133,14 +135,14 @@ describe('CLI printers with hostile server text', () => {
 
   it('peer list prints no escape byte from a hostile peer name', async () => {
     const { ctx, printed } = hostileCli();
-    await peerCommand(ctx, ['list', '--server', 'lab-x', '--interface', 'wg0']);
+    await wgdeck(ctx, 'peer', 'list', '--server', 'lab-x', '--interface', 'wg0');
     expectTerminalSafe(printed());
     expect(printed()).toContain('alice\\u001B[2J');
   });
 
   it('peer list --json prints no escape byte either', async () => {
     const { ctx, printed } = hostileCli();
-    await peerCommand(ctx, ['list', '--server', 'lab-x', '--interface', 'wg0', '--json']);
+    await wgdeck(ctx, 'peer', 'list', '--server', 'lab-x', '--interface', 'wg0', '--json');
     expectTerminalSafe(printed());
     expect((JSON.parse(printed()) as InterfaceConfigView).peers[0]!.name).toBe(`alice${HOSTILE}`);
   });

@@ -1,13 +1,19 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { InterfaceDrift } from '../../shared/peer-ops.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
+import {
+  confirmTimeoutFlag,
+  dryRunFlag,
+  interfaceFlag,
+  jsonFlag,
+  required,
+  serverFlag,
+  yesFlag,
+} from '../flags.ts';
+import { action, type CliRun } from '../run.ts';
 import { UsageError } from '../usage-error.ts';
 import { runOperation } from './peer.ts';
-
-export const DRIFT_HELP = `  drift --server S [--json]          config files vs live interfaces
-  drift --server S --interface I --reconcile file-to-live|live-to-file
-        [--dry-run] [--yes] [--confirm-timeout N]`;
 
 const label = (peer: { publicKey: string; name: string | null }): string =>
   peer.name === null ? peer.publicKey : `${peer.publicKey} (${peer.name})`;
@@ -31,23 +37,18 @@ function printDrift(ctx: CliContext, drifts: InterfaceDrift[]): void {
   }
 }
 
+type DriftOptions = {
+  server: string;
+  interface?: string;
+  reconcile?: string;
+  json?: true;
+  dryRun?: true;
+  yes?: true;
+  confirmTimeout?: string;
+};
+
 /** Exit 0 when every interface is in sync, 1 when any drifted (scripts and monitoring can test it). */
-export async function driftCommand(ctx: CliContext, args: string[]): Promise<number> {
-  const { values: v, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      server: { type: 'string' },
-      interface: { type: 'string' },
-      reconcile: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      yes: { type: 'boolean', default: false },
-      'confirm-timeout': { type: 'string' },
-    },
-  });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!v.server) throw new UsageError(`--server is required:\n${DRIFT_HELP}`);
+async function drift(ctx: CliContext, v: DriftOptions): Promise<number> {
   if (v.reconcile !== undefined) {
     if (v.reconcile !== 'file-to-live' && v.reconcile !== 'live-to-file')
       throw new UsageError('--reconcile is file-to-live or live-to-file');
@@ -73,4 +74,21 @@ export async function driftCommand(ctx: CliContext, args: string[]): Promise<num
   if (v.json) ctx.out(JSON.stringify(drifts, null, 2));
   else printDrift(ctx, drifts);
   return drifts.some((d) => d.report !== null && !d.report.inSync) ? EXIT.failure : EXIT.ok;
+}
+
+export function driftCommands(run: CliRun): Command {
+  const command = new Command('drift')
+    .summary('config files vs live interfaces')
+    .description(
+      'Compare the config files with the live interfaces (exit 1 when they differ), or reconcile ' +
+        'one interface: file-to-live applies the file, live-to-file writes the live peers into it.',
+    )
+    .addOption(required(serverFlag()))
+    .addOption(interfaceFlag())
+    .option('--reconcile <file-to-live|live-to-file>', 'make one side match the other (needs --interface)')
+    .addOption(confirmTimeoutFlag())
+    .addOption(dryRunFlag())
+    .addOption(yesFlag())
+    .addOption(jsonFlag());
+  return action(command, run, (ctx, options: DriftOptions) => drift(ctx, options));
 }

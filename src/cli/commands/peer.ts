@@ -1,93 +1,52 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { methodSchemas } from '../../shared/api.ts';
 import type { ApplyResult, ChangeRequest, ClientOptions, PeerOperation } from '../../shared/peer-ops.ts';
 import type { PeerChangeRequest, PeerEdit } from '../../shared/peers.ts';
 import { clientConfigQrTerminal } from '../../main/core/peers/client-config.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
+import {
+  confirmTimeoutFlag,
+  dryRunFlag,
+  interfaceFlag,
+  jsonFlag,
+  required,
+  serverFlag,
+  yesFlag,
+} from '../flags.ts';
 import { confirm, interactive } from '../prompt.ts';
+import { action, type CliRun } from '../run.ts';
 import { UsageError } from '../usage-error.ts';
+import { sharesUsage } from '../usage.ts';
 
-export const PEER_HELP = `  peer list    --server S --interface I [--json]
-  peer add     --server S --interface I --name N [--allowed-ips auto|CIDR,...]
-               [--keepalive N] [--psk] [--public-key KEY] [--client-config FILE]
-               [--qr] [--dns A,B] [--mtu N] [--client-allowed-ips CIDR,...]
-               [--endpoint HOST]
-  peer edit    --server S --interface I --peer KEY_OR_NAME [--name N]
-               [--allowed-ips CIDR,...] [--keepalive N|off]
-               [--rotate-psk | --remove-psk]
-  peer disable|enable|remove --server S --interface I --peer KEY_OR_NAME
-  peer restore --server S --interface I --backup ID  (ids: wgdeck peer list)
-    all but list: [--confirm-timeout N] [--dry-run] [--restart] [--yes] [--json]
-    --dry-run prints the plan and changes nothing; --restart applies by
-    restarting the interface (every session drops; asks first); remove and
-    --restart ask unless --yes.`;
+/** Flags any peer command may have (each declares only its own; the rest stay undefined). */
+type Values = {
+  server: string;
+  interface: string;
+  json?: true;
+  confirmTimeout?: string;
+  dryRun?: true;
+  restart?: true;
+  yes?: true;
+  peer?: string;
+  name?: string;
+  allowedIps?: string;
+  keepalive?: string;
+  psk?: true;
+  publicKey?: string;
+  clientConfig?: string;
+  qr?: true;
+  dns?: string;
+  mtu?: string;
+  clientAllowedIps?: string;
+  endpoint?: string;
+  rotatePsk?: true;
+  removePsk?: true;
+  backup?: string;
+};
 
-/** Every peer command. */
-const TARGET = {
-  server: { type: 'string' },
-  interface: { type: 'string' },
-  json: { type: 'boolean', default: false },
-} as const;
-
-/** Every command that changes something. */
-const CHANGE = {
-  'confirm-timeout': { type: 'string' },
-  'dry-run': { type: 'boolean', default: false },
-  restart: { type: 'boolean', default: false },
-  yes: { type: 'boolean', default: false },
-} as const;
-
-const PEER = { peer: { type: 'string' } } as const;
-
-/** Each subcommand's own flags: `peer list --qr` is refused, not silently ignored. */
-const SUB_OPTIONS = {
-  list: {},
-  add: {
-    name: { type: 'string' },
-    'allowed-ips': { type: 'string' },
-    keepalive: { type: 'string' },
-    psk: { type: 'boolean', default: false },
-    'public-key': { type: 'string' },
-    'client-config': { type: 'string' },
-    qr: { type: 'boolean', default: false },
-    dns: { type: 'string' },
-    mtu: { type: 'string' },
-    'client-allowed-ips': { type: 'string' },
-    endpoint: { type: 'string' },
-  },
-  edit: {
-    ...PEER,
-    name: { type: 'string' },
-    'allowed-ips': { type: 'string' },
-    keepalive: { type: 'string' },
-    'rotate-psk': { type: 'boolean', default: false },
-    'remove-psk': { type: 'boolean', default: false },
-  },
-  disable: PEER,
-  enable: PEER,
-  remove: PEER,
-  restore: { backup: { type: 'string' } },
-} as const;
-
-type Sub = keyof typeof SUB_OPTIONS;
-type AllOptions = typeof TARGET &
-  typeof CHANGE &
-  (typeof SUB_OPTIONS)['add'] &
-  (typeof SUB_OPTIONS)['edit'] &
-  (typeof SUB_OPTIONS)['restore'];
-/** What any subcommand may have set (each parses only its own flags; the rest stay undefined). */
-type Values = Partial<ReturnType<typeof parseArgs<{ args: string[]; options: AllOptions }>>['values']>;
-
-function isSub(sub: string): sub is Sub {
-  return Object.hasOwn(SUB_OPTIONS, sub);
-}
-
-function parse(sub: Sub, args: string[]): Values {
-  const options = sub === 'list' ? TARGET : { ...TARGET, ...CHANGE, ...SUB_OPTIONS[sub] };
-  return parseArgs({ args, allowPositionals: false, options }).values;
-}
+type Change = 'add' | 'edit' | 'disable' | 'enable' | 'remove' | 'restore';
 
 const list = (text: string | undefined): string[] | undefined =>
   text === undefined
@@ -109,39 +68,34 @@ function keepalive(text: string | undefined): number | null | undefined {
   return integer(text, '--keepalive');
 }
 
-function need(value: string | undefined, flag: string, usage: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required: ${usage}`);
-  return value;
-}
-
-function operationFor(sub: string, v: Values): PeerOperation {
-  const peer = (): string =>
-    need(v.peer, '--peer', `wgdeck peer ${sub} --server S --interface I --peer KEY_OR_NAME`);
+function operationFor(sub: Change, v: Values): PeerOperation {
+  // Commander has checked the flags each of them requires (--name, --peer, --backup).
+  const peer = (): string => v.peer!;
   let change: PeerChangeRequest;
   switch (sub) {
     case 'add': {
-      const ips = v['allowed-ips'];
+      const ips = v.allowedIps;
       change = {
         action: 'add',
         draft: {
-          name: need(v.name, '--name', 'wgdeck peer add --server S --interface I --name N'),
+          name: v.name!,
           allowedIps: ips === undefined || ips === 'auto' ? 'auto' : (list(ips) ?? []),
           persistentKeepalive: keepalive(v.keepalive) ?? null,
           presharedKey: v.psk === true,
-          ...(v['public-key'] !== undefined ? { publicKey: v['public-key'] } : {}),
+          ...(v.publicKey !== undefined ? { publicKey: v.publicKey } : {}),
         },
       };
       break;
     }
     case 'edit': {
-      if (v['rotate-psk'] && v['remove-psk']) throw new UsageError('use either --rotate-psk or --remove-psk');
+      if (v.rotatePsk && v.removePsk) throw new UsageError('use either --rotate-psk or --remove-psk');
       const edit: PeerEdit = {};
       if (v.name !== undefined) edit.name = v.name;
-      if (v['allowed-ips'] !== undefined) edit.allowedIps = list(v['allowed-ips']);
+      if (v.allowedIps !== undefined) edit.allowedIps = list(v.allowedIps);
       const k = keepalive(v.keepalive);
       if (k !== undefined) edit.persistentKeepalive = k;
-      if (v['rotate-psk']) edit.presharedKey = 'rotate';
-      if (v['remove-psk']) edit.presharedKey = 'remove';
+      if (v.rotatePsk) edit.presharedKey = 'rotate';
+      if (v.removePsk) edit.presharedKey = 'remove';
       if (Object.keys(edit).length === 0)
         throw new UsageError(
           'nothing to edit: give --name, --allowed-ips, --keepalive, --rotate-psk or --remove-psk',
@@ -155,14 +109,7 @@ function operationFor(sub: string, v: Values): PeerOperation {
       change = { action: sub, peer: peer() };
       break;
     case 'restore':
-      return {
-        kind: 'restore',
-        backup: need(v.backup, '--backup', 'wgdeck peer restore --server S --interface I --backup ID'),
-      };
-    default:
-      throw new UsageError(
-        `unknown peer command "${sub}" (list, add, edit, disable, enable, remove, restore)`,
-      );
+      return { kind: 'restore', backup: v.backup! };
   }
   return { kind: 'changes', changes: [change] };
 }
@@ -171,7 +118,7 @@ function clientOptions(v: Values): ClientOptions | undefined {
   if (
     v.dns === undefined &&
     v.mtu === undefined &&
-    v['client-allowed-ips'] === undefined &&
+    v.clientAllowedIps === undefined &&
     v.endpoint === undefined
   ) {
     return undefined;
@@ -179,7 +126,7 @@ function clientOptions(v: Values): ClientOptions | undefined {
   return {
     dns: list(v.dns) ?? [],
     mtu: integer(v.mtu, '--mtu') ?? null,
-    allowedIps: list(v['client-allowed-ips']) ?? ['0.0.0.0/0', '::/0'],
+    allowedIps: list(v.clientAllowedIps) ?? ['0.0.0.0/0', '::/0'],
     ...(v.endpoint !== undefined ? { endpointHost: v.endpoint } : {}),
   };
 }
@@ -189,11 +136,11 @@ export async function runOperation(
   ctx: CliContext,
   target: { server: string; iface: string },
   operation: PeerOperation,
-  v: { 'confirm-timeout'?: string; 'dry-run'?: boolean; restart?: boolean; yes?: boolean; json?: boolean },
+  v: { confirmTimeout?: string; dryRun?: boolean; restart?: boolean; yes?: boolean; json?: boolean },
   client?: ClientOptions,
   askFirst = false,
 ): Promise<ApplyResult | null> {
-  const timeout = integer(v['confirm-timeout'], '--confirm-timeout');
+  const timeout = integer(v.confirmTimeout, '--confirm-timeout');
   const request: ChangeRequest = {
     server: target.server,
     iface: target.iface,
@@ -204,7 +151,7 @@ export async function runOperation(
   };
   const [checked] = methodSchemas['peers:change'].parse([request]);
   const handlers = ctx.engine.handlers;
-  if (v['dry-run']) {
+  if (v.dryRun) {
     const {
       client: _client,
       confirmTimeoutSeconds: _t,
@@ -269,18 +216,8 @@ async function listPeers(
   return EXIT.ok;
 }
 
-export async function peerCommand(ctx: CliContext, args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (!sub) throw new UsageError(`usage:\n${PEER_HELP}`);
-  if (!isSub(sub)) {
-    throw new UsageError(`unknown peer command "${sub}" (list, add, edit, disable, enable, remove, restore)`);
-  }
-  const v = parse(sub, rest);
-  const target = {
-    server: need(v.server, '--server', `wgdeck peer ${sub} --server S --interface I ...`),
-    iface: need(v.interface, '--interface', `wgdeck peer ${sub} --server S --interface I ...`),
-  };
-  if (sub === 'list') return listPeers(ctx, v, target);
+async function change(ctx: CliContext, sub: Change, v: Values): Promise<number> {
+  const target = { server: v.server, iface: v.interface };
   const client = sub === 'add' ? clientOptions(v) : undefined;
   const result = await runOperation(ctx, target, operationFor(sub, v), v, client, sub === 'remove');
   if (result === null) return EXIT.ok;
@@ -301,11 +238,11 @@ export async function peerCommand(ctx: CliContext, args: string[]): Promise<numb
   }
   for (const peer of result.clients) {
     if (peer.text === null) continue;
-    if (v['client-config'] !== undefined) {
+    if (v.clientConfig !== undefined) {
       // 0600 and never over an existing file: it holds the client's private key.
-      await writeFile(v['client-config'], peer.text, { mode: 0o600, flag: 'wx' });
+      await writeFile(v.clientConfig, peer.text, { mode: 0o600, flag: 'wx' });
       ctx.err(
-        `Client config written to ${v['client-config']} (0600). Its private key is not kept anywhere else.`,
+        `Client config written to ${v.clientConfig} (0600). Its private key is not kept anywhere else.`,
       );
     } else if (!v.json) {
       ctx.err('Client config (shown once: the private key is not kept anywhere else):');
@@ -314,4 +251,115 @@ export async function peerCommand(ctx: CliContext, args: string[]): Promise<numb
     if (v.qr) ctx.outVerbatim(await clientConfigQrTerminal(peer.text)); // our own colour codes
   }
   return EXIT.ok;
+}
+
+/** The flags every peer command starts with: which server, which interface. */
+function peerCommand(name: string, summary: string, description: string): Command {
+  return new Command(name)
+    .summary(summary)
+    .description(description)
+    .addOption(required(serverFlag()))
+    .addOption(required(interfaceFlag()));
+}
+
+const peerFlag = (): Option =>
+  required(new Option('--peer <KEY_OR_NAME>', 'the peer, by public key or name'));
+
+/** The flags of every command that changes the config file, after its own. */
+function changeFlags(command: Command): Command {
+  return command
+    .addOption(confirmTimeoutFlag())
+    .addOption(dryRunFlag())
+    .option('--restart', 'apply by restarting the interface: every session drops (asks first)')
+    .addOption(yesFlag())
+    .addOption(jsonFlag());
+}
+
+function addCommand(): Command {
+  return changeFlags(
+    peerCommand(
+      'add',
+      'add a peer; its client config is shown once',
+      'Add a peer. Its client config, private key included, is shown (or written) once.',
+    )
+      .addOption(required(new Option('--name <N>', 'its name (kept in the file as "# Name =")')))
+      .option('--allowed-ips <auto|CIDR,...>', 'its tunnel IPs (default auto: the next free)')
+      .option('--keepalive <N>', 'persistent keepalive in seconds (default off)')
+      .option('--psk', 'give it a preshared key too')
+      .option('--public-key <KEY>', "the client's public key (else a new key pair)")
+      .option('--client-config <FILE>', 'write the client config to a new FILE (0600)')
+      .option('--qr', 'also print the client config as a QR code')
+      .option('--dns <A,B>', "the client config's DNS servers")
+      .option('--mtu <N>', "the client config's MTU")
+      .option('--client-allowed-ips <CIDR,...>', "the client's AllowedIPs (default: everything)")
+      .option('--endpoint <HOST>', 'the host the client dials (default: SSH host)'),
+  );
+}
+
+function editCommand(): Command {
+  return changeFlags(
+    peerCommand(
+      'edit',
+      "change a peer's name, IPs, keepalive or key",
+      "Change a peer's name, allowed IPs, keepalive or preshared key.",
+    )
+      .addOption(peerFlag())
+      .option('--name <N>', 'rename it')
+      .option('--allowed-ips <CIDR,...>', 'replace its allowed IPs')
+      .option('--keepalive <N|off>', 'persistent keepalive, in seconds, or off')
+      .option('--rotate-psk', 'give it a new preshared key (shown once)')
+      .option('--remove-psk', 'remove its preshared key'),
+  );
+}
+
+export function peerCommands(run: CliRun): Command {
+  const changing = (command: Command, sub: Change): Command =>
+    action(command, run, (ctx, options: Values) => change(ctx, sub, options));
+  const [disable, enable, remove] = (
+    [
+      [
+        'disable',
+        'disable a peer (kept in the file)',
+        'Disable a peer: kept in the file, gone from the live interface.',
+      ],
+      ['enable', 'enable a disabled peer', 'Enable a disabled peer again, in the file and live.'],
+      [
+        'remove',
+        'remove a peer (asks first)',
+        'Remove a peer from the file and the live interface (asks first).',
+      ],
+    ] as const
+  ).map(([sub, summary, description]) =>
+    changing(changeFlags(peerCommand(sub, summary, description).addOption(peerFlag())), sub),
+  );
+  sharesUsage('disable|enable|remove', disable!, enable!, remove!);
+  const restore = changeFlags(
+    peerCommand(
+      'restore',
+      'put a config file backup back',
+      'Put a backup of the config file back, and apply it.',
+    ).addOption(required(new Option('--backup <ID>', 'the backup (ids: wgdeck peer list)'))),
+  );
+  const list = peerCommand(
+    'list',
+    "the interface's peers and backups",
+    "The interface's peers, as its config file has them, and its backups.",
+  );
+  return new Command('peer')
+    .summary("list and change an interface's peers, live")
+    .description(
+      "A WireGuard interface's peers, changed live without restarting it: each change is " +
+        'previewed, backed up, applied, verified, and rolled back by the server unless confirmed.',
+    )
+    .addCommand(
+      action(list.addOption(jsonFlag()), run, (ctx, options: Values) =>
+        listPeers(ctx, options, { server: options.server, iface: options.interface }),
+      ),
+    )
+    .addCommand(changing(addCommand(), 'add'))
+    .addCommand(changing(editCommand(), 'edit'))
+    .addCommand(disable!)
+    .addCommand(enable!)
+    .addCommand(remove!)
+    .addCommand(changing(restore, 'restore'));
 }

@@ -1,10 +1,12 @@
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import type { ServerConfig } from '../../shared/server-config.ts';
 import { WgDeckError, errorCode } from '../../main/core/errors.ts';
 import { HostKeyError } from '../../main/core/ssh/host-key-policy.ts';
 import { localUser, type CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
+import { jsonFlag, repeatable, required } from '../flags.ts';
 import { confirm, interactive } from '../prompt.ts';
+import { action, type CliRun } from '../run.ts';
 import { UsageError } from '../usage-error.ts';
 
 function toPort(text: string | undefined, fallback: number): number {
@@ -19,47 +21,41 @@ function toInterval(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-async function add(ctx: CliContext, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      user: { type: 'string' },
-      identity: { type: 'string' },
-      jump: { type: 'string' },
-      sudo: { type: 'boolean', default: false },
-      group: { type: 'string' },
-      interval: { type: 'string' },
-      'config-path': { type: 'string', multiple: true },
-      'accept-new': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const [name, ...extra] = positionals;
-  if (!name || extra.length > 0) throw new UsageError('usage: wgdeck server add NAME --host HOST [options]');
-  if (!values.host) throw new UsageError('--host is required');
+type AddOptions = {
+  host: string;
+  port?: string;
+  user?: string;
+  identity?: string;
+  jump?: string;
+  sudo?: true;
+  group?: string;
+  interval?: string;
+  configPath?: string[];
+  acceptNew?: true;
+  json?: true;
+};
+
+async function add(ctx: CliContext, values: AddOptions, name: string): Promise<number> {
   const server: ServerConfig = {
     name,
     host: values.host,
     port: toPort(values.port, 22),
     user: values.user ?? localUser(),
-    sudo: values.sudo,
+    sudo: values.sudo === true,
   };
   if (values.identity) server.identityFile = values.identity;
   if (values.jump) server.jump = values.jump;
   if (values.group) server.group = values.group;
   const interval = toInterval(values.interval);
   if (interval !== undefined) server.intervalSeconds = interval;
-  for (const entry of values['config-path'] ?? []) {
+  for (const entry of values.configPath ?? []) {
     const at = entry.indexOf('=');
     if (at < 1) throw new UsageError(`--config-path is IFACE=/path/IFACE.conf, got "${entry}"`);
     server.configPaths = { ...server.configPaths, [entry.slice(0, at)]: entry.slice(at + 1) };
   }
 
   const attempt = (acceptFingerprint?: string) =>
-    ctx.engine.handlers['server:add']({ server, acceptNew: values['accept-new'], acceptFingerprint });
+    ctx.engine.handlers['server:add']({ server, acceptNew: values.acceptNew === true, acceptFingerprint });
   let result;
   try {
     result = await attempt();
@@ -88,8 +84,7 @@ async function add(ctx: CliContext, args: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-async function list(ctx: CliContext, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+async function list(ctx: CliContext, values: { json?: true }): Promise<number> {
   const servers = await ctx.engine.handlers['server:list']();
   if (values.json) {
     ctx.out(JSON.stringify({ servers }, null, 2));
@@ -108,25 +103,14 @@ async function list(ctx: CliContext, args: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-async function remove(ctx: CliContext, args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError('usage: wgdeck server remove NAME');
-  await ctx.engine.handlers['server:remove'](positionals[0]!);
-  ctx.out(`Removed ${positionals[0]}.`);
+async function remove(ctx: CliContext, name: string): Promise<number> {
+  await ctx.engine.handlers['server:remove'](name);
+  ctx.out(`Removed ${name}.`);
   return EXIT.ok;
 }
 
 /** Deliberately re-trust a server whose host key changed, after comparing fingerprints out of band. */
-async function trust(ctx: CliContext, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { fingerprint: { type: 'string' }, replace: { type: 'boolean', default: false } },
-  });
-  if (positionals.length !== 1 || !values.replace) {
-    throw new UsageError('usage: wgdeck server trust NAME --replace [--fingerprint SHA256:...]');
-  }
-  const name = positionals[0]!;
+async function trust(ctx: CliContext, values: { fingerprint?: string }, name: string): Promise<number> {
   let fingerprint = values.fingerprint;
   if (!fingerprint) {
     const probe = await ctx.engine.handlers['server:probeHostKey'](name);
@@ -151,18 +135,55 @@ async function trust(ctx: CliContext, args: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-export async function serverCommand(ctx: CliContext, args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'add':
-      return await add(ctx, rest);
-    case 'list':
-      return await list(ctx, rest);
-    case 'remove':
-      return await remove(ctx, rest);
-    case 'trust':
-      return await trust(ctx, rest);
-    default:
-      throw new UsageError('usage: wgdeck server add|list|remove|trust ...');
-  }
+const NAME = "the server's name in wgdeck";
+
+export function serverCommands(run: CliRun): Command {
+  const addCommand = new Command('add')
+    .summary('add a server, pinning its host key')
+    .description(
+      'Add a server: connect, pin its host key (asking first, in a terminal) and find its ' +
+        'WireGuard interfaces.',
+    )
+    .argument('<NAME>', NAME)
+    .addOption(required(new Option('--host <H>', 'its address or host name')))
+    .option('--port <P>', 'its SSH port (default 22)')
+    .option('--user <U>', 'the SSH user (default: yours)')
+    .option('--identity <FILE>', 'a private key file (default: ssh-agent, then ~/.ssh/id_*)')
+    .option('--jump <user@host:port>', 'reach it through this SSH jump host (ProxyJump)')
+    .option('--sudo', 'run wg through sudo -n (for a user other than root)')
+    .option('--group <G>', 'a group to show it in')
+    .option('--interval <S>', 'seconds between updates, 1-300 (default: the global setting)')
+    .addOption(
+      repeatable(
+        '--config-path <IF=/path/IF.conf>',
+        "an interface's config file, when not /etc/wireguard/IF.conf",
+      ),
+    )
+    .option('--accept-new', 'trust its host key without asking (first contact only)')
+    .addOption(jsonFlag());
+  const listCommand = new Command('list')
+    .summary('the servers in the data dir')
+    .description('The servers in the data dir.')
+    .addOption(jsonFlag());
+  const removeCommand = new Command('remove')
+    .summary('remove a server')
+    .description('Remove a server (and any secret stored for it) from the data dir.')
+    .argument('<NAME>', NAME);
+  const trustCommand = new Command('trust')
+    .summary('re-trust a changed host key, deliberately')
+    .description('Re-trust a host key that changed, deliberately: compare the fingerprint out of band first.')
+    .argument('<NAME>', NAME)
+    .addOption(required(new Option('--replace', 'replace the pinned key (says you mean it)')))
+    .option('--fingerprint <SHA256:...>', "the new key's fingerprint (else it is shown and asked)");
+  return new Command('server')
+    .summary('add, list, remove and re-trust servers')
+    .description('Add, list, remove and re-trust the servers WG Deck watches.')
+    .addCommand(action(addCommand, run, (ctx, options: AddOptions, [name]) => add(ctx, options, name!)))
+    .addCommand(action(listCommand, run, (ctx, options: { json?: true }) => list(ctx, options)))
+    .addCommand(action(removeCommand, run, (ctx, _options, [name]) => remove(ctx, name!)))
+    .addCommand(
+      action(trustCommand, run, (ctx, options: { fingerprint?: string }, [name]) =>
+        trust(ctx, options, name!),
+      ),
+    );
 }

@@ -1,18 +1,13 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { ServerLive } from '../../shared/domain.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import { UsageError } from '../usage-error.ts';
+import { repeatable } from '../flags.ts';
+import { action, type CliRun } from '../run.ts';
 import { renderWatch } from '../watch-view.ts';
 
 /** A live terminal view; runs until Ctrl+C (or SIGTERM). */
-export async function watchCommand(ctx: CliContext, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { server: { type: 'string', multiple: true } },
-  });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+async function watch(ctx: CliContext, values: { server?: string[] }): Promise<number> {
   const servers = new Map<string, ServerLive>();
   const tty = Boolean(process.stdout.isTTY);
   const settings = await ctx.engine.handlers['settings:get']();
@@ -44,4 +39,12 @@ export async function watchCommand(ctx: CliContext, args: string[]): Promise<num
   if (pending) clearTimeout(pending);
   ctx.engine.stop();
   return EXIT.ok;
+}
+
+export function watchCommands(run: CliRun): Command {
+  const command = new Command('watch')
+    .summary('live view, refreshed every interval')
+    .description('Live view of the fleet, refreshed every interval, until Ctrl+C.')
+    .addOption(repeatable('--server <NAME>', 'only this server (repeat for more)'));
+  return action(command, run, (ctx, options: { server?: string[] }) => watch(ctx, options));
 }
