@@ -43,16 +43,14 @@ export function missingRequired(command: Command): string | undefined {
 }
 
 /** Every peer command, and drift: which server, which interface, and JSON instead of text. */
-export const serverFlag = (): Option => new Option('--server <S>', 'the server, by its name in wgdeck');
+export const serverFlag = (): Option =>
+  new Option('--server <S>', 'the server (a name from wgdeck server list)');
 export const interfaceFlag = (): Option => new Option('--interface <I>', 'the WireGuard interface, e.g. wg0');
 export const jsonFlag = (): Option => new Option('--json', 'print JSON instead of text');
 
 /** Every command that changes a config file (peer changes, drift --reconcile). */
 export const confirmTimeoutFlag = (): Option =>
-  new Option(
-    '--confirm-timeout <N>',
-    'seconds the server waits for the change to be confirmed before it rolls back (default 60)',
-  );
+  new Option('--confirm-timeout <N>', 'rollback unless confirmed in N s (default 60)');
 export const dryRunFlag = (): Option =>
   new Option('--dry-run', 'print the plan and the diff; change nothing');
 export const yesFlag = (): Option => new Option('--yes', 'do not ask first (a script, or you are sure)');

@@ -8,25 +8,25 @@ import { Command, CommanderError } from 'commander';
 import { ZodError, z } from 'zod';
 import pkg from '../../package.json' with { type: 'json' };
 import { errorCode, errorMessage } from '../main/core/errors.ts';
-import { driftCommands } from './commands/drift.ts';
-import { peerCommands } from './commands/peer.ts';
-import { serveCommands } from './commands/serve.ts';
-import { serverCommands } from './commands/server.ts';
-import { statusCommands } from './commands/status.ts';
-import { watchCommands } from './commands/watch.ts';
-import { createContext, type CliContext } from './context.ts';
+import type { CliContext } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { missingRequired } from './flags.ts';
 import type { CliRun } from './run.ts';
+import { driftCommands } from './syntax/drift.ts';
+import { peerCommands } from './syntax/peer.ts';
+import { serveCommands } from './syntax/serve.ts';
+import { serverCommands } from './syntax/server.ts';
+import { statusCommands } from './syntax/status.ts';
+import { watchCommands } from './syntax/watch.ts';
 import { terminalSafe } from './terminal-safe.ts';
 import { helpConfiguration, usageError } from './usage.ts';
 
-const EXIT_CODES = `
+const AFTER_HELP = `
+Data dir: --data-dir, else $WGDECK_DATA_DIR, else the platform's app-data dir.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 unreachable, 4 authentication,
 5 host key not trusted, 6 host key changed/revoked, 7 sudo/privilege,
-8 WireGuard missing or failing, 9 the change was refused because the server
-moved on (file changed, lock held, rollback pending) or was rolled back,
-10 a change was not confirmed and the server's rollback refused to restore.`;
+8 WireGuard missing or failing, 9 change refused (file changed, lock held,
+rollback pending) or rolled back, 10 unconfirmed, rollback refused to restore.`;
 
 /** `wgdeck help peer add`: that command's help, as `wgdeck peer add --help` prints it. */
 function helpCommand(program: Command, run: CliRun): Command {
@@ -70,10 +70,7 @@ function configure(command: Command): void {
 function buildProgram(run: CliRun): Command {
   const program = new Command('wgdeck')
     .description('WireGuard fleet over SSH')
-    .option(
-      '--data-dir <DIR>',
-      "where servers, host keys and history live; else $WGDECK_DATA_DIR, else the platform's app-data dir",
-    )
+    .option('--data-dir <DIR>', 'where servers, host keys and history live')
     .version(pkg.version, '-V, --version', 'print the version');
   program
     .addCommand(serverCommands(run))
@@ -83,7 +80,7 @@ function buildProgram(run: CliRun): Command {
     .addCommand(peerCommands(run))
     .addCommand(driftCommands(run))
     .addCommand(helpCommand(program, run))
-    .addHelpText('after', EXIT_CODES)
+    .addHelpText('after', AFTER_HELP)
     // After commander's own checks (unknown flags, arguments), never on --help.
     .hook('preAction', (_program, command) => {
       const missing = missingRequired(command);
@@ -116,11 +113,14 @@ export interface CliOptions {
 
 /** Runs `wgdeck ARGS...`; resolves to the exit code. */
 export async function runCli(argv: string[], options: CliOptions = {}): Promise<number> {
-  let ctx: CliContext | undefined;
-  const makeContext = options.context ?? createContext;
   const run: CliRun = {
     code: EXIT.ok,
-    context: () => (ctx ??= makeContext(program.opts<{ dataDir?: string }>().dataDir)),
+    context: async () => {
+      const dataDir = program.opts<{ dataDir?: string }>().dataDir;
+      if (options.context) return options.context(dataDir);
+      // The engine and the commands load only when a command runs: --help and usage errors stay quick.
+      return (await import('./context.ts')).createContext(dataDir);
+    },
   };
   const program = buildProgram(run);
   try {

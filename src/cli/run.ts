@@ -5,8 +5,8 @@ import { UsageError } from './usage-error.ts';
 
 /** One run of the CLI, as its command's action sees it. */
 export interface CliRun {
-  /** The context, made on first use: `--help` and a usage error never build an engine. */
-  context(): CliContext;
+  /** The context, made when an action runs: `--help` and a usage error never build an engine. */
+  context(): Promise<CliContext>;
   /** What the action returned: the process's exit code. */
   code: number;
 }
@@ -23,7 +23,8 @@ export function action<O extends OptionValues>(
 ): Command {
   return command.action(async () => {
     try {
-      run.code = await handler(run.context(), command.opts<O>(), command.processedArgs as string[]);
+      const ctx = await run.context();
+      run.code = await handler(ctx, command.opts<O>(), command.processedArgs as string[]);
     } catch (error) {
       if (error instanceof UsageError) command.error(error.message, { exitCode: EXIT.usage, code: 'USAGE' });
       throw error;

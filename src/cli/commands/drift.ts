@@ -1,17 +1,6 @@
-import { Command } from 'commander';
 import type { InterfaceDrift } from '../../shared/peer-ops.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import {
-  confirmTimeoutFlag,
-  dryRunFlag,
-  interfaceFlag,
-  jsonFlag,
-  required,
-  serverFlag,
-  yesFlag,
-} from '../flags.ts';
-import { action, type CliRun } from '../run.ts';
 import { UsageError } from '../usage-error.ts';
 import { runOperation } from './peer.ts';
 
@@ -37,7 +26,7 @@ function printDrift(ctx: CliContext, drifts: InterfaceDrift[]): void {
   }
 }
 
-type DriftOptions = {
+export type DriftOptions = {
   server: string;
   interface?: string;
   reconcile?: string;
@@ -48,7 +37,7 @@ type DriftOptions = {
 };
 
 /** Exit 0 when every interface is in sync, 1 when any drifted (scripts and monitoring can test it). */
-async function drift(ctx: CliContext, v: DriftOptions): Promise<number> {
+export async function drift(ctx: CliContext, v: DriftOptions): Promise<number> {
   if (v.reconcile !== undefined) {
     if (v.reconcile !== 'file-to-live' && v.reconcile !== 'live-to-file')
       throw new UsageError('--reconcile is file-to-live or live-to-file');
@@ -74,21 +63,4 @@ async function drift(ctx: CliContext, v: DriftOptions): Promise<number> {
   if (v.json) ctx.out(JSON.stringify(drifts, null, 2));
   else printDrift(ctx, drifts);
   return drifts.some((d) => d.report !== null && !d.report.inSync) ? EXIT.failure : EXIT.ok;
-}
-
-export function driftCommands(run: CliRun): Command {
-  const command = new Command('drift')
-    .summary('config files vs live interfaces')
-    .description(
-      'Compare the config files with the live interfaces (exit 1 when they differ), or reconcile ' +
-        'one interface: file-to-live applies the file, live-to-file writes the live peers into it.',
-    )
-    .addOption(required(serverFlag()))
-    .addOption(interfaceFlag())
-    .option('--reconcile <file-to-live|live-to-file>', 'make one side match the other (needs --interface)')
-    .addOption(confirmTimeoutFlag())
-    .addOption(dryRunFlag())
-    .addOption(yesFlag())
-    .addOption(jsonFlag());
-  return action(command, run, (ctx, options: DriftOptions) => drift(ctx, options));
 }

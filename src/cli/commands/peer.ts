@@ -1,27 +1,15 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
 import { methodSchemas } from '../../shared/api.ts';
 import type { ApplyResult, ChangeRequest, ClientOptions, PeerOperation } from '../../shared/peer-ops.ts';
 import type { PeerChangeRequest, PeerEdit } from '../../shared/peers.ts';
 import { clientConfigQrTerminal } from '../../main/core/peers/client-config.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import {
-  confirmTimeoutFlag,
-  dryRunFlag,
-  interfaceFlag,
-  jsonFlag,
-  required,
-  serverFlag,
-  yesFlag,
-} from '../flags.ts';
 import { confirm, interactive } from '../prompt.ts';
-import { action, type CliRun } from '../run.ts';
 import { UsageError } from '../usage-error.ts';
-import { sharesUsage } from '../usage.ts';
 
 /** Flags any peer command may have (each declares only its own; the rest stay undefined). */
-type Values = {
+export type Values = {
   server: string;
   interface: string;
   json?: true;
@@ -46,7 +34,7 @@ type Values = {
   backup?: string;
 };
 
-type Change = 'add' | 'edit' | 'disable' | 'enable' | 'remove' | 'restore';
+export type Change = 'add' | 'edit' | 'disable' | 'enable' | 'remove' | 'restore';
 
 const list = (text: string | undefined): string[] | undefined =>
   text === undefined
@@ -191,7 +179,7 @@ export async function runOperation(
   }
 }
 
-async function listPeers(
+export async function listPeers(
   ctx: CliContext,
   v: Values,
   target: { server: string; iface: string },
@@ -216,7 +204,7 @@ async function listPeers(
   return EXIT.ok;
 }
 
-async function change(ctx: CliContext, sub: Change, v: Values): Promise<number> {
+export async function change(ctx: CliContext, sub: Change, v: Values): Promise<number> {
   const target = { server: v.server, iface: v.interface };
   const client = sub === 'add' ? clientOptions(v) : undefined;
   const result = await runOperation(ctx, target, operationFor(sub, v), v, client, sub === 'remove');
@@ -251,115 +239,4 @@ async function change(ctx: CliContext, sub: Change, v: Values): Promise<number> 
     if (v.qr) ctx.outVerbatim(await clientConfigQrTerminal(peer.text)); // our own colour codes
   }
   return EXIT.ok;
-}
-
-/** The flags every peer command starts with: which server, which interface. */
-function peerCommand(name: string, summary: string, description: string): Command {
-  return new Command(name)
-    .summary(summary)
-    .description(description)
-    .addOption(required(serverFlag()))
-    .addOption(required(interfaceFlag()));
-}
-
-const peerFlag = (): Option =>
-  required(new Option('--peer <KEY_OR_NAME>', 'the peer, by public key or name'));
-
-/** The flags of every command that changes the config file, after its own. */
-function changeFlags(command: Command): Command {
-  return command
-    .addOption(confirmTimeoutFlag())
-    .addOption(dryRunFlag())
-    .option('--restart', 'apply by restarting the interface: every session drops (asks first)')
-    .addOption(yesFlag())
-    .addOption(jsonFlag());
-}
-
-function addCommand(): Command {
-  return changeFlags(
-    peerCommand(
-      'add',
-      'add a peer; its client config is shown once',
-      'Add a peer. Its client config, private key included, is shown (or written) once.',
-    )
-      .addOption(required(new Option('--name <N>', 'its name (kept in the file as "# Name =")')))
-      .option('--allowed-ips <auto|CIDR,...>', 'its tunnel IPs (default auto: the next free)')
-      .option('--keepalive <N>', 'persistent keepalive in seconds (default off)')
-      .option('--psk', 'give it a preshared key too')
-      .option('--public-key <KEY>', "the client's public key (else a new key pair)")
-      .option('--client-config <FILE>', 'write the client config to a new FILE (0600)')
-      .option('--qr', 'also print the client config as a QR code')
-      .option('--dns <A,B>', "the client config's DNS servers")
-      .option('--mtu <N>', "the client config's MTU")
-      .option('--client-allowed-ips <CIDR,...>', "the client's AllowedIPs (default: everything)")
-      .option('--endpoint <HOST>', 'the host the client dials (default: SSH host)'),
-  );
-}
-
-function editCommand(): Command {
-  return changeFlags(
-    peerCommand(
-      'edit',
-      "change a peer's name, IPs, keepalive or key",
-      "Change a peer's name, allowed IPs, keepalive or preshared key.",
-    )
-      .addOption(peerFlag())
-      .option('--name <N>', 'rename it')
-      .option('--allowed-ips <CIDR,...>', 'replace its allowed IPs')
-      .option('--keepalive <N|off>', 'persistent keepalive, in seconds, or off')
-      .option('--rotate-psk', 'give it a new preshared key (shown once)')
-      .option('--remove-psk', 'remove its preshared key'),
-  );
-}
-
-export function peerCommands(run: CliRun): Command {
-  const changing = (command: Command, sub: Change): Command =>
-    action(command, run, (ctx, options: Values) => change(ctx, sub, options));
-  const [disable, enable, remove] = (
-    [
-      [
-        'disable',
-        'disable a peer (kept in the file)',
-        'Disable a peer: kept in the file, gone from the live interface.',
-      ],
-      ['enable', 'enable a disabled peer', 'Enable a disabled peer again, in the file and live.'],
-      [
-        'remove',
-        'remove a peer (asks first)',
-        'Remove a peer from the file and the live interface (asks first).',
-      ],
-    ] as const
-  ).map(([sub, summary, description]) =>
-    changing(changeFlags(peerCommand(sub, summary, description).addOption(peerFlag())), sub),
-  );
-  sharesUsage('disable|enable|remove', disable!, enable!, remove!);
-  const restore = changeFlags(
-    peerCommand(
-      'restore',
-      'put a config file backup back',
-      'Put a backup of the config file back, and apply it.',
-    ).addOption(required(new Option('--backup <ID>', 'the backup (ids: wgdeck peer list)'))),
-  );
-  const list = peerCommand(
-    'list',
-    "the interface's peers and backups",
-    "The interface's peers, as its config file has them, and its backups.",
-  );
-  return new Command('peer')
-    .summary("list and change an interface's peers, live")
-    .description(
-      "A WireGuard interface's peers, changed live without restarting it: each change is " +
-        'previewed, backed up, applied, verified, and rolled back by the server unless confirmed.',
-    )
-    .addCommand(
-      action(list.addOption(jsonFlag()), run, (ctx, options: Values) =>
-        listPeers(ctx, options, { server: options.server, iface: options.interface }),
-      ),
-    )
-    .addCommand(changing(addCommand(), 'add'))
-    .addCommand(changing(editCommand(), 'edit'))
-    .addCommand(disable!)
-    .addCommand(enable!)
-    .addCommand(remove!)
-    .addCommand(changing(restore, 'restore'));
 }

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
 import { exposureWarning, startBrowserMode, type BrowserMode } from '../../headless/browser-mode.ts';
 import { isWildcard } from '../../headless/request-guard.ts';
 import { Engine } from '../../main/core/engine.ts';
@@ -11,7 +10,6 @@ import { isValidHost } from '../../shared/validation.ts';
 import type { CliContext } from '../context.ts';
 import { openInBrowser, type RedirectFile } from '../open-browser.ts';
 import { EXIT } from '../exit-codes.ts';
-import { action, type CliRun } from '../run.ts';
 import { UsageError } from '../usage-error.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -44,10 +42,10 @@ function portArg(value: string | undefined): number {
   return Number(value);
 }
 
-type ServeOptions = { port?: string; listen?: string; open?: true };
+export type ServeOptions = { port?: string; listen?: string; open?: true };
 
 /** `wgdeck serve`: the engine plus the UI in a browser, until Ctrl+C. */
-async function serve(ctx: CliContext, values: ServeOptions): Promise<number> {
+export async function serve(ctx: CliContext, values: ServeOptions): Promise<number> {
   const port = portArg(values.port);
   const listen = values.listen ?? '127.0.0.1';
   if (!isWildcard(listen) && !isValidHost(listen)) {
@@ -113,19 +111,4 @@ async function serve(ctx: CliContext, values: ServeOptions): Promise<number> {
   await mode.close();
   engine.stop();
   return EXIT.ok;
-}
-
-export function serveCommands(run: CliRun): Command {
-  const command = new Command('serve')
-    .summary('the app in your browser (loopback, behind a token)')
-    .description(
-      'The app in your browser, until Ctrl+C: served on loopback, behind a token in the URL it prints.',
-    )
-    .option('--port <N>', 'the port to listen on (default: a free one)')
-    .option(
-      '--listen <ADDR>',
-      'the address to listen on (default 127.0.0.1; any other is reachable from the network, over plain HTTP)',
-    )
-    .option('--open', 'open the URL in your browser');
-  return action(command, run, (ctx, options: ServeOptions) => serve(ctx, options));
 }

@@ -1,12 +1,9 @@
-import { Command, Option } from 'commander';
 import type { ServerConfig } from '../../shared/server-config.ts';
 import { WgDeckError, errorCode } from '../../main/core/errors.ts';
 import { HostKeyError } from '../../main/core/ssh/host-key-policy.ts';
 import { localUser, type CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import { jsonFlag, repeatable, required } from '../flags.ts';
 import { confirm, interactive } from '../prompt.ts';
-import { action, type CliRun } from '../run.ts';
 import { UsageError } from '../usage-error.ts';
 
 function toPort(text: string | undefined, fallback: number): number {
@@ -21,7 +18,7 @@ function toInterval(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-type AddOptions = {
+export type AddOptions = {
   host: string;
   port?: string;
   user?: string;
@@ -35,7 +32,7 @@ type AddOptions = {
   json?: true;
 };
 
-async function add(ctx: CliContext, values: AddOptions, name: string): Promise<number> {
+export async function add(ctx: CliContext, values: AddOptions, name: string): Promise<number> {
   const server: ServerConfig = {
     name,
     host: values.host,
@@ -84,7 +81,7 @@ async function add(ctx: CliContext, values: AddOptions, name: string): Promise<n
   return EXIT.ok;
 }
 
-async function list(ctx: CliContext, values: { json?: true }): Promise<number> {
+export async function list(ctx: CliContext, values: { json?: true }): Promise<number> {
   const servers = await ctx.engine.handlers['server:list']();
   if (values.json) {
     ctx.out(JSON.stringify({ servers }, null, 2));
@@ -103,14 +100,18 @@ async function list(ctx: CliContext, values: { json?: true }): Promise<number> {
   return EXIT.ok;
 }
 
-async function remove(ctx: CliContext, name: string): Promise<number> {
+export async function remove(ctx: CliContext, name: string): Promise<number> {
   await ctx.engine.handlers['server:remove'](name);
   ctx.out(`Removed ${name}.`);
   return EXIT.ok;
 }
 
 /** Deliberately re-trust a server whose host key changed, after comparing fingerprints out of band. */
-async function trust(ctx: CliContext, values: { fingerprint?: string }, name: string): Promise<number> {
+export async function trust(
+  ctx: CliContext,
+  values: { fingerprint?: string },
+  name: string,
+): Promise<number> {
   let fingerprint = values.fingerprint;
   if (!fingerprint) {
     const probe = await ctx.engine.handlers['server:probeHostKey'](name);
@@ -133,57 +134,4 @@ async function trust(ctx: CliContext, values: { fingerprint?: string }, name: st
   const key = await ctx.engine.handlers['server:retrust'](name, fingerprint);
   ctx.out(`Now trusting ${key.keyType} ${key.fingerprint} for ${name}.`);
   return EXIT.ok;
-}
-
-const NAME = "the server's name in wgdeck";
-
-export function serverCommands(run: CliRun): Command {
-  const addCommand = new Command('add')
-    .summary('add a server, pinning its host key')
-    .description(
-      'Add a server: connect, pin its host key (asking first, in a terminal) and find its ' +
-        'WireGuard interfaces.',
-    )
-    .argument('<NAME>', NAME)
-    .addOption(required(new Option('--host <H>', 'its address or host name')))
-    .option('--port <P>', 'its SSH port (default 22)')
-    .option('--user <U>', 'the SSH user (default: yours)')
-    .option('--identity <FILE>', 'a private key file (default: ssh-agent, then ~/.ssh/id_*)')
-    .option('--jump <user@host:port>', 'reach it through this SSH jump host (ProxyJump)')
-    .option('--sudo', 'run wg through sudo -n (for a user other than root)')
-    .option('--group <G>', 'a group to show it in')
-    .option('--interval <S>', 'seconds between updates, 1-300 (default: the global setting)')
-    .addOption(
-      repeatable(
-        '--config-path <IF=/path/IF.conf>',
-        "an interface's config file, when not /etc/wireguard/IF.conf",
-      ),
-    )
-    .option('--accept-new', 'trust its host key without asking (first contact only)')
-    .addOption(jsonFlag());
-  const listCommand = new Command('list')
-    .summary('the servers in the data dir')
-    .description('The servers in the data dir.')
-    .addOption(jsonFlag());
-  const removeCommand = new Command('remove')
-    .summary('remove a server')
-    .description('Remove a server (and any secret stored for it) from the data dir.')
-    .argument('<NAME>', NAME);
-  const trustCommand = new Command('trust')
-    .summary('re-trust a changed host key, deliberately')
-    .description('Re-trust a host key that changed, deliberately: compare the fingerprint out of band first.')
-    .argument('<NAME>', NAME)
-    .addOption(required(new Option('--replace', 'replace the pinned key (says you mean it)')))
-    .option('--fingerprint <SHA256:...>', "the new key's fingerprint (else it is shown and asked)");
-  return new Command('server')
-    .summary('add, list, remove and re-trust servers')
-    .description('Add, list, remove and re-trust the servers WG Deck watches.')
-    .addCommand(action(addCommand, run, (ctx, options: AddOptions, [name]) => add(ctx, options, name!)))
-    .addCommand(action(listCommand, run, (ctx, options: { json?: true }) => list(ctx, options)))
-    .addCommand(action(removeCommand, run, (ctx, _options, [name]) => remove(ctx, name!)))
-    .addCommand(
-      action(trustCommand, run, (ctx, options: { fingerprint?: string }, [name]) =>
-        trust(ctx, options, name!),
-      ),
-    );
 }

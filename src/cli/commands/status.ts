@@ -1,10 +1,7 @@
-import { Command } from 'commander';
 import type { ServerLive } from '../../shared/domain.ts';
 import { formatAge, formatBytes, formatDroppedFrames } from '../../shared/format.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT, exitCodeForCode } from '../exit-codes.ts';
-import { jsonFlag, repeatable } from '../flags.ts';
-import { action, type CliRun } from '../run.ts';
 import { toStatusJson } from '../status-json.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -35,10 +32,10 @@ function printHuman(ctx: CliContext, servers: ServerLive[]): void {
   }
 }
 
-type StatusOptions = { server?: string[]; all?: true; json?: true };
+export type StatusOptions = { server?: string[]; all?: true; json?: true };
 
 /** One snapshot of the fleet. Exit 0 when every server answered; otherwise the first failure's code. */
-async function status(ctx: CliContext, values: StatusOptions): Promise<number> {
+export async function status(ctx: CliContext, values: StatusOptions): Promise<number> {
   if (values.all && values.server) throw new UsageError('use either --server NAME or --all');
   const names = values.server;
   const servers = await ctx.engine.pollOnce(names);
@@ -50,14 +47,4 @@ async function status(ctx: CliContext, values: StatusOptions): Promise<number> {
   if (!failed) return EXIT.ok;
   if (!values.json) ctx.err(`${failed.name}: ${failed.error ?? failed.state}`);
   return servers.length === 1 ? exitCodeForCode(failed.errorCode ?? '') : EXIT.failure;
-}
-
-export function statusCommands(run: CliRun): Command {
-  const command = new Command('status')
-    .summary('one snapshot of the fleet')
-    .description('One snapshot of the fleet: every server, interface and peer, then exit.')
-    .addOption(repeatable('--server <NAME>', 'only this server (repeat for more)'))
-    .option('--all', 'every server (the default)')
-    .addOption(jsonFlag());
-  return action(command, run, (ctx, options: StatusOptions) => status(ctx, options));
 }

@@ -1,13 +1,10 @@
-import { Command } from 'commander';
 import type { ServerLive } from '../../shared/domain.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import { repeatable } from '../flags.ts';
-import { action, type CliRun } from '../run.ts';
 import { renderWatch } from '../watch-view.ts';
 
 /** A live terminal view; runs until Ctrl+C (or SIGTERM). */
-async function watch(ctx: CliContext, values: { server?: string[] }): Promise<number> {
+export async function watch(ctx: CliContext, values: { server?: string[] }): Promise<number> {
   const servers = new Map<string, ServerLive>();
   const tty = Boolean(process.stdout.isTTY);
   const settings = await ctx.engine.handlers['settings:get']();
@@ -39,12 +36,4 @@ async function watch(ctx: CliContext, values: { server?: string[] }): Promise<nu
   if (pending) clearTimeout(pending);
   ctx.engine.stop();
   return EXIT.ok;
-}
-
-export function watchCommands(run: CliRun): Command {
-  const command = new Command('watch')
-    .summary('live view, refreshed every interval')
-    .description('Live view of the fleet, refreshed every interval, until Ctrl+C.')
-    .addOption(repeatable('--server <NAME>', 'only this server (repeat for more)'));
-  return action(command, run, (ctx, options: { server?: string[] }) => watch(ctx, options));
 }

@@ -1,0 +1,67 @@
+import { Command, Option } from 'commander';
+import type { AddOptions } from '../commands/server.ts';
+import { jsonFlag, repeatable, required } from '../flags.ts';
+import { action, type CliRun } from '../run.ts';
+
+const load = () => import('../commands/server.ts');
+
+const NAME = "the server's name in wgdeck";
+
+export function serverCommands(run: CliRun): Command {
+  const addCommand = new Command('add')
+    .summary('add a server, pinning its host key')
+    .description(
+      'Add a server: connect, pin its host key (asking first, in a terminal) and find its ' +
+        'WireGuard interfaces.',
+    )
+    .argument('<NAME>', NAME)
+    .addOption(required(new Option('--host <H>', 'its address or host name')))
+    .option('--port <P>', 'its SSH port (default 22)')
+    .option('--user <U>', 'the SSH user (default: yours)')
+    .option('--identity <FILE>', 'a private key file (default: ssh-agent, then ~/.ssh/id_*)')
+    .option('--jump <user@host:port>', 'reach it through this SSH jump host (ProxyJump)')
+    .option('--sudo', 'run wg through sudo -n (for a user other than root)')
+    .option('--group <G>', 'a group to show it in')
+    .option('--interval <S>', 'seconds between updates, 1-300 (default: the global setting)')
+    .addOption(
+      repeatable(
+        '--config-path <IF=/path/IF.conf>',
+        "an interface's config file, when not /etc/wireguard/IF.conf",
+      ),
+    )
+    .option('--accept-new', 'trust its host key without asking (first contact only)')
+    .addOption(jsonFlag());
+  const listCommand = new Command('list')
+    .summary('the servers in the data dir')
+    .description('The servers in the data dir.')
+    .addOption(jsonFlag());
+  const removeCommand = new Command('remove')
+    .summary('remove a server')
+    .description('Remove a server (and any secret stored for it) from the data dir.')
+    .argument('<NAME>', NAME);
+  const trustCommand = new Command('trust')
+    .summary('re-trust a changed host key, deliberately')
+    .description('Re-trust a host key that changed, deliberately: compare the fingerprint out of band first.')
+    .argument('<NAME>', NAME)
+    .addOption(required(new Option('--replace', 'replace the pinned key (says you mean it)')))
+    .option('--fingerprint <SHA256:...>', "the new key's fingerprint (else it is shown and asked)");
+  return new Command('server')
+    .summary('add, list, remove and re-trust servers')
+    .description('Add, list, remove and re-trust the servers WG Deck watches.')
+    .addCommand(
+      action(addCommand, run, async (ctx, options: AddOptions, [name]) =>
+        (await load()).add(ctx, options, name!),
+      ),
+    )
+    .addCommand(
+      action(listCommand, run, async (ctx, options: { json?: true }) => (await load()).list(ctx, options)),
+    )
+    .addCommand(
+      action(removeCommand, run, async (ctx, _options, [name]) => (await load()).remove(ctx, name!)),
+    )
+    .addCommand(
+      action(trustCommand, run, async (ctx, options: { fingerprint?: string }, [name]) =>
+        (await load()).trust(ctx, options, name!),
+      ),
+    );
+}
