@@ -196,3 +196,25 @@ export async function registerFakeServer(
   await new ServerStore(dataDir).save(server);
   return server;
 }
+
+/**
+ * A fake server whose collector streams a frame a second (its uptime moving on), as a live session
+ * expects; any other command fails. `framesSent()` counts what it sent over all connections.
+ */
+export async function startStreamingServer(): Promise<FakeServer & { framesSent(): number }> {
+  let seq = 1;
+  const fake = await startFakeServer({
+    onExec: (command, channel) => {
+      if (!command.includes('@wgdeck')) {
+        channel.exit(1);
+        channel.end();
+        return;
+      }
+      const send = (): void => void channel.write(collectorFrame(seq, { uptime: 1000 + seq++ }));
+      send();
+      const timer = setInterval(send, 1000);
+      channel.on('close', () => clearInterval(timer));
+    },
+  });
+  return Object.assign(fake, { framesSent: () => seq - 1 });
+}

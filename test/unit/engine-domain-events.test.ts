@@ -6,41 +6,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/main/core/bus/domain-events.ts';
 import { Engine } from '../../src/main/core/engine.ts';
-import { collectorFrame, registerFakeServer, startFakeServer } from '../support/fake-ssh-server.ts';
+import { registerFakeServer, startStreamingServer } from '../support/fake-ssh-server.ts';
+import { until } from '../support/until.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function until(probe: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      if (probe()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`${what}: not within ${timeoutMs} ms`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
-
 describe('the engine`s domain events', () => {
   it('connected, unreachable, recovered: once each and in order, over a real SSH connection', async () => {
-    let seq = 1;
-    const fake = await startFakeServer({
-      onExec: (command, channel) => {
-        if (!command.includes('@wgdeck')) {
-          channel.exit(1);
-          channel.end();
-          return;
-        }
-        const send = (): void => void channel.write(collectorFrame(seq, { uptime: 1000 + seq++ }));
-        send();
-        const timer = setInterval(send, 1000);
-        channel.on('close', () => clearInterval(timer));
-      },
-    });
+    const fake = await startStreamingServer();
     cleanups.push(() => fake.close());
     const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-bus-'));
     await registerFakeServer(dataDir, fake, { name: 'edge-1' });
@@ -53,10 +29,10 @@ describe('the engine`s domain events', () => {
       seen.map((e) => e.type).filter((type) => type !== 'server.sample' && type !== 'server.streamLost');
 
     await until(() => types().includes('server.connected'), 'connected');
-    await until(() => seq > 4, 'a few frames'); // more frames: still one event
+    await until(() => fake.framesSent() > 3, 'a few frames'); // more frames: still one event
     fake.dropAll();
     await until(() => types().includes('server.recovered'), 'recovered after the drop');
-    await until(() => seq > 10, 'more frames after recovering');
+    await until(() => fake.framesSent() > 9, 'more frames after recovering');
     expect(types()).toEqual(['server.connected', 'server.unreachable', 'server.recovered']);
     const down = seen.find((e) => e.type === 'server.unreachable');
     expect(down).toMatchObject({ server: 'edge-1', state: 'reconnecting' });

@@ -12,45 +12,16 @@ import { ContractEvents } from '../../src/main/core/contract-events.ts';
 import { FleetService } from '../../src/main/core/fleet/fleet-service.ts';
 import { MemorySecretStore } from '../../src/main/core/secrets.ts';
 import { ServerService } from '../../src/main/core/servers/server-service.ts';
-import {
-  collectorFrame,
-  registerFakeServer,
-  startFakeServer,
-  type FakeServer,
-} from '../support/fake-ssh-server.ts';
+import { registerFakeServer, startStreamingServer, type FakeServer } from '../support/fake-ssh-server.ts';
+import { until } from '../support/until.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function until(probe: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      if (probe()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`${what}: not within ${timeoutMs} ms`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
-
 async function streamingServer(): Promise<FakeServer> {
-  let seq = 1;
-  const fake = await startFakeServer({
-    onExec: (command, channel) => {
-      if (!command.includes('@wgdeck')) {
-        channel.exit(1);
-        channel.end();
-        return;
-      }
-      const send = (): void => void channel.write(collectorFrame(seq, { uptime: 1000 + seq++ }));
-      send();
-      const timer = setInterval(send, 1000);
-      channel.on('close', () => clearInterval(timer));
-    },
-  });
+  const fake = await startStreamingServer();
   cleanups.push(() => fake.close());
   return fake;
 }
