@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 // The WG Deck real-server lab: N servers (network namespace + own mount namespace, wireguard-go, OpenSSH sshd)
 // and K client namespaces per server making real WireGuard traffic. See e2e/lab/README.md.
 import { ensureGuardRoute } from './guard-route.ts';
@@ -56,6 +57,9 @@ import type {
   ServerRuntime,
   SudoMode,
 } from './types.ts';
+
+/** The host's root shell startup file, kept out of lab servers (see the server holder's binds). */
+const HOST_ROOT_BASHRC = '/root/.bashrc';
 
 export type { ExecResult, RunOptions } from './exec.ts';
 export type { AddClientOptions, LabConfigClient } from './config-client.ts';
@@ -450,6 +454,9 @@ async function startServer(sh: Shared, k: number): Promise<void> {
     '/etc/wireguard',
     sudoers,
     '/etc/sudoers.d',
+    // A lab server is a clean machine: bash runs root's ~/.bashrc for every ssh command, and the host's
+    // may do slow or blocking work there (pyenv's rehash waits on a lock a killed session leaves).
+    ...(existsSync(HOST_ROOT_BASHRC) ? ['/dev/null', HOST_ROOT_BASHRC] : []),
   ]);
   const runtime: ServerRuntime = { holder, wireguard: [], sshd: null };
   state.runtime.servers[k] = runtime;
