@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { ApiEvents, EventName } from '../src/shared/api.ts';
 import type { ApiHandlers } from '../src/shared/rpc.ts';
-import { DEFAULT_SETTINGS } from '../src/main/core/store/settings-store.ts';
+import { DEFAULT_SETTINGS } from '../src/shared/settings.ts';
 import type { ServerLive } from '../src/shared/domain.ts';
 import { DeltaEncoder, type ServerDelta } from '../src/shared/live-delta.ts';
 import { startBrowserMode } from '../src/headless/browser-mode.ts';

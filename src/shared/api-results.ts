@@ -1,30 +1,10 @@
 import { z } from 'zod';
 import { serverLiveSchema } from './domain.ts';
-import { serverDeltaSchema } from './live-delta.ts';
-import {
-  endpointEventSchema,
-  fleetSeriesSchema,
-  handshakeEventSchema,
-  interfaceSeriesSchema,
-  peerEventsSchema,
-  peerSeriesSchema,
-  serverSeriesSchema,
-  usageBucketSchema,
-} from './history.ts';
-import {
-  applyResultSchema,
-  clientConfigResultSchema,
-  interfaceConfigViewSchema,
-  interfaceDriftSchema,
-  peerNamesSchema,
-  peerTxEventSchema,
-  previewResultSchema,
-  serverInterfaceSchema,
-} from './peer-ops.ts';
 import { serverConfigSchema } from './validation.ts';
 
 /**
- * The contract's result and event schemas: what the engine answers and pushes. Front ends trust the
+ * The contract's own result schemas (the domain's live with their types: domain.ts, history.ts,
+ * peer-ops.ts, live-delta.ts). Front ends trust the
  * engine, so these are not parsed on the hot path; the contract tests and `WGDECK_CHECK_CONTRACT=1`
  * (every test run) parse every result and event against them, so the declared shapes stay the truth.
  */
@@ -83,25 +63,3 @@ export const syncedServerSchema = z.object({
   live: serverLiveSchema,
 });
 export type SyncedServer = z.infer<typeof syncedServerSchema>;
-
-/** The domain's own schemas, re-exported where the contract's results are gathered. */
-export {
-  applyResultSchema,
-  clientConfigResultSchema,
-  endpointEventSchema,
-  fleetSeriesSchema,
-  handshakeEventSchema,
-  interfaceConfigViewSchema,
-  interfaceDriftSchema,
-  interfaceSeriesSchema,
-  peerEventsSchema,
-  peerNamesSchema,
-  peerSeriesSchema,
-  peerTxEventSchema,
-  previewResultSchema,
-  serverDeltaSchema,
-  serverInterfaceSchema,
-  serverLiveSchema,
-  serverSeriesSchema,
-  usageBucketSchema,
-};

@@ -12,27 +12,37 @@ import {
 import {
   addServerResultSchema,
   appInfoSchema,
-  applyResultSchema,
-  clientConfigResultSchema,
-  fleetSeriesSchema,
   hostKeyInfoSchema,
   hostKeyProbeSchema,
-  interfaceConfigViewSchema,
-  interfaceDriftSchema,
-  interfaceSeriesSchema,
-  peerEventsSchema,
-  peerNamesSchema,
-  peerSeriesSchema,
-  peerTxEventSchema,
-  previewResultSchema,
-  serverDeltaSchema,
-  serverInterfaceSchema,
-  serverLiveSchema,
-  serverSeriesSchema,
   sshConfigCandidateSchema,
   syncedServerSchema,
-  usageBucketSchema,
+  type AddServerResult,
+  type AppInfo,
+  type HostKeyInfo,
+  type HostKeyProbe,
+  type SshConfigCandidate,
+  type SyncedServer,
 } from './api-results.ts';
+import { serverLiveSchema } from './domain.ts';
+import {
+  fleetSeriesSchema,
+  interfaceSeriesSchema,
+  peerEventsSchema,
+  peerSeriesSchema,
+  serverSeriesSchema,
+  usageBucketSchema,
+} from './history.ts';
+import { serverDeltaSchema } from './live-delta.ts';
+import {
+  applyResultSchema,
+  clientConfigResultSchema,
+  interfaceConfigViewSchema,
+  interfaceDriftSchema,
+  peerNamesSchema,
+  peerTxEventSchema,
+  previewResultSchema,
+  serverInterfaceSchema,
+} from './peer-ops.ts';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { serverConfigSchema, serverNameSchema } from './validation.ts';
 
@@ -47,14 +57,6 @@ import { serverConfigSchema, serverNameSchema } from './validation.ts';
 
 export type { AddServerResult, AppInfo, HostKeyInfo, HostKeyProbe, SshConfigCandidate, SyncedServer };
 export type { Settings } from './settings.ts';
-import type {
-  AddServerResult,
-  AppInfo,
-  HostKeyInfo,
-  HostKeyProbe,
-  SshConfigCandidate,
-  SyncedServer,
-} from './api-results.ts';
 
 interface MethodSpec<P extends z.ZodTuple, R extends z.ZodType> {
   params: P;

@@ -1,8 +1,14 @@
 import { EVENTS, FORWARDED_EVENTS, METHODS } from './api.ts';
 import type { ApiEvents, ApiHandlers, EventName, MethodName } from './api.ts';
 import type { ErrorCode } from './error-codes.ts';
-import { describeZodError, dispatch, parseInvokeEnvelope, resultFor, type ResultMessage } from './rpc.ts';
-import { validateInvoke } from './rpc.ts';
+import {
+  describeZodError,
+  dispatch,
+  parseInvokeEnvelope,
+  resultFor,
+  validateInvoke,
+  type ResultMessage,
+} from './rpc.ts';
 
 /**
  * The contract served over a transport, written once: the Electron engine process (a parent port) and

@@ -6,8 +6,6 @@ import { WgDeckError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { withStoreLock } from './store-lock.ts';
 
-export { DEFAULT_SETTINGS };
-
 /** The file is read with the contract's rules; a key a newer version added is dropped, not fatal. */
 const fileSchema = settingsSchema.strip();
 
