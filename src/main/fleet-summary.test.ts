@@ -22,6 +22,16 @@ describe('fleet summary (tray)', () => {
     expect(sameSummary(null, summary)).toBe(false);
   });
 
+  it('leaves a server that is not streaming out of the peers, as the overview does', () => {
+    const summary = fleetSummary([
+      server('connected', ['online', 'stale']),
+      server('reconnecting', ['online', 'online', 'online']),
+      server('error', ['online']),
+    ]);
+    expect(summary).toEqual({ serversUp: 1, serversTotal: 3, peersOnline: 1, peersTotal: 2 });
+    expect(summaryText(summary)).toBe('1/3 servers up · 1 peer online');
+  });
+
   it('says so when there is nothing yet', () => {
     expect(summaryText(null)).toBe('Starting…');
     expect(summaryText(fleetSummary([]))).toBe('No servers yet');

@@ -1,6 +1,10 @@
 import type { ServerLive } from '../shared/domain.ts';
+import { isStreaming } from '../shared/liveness.ts';
 
-/** What the tray shows: a glance at the fleet. */
+/**
+ * What the tray shows: a glance at the fleet. Peers count only on servers that are streaming (the
+ * rule the overview follows too): a cut server's last known peers are not "online".
+ */
 export interface FleetSummary {
   serversUp: number;
   serversTotal: number;
@@ -13,7 +17,8 @@ export function fleetSummary(servers: readonly ServerLive[]): FleetSummary {
   let peersOnline = 0;
   let peersTotal = 0;
   for (const server of servers) {
-    if (server.state === 'connected') serversUp += 1;
+    if (!isStreaming(server)) continue;
+    serversUp += 1;
     for (const iface of server.interfaces) {
       peersTotal += iface.peers.length;
       for (const peer of iface.peers) if (peer.status === 'online') peersOnline += 1;

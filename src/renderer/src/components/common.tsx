@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ConnectionState, PeerStatus } from '../../../shared/domain.ts';
 import { formatAge } from '../../../shared/format.ts';
+import { formatLastSeen } from '../../../shared/liveness.ts';
 import { useNow } from '../lib/ticker.ts';
 
 export const PEER_STATUS_LABEL: Record<PeerStatus, string> = {
@@ -92,6 +93,12 @@ export function Age({
   if (serverTime === null) return <span className="muted">—</span>;
   const serverNow = updatedAt === null ? serverTime : serverTime + Math.max(0, now - updatedAt) / 1000;
   return <>{formatAge(then, serverNow)}</>;
+}
+
+/** "last seen 3 min ago" for a server that is not streaming, ticking with the laptop's clock. */
+export function LastSeen({ updatedAt }: { updatedAt: number | null }) {
+  const now = useNow();
+  return <>{formatLastSeen(updatedAt, now)}</>;
 }
 
 export async function writeClipboard(text: string): Promise<void> {

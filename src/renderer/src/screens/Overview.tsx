@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatBytes, formatPercent, formatRate } from '../../../shared/format.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { FleetChart } from '../components/charts/FleetHistory.tsx';
-import { ConnectionBadge } from '../components/common.tsx';
+import { ConnectionBadge, LastSeen } from '../components/common.tsx';
+import { downHeadline } from '../../../shared/liveness.ts';
 import { routeHash } from '../lib/route.ts';
 import type { HeldServer } from '../store/fleet-state.ts';
 import { fleetTotals, groupServers, serverSummary, type TroubleCounter } from '../store/selectors.ts';
@@ -25,9 +26,26 @@ function risingText(counters: TroubleCounter[]): string {
   return counters.map((c) => COUNTER_LABEL[c]).join(', ');
 }
 
-function Stat({ label, value, sub, testId }: { label: string; value: string; sub?: string; testId: string }) {
+function Stat({
+  label,
+  value,
+  sub,
+  testId,
+  dataValue,
+}: {
+  label: string;
+  value: string;
+  sub?: string | undefined;
+  testId: string;
+  /** The raw number behind `value`, for tests and tools ('' when unknown). */
+  dataValue?: number | null;
+}) {
   return (
-    <div className="stat" data-testid={testId}>
+    <div
+      className="stat"
+      data-testid={testId}
+      data-value={dataValue === undefined ? undefined : (dataValue ?? '')}
+    >
       <div className="stat-label">{label}</div>
       <div className="stat-value num">{value}</div>
       {sub && <div className="stat-sub">{sub}</div>}
@@ -48,7 +66,9 @@ const ServerCard = memo(function ServerCard({
 }) {
   const live = held?.live;
   const summary = live ? serverSummary(live) : null;
-  const system = live?.system ?? null;
+  // Not streaming: what it sent last is history, not a figure to show as current.
+  const down = summary !== null && !summary.streaming;
+  const system = down ? null : (live?.system ?? null);
   const mem =
     system?.memUsedBytes != null && system.memTotalBytes
       ? (system.memUsedBytes / system.memTotalBytes) * 100
@@ -60,6 +80,7 @@ const ServerCard = memo(function ServerCard({
       data-testid="server-card"
       data-server={name}
       data-flagged={flagged || undefined}
+      data-streaming={summary?.streaming ?? false}
     >
       <div className="card-head">
         <a className="card-title" href={routeHash({ page: 'server', server: name })}>
@@ -68,13 +89,18 @@ const ServerCard = memo(function ServerCard({
         <ConnectionBadge state={live?.state ?? null} hasError={Boolean(live?.error)} />
       </div>
       <div className="card-host mono">{config ? `${config.user}@${config.host}` : (live?.host ?? '')}</div>
+      {down && (
+        <p className="card-seen" data-testid="server-last-seen">
+          <LastSeen updatedAt={live?.updatedAt ?? null} />
+        </p>
+      )}
       {live?.error && <p className="card-error">{live.error}</p>}
       <dl className="card-figures">
         <div>
           <dt>Peers online</dt>
           <dd className="num" data-testid="server-peers">
             {summary && live && live.interfaces.length > 0
-              ? `${summary.counts.online} / ${summary.peers}`
+              ? `${down ? '—' : summary.counts.online} / ${summary.peers}`
               : '—'}
           </dd>
         </div>
@@ -92,7 +118,9 @@ const ServerCard = memo(function ServerCard({
         </div>
         <div>
           <dt>CPU</dt>
-          <dd className="num">{formatPercent(system?.cpuPercent ?? null)}</dd>
+          <dd className="num" data-testid="server-cpu">
+            {formatPercent(system?.cpuPercent ?? null)}
+          </dd>
         </div>
         <div>
           <dt>Memory</dt>
@@ -153,26 +181,56 @@ export function Overview() {
   const names = groupServers(configs, fleet).flatMap((g) => g.names);
   if (names.length === 0) return <Welcome />;
   const totals = fleetTotals(fleet, names);
+  const someDown = totals.serversUp < totals.servers;
+  const upServers = `${totals.serversUp} server${totals.serversUp === 1 ? '' : 's'}`;
   const configByName = new Map(configs.map((c) => [c.name, c]));
   return (
     <div className="page">
       <header className="page-header">
         <h1>Overview</h1>
       </header>
+      {totals.down.length > 0 && (
+        <section className="panel panel-alert fleet-down" aria-label="Servers down" data-testid="fleet-down">
+          <p>
+            <strong className="alert-text">{downHeadline(totals.down.length, totals.servers)}:</strong>{' '}
+            {totals.down.map((name, i) => (
+              <span key={name}>
+                {i > 0 && ', '}
+                <a href={routeHash({ page: 'server', server: name })} data-testid="fleet-down-server">
+                  {name}
+                </a>
+              </span>
+            ))}
+          </p>
+          <p className="muted small">Their last values are left out of the totals until they stream again.</p>
+        </section>
+      )}
       <section className="stats" aria-label="Fleet totals">
-        <Stat label="Servers up" value={`${totals.serversUp} / ${totals.servers}`} testId="fleet-servers" />
-        <Stat label="Peers online" value={`${totals.peersOnline} / ${totals.peers}`} testId="fleet-peers" />
+        <Stat
+          label="Servers up"
+          value={`${totals.serversUp} / ${totals.servers}`}
+          sub={totals.connecting.length > 0 ? `${totals.connecting.length} connecting` : undefined}
+          testId="fleet-servers"
+        />
+        <Stat
+          label="Peers online"
+          value={`${totals.peersOnline} / ${totals.peers}`}
+          sub={someDown ? `on ${upServers} up` : undefined}
+          testId="fleet-peers"
+        />
         <Stat
           label="Fleet RX"
           value={formatRate(totals.rxRate, rateUnit)}
-          sub="received by servers"
+          sub={someDown ? `received by ${upServers} up` : 'received by servers'}
           testId="fleet-rx"
+          dataValue={totals.rxRate}
         />
         <Stat
           label="Fleet TX"
           value={formatRate(totals.txRate, rateUnit)}
-          sub="sent by servers"
+          sub={someDown ? `sent by ${upServers} up` : 'sent by servers'}
           testId="fleet-tx"
+          dataValue={totals.txRate}
         />
       </section>
       {totals.rising.length > 0 && (

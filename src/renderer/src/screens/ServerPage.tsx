@@ -9,7 +9,8 @@ import {
   formatRate,
   shortKey,
 } from '../../../shared/format.ts';
-import { ConnectionBadge, CopyButton, Modal } from '../components/common.tsx';
+import { ConnectionBadge, CopyButton, LastSeen, Modal } from '../components/common.tsx';
+import { isStreaming } from '../../../shared/liveness.ts';
 import { InterfaceChart } from '../components/charts/InterfaceHistory.tsx';
 import { ServerChart } from '../components/charts/ServerHistory.tsx';
 import { ConnectionBanner } from '../components/ConnectionBanner.tsx';
@@ -28,6 +29,8 @@ function SystemFacts({ live }: { live: ServerLive }) {
   const rateUnit = useApp((s) => s.rateUnit);
   const s = live.system;
   if (!s) return null;
+  // Rates and CPU are per interval: while not streaming there is no current interval.
+  const streaming = isStreaming(live);
   const mem = s.memUsedBytes !== null && s.memTotalBytes ? (s.memUsedBytes / s.memTotalBytes) * 100 : null;
   const disk =
     s.diskUsedBytes !== null && s.diskTotalBytes ? (s.diskUsedBytes / s.diskTotalBytes) * 100 : null;
@@ -36,7 +39,7 @@ function SystemFacts({ live }: { live: ServerLive }) {
       <div>
         <dt>CPU</dt>
         <dd className="num" data-testid="system-cpu">
-          {formatPercent(s.cpuPercent)}
+          {formatPercent(streaming ? s.cpuPercent : null)}
           {s.cpuCount !== null && <span className="muted"> of {s.cpuCount}</span>}
         </dd>
       </div>
@@ -61,7 +64,8 @@ function SystemFacts({ live }: { live: ServerLive }) {
       <div>
         <dt>Network</dt>
         <dd className="num">
-          ↓ {formatRate(s.netRxRate, rateUnit)} · ↑ {formatRate(s.netTxRate, rateUnit)}
+          ↓ {formatRate(streaming ? s.netRxRate : null, rateUnit)} · ↑{' '}
+          {formatRate(streaming ? s.netTxRate : null, rateUnit)}
         </dd>
       </div>
       <div>
@@ -88,8 +92,18 @@ function DroppedFrames({ count }: { count: number }) {
   );
 }
 
-function InterfaceHeader({ iface, rateUnit }: { iface: InterfaceLive; rateUnit: RateUnit }) {
+function InterfaceHeader({
+  iface,
+  rateUnit,
+  streaming,
+}: {
+  iface: InterfaceLive;
+  rateUnit: RateUnit;
+  streaming: boolean;
+}) {
   const summary = interfaceSummary(iface);
+  const rxRate = streaming ? iface.rates.rxBytes : null;
+  const txRate = streaming ? iface.rates.txBytes : null;
   return (
     <dl className="facts-row iface-facts" data-testid="interface-facts" data-interface={iface.name}>
       <div>
@@ -122,14 +136,14 @@ function InterfaceHeader({ iface, rateUnit }: { iface: InterfaceLive; rateUnit: 
       </div>
       <div>
         <dt>RX</dt>
-        <dd className="num" data-testid="interface-rx-rate" data-value={iface.rates.rxBytes ?? ''}>
-          {formatRate(iface.rates.rxBytes, rateUnit)}
+        <dd className="num" data-testid="interface-rx-rate" data-value={rxRate ?? ''}>
+          {formatRate(rxRate, rateUnit)}
         </dd>
       </div>
       <div>
         <dt>TX</dt>
-        <dd className="num" data-testid="interface-tx-rate" data-value={iface.rates.txBytes ?? ''}>
-          {formatRate(iface.rates.txBytes, rateUnit)}
+        <dd className="num" data-testid="interface-tx-rate" data-value={txRate ?? ''}>
+          {formatRate(txRate, rateUnit)}
         </dd>
       </div>
       {iface.fwmark !== null && (
@@ -298,6 +312,11 @@ export function ServerPage({
         <div className="page-title-block">
           <h1>{name}</h1>
           <ConnectionBadge state={live?.state ?? null} hasError={Boolean(live?.error)} />
+          {live && !isStreaming(live) && live.updatedAt !== null && (
+            <span className="last-seen" data-testid="server-page-last-seen">
+              <LastSeen updatedAt={live.updatedAt} />
+            </span>
+          )}
           <span className="muted mono">
             {config
               ? `${config.user}@${config.host}${config.port !== 22 ? `:${config.port}` : ''}`
@@ -347,7 +366,7 @@ export function ServerPage({
             <h2 className="iface-title">
               <span className="muted">Interface</span> <span className="mono">{iface.name}</span>
             </h2>
-            <InterfaceHeader iface={iface} rateUnit={rateUnit} />
+            <InterfaceHeader iface={iface} rateUnit={rateUnit} streaming={isStreaming(live)} />
             <PeersViewSwitch
               iface={iface.name}
               view={peersView}

@@ -20,7 +20,8 @@ const ServerLink = memo(function ServerLink({
   const live = held?.live;
   const summary = live ? serverSummary(live) : null;
   const stateText = live ? CONNECTION_LABEL[live.state] : 'Waiting';
-  const showCount = summary !== null && live !== undefined && live.interfaces.length > 0;
+  // Only a streaming server has peers online to count; a cut one's last count is history.
+  const showCount = summary !== null && summary.streaming && live !== undefined && live.interfaces.length > 0;
   return (
     <li>
       <a
@@ -29,7 +30,7 @@ const ServerLink = memo(function ServerLink({
         aria-current={current ? 'page' : undefined}
         data-testid="sidebar-server"
         data-server={name}
-        aria-label={`${name}, ${stateText}${summary ? `, ${summary.counts.online} of ${summary.peers} peers online` : ''}`}
+        aria-label={`${name}, ${stateText}${showCount ? `, ${summary.counts.online} of ${summary.peers} peers online` : ''}`}
       >
         <ConnectionBadge state={live?.state ?? null} hasError={Boolean(live?.error)} compact />
         <span className="nav-label">{name}</span>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ServerLive } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { fleetFromSync } from './fleet-state.ts';
 import {
@@ -60,11 +61,21 @@ describe('serverSummary', () => {
   it('has null rates until some interface has one', () => {
     expect(serverSummary(server('a', [iface('wg0', [])])).rxRate).toBeNull();
   });
+
+  it('a server that is not streaming has unknown rates and nothing rising, its last counts kept', () => {
+    const interfaces = [iface('wg0', [peer(1)], { rxBytes: 100, txBytes: 50, rxErrors: 1 })];
+    const live = serverSummary(server('a', interfaces));
+    expect(live).toMatchObject({ streaming: true, rxRate: 100, txRate: 50 });
+    expect(live.rising).toHaveLength(1);
+    const cut = serverSummary(server('a', interfaces, { state: 'reconnecting' }));
+    expect(cut).toMatchObject({ streaming: false, rxRate: null, txRate: null, rising: [], peers: 1 });
+  });
 });
 
 describe('fleetTotals', () => {
-  it('counts configured servers without live state, and sums the rest', () => {
-    const fleet = fleetFromSync([
+  // b's state is the only difference between the two tests: streaming, it sums in; cut, it does not.
+  const fleetWithB = (state: ServerLive['state']) =>
+    fleetFromSync([
       {
         name: 'a',
         seq: 1,
@@ -75,12 +86,41 @@ describe('fleetTotals', () => {
       {
         name: 'b',
         seq: 1,
-        live: server('b', [iface('wg0', [peer(3)], { rxBytes: 5, txDropped: 2 })], { state: 'reconnecting' }),
+        live: server('b', [iface('wg0', [peer(3)], { rxBytes: 5, txDropped: 2 })], { state }),
       },
     ]);
-    const t = fleetTotals(fleet, ['a', 'b', 'c']);
-    expect(t).toMatchObject({ servers: 3, serversUp: 1, peers: 3, peersOnline: 2, rxRate: 15, txRate: 1 });
+
+  it('counts configured servers without live state, and sums the rest', () => {
+    const t = fleetTotals(fleetWithB('connected'), ['a', 'b', 'c']);
+    expect(t).toMatchObject({ servers: 3, serversUp: 2, peers: 3, peersOnline: 2, rxRate: 15, txRate: 1 });
     expect(t.rising.map((r) => `${r.server}/${r.iface.name}`)).toEqual(['b/wg0']);
+    expect(t).toMatchObject({ down: [], connecting: ['c'] });
+  });
+
+  it.each(['reconnecting', 'error', 'stopped'] as const)(
+    'leaves a %s server out of peers, rates and alerts, and names it as down',
+    (state) => {
+      const t = fleetTotals(fleetWithB(state), ['a', 'b', 'c']);
+      expect(t).toMatchObject({ servers: 3, serversUp: 1, peers: 2, peersOnline: 1, rxRate: 10, txRate: 1 });
+      expect(t.rising).toEqual([]);
+      expect(t).toMatchObject({ down: ['b'], connecting: ['c'] });
+    },
+  );
+
+  it('a server on its first connection is connecting, not down', () => {
+    const t = fleetTotals(fleetWithB('connecting'), ['a', 'b']);
+    expect(t).toMatchObject({ serversUp: 1, down: [], connecting: ['b'], rxRate: 10 });
+  });
+
+  it('a fleet with every server down has unknown rates, not zero', () => {
+    const fleet = fleetFromSync([
+      {
+        name: 'a',
+        seq: 1,
+        live: server('a', [iface('wg0', [peer(1)], { rxBytes: 10 })], { state: 'error' }),
+      },
+    ]);
+    expect(fleetTotals(fleet, ['a'])).toMatchObject({ serversUp: 0, peers: 0, rxRate: null, down: ['a'] });
   });
 
   // How fast: `npm run bench -- selectors`.

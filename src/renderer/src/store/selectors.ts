@@ -7,6 +7,7 @@ import type {
 } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { shortKey } from '../../../shared/format.ts';
+import { isStreaming, serverPresence } from '../../../shared/liveness.ts';
 import type { Fleet } from './fleet-state.ts';
 
 /** Pure views over the held fleet. Per-server work is cached by object identity (WeakMap). */
@@ -46,13 +47,16 @@ export interface InterfaceSummary {
 export interface ServerSummary {
   name: string;
   state: ConnectionState;
+  /** Whether its numbers are live (shared/liveness.ts). When not, rates are unknown and nothing rises. */
+  streaming: boolean;
   peers: number;
+  /** As last seen: count them as online only while `streaming`. */
   counts: StatusCounts;
-  /** Sum of the WireGuard interfaces' rates; null when no interface has a rate yet. */
+  /** Sum of the WireGuard interfaces' rates; null when no interface has a rate yet, or not streaming. */
   rxRate: number | null;
   txRate: number | null;
   interfaces: InterfaceSummary[];
-  /** Interfaces whose errors or drops are rising. */
+  /** Interfaces whose errors or drops are rising (none while not streaming: those rates are old). */
   rising: InterfaceSummary[];
 }
 
@@ -81,6 +85,7 @@ export function serverSummary(live: ServerLive): ServerSummary {
   let rxRate: number | null = null;
   let txRate: number | null = null;
   let peers = 0;
+  const streaming = isStreaming(live);
   const interfaces = live.interfaces.map(interfaceSummary);
   for (const i of interfaces) {
     peers += i.peers;
@@ -91,12 +96,13 @@ export function serverSummary(live: ServerLive): ServerSummary {
   const summary: ServerSummary = {
     name: live.name,
     state: live.state,
+    streaming,
     peers,
     counts,
-    rxRate,
-    txRate,
+    rxRate: streaming ? rxRate : null,
+    txRate: streaming ? txRate : null,
     interfaces,
-    rising: interfaces.filter((i) => i.rising.length > 0),
+    rising: streaming ? interfaces.filter((i) => i.rising.length > 0) : [],
   };
   summaries.set(live, summary);
   return summary;
@@ -104,7 +110,13 @@ export function serverSummary(live: ServerLive): ServerSummary {
 
 export interface FleetTotals {
   servers: number;
+  /** Servers streaming: only they count below. */
   serversUp: number;
+  /** Servers lost, failing or stopped (shared/liveness.ts), in the order of `names`. */
+  down: string[];
+  /** Servers on their way up (first attempt, or no state yet). */
+  connecting: string[];
+  /** Peers of the servers up. */
   peers: number;
   peersOnline: number;
   rxRate: number | null;
@@ -113,12 +125,17 @@ export interface FleetTotals {
   rising: { server: string; iface: InterfaceSummary }[];
 }
 
-/** Fleet-wide figures. `names` are every configured server (some may have no live state yet). */
+/**
+ * Fleet-wide figures. `names` are every configured server (some may have no live state yet). A server
+ * that is not streaming is left out of peers, rates and alerts: its last values are not live.
+ */
 export function fleetTotals(fleet: Fleet, names: readonly string[]): FleetTotals {
   const all = new Set([...names, ...Object.keys(fleet)]);
   const totals: FleetTotals = {
     servers: all.size,
     serversUp: 0,
+    down: [],
+    connecting: [],
     peers: 0,
     peersOnline: 0,
     rxRate: null,
@@ -127,9 +144,13 @@ export function fleetTotals(fleet: Fleet, names: readonly string[]): FleetTotals
   };
   for (const name of all) {
     const held = fleet[name];
-    if (!held) continue;
-    const s = serverSummary(held.live);
-    if (s.state === 'connected') totals.serversUp += 1;
+    const presence = serverPresence(held?.live);
+    if (presence !== 'streaming') {
+      totals[presence].push(name);
+      continue;
+    }
+    const s = serverSummary(held!.live);
+    totals.serversUp += 1;
     totals.peers += s.peers;
     totals.peersOnline += s.counts.online;
     totals.rxRate = addRate(totals.rxRate, s.rxRate);
