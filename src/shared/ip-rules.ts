@@ -71,3 +71,44 @@ export function cidrProblem(text: string, options: { bare?: boolean } = {}): str
   }
   return null;
 }
+
+/** An address or prefix as numbers, for containment: the network's first address and its length. */
+export interface Prefix {
+  family: IpFamily;
+  /** The network address (host bits cleared), as an unsigned integer of 32 or 128 bits. */
+  network: bigint;
+  length: number;
+}
+
+const BITS: Record<IpFamily, bigint> = { 4: 32n, 6: 128n };
+
+function maskOf(family: IpFamily, length: number): bigint {
+  const bits = BITS[family];
+  const all = (1n << bits) - 1n;
+  return all ^ ((1n << (bits - BigInt(length))) - 1n);
+}
+
+/**
+ * `198.18.0.15`, `198.18.0.15/32` or `198.18.0.0/28` as a prefix (a bare address is a host prefix,
+ * as `wg` reads AllowedIPs); null when the text breaks the rule above. Host bits are cleared, so
+ * `198.18.0.5/28` is the network `198.18.0.0/28`, as the kernel routes it.
+ */
+export function parsePrefix(text: string): Prefix | null {
+  if (cidrProblem(text) !== null) return null;
+  const slash = text.indexOf('/');
+  const address = slash === -1 ? text : text.slice(0, slash);
+  const family = addressFamily(address)!;
+  const length = slash === -1 ? Number(BITS[family]) : Number(text.slice(slash + 1));
+  const value = family === 4 ? new Address4(address).bigInt() : new Address6(address).bigInt();
+  return { family, network: value & maskOf(family, length), length };
+}
+
+/** Whether every address of `inner` lies in `outer` (same family; a prefix contains itself). */
+export function prefixContains(outer: Prefix, inner: Prefix): boolean {
+  if (outer.family !== inner.family || inner.length < outer.length) return false;
+  return (inner.network & maskOf(outer.family, outer.length)) === outer.network;
+}
+
+export function samePrefix(a: Prefix, b: Prefix): boolean {
+  return a.family === b.family && a.length === b.length && a.network === b.network;
+}

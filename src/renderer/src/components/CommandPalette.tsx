@@ -1,7 +1,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { searchFleet, peerName, type PaletteItem } from '../store/selectors.ts';
-import { navigate, setPaletteOpen, useApp } from '../store/store.ts';
+import { searchFleet, peerName, type NamesOf, type PaletteItem } from '../store/selectors.ts';
+import { navigate, peerNamesKey, setPaletteOpen, useApp } from '../store/store.ts';
 import { ConnectionBadge, PeerStatusBadge } from './common.tsx';
 
 function itemId(item: PaletteItem): string {
@@ -12,32 +12,49 @@ function itemId(item: PaletteItem): string {
 
 /** Ctrl/Cmd+K: jump to any server or peer by name, key, IP or endpoint. */
 export function CommandPalette() {
-  const { open, fleet, configs } = useApp(
-    useShallow((s) => ({ open: s.paletteOpen, fleet: s.fleet, configs: s.configs })),
+  const { open, fleet, configs, peerNames } = useApp(
+    useShallow((s) => ({
+      open: s.paletteOpen,
+      fleet: s.fleet,
+      configs: s.configs,
+      peerNames: s.peerNames,
+    })),
   );
   const dialogRef = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
+  // The highlighted result by identity, not position: a poll that changes the results (a peer
+  // added) must not move the highlight onto another peer under the admin's Enter.
+  const [activeId, setActiveId] = useState<string | null>(null);
   const deferred = useDeferredValue(query);
-  const items = useMemo(
-    () => (open ? searchFleet(fleet, configs, deferred, 50) : []),
-    [open, fleet, configs, deferred],
+  const namesOf = useMemo<NamesOf>(
+    () => (server, iface) => peerNames[peerNamesKey(server, iface)],
+    [peerNames],
   );
+  const items = useMemo(
+    () => (open ? searchFleet(fleet, configs, deferred, 50, namesOf) : []),
+    [open, fleet, configs, deferred, namesOf],
+  );
+  const found = activeId === null ? -1 : items.findIndex((item) => itemId(item) === activeId);
+  const active = found === -1 ? 0 : found;
+  const setActive = (index: number) => {
+    const item = items[index];
+    setActiveId(item ? itemId(item) : null);
+  };
 
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog) return;
     if (open && !dialog.open) {
       setQuery('');
-      setActive(0);
+      setActiveId(null);
       dialog.showModal();
       inputRef.current?.focus();
     }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
-  useEffect(() => setActive(0), [deferred]);
+  useEffect(() => setActiveId(null), [deferred]);
 
   const choose = (item: PaletteItem | undefined) => {
     if (!item) return;
@@ -53,19 +70,21 @@ export function CommandPalette() {
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'ArrowDown') {
       event.preventDefault();
-      setActive((a) => Math.min(items.length - 1, a + 1));
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault();
-      setActive((a) => Math.max(0, a - 1));
+      setActive(Math.min(items.length - 1, active + 1));
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      choose(items[active]);
+      // The list may still show an earlier query (the search is deferred while typing): Enter
+      // opens the best result of what is typed now, never a leftover of a shorter query.
+      choose(deferred === query ? items[active] : searchFleet(fleet, configs, query, 1, namesOf)[0]);
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      setActive(Math.max(0, active - 1));
     }
   };
 
   useEffect(() => {
     document.getElementById('palette-active')?.scrollIntoView({ block: 'nearest' });
-  }, [active]);
+  }, [activeId]);
 
   return (
     <dialog
@@ -122,7 +141,9 @@ export function CommandPalette() {
                 ) : (
                   <>
                     <PeerStatusBadge status={item.peer.status} />
-                    <span className="palette-main mono">{peerName(item.peer)}</span>
+                    <span className={item.name === null ? 'palette-main mono' : 'palette-main'}>
+                      {item.name ?? peerName(item.peer)}
+                    </span>
                     <span className="palette-sub mono">
                       {item.peer.allowedIps.join(', ')}
                       {item.peer.endpoint ? ` · ${item.peer.endpoint}` : ''}

@@ -4,12 +4,11 @@ import type { PeerLive } from '../../../shared/domain.ts';
 import { formatBytes, formatRate, shortKey } from '../../../shared/format.ts';
 import {
   DEFAULT_PEER_SORT,
-  filterPeers,
   nextSort,
   PEER_STATUSES,
   peerName,
-  sortPeers,
   statusCounts,
+  tableRows,
   type PeerFilter,
   type PeerSort,
   type PeerSortKey,
@@ -188,7 +187,7 @@ export function PeersTable({
   const deferredQuery = useDeferredValue(query);
   const counts = useMemo(() => statusCounts(peers), [peers]);
   const rows = useMemo(
-    () => sortPeers(filterPeers(peers, filter, deferredQuery, names), sort, names),
+    () => tableRows(peers, filter, deferredQuery, sort, names),
     [peers, filter, deferredQuery, sort, names],
   );
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -253,7 +252,7 @@ export function PeersTable({
           <span className="sr-only">Search peers</span>
           <input
             type="search"
-            placeholder="Search key, IP, endpoint"
+            placeholder="Search name, key, IP, CIDR, endpoint"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             data-testid="peer-search"

@@ -11,12 +11,14 @@ import {
   peerName,
   risingCounters,
   searchFleet,
+  tableRows,
   serverNow,
   serverSummary,
   sortPeers,
   statusCounts,
 } from './selectors.ts';
 import { bigFleet, iface, peer, scatteredPeers, server } from './test-fixtures.ts';
+import type { PaletteItem } from './selectors.ts';
 
 const cfg = (name: string, group?: string): ServerConfig => ({
   name,
@@ -288,5 +290,90 @@ describe('searchFleet', () => {
 
   it('stops at the limit', () => {
     expect(searchFleet(fleet, [], 'e', 1)).toHaveLength(1);
+  });
+});
+
+describe('searchFleet ranking (the palette)', () => {
+  // 300 peers, 198.18.128.0 … 198.18.129.43, as a big lab interface has them; one server whose
+  // host only starts like the searched address.
+  const peers = Array.from({ length: 300 }, (_, i) =>
+    peer(i, { allowedIps: [`198.18.${128 + (i >> 8)}.${i & 255}/32`], endpoint: null }),
+  );
+  const live = (order: typeof peers, s = 1) =>
+    fleetFromSync([
+      { name: 'edge-1', seq: s, live: server('edge-1', [iface('wg0', order)], { host: '198.18.128.150' }) },
+      { name: 'edge-2', seq: s, live: server('edge-2', [iface('wg0', [peer(900)])]) },
+    ]);
+  const shuffled = (seed: number) =>
+    [...peers].sort((a, b) => ((a.rxBytes * seed) % 997) - ((b.rxBytes * seed) % 997));
+  const label = (i: PaletteItem) => (i.kind === 'server' ? `server ${i.server}` : i.peer.allowedIps[0]);
+
+  it('puts the exact address first, before a server whose host only starts with it', () => {
+    const items = searchFleet(live(peers), [], '198.18.128.15');
+    expect(label(items[0]!)).toBe('198.18.128.15/32');
+    expect(items.map(label)).toContain('server edge-1');
+    expect(
+      items.slice(1).every((i) => i.kind === 'server' || i.peer.allowedIps[0]!.startsWith('198.18.128.15')),
+    ).toBe(true);
+  });
+
+  it('gives the same results in the same order on every poll, whatever order the peers arrive in', () => {
+    const first = searchFleet(live(peers), [], '198.18.128.1').map(label);
+    for (const seed of [3, 7, 11, 13]) {
+      expect(searchFleet(live(shuffled(seed), seed), [], '198.18.128.1').map(label)).toEqual(first);
+    }
+    expect(first[0]).toBe('198.18.128.1/32');
+  });
+
+  it('a prefix finds the peers inside it', () => {
+    const items = searchFleet(live(shuffled(5)), [], '198.18.128.0/28');
+    expect(items.map(label)).toEqual(
+      Array.from({ length: 16 }, (_, i) => `198.18.128.${i}/32`).sort((a, b) =>
+        // ties break by key: peer(i)'s key grows with i
+        a.localeCompare(b, 'en', { numeric: true }),
+      ),
+    );
+  });
+
+  it('searches and ties by the names of the config files', () => {
+    const names: Record<string, Record<string, string>> = {
+      'edge-1/wg0': { [peers[40]!.publicKey]: 'office 10', [peers[41]!.publicKey]: 'office 9' },
+    };
+    const items = searchFleet(live(peers), [], 'office', 50, (s, i) => names[`${s}/${i}`]);
+    expect(items.map((i) => i.kind === 'peer' && i.name)).toEqual(['office 9', 'office 10']);
+  });
+
+  it('a server ties before a peer of the same rank', () => {
+    const items = searchFleet(live(peers), [cfg('198.18.128.7')], '198.18.128.7');
+    expect(items.slice(0, 2).map(label)).toEqual(['server 198.18.128.7', '198.18.128.7/32']);
+  });
+});
+
+describe('tableRows (the peers table)', () => {
+  const list = Array.from({ length: 30 }, (_, i) =>
+    peer(i, { allowedIps: [`198.18.0.${i}/32`], rxRate: (i * 37) % 30, status: i % 3 ? 'online' : 'stale' }),
+  );
+  const ips = (rows: typeof list) => rows.map((p) => p.allowedIps[0]);
+
+  it('without a search, the column sort alone', () => {
+    const sort = { key: 'rxRate', dir: 'desc' } as const;
+    expect(tableRows(list, 'all', '', sort)).toEqual(sortPeers(list, sort));
+  });
+
+  it('while searching, the exact match first whatever the column, then the column within each rank', () => {
+    const rows = tableRows(list, 'all', '198.18.0.1', { key: 'rxRate', dir: 'desc' });
+    expect(ips(rows)[0]).toBe('198.18.0.1/32');
+    expect(rows).toHaveLength(11); // .1, .10–.19
+    const rest = rows.slice(1).map((p) => p.rxRate!);
+    expect(rest).toEqual([...rest].sort((a, b) => b - a));
+  });
+
+  it('a prefix finds the peers inside it, the status filter still applies', () => {
+    expect(tableRows(list, 'all', '198.18.0.0/29', { key: 'allowedIps', dir: 'asc' })).toHaveLength(8);
+    expect(ips(tableRows(list, 'stale', '198.18.0.0/29', { key: 'allowedIps', dir: 'asc' }))).toEqual([
+      '198.18.0.0/32',
+      '198.18.0.3/32',
+      '198.18.0.6/32',
+    ]);
   });
 });

@@ -8,6 +8,14 @@ import type {
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { shortKey } from '../../../shared/format.ts';
 import { isStreaming, serverPresence } from '../../../shared/liveness.ts';
+import {
+  MATCH_RANK,
+  matchText,
+  parsePeerQuery,
+  searchPeers,
+  type MatchKind,
+  type PeerQuery,
+} from '../../../shared/peer-search.ts';
 import type { Fleet } from './fleet-state.ts';
 
 /** Pure views over the held fleet. Per-server work is cached by object identity (WeakMap). */
@@ -200,26 +208,32 @@ export function peerName(peer: PeerLive, names?: PeerNameMap): string {
   return names?.[peer.publicKey] ?? shortKey(peer.publicKey);
 }
 
-/** Case-insensitive substring search over name, key, allowed IPs and endpoint. */
+/** Whether the peer matches the search (shared/peer-search.ts: name, key, allowed IPs, endpoint). */
 export function peerMatches(peer: PeerLive, query: string, names?: PeerNameMap): boolean {
-  const q = query.trim().toLowerCase();
-  if (q === '') return true;
-  if (names?.[peer.publicKey]?.toLowerCase().includes(q)) return true;
-  if (peer.publicKey.toLowerCase().includes(q)) return true;
-  if (peer.endpoint?.toLowerCase().includes(q)) return true;
-  return peer.allowedIps.some((ip) => ip.toLowerCase().includes(q));
+  return searchPeers([peer], query, (p) => ({ peer: p, name: names?.[p.publicKey] ?? null })).length > 0;
 }
 
+/**
+ * The peers of one status that match the search, best match first (exact, inside a searched prefix,
+ * prefix, substring; ties by name, then key). A blank query keeps every peer of the status, in order.
+ */
 export function filterPeers(
   peers: readonly PeerLive[],
   filter: PeerFilter,
   query: string,
   names?: PeerNameMap,
 ): PeerLive[] {
-  const q = query.trim().toLowerCase();
-  return peers.filter(
-    (p) => (filter === 'all' || p.status === filter) && (q === '' || peerMatches(p, q, names)),
-  );
+  return rankedPeers(peers, filter, query, names).map((h) => h.item);
+}
+
+function rankedPeers(
+  peers: readonly PeerLive[],
+  filter: PeerFilter,
+  query: string,
+  names?: PeerNameMap,
+): { item: PeerLive; kind: MatchKind }[] {
+  const ofStatus = filter === 'all' ? peers : peers.filter((p) => p.status === filter);
+  return searchPeers(ofStatus, query, (p) => ({ peer: p, name: names?.[p.publicKey] ?? null }));
 }
 
 export type PeerSortKey =
@@ -293,6 +307,31 @@ export function sortPeers(peers: readonly PeerLive[], sort: PeerSort, names?: Pe
   return keyed.map((k) => k.p);
 }
 
+/**
+ * The peers table's rows: the status filter, the search, then the column sort. While searching, how
+ * well a peer matches comes first (the exact address on top, whatever the column), and the column
+ * sorts within each rank; without a search, the column alone.
+ */
+export function tableRows(
+  peers: readonly PeerLive[],
+  filter: PeerFilter,
+  query: string,
+  sort: PeerSort,
+  names?: PeerNameMap,
+): PeerLive[] {
+  const hits = rankedPeers(peers, filter, query, names);
+  const sorted = sortPeers(
+    hits.map((h) => h.item),
+    sort,
+    names,
+  );
+  if (parsePeerQuery(query) === null) return sorted;
+  const kindOf = new Map(hits.map((h) => [h.item, h.kind]));
+  const byRank: PeerLive[][] = [[], [], [], []];
+  for (const p of sorted) byRank[MATCH_RANK[kindOf.get(p)!]]!.push(p);
+  return byRank.flat();
+}
+
 /** Clicking a header: the same column flips direction; a new one starts with its natural direction. */
 export function nextSort(current: PeerSort, key: PeerSortKey): PeerSort {
   if (current.key === key) return { key, dir: current.dir === 'asc' ? 'desc' : 'asc' };
@@ -316,37 +355,75 @@ export function serverNow(live: ServerLive, laptopNowMs: number): number | null 
 
 export type PaletteItem =
   | { kind: 'server'; server: string; host: string; state: ConnectionState | null }
-  | { kind: 'peer'; server: string; iface: string; peer: PeerLive };
+  | { kind: 'peer'; server: string; iface: string; peer: PeerLive; name: string | null };
+
+/** Names of one interface's peers (the store's `peerNames`), for the palette. */
+export type NamesOf = (server: string, iface: string) => PeerNameMap | undefined;
+
+function better(a: MatchKind | null, b: MatchKind | null): MatchKind | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return MATCH_RANK[a] <= MATCH_RANK[b] ? a : b;
+}
+
+const SERVER_NAMES = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /**
- * Servers and peers matching the query (server name/host; peer key, IPs, endpoint), servers first,
- * at most `limit`. An empty query lists servers only.
+ * Servers (name, host) and peers (shared/peer-search.ts) matching the query, best first, at most
+ * `limit`. A server wins a tie with a peer; servers tie by name, peers by name, key, server and
+ * interface, so the order never depends on the order live state arrived in. An empty query lists
+ * servers only.
  */
 export function searchFleet(
   fleet: Fleet,
   configs: readonly ServerConfig[],
   query: string,
   limit = 50,
+  namesOf: NamesOf = () => undefined,
 ): PaletteItem[] {
-  const q = query.trim().toLowerCase();
-  const items: PaletteItem[] = [];
+  const q: PeerQuery | null = parsePeerQuery(query);
   const names = new Set([...configs.map((c) => c.name), ...Object.keys(fleet)]);
   const hostOf = new Map(configs.map((c) => [c.name, c.host]));
-  for (const name of [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+  const servers: { item: PaletteItem; rank: number }[] = [];
+  for (const name of [...names].sort(SERVER_NAMES)) {
     const host = hostOf.get(name) ?? fleet[name]?.live.host ?? '';
-    if (q === '' || name.toLowerCase().includes(q) || host.toLowerCase().includes(q)) {
-      items.push({ kind: 'server', server: name, host, state: fleet[name]?.live.state ?? null });
-      if (items.length >= limit) return items;
+    const kind = q === null ? 'exact' : better(matchText(name, q.text), matchText(host, q.text));
+    if (kind === null) continue;
+    servers.push({
+      item: { kind: 'server', server: name, host, state: fleet[name]?.live.state ?? null },
+      rank: MATCH_RANK[kind],
+    });
+  }
+  if (q === null) return servers.slice(0, limit).map((s) => s.item);
+  servers.sort((a, b) => a.rank - b.rank); // stable: by name within a rank
+  const candidates: Extract<PaletteItem, { kind: 'peer' }>[] = [];
+  for (const name of Object.keys(fleet)) {
+    for (const iface of fleet[name]!.live.interfaces) {
+      const ifaceNames = namesOf(name, iface.name);
+      for (const peer of iface.peers) {
+        const peerName = ifaceNames?.[peer.publicKey] ?? null;
+        candidates.push({ kind: 'peer', server: name, iface: iface.name, peer, name: peerName });
+      }
     }
   }
-  if (q === '') return items;
-  for (const name of Object.keys(fleet).sort()) {
-    for (const iface of fleet[name]!.live.interfaces) {
-      for (const peer of iface.peers) {
-        if (!peerMatches(peer, q)) continue;
-        items.push({ kind: 'peer', server: name, iface: iface.name, peer });
-        if (items.length >= limit) return items;
-      }
+  const peers = searchPeers(candidates, q, (c) => ({
+    peer: c.peer,
+    name: c.name,
+    tail: `${c.server}/${c.iface}`,
+  }));
+  // Merge: both lists are sorted; a server goes before peers of the same rank.
+  const items: PaletteItem[] = [];
+  let s = 0;
+  let p = 0;
+  while (items.length < limit && (s < servers.length || p < peers.length)) {
+    const server = servers[s];
+    const peer = peers[p];
+    if (server && (!peer || server.rank <= MATCH_RANK[peer.kind])) {
+      items.push(server.item);
+      s += 1;
+    } else {
+      items.push(peer!.item);
+      p += 1;
     }
   }
   return items;
