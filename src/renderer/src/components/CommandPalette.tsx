@@ -128,6 +128,8 @@ export function CommandPalette() {
                 aria-selected={index === active}
                 className="palette-item"
                 data-kind={item.kind}
+                data-server={item.server}
+                data-peer-key={item.kind === 'peer' ? item.peer.publicKey : undefined}
                 onMouseMove={() => setActive(index)}
                 onClick={() => choose(item)}
               >

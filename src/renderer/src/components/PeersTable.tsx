@@ -69,6 +69,7 @@ const PeerRow = memo(function PeerRow({
   iface,
   rateUnit,
   selected,
+  exact,
   onOpen,
   name,
 }: {
@@ -79,6 +80,8 @@ const PeerRow = memo(function PeerRow({
   iface: string;
   rateUnit: RateUnit;
   selected: boolean;
+  /** Matches the search exactly (marked: at 1024 px its address may be cut like the others'). */
+  exact: boolean;
   onOpen: (key: string) => void;
   /** From the config file; null: the short key stands in. */
   name: string | null;
@@ -91,6 +94,7 @@ const PeerRow = memo(function PeerRow({
       aria-rowindex={index + 2}
       className="peers-row"
       data-selected={selected || undefined}
+      data-match={exact ? 'exact' : undefined}
       data-peer-key={peer.publicKey}
       data-row-index={index}
       data-status={peer.status}
@@ -186,7 +190,7 @@ export function PeersTable({
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const counts = useMemo(() => statusCounts(peers), [peers]);
-  const rows = useMemo(
+  const { rows, exact } = useMemo(
     () => tableRows(peers, filter, deferredQuery, sort, names),
     [peers, filter, deferredQuery, sort, names],
   );
@@ -324,6 +328,7 @@ export function PeersTable({
                   iface={iface}
                   rateUnit={rateUnit}
                   selected={selectedKey === peer.publicKey}
+                  exact={exact.has(peer.publicKey)}
                   onOpen={open}
                   name={names?.[peer.publicKey] ?? null}
                 />

@@ -130,8 +130,17 @@ function InterfaceHeader({
       <div>
         <dt>Peers</dt>
         <dd className="num" data-testid="interface-peers">
-          <span data-testid="interface-peers-online">{summary.counts.online}</span> online ·{' '}
-          {summary.counts.stale} stale · {summary.peers} total
+          {streaming ? (
+            <>
+              <span data-testid="interface-peers-online">{summary.counts.online}</span> online ·{' '}
+              {summary.counts.stale} stale · {summary.peers} total
+            </>
+          ) : (
+            // Who is online is only known while frames arrive.
+            <>
+              <span data-testid="interface-peers-online">—</span> online · {summary.peers} total
+            </>
+          )}
         </dd>
       </div>
       <div>

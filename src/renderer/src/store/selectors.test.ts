@@ -357,20 +357,21 @@ describe('tableRows (the peers table)', () => {
 
   it('without a search, the column sort alone', () => {
     const sort = { key: 'rxRate', dir: 'desc' } as const;
-    expect(tableRows(list, 'all', '', sort)).toEqual(sortPeers(list, sort));
+    expect(tableRows(list, 'all', '', sort)).toEqual({ rows: sortPeers(list, sort), exact: new Set() });
   });
 
   it('while searching, the exact match first whatever the column, then the column within each rank', () => {
-    const rows = tableRows(list, 'all', '198.18.0.1', { key: 'rxRate', dir: 'desc' });
+    const { rows, exact } = tableRows(list, 'all', '198.18.0.1', { key: 'rxRate', dir: 'desc' });
     expect(ips(rows)[0]).toBe('198.18.0.1/32');
+    expect([...exact]).toEqual([rows[0]!.publicKey]);
     expect(rows).toHaveLength(11); // .1, .10–.19
     const rest = rows.slice(1).map((p) => p.rxRate!);
     expect(rest).toEqual([...rest].sort((a, b) => b - a));
   });
 
   it('a prefix finds the peers inside it, the status filter still applies', () => {
-    expect(tableRows(list, 'all', '198.18.0.0/29', { key: 'allowedIps', dir: 'asc' })).toHaveLength(8);
-    expect(ips(tableRows(list, 'stale', '198.18.0.0/29', { key: 'allowedIps', dir: 'asc' }))).toEqual([
+    expect(tableRows(list, 'all', '198.18.0.0/29', { key: 'allowedIps', dir: 'asc' }).rows).toHaveLength(8);
+    expect(ips(tableRows(list, 'stale', '198.18.0.0/29', { key: 'allowedIps', dir: 'asc' }).rows)).toEqual([
       '198.18.0.0/32',
       '198.18.0.3/32',
       '198.18.0.6/32',

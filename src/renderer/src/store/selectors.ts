@@ -307,6 +307,12 @@ export function sortPeers(peers: readonly PeerLive[], sort: PeerSort, names?: Pe
   return keyed.map((k) => k.p);
 }
 
+export interface TableRows {
+  rows: PeerLive[];
+  /** Public keys of the rows that match the search exactly (none without a search). */
+  exact: ReadonlySet<string>;
+}
+
 /**
  * The peers table's rows: the status filter, the search, then the column sort. While searching, how
  * well a peer matches comes first (the exact address on top, whatever the column), and the column
@@ -318,18 +324,18 @@ export function tableRows(
   query: string,
   sort: PeerSort,
   names?: PeerNameMap,
-): PeerLive[] {
+): TableRows {
   const hits = rankedPeers(peers, filter, query, names);
   const sorted = sortPeers(
     hits.map((h) => h.item),
     sort,
     names,
   );
-  if (parsePeerQuery(query) === null) return sorted;
+  if (parsePeerQuery(query) === null) return { rows: sorted, exact: new Set() };
   const kindOf = new Map(hits.map((h) => [h.item, h.kind]));
   const byRank: PeerLive[][] = [[], [], [], []];
   for (const p of sorted) byRank[MATCH_RANK[kindOf.get(p)!]]!.push(p);
-  return byRank.flat();
+  return { rows: byRank.flat(), exact: new Set(byRank[MATCH_RANK.exact]!.map((p) => p.publicKey)) };
 }
 
 /** Clicking a header: the same column flips direction; a new one starts with its natural direction. */
