@@ -25,9 +25,12 @@ const TROUBLE = new Set<string>(TROUBLE_COUNTERS);
 export const HealthPanel = memo(function HealthPanel({
   iface,
   rateUnit,
+  streaming = true,
 }: {
   iface: InterfaceLive;
   rateUnit: RateUnit;
+  /** false: the server is not streaming; the counters are as last seen, the rates unknown. */
+  streaming?: boolean;
 }) {
   const { counters, rates } = iface;
   const headingId = `health-${iface.name}`;
@@ -40,7 +43,7 @@ export const HealthPanel = memo(function HealthPanel({
       <dl className="health-grid">
         {COUNTER_NAMES.map((name) => {
           const value = counters?.[name] ?? null;
-          const rate = rates[name];
+          const rate = streaming ? rates[name] : null;
           const rising = TROUBLE.has(name) && (rate ?? 0) > 0;
           const bytes = name === 'rxBytes' || name === 'txBytes';
           return (

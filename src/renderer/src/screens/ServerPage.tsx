@@ -391,7 +391,7 @@ export function ServerPage({
               />
             ) : (
               <>
-                <HealthPanel iface={iface} rateUnit={rateUnit} />
+                <HealthPanel iface={iface} rateUnit={rateUnit} streaming={isStreaming(live)} />
                 <InterfaceChart server={name} iface={iface.name} />
                 <PeersTable
                   key={`${name}/${iface.name}`}
