@@ -23,7 +23,7 @@ import {
   isSameOrigin,
   isWildcard,
 } from './request-guard.ts';
-import { contentType, cspFromHtml, resolveStaticPath } from './static-files.ts';
+import { contentType, cspFromHtml, cspHeader, resolveStaticPath } from './static-files.ts';
 import { createToken, tokenMatches } from './token.ts';
 
 /** What browser mode needs of an Engine: its handlers and its events. */
@@ -80,13 +80,13 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const { engine } = options;
   const listen = options.listen ?? '127.0.0.1';
   const rendererDir = await realpath(resolve(options.rendererDir));
-  const csp = cspFromHtml(readFileSync(join(rendererDir, 'index.html'), 'utf8'));
-  if (!csp) throw new Error(`${rendererDir}/index.html declares no Content-Security-Policy.`);
+  const metaCsp = cspFromHtml(readFileSync(join(rendererDir, 'index.html'), 'utf8'));
+  if (!metaCsp) throw new Error(`${rendererDir}/index.html declares no Content-Security-Policy.`);
   const token = options.token ?? createToken();
   let allowed = new Set<string>();
 
   const securityHeaders = {
-    'Content-Security-Policy': csp,
+    'Content-Security-Policy': cspHeader(metaCsp),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',

@@ -50,6 +50,17 @@ export function resolveStaticPath(root: string, url: string): string | null {
   return full.startsWith(base + sep) ? full : null;
 }
 
+/**
+ * Directives a browser honours only in a header: in the meta tag `frame-ancestors` is ignored with a
+ * console error on every load, so the page leaves it out and whoever serves the page adds it.
+ */
+export const HEADER_ONLY_CSP = "frame-ancestors 'none'";
+
+/** The header form of a page's CSP: what its meta tag declares plus the header-only directives. */
+export function cspHeader(metaCsp: string): string {
+  return `${metaCsp}; ${HEADER_ONLY_CSP}`;
+}
+
 /** The Content-Security-Policy of index.html's meta tag; null when it declares none. */
 export function cspFromHtml(html: string): string | null {
   for (const tag of html.match(/<meta\b[^>]*>/gi) ?? []) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Privileges } from 'electron';
-import { contentType, resolveStaticPath } from '../headless/static-files.ts';
+import { contentType, HEADER_ONLY_CSP, resolveStaticPath } from '../headless/static-files.ts';
 import { isAppOriginUrl, parseUrl } from './renderer-location.ts';
 
 /**
@@ -27,9 +27,9 @@ export const APP_SCHEME_PRIVILEGES: Privileges = {
 /**
  * Sent with every response, on top of the page's own meta CSP (the stricter of both applies). The
  * desktop page talks to the engine over IPC only, so it may open no connection at all; index.html's
- * `connect-src 'self'` exists for browser mode's WebSocket. `frame-ancestors` works only as a header.
+ * `connect-src 'self'` exists for browser mode's WebSocket. The header-only directives are added here.
  */
-export const DESKTOP_CSP = "connect-src 'none'; frame-ancestors 'none'";
+export const DESKTOP_CSP = `connect-src 'none'; ${HEADER_ONLY_CSP}`;
 
 /** The file an app:// request names, or null: another scheme or host, a port, credentials, or a path
  * that `resolveStaticPath` refuses. The query and fragment never name a file. */

@@ -18,7 +18,7 @@ import {
 } from '../support/fake-ssh-server.ts';
 
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'";
 const TOKEN = 'test-token-0123456789-abcdefghijklmnopqrstu';
 
 let root: string;
@@ -192,11 +192,11 @@ describe('browser mode over HTTP', () => {
     }
   });
 
-  it('serves the page: CSP header equal to the meta tag, no caching', async () => {
+  it('serves the page: CSP header = the meta tag + frame-ancestors (a header-only directive), no caching', async () => {
     const reply = await get('/');
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(reply.headers['content-security-policy']).toBe(CSP);
+    expect(reply.headers['content-security-policy']).toBe(`${CSP}; frame-ancestors 'none'`);
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
     expect(reply.headers['referrer-policy']).toBe('no-referrer');
     expect(reply.headers['cache-control']).toBe('no-store');
