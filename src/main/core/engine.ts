@@ -104,6 +104,7 @@ export class Engine {
       log,
       afterLiveChange: options.afterLiveChange,
       onFileText: (server, iface, text) => this.#names.learn(server, iface, text),
+      onVerifiedLive: (server, iface, live) => this.#fleet.showVerified(server, iface, live),
     });
     this.#fleet = new FleetService({
       gate: (server) => this.#servers.gate(server),

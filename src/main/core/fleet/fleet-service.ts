@@ -1,5 +1,5 @@
 import type { SyncedServer } from '../../../shared/api.ts';
-import type { ServerLive, StatusThresholds } from '../../../shared/domain.ts';
+import type { InterfaceDump, ServerLive, StatusThresholds } from '../../../shared/domain.ts';
 import { DeltaEncoder } from '../../../shared/live-delta.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import type { DomainEventBus } from '../bus/domain-events.ts';
@@ -133,6 +133,11 @@ export class FleetService {
   }
 
   /** The live session's connection to `server`, if it runs with this very config (peer operations share it). */
+  /** A verified peer change, shown in the server's live state before its next frame. */
+  showVerified(name: string, iface: string, verified: InterfaceDump): void {
+    this.#sessions.get(name)?.showVerified(iface, verified);
+  }
+
   lease(server: ServerConfig): SshSession | null {
     const session = this.#sessions.get(server.name);
     if (!session || !sameConfig(session.server, server)) return null;

@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2';
-import type { ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
+import type { InterfaceDump, ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { parseJump } from '../../../shared/validation.ts';
 import { FramePacer, minFrameSpacingMs } from '../collector/frame-pacer.ts';
@@ -13,6 +13,7 @@ import { ChannelLimiter } from '../ssh/channel-limiter.ts';
 import { dial, type DialOptions, type HostKeyGate, type SshSession } from '../ssh/dial.ts';
 import { execCommand, type ExecOptions, type ExecResult } from '../ssh/exec.ts';
 import { ServerTracker } from '../state/server-tracker.ts';
+import { verifiedInterface } from '../state/verified-interface.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { classifyWgError } from './wg-error.ts';
 
@@ -148,6 +149,19 @@ export class ServerSession {
     this.#clearTimers();
     this.#teardown();
     this.#publish({ state: 'stopped', error: undefined, errorCode: undefined, errorDetails: undefined });
+  }
+
+  /**
+   * A peer change on `iface` was applied and verified: show the interface as verified now (the next
+   * frame replaces it). Nothing is shown for an interface this session does not stream.
+   */
+  showVerified(iface: string, verified: InterfaceDump): void {
+    const { interfaces, serverTime } = this.#live;
+    const index = interfaces.findIndex((i) => i.name === iface);
+    if (index < 0 || serverTime === null) return;
+    const next = [...interfaces];
+    next[index] = verifiedInterface(interfaces[index]!, verified, serverTime, this.#options.thresholds);
+    this.#publish({ interfaces: next });
   }
 
   /** New status thresholds apply from the next frame on, without reconnecting. */

@@ -6,6 +6,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import type { InterfaceDump } from '../../../shared/domain.ts';
 import type {
   ApplyRequest,
   ApplyResult,
@@ -51,6 +52,8 @@ export interface PeerServiceDeps extends TxDeps {
   secrets: SecretStore;
   /** Every config file read or written (the engine learns peer names from it). */
   onFileText?: (server: string, iface: string, text: string) => void;
+  /** The interface as a confirmed apply's verification read it: shown at once, not at the next frame. */
+  onVerifiedLive?: (server: string, iface: string, live: InterfaceDump) => void;
 }
 
 interface StoredPlan {
@@ -302,6 +305,7 @@ export class PeerService {
     // The plan that ran may have been re-made (same keys): its added peers are the ones to export.
     const ran: BuiltPlan = { ...built, plan: outcome.plan };
     this.#deps.onFileText?.(server.name, iface, outcome.plan.newText);
+    if (outcome.verifiedLive) this.#deps.onVerifiedLive?.(server.name, iface, outcome.verifiedLive);
     return {
       txId: outcome.txId,
       server: server.name,

@@ -16,6 +16,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import type { InterfaceDump } from '../../../shared/domain.ts';
 import type { PeerTxEvent, TxPhase } from '../../../shared/peer-ops.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { cleanMessage } from '../collector/text-fields.ts';
@@ -74,6 +75,8 @@ export interface TxOutcome {
   outcome: 'confirmed' | 'file-only';
   backup: string | null;
   verifiedAfterMs: number;
+  /** The interface as the verification read it (null: nothing live changed, or it is not up). */
+  verifiedLive: InterfaceDump | null;
 }
 
 export function runnerFor(server: ServerConfig, ssh: SshSession): RemoteRunner {
@@ -160,6 +163,7 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
         outcome: 'file-only',
         backup: null,
         verifiedAfterMs: Date.now() - started,
+        verifiedLive: null,
       };
     }
     const timeout = tier === 0 ? 0 : request.confirmTimeoutSeconds;
@@ -228,13 +232,23 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
         );
       }
       emit('confirmed', 'The config file was written (no live change).');
-      return { txId, plan, read, tier, outcome: 'file-only', backup, verifiedAfterMs: Date.now() - started };
+      return {
+        txId,
+        plan,
+        read,
+        tier,
+        outcome: 'file-only',
+        backup,
+        verifiedAfterMs: Date.now() - started,
+        verifiedLive: null,
+      };
     }
 
     await deps.afterLiveChange?.(server.name, iface);
     emit('verifying', 'Verifying over a new connection…');
+    let verifiedLive: InterfaceDump | null;
     try {
-      await verifyAndConfirm(deps, request, plan, txId, rollbackAt!);
+      verifiedLive = await verifyAndConfirm(deps, request, plan, txId, rollbackAt!);
     } catch (error) {
       if (!(error instanceof WgDeckError) || !['VERIFY_FAILED', 'UNCONFIRMED'].includes(error.code))
         throw error;
@@ -244,7 +258,7 @@ export async function runTransaction(deps: TxDeps, request: TxRequest): Promise<
     const verifiedAfterMs = Date.now() - started;
     rollbackAt = null;
     emit('confirmed', `Applied and verified in ${verifiedAfterMs} ms.`);
-    return { txId, plan, read, tier, outcome: 'confirmed', backup, verifiedAfterMs };
+    return { txId, plan, read, tier, outcome: 'confirmed', backup, verifiedAfterMs, verifiedLive };
   } catch (error) {
     if (error instanceof WgDeckError && error.code === 'ROLLED_BACK') {
       rollbackAt = null;
@@ -283,7 +297,7 @@ async function verifyAndConfirm(
   plan: PeerPlan,
   txId: string,
   rollbackAt: number,
-): Promise<void> {
+): Promise<InterfaceDump | null> {
   const { server, iface, configPath } = request;
   const retryMs = deps.retryMs ?? 2000;
   let lastProblem = 'not tried';
@@ -305,7 +319,7 @@ async function verifyAndConfirm(
         );
       }
       const confirmed = await runner.run(remoteOps.confirm(iface, txId));
-      if (confirmed.code === 0) return;
+      if (confirmed.code === 0) return read.live;
       if (confirmed.code === EXIT_NOT_PENDING) throw rolledBack(iface, null);
       throw remoteFailure(ssh.label, 'confirming', confirmed);
     } catch (error) {
