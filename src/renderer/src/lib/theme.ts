@@ -1,9 +1,10 @@
 import { useSyncExternalStore } from 'react';
+import { THEME_CHANGED } from './ui-prefs.ts';
 
 /**
  * The theme's chart colours as concrete values (SVG presentation attributes cannot read CSS
- * variables, and an exported PNG must look like the screen). Re-read when the OS switches between
- * light and dark.
+ * variables, and an exported PNG must look like the screen). Re-read whenever the theme shown
+ * changes (the user's choice, or the OS switching when the choice is `system`).
  */
 export interface ChartColors {
   rx: string;
@@ -48,9 +49,9 @@ let watching = false;
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  if (!watching && typeof matchMedia === 'function') {
+  if (!watching && typeof document !== 'undefined') {
     watching = true;
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    document.documentElement.addEventListener(THEME_CHANGED, () => {
       colors = read();
       for (const l of listeners) l();
     });

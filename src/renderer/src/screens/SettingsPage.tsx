@@ -1,12 +1,14 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { settingsToForm, validateSettingsForm, type SettingsForm } from '../lib/forms.ts';
 import { toApiError, type ApiError } from '../lib/errors.ts';
+import { setTheme, THEME_CHOICES, THEME_LABEL, useTheme } from '../lib/ui-prefs.ts';
 import { setRateUnit, updateSettings, useApp } from '../store/store.ts';
 
 export function SettingsPage() {
   const settings = useApp((s) => s.settings);
   const rateUnit = useApp((s) => s.rateUnit);
   const info = useApp((s) => s.info);
+  const theme = useTheme();
   const [form, setForm] = useState<SettingsForm | null>(settings ? settingsToForm(settings) : null);
   const [errors, setErrors] = useState<Partial<Record<keyof SettingsForm, string>>>({});
   const [error, setError] = useState<ApiError | null>(null);
@@ -160,7 +162,25 @@ export function SettingsPage() {
             </label>
           </div>
         </fieldset>
-        <p className="muted small">The theme follows your system’s light or dark setting.</p>
+        <fieldset className="fieldset">
+          <legend>Theme</legend>
+          <div className="radio-row">
+            {THEME_CHOICES.map((choice) => (
+              <label key={choice} className="radio">
+                <input
+                  type="radio"
+                  name="theme"
+                  checked={theme === choice}
+                  onChange={() => setTheme(choice)}
+                  data-testid={`theme-${choice}`}
+                />
+                {choice === 'system'
+                  ? 'System (follows the OS’s light or dark setting)'
+                  : THEME_LABEL[choice]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
       </section>
       {info && (
         <p className="muted small about">

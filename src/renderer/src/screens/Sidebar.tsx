@@ -1,6 +1,14 @@
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { routeHash } from '../lib/route.ts';
+import {
+  nextTheme,
+  setSidebarCollapsed,
+  setTheme,
+  THEME_LABEL,
+  useSidebarCollapsed,
+  useTheme,
+} from '../lib/ui-prefs.ts';
 import { groupServers, serverSummary } from '../store/selectors.ts';
 import { navigate, setPaletteOpen, useApp } from '../store/store.ts';
 import { ConnectionBadge, CONNECTION_LABEL } from '../components/common.tsx';
@@ -34,6 +42,9 @@ const ServerLink = memo(function ServerLink({
       >
         <ConnectionBadge state={live?.state ?? null} hasError={Boolean(live?.error)} compact />
         <span className="nav-label">{name}</span>
+        <span className="nav-initials" aria-hidden="true">
+          {name.slice(0, 2)}
+        </span>
         {showCount && (
           <span className="nav-count" title={`${summary.counts.online} of ${summary.peers} peers online`}>
             {summary.counts.online}/{summary.peers}
@@ -56,15 +67,33 @@ export function Sidebar() {
   const groups = groupServers(configs, fleet);
   const currentServer = route.page === 'server' ? route.server : null;
   const hasGroups = groups.some((g) => g.group !== null);
+  const collapsed = useSidebarCollapsed();
+  const theme = useTheme();
   return (
-    <nav className="sidebar" aria-label="Servers">
+    <nav className="sidebar" aria-label="Servers" data-collapsed={collapsed || undefined}>
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
         <span className="brand-name">WG Deck</span>
         {info && <span className="brand-version">{info.version}</span>}
+        <button
+          type="button"
+          className="icon-button sidebar-toggle"
+          onClick={() => setSidebarCollapsed(!collapsed)}
+          aria-label={collapsed ? 'Expand the sidebar' : 'Collapse the sidebar'}
+          aria-expanded={!collapsed}
+          title={collapsed ? 'Expand the sidebar' : 'Collapse the sidebar'}
+          data-testid="sidebar-toggle"
+        >
+          <span aria-hidden="true">{collapsed ? '»' : '«'}</span>
+        </button>
       </div>
-      <button type="button" className="palette-hint" onClick={() => setPaletteOpen(true)}>
-        <span>Search…</span>
+      <button
+        type="button"
+        className="palette-hint"
+        onClick={() => setPaletteOpen(true)}
+        aria-label="Search and commands"
+      >
+        <span className="palette-hint-label">Search…</span>
         <kbd>{isMac ? '⌘K' : 'Ctrl K'}</kbd>
       </button>
       <ul className="nav-list">
@@ -76,6 +105,9 @@ export function Sidebar() {
             data-testid="nav-overview"
           >
             <span className="nav-label">Overview</span>
+            <span className="nav-initials" aria-hidden="true">
+              ⌂
+            </span>
           </a>
         </li>
       </ul>
@@ -98,16 +130,37 @@ export function Sidebar() {
           className="button button-primary button-block"
           onClick={() => navigate({ page: 'add' })}
           data-testid="add-server-button"
+          aria-label="Add server"
         >
-          Add server
+          <span className="nav-label">Add server</span>
+          <span className="nav-initials" aria-hidden="true">
+            +
+          </span>
         </button>
-        <a
-          href={routeHash({ page: 'settings' })}
-          className="nav-link"
-          aria-current={route.page === 'settings' ? 'page' : undefined}
-        >
-          <span className="nav-label">Settings</span>
-        </a>
+        <div className="sidebar-footer-row">
+          <a
+            href={routeHash({ page: 'settings' })}
+            className="nav-link"
+            aria-current={route.page === 'settings' ? 'page' : undefined}
+            aria-label="Settings"
+          >
+            <span className="nav-label">Settings</span>
+            <span className="nav-initials" aria-hidden="true">
+              ⚙
+            </span>
+          </a>
+          <button
+            type="button"
+            className="icon-button theme-toggle"
+            onClick={() => setTheme(nextTheme(theme))}
+            aria-label={`Theme: ${THEME_LABEL[theme]} (switch to ${THEME_LABEL[nextTheme(theme)]})`}
+            title={`Theme: ${THEME_LABEL[theme]}`}
+            data-testid="theme-toggle"
+            data-theme-choice={theme}
+          >
+            <span aria-hidden="true">{theme === 'system' ? '◐' : theme === 'light' ? '☀' : '☾'}</span>
+          </button>
+        </div>
       </div>
     </nav>
   );
