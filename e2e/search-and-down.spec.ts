@@ -237,6 +237,7 @@ describeLab('peer search and down servers in Chromium against real servers', () 
     expect(await page.getByTestId('system-cpu').textContent()).toMatch(/^—/);
     expect(await page.getByTestId('interface-rx-rate').first().getAttribute('data-value')).toBe('');
     expect(await page.getByTestId('interface-peers-online').first().textContent()).toBe('—');
+    await page.getByTestId('metrics-wg0').first().click();
     expect(
       await page.locator('[data-testid="health-panel"] [data-counter="rxBytes"]').getAttribute('data-rate'),
     ).toBe('');

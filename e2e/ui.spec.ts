@@ -117,6 +117,7 @@ describeLab('the app in Chromium (browser mode) against real servers', () => {
   });
 
   it("the health panel's numbers equal the kernel's counters", async () => {
+    await page.getByTestId('metrics-wg0').click();
     for (const client of lab.clients) await lab.setTraffic(client.index, false);
     await new Promise((r) => setTimeout(r, INTERVAL * 1000 + 500));
     for (const name of COUNTER_NAMES) {

@@ -3,6 +3,7 @@ import { ADDRESSES, PREFIXES } from './ip-rules.testkit.ts';
 import {
   addressFamily,
   cidrProblem,
+  fullTunnelFor,
   isCidr,
   isIPv4,
   isIPv6,
@@ -69,5 +70,13 @@ describe('prefixes as numbers', () => {
     ['::/0', '198.18.0.1', false], // another family
   ] as const)('%s contains %s: %s', (outer, inner, inside) => {
     expect(prefixContains(parsePrefix(outer)!, parsePrefix(inner)!)).toBe(inside);
+  });
+
+  it('a full tunnel routes only the families the client has tunnel addresses in', () => {
+    expect(fullTunnelFor(['198.18.128.7/32'])).toEqual(['0.0.0.0/0']);
+    expect(fullTunnelFor(['2001:2:0:1000::7/128'])).toEqual(['::/0']);
+    expect(fullTunnelFor(['198.18.128.7/32', '2001:2:0:1000::7/128'])).toEqual(['0.0.0.0/0', '::/0']);
+    // Nothing known (no Address line): both, as before.
+    expect(fullTunnelFor([])).toEqual(['0.0.0.0/0', '::/0']);
   });
 });

@@ -44,6 +44,19 @@ export function addressFamily(text: string): IpFamily | null {
   return null;
 }
 
+/**
+ * "Everything through the tunnel" for a client with these tunnel addresses: only the families it has.
+ * `::/0` for a client without an IPv6 tunnel address would send its IPv6 into a tunnel that cannot
+ * carry it, and cut it off every IPv6 site. No address known: both families (the old default).
+ */
+export function fullTunnelFor(addresses: readonly string[]): string[] {
+  const families = new Set(addresses.map((a) => addressFamily(a.split('/')[0]!)));
+  const routes: string[] = [];
+  if (families.has(4)) routes.push('0.0.0.0/0');
+  if (families.has(6)) routes.push('::/0');
+  return routes.length > 0 ? routes : ['0.0.0.0/0', '::/0'];
+}
+
 const PREFIX_LENGTH = /^(?:0|[1-9]\d{0,2})$/;
 
 /** `address/length`, the length 0–32 or 0–128 in plain decimal. */

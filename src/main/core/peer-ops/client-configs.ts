@@ -8,12 +8,8 @@
 import type { InterfaceDump } from '../../../shared/domain.ts';
 import type { ClientConfigResult, ClientOptions } from '../../../shared/peer-ops.ts';
 import { WgDeckError } from '../errors.ts';
-import {
-  FULL_TUNNEL,
-  buildClientConfig,
-  clientConfigFileName,
-  clientConfigQrSvg,
-} from '../peers/client-config.ts';
+import { fullTunnelFor } from '../../../shared/ip-rules.ts';
+import { buildClientConfig, clientConfigFileName, clientConfigQrSvg } from '../peers/client-config.ts';
 import { configInterface, parseConfig } from '../peers/config-file.ts';
 import { publicKeyOf } from '../peers/keys.ts';
 import type { PlannedPeer } from '../peers/plan.ts';
@@ -63,7 +59,7 @@ export function clientConfigText(input: Omit<ClientConfigInput, 'kept'> & { priv
     presharedKey: peer.presharedKey,
     endpointHost: input.options?.endpointHost ?? input.endpointHost,
     endpointPort: side.listenPort,
-    allowedIps: input.options?.allowedIps ?? FULL_TUNNEL,
+    allowedIps: input.options?.allowedIps ?? fullTunnelFor(peer.allowedIps),
     persistentKeepalive: peer.persistentKeepalive,
   });
 }

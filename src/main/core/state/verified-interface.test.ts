@@ -40,7 +40,7 @@ const current: InterfaceLive = {
 };
 
 function verified(peers: PeerDump[]): InterfaceDump {
-  return { name: 'wg0', publicKey: KEY('S'), listenPort: 51820, fwmark: null, peers } as InterfaceDump;
+  return { name: 'wg0', publicKey: KEY('S'), listenPort: 51820, fwmark: null, peers };
 }
 
 describe('the interface as a verified apply read it', () => {

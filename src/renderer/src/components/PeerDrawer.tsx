@@ -2,9 +2,35 @@ import { useEffect, useRef } from 'react';
 import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
 import { formatBytes, formatRate, formatUnixTime, shortKey } from '../../../shared/format.ts';
 import { peerName } from '../store/selectors.ts';
+import { runPeerAction, type PeerAction } from '../store/peer-actions.ts';
 import { peerNamesKey, useApp } from '../store/store.ts';
 import { PeerChart, PeerUsage } from './charts/PeerHistory.tsx';
 import { Age, CloseIcon, CopyButton, PEER_STATUS_HELP, PeerStatusBadge } from './common.tsx';
+
+const DRAWER_ACTIONS: readonly [PeerAction, string, string][] = [
+  ['edit', 'Edit…', 'button button-small'],
+  ['disable', 'Disable', 'button button-small'],
+  ['remove', 'Remove…', 'button button-small button-danger-quiet'],
+];
+
+/** The peer's changes, as in the live table's row and the config view (same previews, same dialogs). */
+function DrawerActions({ server, iface, peerKey }: { server: string; iface: string; peerKey: string }) {
+  return (
+    <div className="button-row drawer-actions" data-testid="drawer-actions">
+      {DRAWER_ACTIONS.map(([action, label, className]) => (
+        <button
+          key={action}
+          type="button"
+          className={className}
+          onClick={() => void runPeerAction(server, iface, action, [peerKey])}
+          data-testid={`drawer-action-${action}`}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 /**
  * Everything the engine knows about one peer: live facts, and its history (traffic chart, events,
@@ -81,6 +107,7 @@ export function PeerDrawer({
             <PeerStatusBadge status={peer.status} />
             <span className="muted">{PEER_STATUS_HELP[peer.status]}</span>
           </div>
+          <DrawerActions server={server} iface={ifaceName} peerKey={peerKey} />
           <PeerChart server={server} iface={ifaceName} peer={peerKey} />
           <dl className="facts">
             <dt>Public key</dt>

@@ -195,6 +195,7 @@ export function Modal({
   testId,
   className,
   describedBy,
+  suspended = false,
 }: {
   open: boolean;
   onClose: () => void;
@@ -203,15 +204,25 @@ export function Modal({
   testId?: string;
   className?: string;
   describedBy?: string;
+  /**
+   * Open but out of sight while another dialog stands in for it (a form while its preview is shown):
+   * its contents stay mounted, so going back finds the form as it was left. Dialogs never stack.
+   */
+  suspended?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const shown = open && !suspended;
+  const suspendedRef = useRef(suspended);
+  suspendedRef.current = suspended;
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+    if (shown && !dialog.open) dialog.showModal();
+    if (!shown && dialog.open) dialog.close();
+  }, [shown]);
+  // A closed dialog is not in the page at all: two interfaces' dialogs never meet in one document.
+  if (!open) return null;
   return (
     <dialog
       ref={ref}
@@ -219,7 +230,11 @@ export function Modal({
       aria-labelledby={titleId}
       aria-describedby={describedBy}
       data-testid={testId}
-      onClose={onClose}
+      data-suspended={(open && suspended) || undefined}
+      onClose={() => {
+        // Closed to make way for another dialog: still open as far as its owner is concerned.
+        if (!suspendedRef.current) onClose();
+      }}
       onCancel={(event) => {
         event.preventDefault();
         onClose();

@@ -13,7 +13,7 @@ import {
   type PeerDraft,
   type PeerEdit,
 } from '../../../shared/peers.ts';
-import { cidrProblem } from '../../../shared/ip-rules.ts';
+import { cidrProblem, fullTunnelFor } from '../../../shared/ip-rules.ts';
 import { explainError, type ApiError } from './errors.ts';
 
 // --- Lists and shapes ------------------------------------------------------------------------------
@@ -75,9 +75,15 @@ export interface AddPeerForm {
   keepPrivateKey: boolean;
 }
 
-export const DEFAULT_CLIENT_ALLOWED_IPS = '0.0.0.0/0, ::/0';
+/**
+ * The client's default AllowedIPs: everything, in the families the interface carries (its Address
+ * lines; a new peer's addresses come from its subnets). Unknown addresses: both families.
+ */
+export function defaultClientAllowedIps(interfaceAddresses: readonly string[]): string {
+  return fullTunnelFor(interfaceAddresses).join(', ');
+}
 
-export function emptyAddForm(serverHost: string): AddPeerForm {
+export function emptyAddForm(serverHost: string, interfaceAddresses: readonly string[] = []): AddPeerForm {
   return {
     name: '',
     ipMode: 'auto',
@@ -87,7 +93,7 @@ export function emptyAddForm(serverHost: string): AddPeerForm {
     publicKey: '',
     dns: '',
     mtu: '',
-    clientAllowedIps: DEFAULT_CLIENT_ALLOWED_IPS,
+    clientAllowedIps: defaultClientAllowedIps(interfaceAddresses),
     endpointHost: serverHost,
     keepPrivateKey: false,
   };

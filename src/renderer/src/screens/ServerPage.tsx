@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { InterfaceLive, ServerLive } from '../../../shared/domain.ts';
 import {
@@ -18,7 +18,9 @@ import { HealthPanel } from '../components/HealthPanel.tsx';
 import { PeerDrawer } from '../components/PeerDrawer.tsx';
 import { PeersTable } from '../components/PeersTable.tsx';
 import { DownInterfaces } from '../components/peers/DownInterfaces.tsx';
+import { LastApplyBanner } from '../components/peers/ApplyResultBanner.tsx';
 import { ConfigView } from '../components/peers/ConfigView.tsx';
+import { PeerActionDialogs } from '../components/peers/PeerActionDialogs.tsx';
 import { explainError, toApiError, type ApiError } from '../lib/errors.ts';
 import { knownInterfaces, rememberInterfaces } from '../lib/known-interfaces.ts';
 import { routeHash } from '../lib/route.ts';
@@ -40,13 +42,13 @@ function SystemFacts({ live }: { live: ServerLive }) {
         <dt>CPU</dt>
         <dd className="num" data-testid="system-cpu">
           {formatPercent(streaming ? s.cpuPercent : null)}
-          {s.cpuCount !== null && <span className="muted"> of {s.cpuCount}</span>}
+          {s.cpuCount !== null && <span className="muted fact-extra"> of {s.cpuCount}</span>}
         </dd>
       </div>
       <div>
         <dt>Memory</dt>
         <dd className="num" title={`${formatBytes(s.memUsedBytes)} of ${formatBytes(s.memTotalBytes)}`}>
-          {formatPercent(mem)} <span className="muted">of {formatBytes(s.memTotalBytes)}</span>
+          {formatPercent(mem)} <span className="muted fact-extra">of {formatBytes(s.memTotalBytes)}</span>
         </dd>
       </div>
       <div>
@@ -58,7 +60,7 @@ function SystemFacts({ live }: { live: ServerLive }) {
       <div>
         <dt>Disk /</dt>
         <dd className="num">
-          {formatPercent(disk)} <span className="muted">of {formatBytes(s.diskTotalBytes)}</span>
+          {formatPercent(disk)} <span className="muted fact-extra">of {formatBytes(s.diskTotalBytes)}</span>
         </dd>
       </div>
       <div>
@@ -165,43 +167,70 @@ function InterfaceHeader({
   );
 }
 
-type PeersView = 'live' | 'config';
+type PeersView = 'peers' | 'metrics' | 'config';
 
-/** Live (what the interface does: health, traffic, peers) or Config (its file, and changing peers). */
+/**
+ * Peers first (what admins come for), then the interface's health and the charts, then its config
+ * file (changing peers). A flag on Metrics says when error or drop counters are rising, so hiding the
+ * panel behind a tab never hides a problem.
+ */
 function PeersViewSwitch({
   iface,
   view,
   onChange,
   livePeers,
+  rising,
 }: {
   iface: string;
   view: PeersView;
   onChange: (view: PeersView) => void;
   livePeers: number;
+  rising: boolean;
 }) {
+  const tab = (id: PeersView, testId: string, children: ReactNode) => (
+    <button
+      type="button"
+      role="tab"
+      className="view-tab"
+      aria-selected={view === id}
+      onClick={() => onChange(id)}
+      data-testid={testId}
+    >
+      {children}
+    </button>
+  );
   return (
     <div className="view-switch" role="tablist" aria-label={`Views of ${iface}`}>
-      <button
-        type="button"
-        role="tab"
-        className="view-tab"
-        aria-selected={view === 'live'}
-        onClick={() => onChange('live')}
-        data-testid={`live-${iface}`}
-      >
-        Live <span className="tab-count num">{livePeers} peers</span>
-      </button>
-      <button
-        type="button"
-        role="tab"
-        className="view-tab"
-        aria-selected={view === 'config'}
-        onClick={() => onChange('config')}
-        data-testid={`manage-${iface}`}
-      >
-        Config
-        <span className="muted small view-tab-note">manage peers</span>
-      </button>
+      {tab(
+        'peers',
+        `live-${iface}`,
+        <>
+          Peers <span className="tab-count num">{livePeers}</span>
+        </>,
+      )}
+      {tab(
+        'metrics',
+        `metrics-${iface}`,
+        <>
+          Health &amp; charts
+          {rising && (
+            <span
+              className="tab-flag"
+              data-testid={`metrics-flag-${iface}`}
+              title="Errors or drops are rising"
+            >
+              errors rising
+            </span>
+          )}
+        </>,
+      )}
+      {tab(
+        'config',
+        `manage-${iface}`,
+        <>
+          Config <span className="muted small view-tab-note">manage peers</span>
+        </>,
+      )}
     </div>
   );
 }
@@ -277,7 +306,7 @@ export function ServerPage({
       rateUnit: s.rateUnit,
     })),
   );
-  const [peersView, setPeersView] = useState<PeersView>('live');
+  const [peersView, setPeersView] = useState<PeersView>('peers');
   const live = held?.live;
   const iface = live?.interfaces.find((i) => i.name === ifaceName) ?? live?.interfaces[0];
   const peer = peerKey && iface ? (iface.peers.find((p) => p.publicKey === peerKey) ?? null) : null;
@@ -340,7 +369,7 @@ export function ServerPage({
       {live && <DroppedFrames count={live.droppedFrames} />}
       {live && <SystemFacts live={live} />}
       {!live && <p className="muted">Waiting for the first update…</p>}
-      <ServerChart server={name} />
+      {!iface && <ServerChart server={name} />}
       {live && live.interfaces.length === 0 && !live.error && (
         <p className="muted">
           {live.state === 'connected' ? 'No WireGuard interface is up.' : 'Connecting…'}
@@ -372,37 +401,45 @@ export function ServerPage({
             </nav>
           )}
           <section className="iface" aria-label={`Interface ${iface.name}`} data-interface={iface.name}>
-            <h2 className="iface-title">
+            {/* With several interfaces the tabs above name it; the heading stays for screen readers. */}
+            <h2 className={live.interfaces.length > 1 ? 'sr-only' : 'iface-title'}>
               <span className="muted">Interface</span> <span className="mono">{iface.name}</span>
             </h2>
             <InterfaceHeader iface={iface} rateUnit={rateUnit} streaming={isStreaming(live)} />
+            <LastApplyBanner server={name} iface={iface.name} />
             <PeersViewSwitch
               iface={iface.name}
               view={peersView}
               onChange={setPeersView}
               livePeers={iface.peers.length}
+              rising={interfaceSummary(iface).rising.length > 0}
             />
-            {peersView === 'config' ? (
+            {peersView === 'config' && (
               <ConfigView
                 key={`${name}/${iface.name}`}
                 server={name}
                 iface={iface.name}
                 serverHost={config?.host ?? live.host}
               />
-            ) : (
+            )}
+            {peersView === 'metrics' && (
               <>
                 <HealthPanel iface={iface} rateUnit={rateUnit} streaming={isStreaming(live)} />
                 <InterfaceChart server={name} iface={iface.name} />
-                <PeersTable
-                  key={`${name}/${iface.name}`}
-                  server={name}
-                  iface={iface.name}
-                  peers={iface.peers}
-                  selectedKey={peerKey ?? null}
-                  onOpen={openPeer}
-                />
+                <ServerChart server={name} />
               </>
             )}
+            {peersView === 'peers' && (
+              <PeersTable
+                key={`${name}/${iface.name}`}
+                server={name}
+                iface={iface.name}
+                peers={iface.peers}
+                selectedKey={peerKey ?? null}
+                onOpen={openPeer}
+              />
+            )}
+            <PeerActionDialogs server={name} iface={iface.name} />
           </section>
           <DownInterfaces server={name} serverHost={config?.host ?? live.host} liveNames={liveNames} />
           {peerKey && (

@@ -3,10 +3,12 @@ import {
   addFormErrors,
   addRequestFromForm,
   bringsOwnKey,
+  defaultClientAllowedIps,
   emptyAddForm,
   type AddField,
   type AddPeerForm,
 } from '../../lib/peer-forms.ts';
+import { selectPeerState, usePeerFlows } from '../../store/peer-flow.ts';
 import { useApp } from '../../store/store.ts';
 import { Modal } from '../common.tsx';
 import { FormErrors } from '../FormField.tsx';
@@ -33,16 +35,18 @@ function AddPeerForm({
   server,
   iface,
   serverHost,
+  interfaceAddresses,
   onCancel,
 }: {
   server: string;
   iface: string;
   serverHost: string;
+  interfaceAddresses: readonly string[];
   onCancel: () => void;
 }) {
   const canPersist = useApp((s) => s.info?.canPersistSecrets ?? false);
   const { form, setForm, set, bind, id, changed, preview, busy, general } = usePeerForm(
-    () => emptyAddForm(serverHost),
+    () => emptyAddForm(serverHost, interfaceAddresses),
     FIELDS,
     addFormErrors,
   );
@@ -163,7 +167,7 @@ function AddPeerForm({
           <TextField
             field={bind('clientAllowedIps')}
             label="Client AllowedIPs"
-            hint="What the client sends through the tunnel; 0.0.0.0/0, ::/0 = everything"
+            hint={`What the client sends through the tunnel; ${defaultClientAllowedIps(interfaceAddresses)} = everything ${iface} carries`}
             testId="client-allowed-ips"
           />
           <TextField
@@ -197,20 +201,24 @@ function AddPeerForm({
   );
 }
 
-/** "Add peer": the form in a dialog; Preview opens the plan dialog on top of it. */
+/** "Add peer": the form in a dialog; its preview stands in for it until applied or cancelled. */
 export function AddPeerDialog({
   open,
   onClose,
   server,
   iface,
   serverHost,
+  interfaceAddresses,
 }: {
   open: boolean;
   onClose: () => void;
   server: string;
   iface: string;
   serverHost: string;
+  /** The interface's Address lines: the client's default AllowedIPs keep to their families. */
+  interfaceAddresses: readonly string[];
 }) {
+  const planShown = usePeerFlows(selectPeerState(server, iface)).flow !== null;
   return (
     <Modal
       open={open}
@@ -218,8 +226,15 @@ export function AddPeerDialog({
       title={`Add a peer to ${iface}`}
       testId="add-peer-dialog"
       className="modal-form"
+      suspended={planShown}
     >
-      <AddPeerForm server={server} iface={iface} serverHost={serverHost} onCancel={onClose} />
+      <AddPeerForm
+        server={server}
+        iface={iface}
+        serverHost={serverHost}
+        interfaceAddresses={interfaceAddresses}
+        onCancel={onClose}
+      />
     </Modal>
   );
 }

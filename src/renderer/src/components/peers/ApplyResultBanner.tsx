@@ -1,5 +1,6 @@
 import type { ApplyResult } from '../../../../shared/peer-ops.ts';
 import { CloseIcon, CopyButton } from '../common.tsx';
+import { dismissApplied, selectPeerState, usePeerFlows } from '../../store/peer-flow.ts';
 
 /** The last apply's outcome: applied and verified (how fast), the backup to go back to. */
 export function ApplyResultBanner({ result, onDismiss }: { result: ApplyResult; onDismiss: () => void }) {
@@ -47,4 +48,11 @@ export function ApplyResultBanner({ result, onDismiss }: { result: ApplyResult; 
       </button>
     </div>
   );
+}
+
+/** The last apply on an interface, whichever view it came from (it stays until dismissed). */
+export function LastApplyBanner({ server, iface }: { server: string; iface: string }) {
+  const applied = usePeerFlows(selectPeerState(server, iface)).applied;
+  if (!applied) return null;
+  return <ApplyResultBanner result={applied} onDismiss={() => dismissApplied(server, iface)} />;
 }

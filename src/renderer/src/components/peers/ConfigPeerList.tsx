@@ -13,6 +13,8 @@ import {
 import { CopyButton } from '../common.tsx';
 
 const ROW_HEIGHT = 40;
+/** Columns a narrow table leaves to the edit form (which shows them); see app.css. */
+const COLLAPSED = new Set(['Keepalive', 'PSK']);
 const HEADER_HEIGHT = 34;
 
 export type RowAction = 'edit' | 'disable' | 'enable' | 'remove' | 'client-config';
@@ -37,17 +39,20 @@ const ConfigPeerRow = memo(function ConfigPeerRow({
   const ips = peer.allowedIps.join(', ');
   const label = peerLabel(peer);
   const locked = disabledReason !== null;
-  const action = (a: RowAction, text: string, className = 'button button-small') => (
+  const action = (a: RowAction, text: string, glyph: string, className = 'button button-small') => (
     <button
       type="button"
-      className={className}
+      className={`${className} config-action`}
       onClick={() => onAction(a, peer)}
       disabled={locked && a !== 'client-config'}
       title={locked && a !== 'client-config' ? disabledReason : undefined}
       aria-label={`${text} ${label}`}
       data-testid={`peer-action-${a}`}
     >
-      {text}
+      <span className="action-text">{text}</span>
+      <span className="action-glyph" aria-hidden="true">
+        {glyph}
+      </span>
     </button>
   );
   return (
@@ -75,14 +80,14 @@ const ConfigPeerRow = memo(function ConfigPeerRow({
       <div role="cell" className="cell mono truncate" title={ips}>
         {ips || <span className="muted">none</span>}
       </div>
-      <div role="cell" className="cell num">
+      <div role="cell" className="cell num collapse-config">
         {peer.persistentKeepalive === null || peer.persistentKeepalive === 0 ? (
           <span className="muted">off</span>
         ) : (
           `${peer.persistentKeepalive} s`
         )}
       </div>
-      <div role="cell" className="cell" data-testid="peer-psk-state">
+      <div role="cell" className="cell collapse-config" data-testid="peer-psk-state">
         {peer.hasPresharedKey ? 'yes' : <span className="muted">no</span>}
       </div>
       <div role="cell" className="cell cell-badges">
@@ -103,10 +108,10 @@ const ConfigPeerRow = memo(function ConfigPeerRow({
         )}
       </div>
       <div role="cell" className="cell cell-actions">
-        {kept && action('client-config', 'Client config', 'button button-small button-quiet')}
-        {action('edit', 'Edit')}
-        {peer.disabled ? action('enable', 'Enable') : action('disable', 'Disable')}
-        {action('remove', 'Remove', 'button button-small button-danger-quiet')}
+        {kept && action('client-config', 'Client config', '⎘', 'button button-small button-quiet')}
+        {action('edit', 'Edit', '✎')}
+        {peer.disabled ? action('enable', 'Enable', '▶') : action('disable', 'Disable', '⊘')}
+        {action('remove', 'Remove', '✕', 'button button-small button-danger-quiet')}
       </div>
     </div>
   );
@@ -179,7 +184,11 @@ export function ConfigPeerList({
           <div role="rowgroup" className="peers-head">
             <div role="row" aria-rowindex={1} className="config-row config-header-row">
               {['Name', 'Public key', 'Allowed IPs', 'Keepalive', 'PSK', 'State', 'Actions'].map((h) => (
-                <div key={h} role="columnheader" className={`cell${h === 'Actions' ? ' end' : ''}`}>
+                <div
+                  key={h}
+                  role="columnheader"
+                  className={`cell${h === 'Actions' ? ' end' : ''}${COLLAPSED.has(h) ? ' collapse-config' : ''}`}
+                >
                   {h}
                 </div>
               ))}

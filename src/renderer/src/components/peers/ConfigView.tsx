@@ -1,29 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConfigPeerView, InterfaceConfigView, PeerOperation } from '../../../../shared/peer-ops.ts';
-import { driftByPeer, hasDrift, keptKeys, peerLabel, pruneKept } from '../../lib/config-view.ts';
+import { driftByPeer, hasDrift, keptKeys, pruneKept } from '../../lib/config-view.ts';
 import { toApiError, type ApiError } from '../../lib/errors.ts';
-import {
-  cancelPlan,
-  dismissApplied,
-  planOperation,
-  selectPeerState,
-  showClientConfig,
-  usePeerFlows,
-} from '../../store/peer-flow.ts';
+import { runPeerAction } from '../../store/peer-actions.ts';
+import { cancelPlan, planOperation, selectPeerState, usePeerFlows } from '../../store/peer-flow.ts';
 import { call } from '../../store/store.ts';
 import { CopyButton } from '../common.tsx';
 import { AddPeerDialog } from './AddPeerDialog.tsx';
-import { ApplyResultBanner } from './ApplyResultBanner.tsx';
 import { BackupsList } from './BackupsList.tsx';
-import { ClientConfigDialog } from './ClientConfigDialog.tsx';
 import { ConfigNotices } from './ConfigNotices.tsx';
 import { ConfigPathForm } from './ConfigPathForm.tsx';
 import { ConfigPeerList, type RowAction } from './ConfigPeerList.tsx';
 import { DriftPanel } from './DriftPanel.tsx';
-import { EditPeerDialog } from './EditPeerDialog.tsx';
 import { ErrorCallout } from './ErrorCallout.tsx';
-import { PlanDialog } from './PlanDialog.tsx';
-import { RemovePeerDialog } from './RemovePeerDialog.tsx';
 
 function storage(): Storage | null {
   try {
@@ -82,14 +71,11 @@ export function ConfigView({
   const [view, setView] = useState<InterfaceConfigView | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(false);
-  const [actionError, setActionError] = useState<ApiError | null>(null);
   const [kept, setKept] = useState<ReadonlySet<string>>(() => {
     const store = storage();
     return store ? keptKeys(store, server, iface) : new Set();
   });
   const [addOpen, setAddOpen] = useState(false);
-  const [editing, setEditing] = useState<ConfigPeerView | null>(null);
-  const [removing, setRemoving] = useState<ConfigPeerView | null>(null);
   const { flow, applied, revision } = usePeerFlows(selectPeerState(server, iface));
   const loads = useRef(0);
 
@@ -126,17 +112,13 @@ export function ConfigView({
   // Leaving the view drops a plan nobody applied (never one being applied: that one must land).
   useEffect(() => () => cancelPlan(server, iface), [server, iface]);
 
-  // A successful apply closes the form it came from (it sat under the preview).
+  // A successful apply closes the form it came from (it waited behind the preview).
   useEffect(() => {
-    if (applied) {
-      setAddOpen(false);
-      setEditing(null);
-    }
+    if (applied) setAddOpen(false);
   }, [applied]);
 
   const preview = useCallback(
     (operation: PeerOperation, title?: string) => {
-      setActionError(null);
       void planOperation({
         request: { server, iface, operation },
         keepPrivateKeys: false,
@@ -148,29 +130,9 @@ export function ConfigView({
 
   const onAction = useCallback(
     (action: RowAction, peer: ConfigPeerView) => {
-      setActionError(null);
-      switch (action) {
-        case 'edit':
-          setEditing(peer);
-          break;
-        case 'remove':
-          setRemoving(peer);
-          break;
-        case 'disable':
-        case 'enable':
-          preview(
-            { kind: 'changes', changes: [{ action, peer: peer.publicKey }] },
-            `${action === 'disable' ? 'Disable' : 'Enable'} “${peerLabel(peer)}” on ${iface}`,
-          );
-          break;
-        case 'client-config':
-          call('peers:clientConfig', server, iface, peer.publicKey)
-            .then((client) => showClientConfig(server, iface, client))
-            .catch((error: unknown) => setActionError(toApiError(error)));
-          break;
-      }
+      void runPeerAction(server, iface, action, [peer.publicKey], view?.peers ?? [peer]);
     },
-    [preview, server, iface],
+    [server, iface, view],
   );
 
   const drift = useMemo(() => driftByPeer(view?.drift ?? null), [view]);
@@ -230,9 +192,6 @@ export function ConfigView({
         </div>
       )}
 
-      {applied && <ApplyResultBanner result={applied} onDismiss={() => dismissApplied(server, iface)} />}
-      {actionError && <ErrorCallout error={actionError} testId="config-error" />}
-
       {view && (
         <>
           <ConfigNotices
@@ -275,22 +234,8 @@ export function ConfigView({
         server={server}
         iface={iface}
         serverHost={serverHost}
+        interfaceAddresses={view?.addresses ?? []}
       />
-      <EditPeerDialog peer={editing} onClose={() => setEditing(null)} server={server} iface={iface} />
-      <RemovePeerDialog
-        peer={removing}
-        iface={iface}
-        onCancel={() => setRemoving(null)}
-        onConfirm={(peer) => {
-          setRemoving(null);
-          preview(
-            { kind: 'changes', changes: [{ action: 'remove', peer: peer.publicKey }] },
-            `Remove “${peerLabel(peer)}” from ${iface}`,
-          );
-        }}
-      />
-      <PlanDialog server={server} iface={iface} />
-      <ClientConfigDialog server={server} iface={iface} />
     </section>
   );
 }

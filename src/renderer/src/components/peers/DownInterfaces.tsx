@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ServerInterface } from '../../../../shared/peer-ops.ts';
 import { call } from '../../store/store.ts';
+import { LastApplyBanner } from './ApplyResultBanner.tsx';
 import { ConfigView } from './ConfigView.tsx';
+import { PeerActionDialogs } from './PeerActionDialogs.tsx';
 
 /**
  * Interfaces with a config file that are not up (stopped, or not started at boot): their peers can
@@ -54,12 +56,16 @@ export function DownInterfaces({
               </button>
             </div>
             {open === i.iface && (
-              <ConfigView
-                key={`${server}/${i.iface}`}
-                server={server}
-                iface={i.iface}
-                serverHost={serverHost}
-              />
+              <>
+                <LastApplyBanner server={server} iface={i.iface} />
+                <ConfigView
+                  key={`${server}/${i.iface}`}
+                  server={server}
+                  iface={i.iface}
+                  serverHost={serverHost}
+                />
+                <PeerActionDialogs server={server} iface={i.iface} />
+              </>
             )}
           </li>
         ))}

@@ -1,6 +1,7 @@
 import type { FormEvent } from 'react';
 import type { ConfigPeerView } from '../../../../shared/peer-ops.ts';
 import { peerLabel } from '../../lib/config-view.ts';
+import { selectPeerState, usePeerFlows } from '../../store/peer-flow.ts';
 import {
   editChange,
   editFormErrors,
@@ -125,6 +126,8 @@ export function EditPeerDialog({
   server: string;
   iface: string;
 }) {
+  // Its preview stands in for the form until applied (the form closes) or cancelled (it comes back).
+  const planShown = usePeerFlows(selectPeerState(server, iface)).flow !== null;
   return (
     <Modal
       open={peer !== null}
@@ -132,6 +135,7 @@ export function EditPeerDialog({
       title={peer ? `Edit ${peerLabel(peer)}` : ''}
       testId="edit-peer-dialog"
       className="modal-form"
+      suspended={planShown}
     >
       {peer && (
         <EditPeerForm key={peer.publicKey} server={server} iface={iface} peer={peer} onCancel={onClose} />

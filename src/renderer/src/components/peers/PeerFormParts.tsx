@@ -152,7 +152,7 @@ export function PreviewButtons({
   note?: string | undefined;
 }) {
   return (
-    <div className="button-row end">
+    <div className="button-row end form-footer">
       {note && <span className="small muted">{note}</span>}
       <button type="button" className="button button-quiet" onClick={onCancel}>
         Cancel
