@@ -7,8 +7,9 @@ import {
   plural,
   shortKey,
 } from '../shared/format.ts';
-import { comparePeerRows, NO_PEER_NAME } from '../shared/peer-list.ts';
+import { NO_PEER_NAME } from '../shared/peer-list.ts';
 import { fitColumns, line, row, type Column } from './fit-table.ts';
+import { filterFleet, type NamesOf } from './peer-filter.ts';
 
 const STATUS_MARK: Record<PeerLive['status'], string> = {
   online: '\u001b[32m●\u001b[0m',
@@ -16,9 +17,6 @@ const STATUS_MARK: Record<PeerLive['status'], string> = {
   offline: '\u001b[31m●\u001b[0m',
   never: '\u001b[90m○\u001b[0m',
 };
-
-/** Public key → name of one interface's peers (from its config file), if known. */
-export type NamesOf = (server: string, iface: string) => Readonly<Record<string, string>> | undefined;
 
 export interface WatchOptions {
   /** The terminal's size: the screen never has more lines than `rows - 1` nor wider lines than `columns`. */
@@ -127,18 +125,16 @@ export function renderWatch(servers: ServerLive[], options: WatchOptions): strin
   ];
 
   const blocks: Block[] = [];
-  for (const server of servers) {
+  for (const server of filterFleet(servers, {}, options.names ?? (() => undefined))) {
     const head = ['', ...serverLines(server, width)];
     if (server.interfaces.length === 0) blocks.push({ head, peers: [], server, iface: null });
     server.interfaces.forEach((iface, k) => {
-      const names = options.names?.(server.name, iface.name);
-      const peers = [...iface.peers].sort((a, b) =>
-        comparePeerRows(
-          { ...a, name: names?.[a.publicKey] ?? null },
-          { ...b, name: names?.[b.publicKey] ?? null },
-        ),
-      );
-      blocks.push({ head: [...(k === 0 ? head : []), interfaceLine(iface, width)], peers, server, iface });
+      blocks.push({
+        head: [...(k === 0 ? head : []), interfaceLine(iface, width)],
+        peers: iface.peers,
+        server,
+        iface,
+      });
     });
   }
 
@@ -174,11 +170,4 @@ export function renderWatch(servers: ServerLive[], options: WatchOptions): strin
     );
   }
   return lines.join('\n');
-}
-
-/** Exposed for the status printer: one peer row in the watch's columns. */
-export function peerRow(peer: PeerLive, name: string | undefined, now: number, width: number): string {
-  const columns = peerColumns(false);
-  const widths = fitColumns(columns, width);
-  return row(peerCells(peer, name, now, false), columns, widths, width);
 }
