@@ -1,4 +1,5 @@
 import type { InterfaceLive, ServerLive } from '../shared/domain.ts';
+import type { NamesOf } from './peer-filter.ts';
 
 /**
  * The `wgdeck status --json` shape. Field names are a public interface for scripts: change them only
@@ -20,6 +21,8 @@ export interface StatusJson {
       counters: InterfaceLive['counters'];
       peers: {
         publicKey: string;
+        /** From the interface's config file (`# Name = …`); null when it has none or it is not known yet. */
+        name: string | null;
         presharedKey: boolean;
         endpoint: string | null;
         allowedIps: string[];
@@ -33,7 +36,7 @@ export interface StatusJson {
   }[];
 }
 
-export function toStatusJson(servers: ServerLive[]): StatusJson {
+export function toStatusJson(servers: ServerLive[], names: NamesOf = () => undefined): StatusJson {
   return {
     servers: servers.map((server) => ({
       name: server.name,
@@ -48,6 +51,7 @@ export function toStatusJson(servers: ServerLive[]): StatusJson {
         counters: iface.counters,
         peers: iface.peers.map((peer) => ({
           publicKey: peer.publicKey,
+          name: names(server.name, iface.name)?.[peer.publicKey] ?? null,
           presharedKey: peer.presharedKey,
           endpoint: peer.endpoint,
           allowedIps: peer.allowedIps,

@@ -230,3 +230,8 @@ export function formatUsagePeriod(
     ? `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`
     : `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
+
+/** `count` of `noun`, with its plural: "1 peer", "2 peers", "0 peers", "1,200 peers". */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
+}

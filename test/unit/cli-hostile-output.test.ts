@@ -148,10 +148,20 @@ describe('CLI printers with hostile server text', () => {
   });
 
   it('the watch screen has no escape byte but its own colour marks', () => {
-    const plain = renderWatch([hostileServer()], { rows: 40, intervalSeconds: 5, color: false });
+    const plain = renderWatch([hostileServer()], {
+      rows: 40,
+      columns: 200,
+      intervalSeconds: 5,
+      color: false,
+    });
     expectTerminalSafe(plain);
     expect(plain).toContain('42 frames dropped');
-    const coloured = renderWatch([hostileServer()], { rows: 40, intervalSeconds: 5, color: true });
+    const coloured = renderWatch([hostileServer()], {
+      rows: 40,
+      columns: 200,
+      intervalSeconds: 5,
+      color: true,
+    });
     // eslint-disable-next-line no-control-regex -- removing our own colour codes is the point
     expectTerminalSafe(coloured.replace(/\u001b\[(?:9\d|3\d|0)m/g, ''));
   });

@@ -32,7 +32,7 @@ const COMMANDS: [string[], string][] = [
   [['server', 'list'], 'Usage: wgdeck server list [--json]'],
   [['server', 'remove'], 'Usage: wgdeck server remove NAME'],
   [['server', 'trust'], 'Usage: wgdeck server trust NAME --replace'],
-  [['status'], 'Usage: wgdeck status [--server NAME ...]'],
+  [['status'], 'Usage: wgdeck status [options]'],
   [['watch'], 'Usage: wgdeck watch [--server NAME ...]'],
   [['serve'], 'Usage: wgdeck serve [--port N]'],
   [['peer'], 'Usage: wgdeck peer COMMAND'],
@@ -56,7 +56,7 @@ describe('wgdeck usage', () => {
     [['server'], 'server add NAME'],
     [['server', 'add'], 'server add NAME'],
     [['server', 'list'], 'server list'],
-    [['status'], 'status [--server'],
+    [['status'], 'status [options]'],
     [['watch'], 'watch [--server'],
     [['serve'], 'serve [--port'],
     [['peer'], 'peer list'],
@@ -79,7 +79,7 @@ describe('wgdeck usage', () => {
       "Unknown option '--name'",
       'peer disable|enable|remove',
     ],
-    [['status', '--bogus'], "Unknown option '--bogus'", 'status [--server'],
+    [['status', '--bogus'], "Unknown option '--bogus'", 'status [options]'],
   ])('%j is refused with the command`s usage', (args, message, usage) => {
     const result = run(...args);
     expect(result.code).toBe(2);

@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { methodSchemas } from '../../shared/api.ts';
+import { plural } from '../../shared/format.ts';
+import { NO_PEER_NAME } from '../../shared/peer-list.ts';
 import type { ApplyResult, ChangeRequest, ClientOptions, PeerOperation } from '../../shared/peer-ops.ts';
 import type { PeerChangeRequest, PeerEdit } from '../../shared/peers.ts';
 import { clientConfigQrTerminal } from '../../main/core/peers/client-config.ts';
@@ -189,10 +191,12 @@ export async function listPeers(
     ctx.out(JSON.stringify(view, null, 2));
     return EXIT.ok;
   }
-  ctx.out(`${view.configPath}: ${view.peers.length} peers${view.live ? '' : ` (${target.iface} is not up)`}`);
+  ctx.out(
+    `${view.configPath}: ${plural(view.peers.length, 'peer')}${view.live ? '' : ` (${target.iface} is not up)`}`,
+  );
   for (const peer of view.peers) {
     ctx.out(
-      `  ${peer.disabled ? 'disabled' : 'enabled '} ${peer.publicKey}  ${(peer.name ?? '-').padEnd(20)} ${peer.allowedIps.join(',')}` +
+      `  ${peer.disabled ? 'disabled' : 'enabled '} ${peer.publicKey}  ${(peer.name ?? NO_PEER_NAME).padEnd(20)} ${peer.allowedIps.join(',')}` +
         `${peer.persistentKeepalive ? `  keepalive ${peer.persistentKeepalive}` : ''}${peer.hasPresharedKey ? '  psk' : ''}`,
     );
   }

@@ -1,50 +1,60 @@
-import type { ServerLive } from '../../shared/domain.ts';
-import { formatAge, formatBytes, formatDroppedFrames } from '../../shared/format.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT, exitCodeForCode } from '../exit-codes.ts';
+import { filterFleet, namesLookup, type PeerFilter } from '../peer-filter.ts';
 import { toStatusJson } from '../status-json.ts';
+import { renderStatus } from '../status-view.ts';
 import { UsageError } from '../usage-error.ts';
+import type { PeerStatus } from '../../shared/domain.ts';
 
-function printHuman(ctx: CliContext, servers: ServerLive[]): void {
-  for (const server of servers) {
-    const dropped = server.droppedFrames > 0 ? `; ${formatDroppedFrames(server.droppedFrames)}` : '';
-    ctx.out(
-      `${server.name} (${server.host}): ${server.state}${server.error ? ` — ${server.error}` : ''}${dropped}`,
-    );
-    const now = server.serverTime ?? Date.now() / 1000;
-    for (const iface of server.interfaces) {
-      const online = iface.peers.filter((p) => p.status === 'online').length;
-      const c = iface.counters;
-      ctx.out(
-        `  ${iface.name}  port ${iface.listenPort ?? '-'}  peers ${online}/${iface.peers.length} online` +
-          (c
-            ? `  rx ${formatBytes(c.rxBytes)}  tx ${formatBytes(c.txBytes)}  errors ${c.rxErrors}/${c.txErrors}  drops ${c.rxDropped}/${c.txDropped}`
-            : ''),
-      );
-      for (const peer of iface.peers) {
-        ctx.out(
-          `    ${peer.status.padEnd(7)} ${peer.publicKey}  ${(peer.endpoint ?? '(no endpoint)').padEnd(22)} ` +
-            `${peer.allowedIps.join(',')}  handshake ${formatAge(peer.latestHandshake, now)}  ` +
-            `rx ${formatBytes(peer.rxBytes)}  tx ${formatBytes(peer.txBytes)}`,
-        );
-      }
-    }
-  }
-}
+export type StatusOptions = {
+  server?: string[];
+  all?: true;
+  json?: true;
+  interface?: string;
+  status?: PeerStatus;
+  peer?: string;
+};
 
-export type StatusOptions = { server?: string[]; all?: true; json?: true };
-
-/** One snapshot of the fleet. Exit 0 when every server answered; otherwise the first failure's code. */
+/**
+ * One snapshot of the fleet. Exit 0 when every server answered; otherwise the first failure's code.
+ * With a filter that keeps nothing (no such interface, no peer matching) it says so and exits 1.
+ */
 export async function status(ctx: CliContext, values: StatusOptions): Promise<number> {
   if (values.all && values.server) throw new UsageError('use either --server NAME or --all');
-  const names = values.server;
-  const servers = await ctx.engine.pollOnce(names);
+  const servers = await ctx.engine.pollOnce(values.server);
+  const names = namesLookup(await ctx.engine.handlers['peers:names']());
+  const filter: PeerFilter = { iface: values.interface, status: values.status, query: values.peer };
   if (servers.length === 0 && !values.json)
     ctx.err('No servers yet. Add one: wgdeck server add NAME --host HOST');
-  if (values.json) ctx.out(JSON.stringify(toStatusJson(servers), null, 2));
-  else printHuman(ctx, servers);
+  if (values.json) ctx.out(JSON.stringify(toStatusJson(filterFleet(servers, filter, names), names), null, 2));
+  else for (const text of renderStatus(servers, { names, width: ctx.columns(), filter })) ctx.out(text);
   const failed = servers.find((s) => s.state !== 'connected');
-  if (!failed) return EXIT.ok;
-  if (!values.json) ctx.err(`${failed.name}: ${failed.error ?? failed.state}`);
-  return servers.length === 1 ? exitCodeForCode(failed.errorCode ?? '') : EXIT.failure;
+  if (failed) {
+    if (!values.json) ctx.err(`${failed.name}: ${failed.error ?? failed.state}`);
+    return servers.length === 1 ? exitCodeForCode(failed.errorCode ?? '') : EXIT.failure;
+  }
+  return nothingKept(ctx, servers, filter, names) ? EXIT.failure : EXIT.ok;
+}
+
+/** Whether a filter kept nothing (said on stderr): a script asking for a peer learns it is not there. */
+function nothingKept(
+  ctx: CliContext,
+  servers: Parameters<typeof filterFleet>[0],
+  filter: PeerFilter,
+  names: ReturnType<typeof namesLookup>,
+): boolean {
+  if (servers.length === 0) return false;
+  const kept = filterFleet(servers, filter, names);
+  if (filter.iface !== undefined && kept.every((s) => s.interfaces.length === 0)) {
+    ctx.err(`No interface named "${filter.iface}".`);
+    return true;
+  }
+  if (
+    (filter.status !== undefined || (filter.query ?? '').trim() !== '') &&
+    kept.every((s) => s.interfaces.every((i) => i.peers.length === 0))
+  ) {
+    ctx.err('No peer matches.');
+    return true;
+  }
+  return false;
 }

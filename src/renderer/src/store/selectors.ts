@@ -7,6 +7,7 @@ import type {
 } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { shortKey } from '../../../shared/format.ts';
+import { PEER_STATUS_RANK } from '../../../shared/peer-list.ts';
 import { isStreaming, serverPresence } from '../../../shared/liveness.ts';
 import {
   MATCH_RANK,
@@ -246,7 +247,7 @@ export interface PeerSort {
 
 export const DEFAULT_PEER_SORT: PeerSort = { key: 'status', dir: 'asc' };
 
-const STATUS_RANK: Record<PeerStatus, number> = { online: 0, stale: 1, offline: 2, never: 3 };
+const STATUS_RANK = PEER_STATUS_RANK;
 
 /**
  * An address as a sortable string: IPv4 octets zero-padded ("198.18.1.20" sorts after "198.18.1.3"),
