@@ -25,11 +25,6 @@ export function formatRate(bytesPerSecond: number | null, unit: 'bytes' | 'bits'
     : `${scaled(bytesPerSecond, 1024, BYTE_UNITS)}/s`;
 }
 
-/** "1 peer", "3 peers": a count with its noun, singular for exactly one. */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-
 /**
  * What a server's `droppedFrames` means, in the CLI and the UI alike: "3 frames dropped (the server
  * sends faster than every half interval)".
