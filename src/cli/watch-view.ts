@@ -1,5 +1,6 @@
 import type { PeerLive, ServerLive } from '../shared/domain.ts';
-import { formatAge, formatBytes, formatDroppedFrames, formatRate, shortKey } from '../shared/format.ts';
+import { formatBytes, formatDroppedFrames, formatRate, shortKey } from '../shared/format.ts';
+import { formatAge } from '../shared/time-format.ts';
 import { terminalSafe } from './terminal-safe.ts';
 
 const STATUS_MARK: Record<PeerLive['status'], string> = {

@@ -1,5 +1,6 @@
 import type { ServerLive } from '../../shared/domain.ts';
-import { formatAge, formatBytes, formatDroppedFrames } from '../../shared/format.ts';
+import { formatBytes, formatDroppedFrames } from '../../shared/format.ts';
+import { formatAge } from '../../shared/time-format.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT, exitCodeForCode } from '../exit-codes.ts';
 import { toStatusJson } from '../status-json.ts';
