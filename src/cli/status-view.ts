@@ -1,5 +1,6 @@
 import type { PeerLive, ServerLive } from '../shared/domain.ts';
-import { formatAge, formatBytes, formatDroppedFrames, plural, shortKey } from '../shared/format.ts';
+import { formatBytes, formatDroppedFrames, plural, shortKey } from '../shared/format.ts';
+import { formatAge } from '../shared/time-format.ts';
 import { NO_PEER_NAME } from '../shared/peer-list.ts';
 import { fitColumns, line, row, type Column } from './fit-table.ts';
 import { filterFleet, type NamesOf, type PeerFilter } from './peer-filter.ts';

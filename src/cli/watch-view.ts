@@ -1,12 +1,6 @@
 import type { InterfaceLive, PeerLive, ServerLive } from '../shared/domain.ts';
-import {
-  formatAge,
-  formatBytes,
-  formatDroppedFrames,
-  formatRate,
-  plural,
-  shortKey,
-} from '../shared/format.ts';
+import { formatBytes, formatDroppedFrames, formatRate, plural, shortKey } from '../shared/format.ts';
+import { formatAge } from '../shared/time-format.ts';
 import { NO_PEER_NAME } from '../shared/peer-list.ts';
 import { fitColumns, line, row, type Column } from './fit-table.ts';
 import { filterFleet, type NamesOf } from './peer-filter.ts';

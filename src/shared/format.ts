@@ -34,16 +34,6 @@ export function formatDroppedFrames(count: number): string {
   return `${frames} dropped (the server sends faster than every half interval)`;
 }
 
-/** "23 s ago", "4 min ago", "3 h ago", "12 d ago", or "never". */
-export function formatAge(thenSeconds: number | null, nowSeconds: number): string {
-  if (thenSeconds === null) return 'never';
-  const age = Math.max(0, Math.round(nowSeconds - thenSeconds));
-  if (age < 60) return `${age} s ago`;
-  if (age < 3600) return `${Math.floor(age / 60)} min ago`;
-  if (age < 86_400) return `${Math.floor(age / 3600)} h ago`;
-  return `${Math.floor(age / 86_400)} d ago`;
-}
-
 /** A WireGuard key shortened for tables: first 8 characters and an ellipsis. */
 export function shortKey(key: string): string {
   return key.length > 10 ? `${key.slice(0, 8)}…` : key;
@@ -91,12 +81,6 @@ export function formatDuration(seconds: number | null): string {
   return h === 0 ? `${Math.floor(s / 86_400)} d` : `${Math.floor(s / 86_400)} d ${h} h`;
 }
 
-/** Unix seconds as an unambiguous UTC timestamp: "2025-11-22 22:43:10 UTC"; "never" for null. */
-export function formatUnixTime(seconds: number | null): string {
-  if (seconds === null) return 'never';
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
 // --- Charts ----------------------------------------------------------------------------------------
 
 const AXIS_BYTE_UNITS = ['B/s', 'KiB/s', 'MiB/s', 'GiB/s', 'TiB/s', 'PiB/s'];
@@ -141,89 +125,6 @@ export function formatAxisRate(
   const p = Math.min(units.length - 1, Math.max(0, power ?? rateAxisPower(bytesPerSecond, unit)));
   const value = (unit === 'bits' ? bytesPerSecond * 8 : bytesPerSecond) / base ** p;
   return `${compactNumber(value)} ${units[p]}`;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-
-/** Minutes east of UTC for a laptop time (the process's time zone): what chart labels are drawn in. */
-export type OffsetFn = (ms: number) => number;
-export const localOffset: OffsetFn = (ms) => -new Date(ms).getTimezoneOffset();
-
-/** Wall-clock fields of `ms` at the offset, read with UTC getters (deterministic, testable). */
-function wall(ms: number, offset: OffsetFn): Date {
-  return new Date(ms + offset(ms) * MINUTE_MS);
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-function hhmm(d: Date): string {
-  return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
-}
-
-/**
- * A time-axis label adapted to the span shown: "14:05" within a day or two (a date at midnight),
- * "Mar 12" up to a few months, "Mar" / "2025" beyond.
- */
-export function formatTimeTick(ms: number, spanMs: number, offset: OffsetFn = localOffset): string {
-  const d = wall(ms, offset);
-  const midnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0;
-  const day = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
-  if (spanMs <= 3 * HOUR_MS)
-    return spanMs <= 10 * MINUTE_MS && d.getUTCSeconds() !== 0
-      ? `${hhmm(d)}:${pad2(d.getUTCSeconds())}`
-      : hhmm(d);
-  if (spanMs <= 10 * DAY_MS) return midnight ? day : hhmm(d);
-  if (spanMs <= 200 * DAY_MS) return day;
-  return d.getUTCMonth() === 0 ? String(d.getUTCFullYear()) : (MONTHS[d.getUTCMonth()] ?? '');
-}
-
-/**
- * A chart bucket for a tooltip: "Wed Mar 12, 14:05:10–14:05:20", "Wed Mar 12, 14:00–15:00",
- * "Wed Mar 12, 2025" (a day), "Mar 3–9, 2025" style spans for anything longer.
- */
-export function formatBucket(startMs: number, stepMs: number, offset: OffsetFn = localOffset): string {
-  const a = wall(startMs, offset);
-  const b = wall(startMs + stepMs, offset);
-  const date = `${WEEKDAYS[a.getUTCDay()]} ${MONTHS[a.getUTCMonth()]} ${a.getUTCDate()}`;
-  if (stepMs < MINUTE_MS) {
-    return `${date}, ${hhmm(a)}:${pad2(a.getUTCSeconds())}–${hhmm(b)}:${pad2(b.getUTCSeconds())}`;
-  }
-  if (stepMs < DAY_MS) return `${date}, ${hhmm(a)}–${hhmm(b)}`;
-  if (stepMs === DAY_MS && a.getUTCHours() === 0) return `${date}, ${a.getUTCFullYear()}`;
-  const last = wall(startMs + stepMs - 1, offset);
-  return `${MONTHS[a.getUTCMonth()]} ${a.getUTCDate()} ${hhmm(a)} – ${MONTHS[last.getUTCMonth()]} ${last.getUTCDate()} ${hhmm(b)}, ${last.getUTCFullYear()}`;
-}
-
-/** A moment in full, for event lists: "2025-03-12 14:05:10" in the laptop's time zone. */
-export function formatDateTime(ms: number, offset: OffsetFn = localOffset): string {
-  const d = wall(ms, offset);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${hhmm(d)}:${pad2(d.getUTCSeconds())}`;
-}
-
-/** A local day as a stable key: "2025-03-12". */
-export function dayKey(ms: number, offset: OffsetFn = localOffset): string {
-  return formatDateTime(ms, offset).slice(0, 10);
-}
-
-/** A local month as a stable key: "2025-03". */
-export function monthKey(ms: number, offset: OffsetFn = localOffset): string {
-  return formatDateTime(ms, offset).slice(0, 7);
-}
-
-/** "Wed Mar 12" for a usage row of a day, "March 2025" style "Mar 2025" for a month. */
-export function formatUsagePeriod(
-  startMs: number,
-  by: 'day' | 'month',
-  offset: OffsetFn = localOffset,
-): string {
-  const d = wall(startMs, offset);
-  return by === 'day'
-    ? `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`
-    : `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 /** `count` of `noun`, with its plural: "1 peer", "2 peers", "0 peers", "1,200 peers". */

@@ -7,7 +7,7 @@
  */
 
 import type { ConnectionState } from './domain.ts';
-import { formatAge } from './format.ts';
+import { formatAge } from './time-format.ts';
 
 /** Streaming: connected, frames arriving. Everything else (reconnecting, error, stopped…) is not. */
 export function isStreaming(server: { readonly state: ConnectionState }): boolean {

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
-import { formatBytes, formatRate, formatUnixTime, shortKey } from '../../../shared/format.ts';
+import { formatBytes, formatRate, shortKey } from '../../../shared/format.ts';
+import { formatDateTime } from '../../../shared/time-format.ts';
 import { peerName } from '../store/selectors.ts';
 import { runPeerAction, type PeerAction } from '../store/peer-actions.ts';
 import { peerNamesKey, useApp } from '../store/store.ts';
@@ -135,7 +136,9 @@ export function PeerDrawer({
             <dd>
               <Age then={peer.latestHandshake} serverTime={live.serverTime} updatedAt={live.updatedAt} />
               {peer.latestHandshake !== null && (
-                <div className="muted small num">{formatUnixTime(peer.latestHandshake)} (server clock)</div>
+                <div className="muted small num">
+                  {formatDateTime(peer.latestHandshake * 1000)} (server clock)
+                </div>
               )}
             </dd>
             <dt>Received</dt>

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ConnectionState, PeerStatus } from '../../../shared/domain.ts';
-import { formatAge } from '../../../shared/format.ts';
+import { formatAge, formatDateTime } from '../../../shared/time-format.ts';
 import { formatLastSeen } from '../../../shared/liveness.ts';
 import { useNow } from '../lib/ticker.ts';
 
@@ -92,13 +92,23 @@ export function Age({
   if (then === null) return <span className="muted">never</span>;
   if (serverTime === null) return <span className="muted">—</span>;
   const serverNow = updatedAt === null ? serverTime : serverTime + Math.max(0, now - updatedAt) / 1000;
-  return <>{formatAge(then, serverNow)}</>;
+  // The moment itself on hover: the age says how recent, the title says when.
+  return (
+    <time dateTime={new Date(then * 1000).toISOString()} title={formatDateTime(then * 1000)}>
+      {formatAge(then, serverNow)}
+    </time>
+  );
 }
 
 /** "last seen 3 min ago" for a server that is not streaming, ticking with the laptop's clock. */
 export function LastSeen({ updatedAt }: { updatedAt: number | null }) {
   const now = useNow();
-  return <>{formatLastSeen(updatedAt, now)}</>;
+  if (updatedAt === null) return <>{formatLastSeen(updatedAt, now)}</>;
+  return (
+    <time dateTime={new Date(updatedAt).toISOString()} title={formatDateTime(updatedAt)}>
+      {formatLastSeen(updatedAt, now)}
+    </time>
+  );
 }
 
 export async function writeClipboard(text: string): Promise<void> {

@@ -4,7 +4,8 @@
  * range presets. No DOM, no React: unit-tested in charts.test.ts.
  */
 import type { GapRange, Tier } from '../../../shared/history.ts';
-import { formatAxisRate, localOffset, rateAxisPower, type OffsetFn } from '../../../shared/format.ts';
+import { formatAxisRate, rateAxisPower } from '../../../shared/format.ts';
+import { localOffset, type OffsetFn } from '../../../shared/time-format.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

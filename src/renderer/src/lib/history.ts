@@ -182,21 +182,22 @@ export interface Loaded<T> {
 
 /**
  * A series over a chart range: resolved against the clock at each load (a preset slides with time),
- * with the plot's pixel width as the point budget.
+ * with the plot's pixel width as the point budget. Nothing loads while the range is null.
  */
 export function useSeries<T>(
   fetch: (range: HistoryRange, signal: AbortSignal) => Promise<T>,
   identity: string,
-  range: ChartRange,
+  range: ChartRange | null,
   plotWidth: number | null,
   refreshMs: number,
 ): QueryState<Loaded<T>> {
   const points = plotWidth === null ? null : Math.max(2, Math.floor(plotWidth / WIDTH_STEP) * WIDTH_STEP);
-  const rangeKey = range.preset === 'custom' ? `custom:${range.from}:${range.to}` : range.preset;
-  const key = points === null ? null : `${identity}|${rangeKey}|${points}`;
+  const rangeKey =
+    range === null ? null : range.preset === 'custom' ? `custom:${range.from}:${range.to}` : range.preset;
+  const key = points === null || rangeKey === null ? null : `${identity}|${rangeKey}|${points}`;
   return useQuery(
     async (signal) => {
-      const resolved = resolveRange(range, Date.now(), points ?? 2);
+      const resolved = resolveRange(range!, Date.now(), points ?? 2);
       return { data: await fetch(resolved, signal), range: resolved };
     },
     key,

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { formatDateTime, formatDuration } from '../../../../shared/format.ts';
+import { formatDuration } from '../../../../shared/format.ts';
+import { formatWindow } from '../../../../shared/time-format.ts';
 import type { Tier } from '../../../../shared/history.ts';
 import {
   customRangeError,
@@ -10,6 +11,7 @@ import {
   type ChartRange,
   type HistoryRange,
 } from '../../lib/charts.ts';
+import type { TimeWindow } from '../../lib/time-range.ts';
 import type { ApiError } from '../../lib/errors.ts';
 import { isUnavailable, type Loaded, type QueryState } from '../../lib/history.ts';
 import type { SeriesDef } from './TimeChart.tsx';
@@ -31,29 +33,31 @@ export function useWidth<T extends HTMLElement>(): [(el: T | null) => void, numb
   return [ref, width];
 }
 
-const chosenRanges = new Map<string, ChartRange>();
-
-/** A chart's range, remembered per kind of chart for the session (reopening a drawer keeps it). */
-export function useRange(kind: string, initial: ChartRange): [ChartRange, (r: ChartRange) => void] {
-  const [range, setRange] = useState<ChartRange>(() => chosenRanges.get(kind) ?? initial);
-  const set = useCallback(
-    (r: ChartRange) => {
-      chosenRanges.set(kind, r);
-      setRange(r);
-    },
-    [kind],
-  );
-  return [range, set];
-}
-
-export function RangePicker({ range, onChange }: { range: ChartRange; onChange: (r: ChartRange) => void }) {
+/**
+ * The page's one range picker: presets, a custom window, and while a drag zoom is on, what it shows
+ * and "Reset zoom". `range` is null while the default is being fitted to the recorded history.
+ */
+export function RangePicker({
+  range,
+  fitted,
+  zoom,
+  onChange,
+  onResetZoom,
+}: {
+  range: ChartRange | null;
+  fitted: boolean;
+  zoom: TimeWindow | null;
+  onChange: (r: ChartRange) => void;
+  onResetZoom: () => void;
+}) {
   const [customOpen, setCustomOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const fromId = useId();
   const toId = useId();
   const now = Date.now();
-  const initialFrom = range.preset === 'custom' ? range.from : now - presetMs(range.preset);
-  const initialTo = range.preset === 'custom' ? range.to : now;
+  const shown: ChartRange = zoom ? { preset: 'custom', ...zoom } : (range ?? { preset: '1h' });
+  const initialFrom = shown.preset === 'custom' ? shown.from : now - presetMs(shown.preset);
+  const initialTo = shown.preset === 'custom' ? shown.to : now;
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -70,14 +74,25 @@ export function RangePicker({ range, onChange }: { range: ChartRange; onChange: 
     setCustomOpen(false);
   };
   return (
-    <div className="range-picker">
-      <div className="range-buttons" role="group" aria-label="Time range">
+    <div
+      className="range-picker"
+      data-testid="range-picker"
+      data-range={range ? range.preset : undefined}
+      data-fitted={fitted || undefined}
+      data-zoomed={zoom ? true : undefined}
+    >
+      <div
+        className="range-buttons"
+        role="group"
+        aria-label="Time range of every chart on this page"
+        title={fitted ? 'Chosen to fit the recorded history; pick one to keep it' : undefined}
+      >
         {RANGE_PRESETS.map((p) => (
           <button
             key={p.id}
             type="button"
             className="range-button"
-            aria-pressed={range.preset === p.id}
+            aria-pressed={range?.preset === p.id}
             data-testid={`range-${p.id}`}
             onClick={() => {
               setCustomOpen(false);
@@ -90,7 +105,7 @@ export function RangePicker({ range, onChange }: { range: ChartRange; onChange: 
         <button
           type="button"
           className="range-button"
-          aria-pressed={range.preset === 'custom'}
+          aria-pressed={range?.preset === 'custom'}
           aria-expanded={customOpen}
           data-testid="range-custom"
           onClick={() => setCustomOpen((o) => !o)}
@@ -98,6 +113,21 @@ export function RangePicker({ range, onChange }: { range: ChartRange; onChange: 
           Custom…
         </button>
       </div>
+      {zoom && (
+        <span className="range-zoom" data-testid="range-zoom">
+          <span className="muted small num" data-testid="range-zoom-window">
+            Zoomed to {formatWindow(zoom.from, zoom.to)}
+          </span>
+          <button
+            type="button"
+            className="button button-quiet button-small"
+            onClick={onResetZoom}
+            data-testid="range-reset-zoom"
+          >
+            Reset zoom
+          </button>
+        </span>
+      )}
       {customOpen && (
         <form className="range-custom" onSubmit={apply} data-testid="range-custom-form">
           <label htmlFor={fromId}>From</label>
@@ -134,16 +164,13 @@ export function RangePicker({ range, onChange }: { range: ChartRange; onChange: 
 
 const TIER_LABEL: Record<Tier, string> = { raw: 'polls', minute: '1-min rollups', hour: '1-h rollups' };
 
-/** "Mar 12 13:05 – 14:05 · 10 s buckets from polls · band: lowest–highest": what the chart shows. */
+/** "Mar 12, 2025, 1:05 – 2:05 PM · 10 s buckets from polls · band: lowest–highest": what the chart shows. */
 export function rangeCaption(
   range: HistoryRange,
   frame: { step: number; tier: Tier } | null,
   band: boolean,
 ): string {
-  const from = formatDateTime(range.from).slice(0, 16);
-  const toFull = formatDateTime(range.to).slice(0, 16);
-  const to = toFull.slice(0, 10) === from.slice(0, 10) ? toFull.slice(11) : toFull;
-  const parts = [`${from} – ${to}`];
+  const parts = [formatWindow(range.from, range.to)];
   if (frame) parts.push(`${formatDuration(frame.step / 1000)} buckets from ${TIER_LABEL[frame.tier]}`);
   if (band) parts.push('shaded: lowest–highest poll');
   return parts.join(' · ');

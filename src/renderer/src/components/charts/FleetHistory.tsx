@@ -16,6 +16,7 @@ import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { TimeChart, type SeriesDef } from './TimeChart.tsx';
 
 const HEIGHT = 190;
+const OVERVIEW = { kind: 'overview', id: 'fleet' } as const;
 
 /** Servers reporting in a bucket, under the tooltip's values. */
 function tooltipExtra(row: ChartRow) {
@@ -32,8 +33,7 @@ export const FleetChart = memo(function FleetChart() {
   const rateUnit = useApp((s) => s.rateUnit);
   const colors = useChartColors();
   const chart = useHistoryChart(
-    'fleet',
-    { preset: '24h' },
+    OVERVIEW,
     (r, signal) => queryHistory('history:fleet', r, PRIORITY_CHART, signal),
     'fleet',
   );
@@ -87,7 +87,7 @@ export const FleetChart = memo(function FleetChart() {
       height={HEIGHT}
       legend={series}
     >
-      {(loaded, width) =>
+      {(loaded, width, interact) =>
         view && (
           <TimeChart
             rows={view.rows}
@@ -102,6 +102,7 @@ export const FleetChart = memo(function FleetChart() {
             height={HEIGHT}
             tooltipExtra={tooltipExtra}
             title="Fleet throughput over time"
+            {...interact}
           />
         )
       }

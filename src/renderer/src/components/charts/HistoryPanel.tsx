@@ -1,44 +1,58 @@
-import { useRef, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Tier } from '../../../../shared/history.ts';
-import { exportFileName, refreshInterval, type ChartRange, type HistoryRange } from '../../lib/charts.ts';
+import { exportFileName, refreshInterval, type HistoryRange } from '../../lib/charts.ts';
 import { downloadCsv, exportPng } from '../../lib/export.ts';
 import { isUnavailable, useSeries, type Loaded } from '../../lib/history.ts';
-import {
-  ChartBody,
-  ExportButtons,
-  Legend,
-  RangePicker,
-  rangeCaption,
-  useRange,
-  useWidth,
-} from './ChartPanel.tsx';
+import { scopeKey, type PageScope, type TimeWindow } from '../../lib/time-range.ts';
+import { pickRange, resetZoom, usePageRange, zoomTo } from '../../store/time-range.ts';
+import { ChartBody, ExportButtons, Legend, RangePicker, rangeCaption, useWidth } from './ChartPanel.tsx';
+import { usePickerOwner } from './picker-owner.ts';
 import { plotWidthOf, type SeriesDef } from './TimeChart.tsx';
 
+/** What a TimeChart of a page takes to join the page: shared crosshair, drag zoom, reset. */
+export interface ChartInteraction {
+  syncId: string;
+  onZoom: (window: TimeWindow) => void;
+  onResetZoom: () => void;
+}
+
 /**
- * What every history chart starts with: its range (remembered per `kind`), the measured width, and the
- * series for that range loaded with loading/error state. `plotWidth` maps the measured width to the
- * plot's pixel width (the point budget); by default the whole width is one plot.
+ * What every history chart starts with: the page's range (shared by the page's charts, see
+ * store/time-range.ts), the measured width, and the series for that range loaded with loading/error
+ * state. `plotWidth` maps the measured width to the plot's pixel width (the point budget); by
+ * default the whole width is one plot.
  */
 export function useHistoryChart<T>(
-  kind: string,
-  initial: ChartRange,
+  scope: PageScope,
   fetch: (range: HistoryRange, signal: AbortSignal) => Promise<T>,
   identity: string,
   plotWidth: (width: number) => number = plotWidthOf,
 ) {
-  const [range, setRange] = useRange(kind, initial);
+  const page = usePageRange(scope);
   const [measure, width] = useWidth<HTMLDivElement>();
   const panel = useRef<HTMLDivElement>(null);
-  const state = useSeries(
+  const series = useSeries(
     fetch,
     identity,
-    range,
+    page.range,
     width === null ? null : plotWidth(width),
-    refreshInterval(range, Date.now()),
+    page.range ? refreshInterval(page.range, Date.now()) : 0,
   );
+  // While the page's default is fitted to the history, the chart is loading too.
+  const state = page.range ? series : { ...series, loading: true };
   const loaded = state.value;
   const noHistory = !loaded && isUnavailable(state.error);
-  return { range, setRange, measure, width, panel, state, loaded, noHistory };
+  const key = scopeKey(scope);
+  const { kind, id } = scope;
+  const interact: ChartInteraction = useMemo(
+    () => ({
+      syncId: key,
+      onZoom: (w: TimeWindow) => zoomTo({ kind, id }, w),
+      onResetZoom: () => resetZoom({ kind, id }),
+    }),
+    [key, kind, id],
+  );
+  return { scope, page, measure, width, panel, state, loaded, noHistory, interact };
 }
 
 export type HistoryChart<T> = ReturnType<typeof useHistoryChart<T>>;
@@ -58,6 +72,7 @@ export function HistoryPanel<T extends { step: number; tier: Tier }>({
   level = 3,
   heading,
   pickerBelowHeading = false,
+  pickerAlways = false,
   exportWhat,
   exportName,
   pngTitle,
@@ -82,6 +97,11 @@ export function HistoryPanel<T extends { step: number; tier: Tier }>({
   level?: 2 | 3;
   heading: ReactNode;
   pickerBelowHeading?: boolean;
+  /**
+   * Show the page's range picker here whatever comes first (a drawer over the page); else only the
+   * first chart panel of the page shows it.
+   */
+  pickerAlways?: boolean;
   /** "Export {exportWhat} as CSV". */
   exportWhat: string;
   /** File name parts of exports, before the time stamp. */
@@ -96,9 +116,11 @@ export function HistoryPanel<T extends { step: number; tier: Tier }>({
   legend?: readonly SeriesDef[];
   /** Below the exported area. */
   after?: ReactNode;
-  children: (loaded: Loaded<T>, width: number) => ReactNode;
+  children: (loaded: Loaded<T>, width: number, interact: ChartInteraction) => ReactNode;
 }) {
-  const { range, setRange, measure, width, panel, state, loaded, noHistory } = chart;
+  const { scope, page, measure, width, panel, state, loaded, noHistory, interact } = chart;
+  const [section, setSection] = useState<HTMLElement | null>(null);
+  const owner = usePickerOwner(scopeKey(scope), pickerAlways ? null : section);
   const Heading = level === 2 ? 'h2' : 'h3';
   const exportCsv = () => {
     if (!loaded) return;
@@ -106,10 +128,19 @@ export function HistoryPanel<T extends { step: number; tier: Tier }>({
   };
   const exportImage = () =>
     exportPng(panel.current!, exportFileName(exportName, Date.now(), 'png'), pngTitle);
-  const picker = !noHistory && <RangePicker range={range} onChange={setRange} />;
+  const picker = !noHistory && (pickerAlways || owner) && (
+    <RangePicker
+      range={page.base}
+      fitted={page.fitted}
+      zoom={page.zoom}
+      onChange={(r) => pickRange(scope.kind, r)}
+      onResetZoom={interact.onResetZoom}
+    />
+  );
 
   return (
     <section
+      ref={setSection}
       className={className}
       aria-label={label}
       data-testid={testId}
@@ -132,7 +163,7 @@ export function HistoryPanel<T extends { step: number; tier: Tier }>({
         </p>
         <div ref={measure} className="chart-measure">
           <ChartBody state={state} empty={empty} height={height}>
-            {loaded && width !== null && children(loaded, width)}
+            {loaded && width !== null && children(loaded, width, interact)}
           </ChartBody>
         </div>
         {loaded && legend && <Legend series={legend} />}

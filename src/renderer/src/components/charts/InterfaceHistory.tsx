@@ -76,8 +76,7 @@ export const InterfaceChart = memo(function InterfaceChart({
   const colors = useChartColors();
   const identity = `${server}\n${iface}`;
   const chart = useHistoryChart(
-    'interface',
-    { preset: '24h' },
+    { kind: 'server', id: server },
     (r, signal) =>
       queryHistory('history:interface', { server, iface, counters: COUNTERS, ...r }, PRIORITY_CHART, signal),
     identity,
@@ -162,7 +161,7 @@ export const InterfaceChart = memo(function InterfaceChart({
       empty={false}
       height={HEIGHT + 48}
     >
-      {(loaded, width) =>
+      {(loaded, width, interact) =>
         views && (
           <div className="chart-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
             {views.map((v) => (
@@ -183,6 +182,7 @@ export const InterfaceChart = memo(function InterfaceChart({
                     width={cellWidthOf(width)}
                     height={HEIGHT}
                     title={`${iface}: ${v.chart.title}`}
+                    {...interact}
                   />
                   {v.empty && <div className="chart-empty">No data recorded in this range</div>}
                 </div>

@@ -1,13 +1,6 @@
 import { memo, useCallback, useMemo, useState } from 'react';
-import {
-  dayKey,
-  formatBytes,
-  formatDateTime,
-  formatRate,
-  formatUsagePeriod,
-  monthKey,
-  shortKey,
-} from '../../../../shared/format.ts';
+import { formatBytes, formatRate, shortKey } from '../../../../shared/format.ts';
+import { dayKey, formatDateTime, formatUsagePeriod, monthKey } from '../../../../shared/time-format.ts';
 import type { EndpointEvent, HandshakeEvent, PeerSeries } from '../../../../shared/history.ts';
 import {
   binEvents,
@@ -160,8 +153,7 @@ export const PeerChart = memo(function PeerChart({
   const colors = useChartColors();
   const identity = `${server}\n${iface}\n${peer}`;
   const chart = useHistoryChart(
-    'peer',
-    { preset: '1h' },
+    { kind: 'server', id: server },
     (r, signal) => queryHistory('history:peer', { server, iface, peer, ...r }, PRIORITY_CHART, signal),
     identity,
   );
@@ -213,6 +205,7 @@ export const PeerChart = memo(function PeerChart({
       markLoading
       heading="Traffic history"
       pickerBelowHeading
+      pickerAlways
       exportWhat="the peer’s traffic"
       exportName={['wgdeck-peer', server, iface, peer.slice(0, 8)]}
       pngTitle={`Traffic of peer ${shortKey(peer)} on ${server} · ${iface}`}
@@ -235,7 +228,7 @@ export const PeerChart = memo(function PeerChart({
         events.value && <EventList handshakes={events.value.handshakes} endpoints={events.value.endpoints} />
       }
     >
-      {(loaded, width) =>
+      {(loaded, width, interact) =>
         view && (
           <>
             <TimeChart
@@ -251,6 +244,7 @@ export const PeerChart = memo(function PeerChart({
               height={HEIGHT}
               markers={markers}
               title="Received and sent rate over time"
+              {...interact}
             />
             {events.value && (
               <HandshakeStrip

@@ -34,8 +34,7 @@ export const ServerChart = memo(function ServerChart({ server }: { server: strin
   const intervalMs = useApp((s) => (s.settings?.intervalSeconds ?? 5) * 1000);
   const colors = useChartColors();
   const chart = useHistoryChart(
-    'server',
-    { preset: '24h' },
+    { kind: 'server', id: server },
     (r, signal) =>
       queryHistory('history:server', { server, metrics: ['cpu', 'mem'], ...r }, PRIORITY_CHART, signal),
     server,
@@ -96,7 +95,7 @@ export const ServerChart = memo(function ServerChart({ server }: { server: strin
       height={HEIGHT}
       legend={series}
     >
-      {(loaded, width) =>
+      {(loaded, width, interact) =>
         view && (
           <TimeChart
             rows={view.rows}
@@ -111,6 +110,7 @@ export const ServerChart = memo(function ServerChart({ server }: { server: strin
             height={HEIGHT}
             tooltipExtra={tooltipExtra}
             title={`CPU and memory of ${server}`}
+            {...interact}
           />
         )
       }

@@ -1,8 +1,21 @@
-import { memo, useMemo, type ReactNode } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatBucket, formatDateTime, formatTimeTick } from '../../../../shared/format.ts';
+import { memo, useCallback, useMemo, type ReactNode } from 'react';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type MouseHandlerDataParam,
+  type TickItem,
+} from 'recharts';
+import { formatBucket, formatTimeTick, formatWindow } from '../../../../shared/time-format.ts';
 import { timeTicks, type Axis, type ChartRow } from '../../lib/charts.ts';
 import { useChartColors } from '../../lib/theme.ts';
+import { nearestIndex, type TimeWindow } from '../../lib/time-range.ts';
+import { ZoomLayer } from './ZoomLayer.tsx';
 
 export interface SeriesDef {
   key: string;
@@ -73,9 +86,7 @@ function TooltipBox({
       {...attrs}
     >
       <div className="chart-tooltip-time num">
-        {row.gap
-          ? `${formatDateTime(row.gap[0])} – ${formatDateTime(row.gap[1])}`
-          : formatBucket(row.t, step)}
+        {row.gap ? formatWindow(row.gap[0], row.gap[1]) : formatBucket(row.t, step)}
       </div>
       {row.gap ? (
         <div className="muted">No data: not recorded or unreachable</div>
@@ -129,6 +140,9 @@ export const TimeChart = memo(function TimeChart({
   markers,
   tooltipExtra,
   title,
+  syncId,
+  onZoom,
+  onResetZoom,
 }: {
   rows: ChartRow[];
   series: readonly SeriesDef[];
@@ -144,6 +158,12 @@ export const TimeChart = memo(function TimeChart({
   markers?: readonly Marker[];
   tooltipExtra?: (row: ChartRow) => ReactNode;
   title: string;
+  /** Charts with one syncId show one crosshair: at the hovered time, in each chart's nearest bucket. */
+  syncId?: string;
+  /** A drag across the plot: zoom every chart of the page into that window. */
+  onZoom?: (window: TimeWindow) => void;
+  /** A double click on the plot. */
+  onResetZoom?: () => void;
 }) {
   const colors = useChartColors();
   const span = to - from;
@@ -156,7 +176,17 @@ export const TimeChart = memo(function TimeChart({
     [rows, series],
   );
   const tick = { fill: colors.axis, fontSize: 11 };
-  return (
+  // Another chart's hovered time → this chart's nearest bucket (their grids differ with their widths).
+  const syncByTime = useCallback(
+    (axisTicks: ReadonlyArray<TickItem>, data: MouseHandlerDataParam) =>
+      nearestIndex(
+        axisTicks.map((t) => Number(t.value)),
+        Number(data.activeLabel),
+        Math.max(step, 1),
+      ),
+    [step],
+  );
+  const chart = (
     <ComposedChart
       width={width}
       height={height}
@@ -165,6 +195,8 @@ export const TimeChart = memo(function TimeChart({
       accessibilityLayer
       title={title}
       aria-label={title}
+      syncId={syncId}
+      syncMethod={syncByTime}
     >
       <CartesianGrid vertical={false} stroke={colors.grid} />
       <XAxis
@@ -275,5 +307,19 @@ export const TimeChart = memo(function TimeChart({
         }}
       />
     </ComposedChart>
+  );
+  if (!onZoom) return chart;
+  return (
+    <ZoomLayer
+      plotLeft={PLOT_INSET.left}
+      plotWidth={plotWidthOf(width)}
+      top={MARGIN.top}
+      height={height - MARGIN.top - X_AXIS_HEIGHT}
+      view={{ from, to }}
+      onZoom={onZoom}
+      onReset={onResetZoom}
+    >
+      {chart}
+    </ZoomLayer>
   );
 });

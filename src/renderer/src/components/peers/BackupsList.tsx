@@ -1,8 +1,7 @@
 import { formatBytes } from '../../../../shared/format.ts';
+import { formatDateTime } from '../../../../shared/time-format.ts';
 import type { BackupInfo } from '../../../../shared/peer-ops.ts';
 import { newestFirst } from '../../lib/config-view.ts';
-
-const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 /** The file's backups, newest first; restoring one previews it like any other change. */
 export function BackupsList({
@@ -30,7 +29,7 @@ export function BackupsList({
             <li key={b.id} className="backup" data-backup={b.id}>
               <span className="mono backup-id">{b.id}</span>
               <span className="backup-date">
-                {DATE.format(b.takenAt)}
+                {formatDateTime(b.takenAt)}
                 {i === 0 && <span className="muted small"> · latest</span>}
               </span>
               <span className="muted num small">{formatBytes(b.bytes)}</span>
