@@ -190,4 +190,24 @@ describeLab("an admin's day in Chromium against a real server", () => {
     await page.getByTestId('theme-toggle').click();
     expect(await page.getByTestId('theme-toggle').getAttribute('data-theme-choice')).toBe('system');
   });
+
+  it('the palette runs commands and finds interfaces', async () => {
+    const palette = async (query: string): Promise<void> => {
+      await page.locator('#main').focus();
+      await page.keyboard.press('Control+k');
+      await page.locator('[data-testid="command-palette"][open]').waitFor();
+      await page.keyboard.type(query);
+      await page.locator(`#palette-active`).waitFor();
+      await page.keyboard.press('Enter');
+    };
+    await palette('light');
+    expect(await page.evaluate<string>('document.documentElement.dataset.theme')).toBe('light');
+    await palette('settings');
+    await page.getByTestId('save-settings').waitFor();
+    await palette('lab-s0/wg0');
+    await expect.poll(() => page.evaluate<string>('location.hash')).toBe('#/server/lab-s0/wg0');
+    await rows().first().waitFor();
+    await palette('add server');
+    await page.getByTestId('add-server-form').waitFor();
+  });
 });

@@ -1,16 +1,46 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { searchFleet, peerName, type NamesOf, type PaletteItem } from '../store/selectors.ts';
+import { setSidebarCollapsed, setTheme } from '../lib/ui-prefs.ts';
+import type { PaletteCommand } from '../store/palette-commands.ts';
 import { navigate, peerNamesKey, setPaletteOpen, useApp } from '../store/store.ts';
+import { plural } from '../../../shared/format.ts';
 import { ConnectionBadge, PeerStatusBadge } from './common.tsx';
 
 function itemId(item: PaletteItem): string {
-  return item.kind === 'server'
-    ? `s:${item.server}`
-    : `p:${item.server}/${item.iface}/${item.peer.publicKey}`;
+  switch (item.kind) {
+    case 'server':
+      return `s:${item.server}`;
+    case 'interface':
+      return `i:${item.server}/${item.iface}`;
+    case 'command':
+      return `c:${item.command.label}`;
+    case 'peer':
+      return `p:${item.server}/${item.iface}/${item.peer.publicKey}`;
+  }
 }
 
-/** Ctrl/Cmd+K: jump to any server or peer by name, key, IP or endpoint. */
+function runCommand(command: PaletteCommand): void {
+  switch (command.id) {
+    case 'add-server':
+      navigate({ page: 'add' });
+      break;
+    case 'settings':
+      navigate({ page: 'settings' });
+      break;
+    case 'overview':
+      navigate({ page: 'overview' });
+      break;
+    case 'theme':
+      setTheme(command.theme);
+      break;
+    case 'toggle-sidebar':
+      setSidebarCollapsed(document.documentElement.dataset['sidebar'] !== 'collapsed');
+      break;
+  }
+}
+
+/** Ctrl/Cmd+K: jump to any server, interface or peer (name, key, IP, endpoint), or run a command. */
 export function CommandPalette() {
   const { open, fleet, configs, peerNames } = useApp(
     useShallow((s) => ({
@@ -59,7 +89,9 @@ export function CommandPalette() {
   const choose = (item: PaletteItem | undefined) => {
     if (!item) return;
     setPaletteOpen(false);
-    if (item.kind === 'server') navigate({ page: 'server', server: item.server });
+    if (item.kind === 'command') runCommand(item.command);
+    else if (item.kind === 'server') navigate({ page: 'server', server: item.server });
+    else if (item.kind === 'interface') navigate({ page: 'server', server: item.server, iface: item.iface });
     else navigate({ page: 'server', server: item.server, iface: item.iface, peer: item.peer.publicKey });
     // The dialog gives focus back to where it was opened; the jump target is the new page.
     requestAnimationFrame(() => {
@@ -90,7 +122,7 @@ export function CommandPalette() {
     <dialog
       ref={dialogRef}
       className="palette"
-      aria-label="Go to server or peer"
+      aria-label="Go to a server, interface or peer, or run a command"
       data-testid="command-palette"
       onClose={() => setPaletteOpen(false)}
       onCancel={(e) => {
@@ -112,8 +144,8 @@ export function CommandPalette() {
             aria-controls="palette-list"
             aria-activedescendant={items[active] ? 'palette-active' : undefined}
             aria-autocomplete="list"
-            aria-label="Search servers and peers"
-            placeholder="Server name, peer key, IP or endpoint…"
+            aria-label="Search servers, interfaces, peers and commands"
+            placeholder="Server, interface, peer key, IP, endpoint or a command…"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             onKeyDown={onKeyDown}
@@ -128,12 +160,32 @@ export function CommandPalette() {
                 aria-selected={index === active}
                 className="palette-item"
                 data-kind={item.kind}
-                data-server={item.server}
+                data-server={item.kind === 'command' ? undefined : item.server}
                 data-peer-key={item.kind === 'peer' ? item.peer.publicKey : undefined}
+                data-interface={item.kind === 'interface' ? item.iface : undefined}
+                data-command={item.kind === 'command' ? item.command.id : undefined}
                 onMouseMove={() => setActive(index)}
                 onClick={() => choose(item)}
               >
-                {item.kind === 'server' ? (
+                {item.kind === 'command' ? (
+                  <>
+                    <span className="palette-glyph" aria-hidden="true">
+                      ›
+                    </span>
+                    <span className="palette-main">{item.command.label}</span>
+                    <span className="palette-sub" />
+                    <span className="palette-kind">Command</span>
+                  </>
+                ) : item.kind === 'interface' ? (
+                  <>
+                    <span className="palette-glyph" aria-hidden="true">
+                      ⇄
+                    </span>
+                    <span className="palette-main mono">{item.iface}</span>
+                    <span className="palette-sub">{plural(item.peers, 'peer')}</span>
+                    <span className="palette-kind">Interface on {item.server}</span>
+                  </>
+                ) : item.kind === 'server' ? (
                   <>
                     <ConnectionBadge state={item.state} compact />
                     <span className="palette-main">{item.server}</span>

@@ -31,7 +31,7 @@ const HEADER_HEIGHT = 34;
 
 /**
  * Which columns a narrow table gives up first (container widths in app.css): `medium` ones collapse
- * into the row's detail (the drawer) below 1100 px of table, `narrow` ones below 820 px. Status, the
+ * into the row's detail (the drawer) below 1120 px of table, `narrow` ones below 820 px. Status, the
  * peer, its addresses, the handshake, the rates and the actions always stay.
  */
 type Collapse = 'medium' | 'narrow';

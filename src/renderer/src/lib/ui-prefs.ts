@@ -5,9 +5,9 @@ import { useSyncExternalStore } from 'react';
  * sidebar is collapsed. Kept in localStorage (per app origin, so per install), applied to <html> as
  * attributes the stylesheets key on, and readable from React.
  */
-export type ThemeChoice = 'system' | 'light' | 'dark';
-export const THEME_CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
-export const THEME_LABEL: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+import { THEME_CHOICES, type ThemeChoice } from './theme-choice.ts';
+
+export { THEME_CHOICES, THEME_LABEL, type ThemeChoice } from './theme-choice.ts';
 
 const THEME_KEY = 'wgdeck.theme';
 const SIDEBAR_KEY = 'wgdeck.sidebarCollapsed';

@@ -306,14 +306,26 @@ describe('searchFleet ranking (the palette)', () => {
     ]);
   const shuffled = (seed: number) =>
     [...peers].sort((a, b) => ((a.rxBytes * seed) % 997) - ((b.rxBytes * seed) % 997));
-  const label = (i: PaletteItem) => (i.kind === 'server' ? `server ${i.server}` : i.peer.allowedIps[0]);
+  const label = (i: PaletteItem) =>
+    i.kind === 'server'
+      ? `server ${i.server}`
+      : i.kind === 'peer'
+        ? i.peer.allowedIps[0]
+        : i.kind === 'interface'
+          ? `interface ${i.server}/${i.iface}`
+          : `command ${i.command.label}`;
 
   it('puts the exact address first, before a server whose host only starts with it', () => {
     const items = searchFleet(live(peers), [], '198.18.128.15');
     expect(label(items[0]!)).toBe('198.18.128.15/32');
     expect(items.map(label)).toContain('server edge-1');
     expect(
-      items.slice(1).every((i) => i.kind === 'server' || i.peer.allowedIps[0]!.startsWith('198.18.128.15')),
+      items
+        .slice(1)
+        .every(
+          (i) =>
+            i.kind === 'server' || (i.kind === 'peer' && i.peer.allowedIps[0]!.startsWith('198.18.128.15')),
+        ),
     ).toBe(true);
   });
 
@@ -376,5 +388,35 @@ describe('tableRows (the peers table)', () => {
       '198.18.0.3/32',
       '198.18.0.6/32',
     ]);
+  });
+});
+
+describe('the palette finds interfaces and commands', () => {
+  const fleet = fleetFromSync([
+    { name: 'edge-1', seq: 1, live: server('edge-1', [iface('wg0', [peer(1)]), iface('wg1', [])]) },
+  ]);
+  const labels = (query: string) =>
+    searchFleet(fleet, [], query).map((i) =>
+      i.kind === 'command'
+        ? `command ${i.command.label}`
+        : i.kind === 'interface'
+          ? `interface ${i.server}/${i.iface}`
+          : i.kind,
+    );
+
+  it('an interface by its name or server/name, exact first', () => {
+    expect(labels('wg1')[0]).toBe('interface edge-1/wg1');
+    expect(labels('edge-1/wg0')).toEqual(['interface edge-1/wg0']);
+  });
+
+  it('commands by any word of their label: "dark" is the dark theme, "add" adds a server', () => {
+    expect(labels('dark')).toEqual(['command Theme: dark']);
+    expect(labels('theme')).toEqual(['command Theme: system', 'command Theme: light', 'command Theme: dark']);
+    expect(labels('add')[0]).toBe('command Add server');
+    expect(labels('settings')).toEqual(['command Open settings']);
+  });
+
+  it('an empty query still lists servers only', () => {
+    expect(labels('')).toEqual(['server']);
   });
 });

@@ -18,6 +18,7 @@ import {
   type PeerQuery,
 } from '../../../shared/peer-search.ts';
 import type { Fleet } from './fleet-state.ts';
+import { commandRank, PALETTE_COMMANDS, type PaletteCommand } from './palette-commands.ts';
 
 /** Pure views over the held fleet. Per-server work is cached by object identity (WeakMap). */
 
@@ -362,6 +363,8 @@ export function serverNow(live: ServerLive, laptopNowMs: number): number | null 
 
 export type PaletteItem =
   | { kind: 'server'; server: string; host: string; state: ConnectionState | null }
+  | { kind: 'interface'; server: string; iface: string; peers: number }
+  | { kind: 'command'; command: PaletteCommand }
   | { kind: 'peer'; server: string; iface: string; peer: PeerLive; name: string | null };
 
 /** Names of one interface's peers (the store's `peerNames`), for the palette. */
@@ -376,8 +379,9 @@ function better(a: MatchKind | null, b: MatchKind | null): MatchKind | null {
 const SERVER_NAMES = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /**
- * Servers (name, host) and peers (shared/peer-search.ts) matching the query, best first, at most
- * `limit`. A server wins a tie with a peer; servers tie by name, peers by name, key, server and
+ * Servers (name, host), interfaces (name, `server/name`), commands (palette-commands.ts) and peers
+ * (shared/peer-search.ts) matching the query, best first, at most `limit`. Within a rank servers come
+ * first, then interfaces, commands, peers; servers tie by name, peers by name, key, server and
  * interface, so the order never depends on the order live state arrived in. An empty query lists
  * servers only.
  */
@@ -402,7 +406,21 @@ export function searchFleet(
     });
   }
   if (q === null) return servers.slice(0, limit).map((s) => s.item);
-  servers.sort((a, b) => a.rank - b.rank); // stable: by name within a rank
+  for (const name of [...Object.keys(fleet)].sort(SERVER_NAMES)) {
+    for (const iface of fleet[name]!.live.interfaces) {
+      const kind = better(matchText(iface.name, q.text), matchText(`${name}/${iface.name}`, q.text));
+      if (kind === null) continue;
+      servers.push({
+        item: { kind: 'interface', server: name, iface: iface.name, peers: iface.peers.length },
+        rank: MATCH_RANK[kind],
+      });
+    }
+  }
+  for (const command of PALETTE_COMMANDS) {
+    const rank = commandRank(command, q.text);
+    if (rank !== null) servers.push({ item: { kind: 'command', command }, rank });
+  }
+  servers.sort((a, b) => a.rank - b.rank); // stable: servers, interfaces, commands within a rank
   const candidates: Extract<PaletteItem, { kind: 'peer' }>[] = [];
   for (const name of Object.keys(fleet)) {
     for (const iface of fleet[name]!.live.interfaces) {
