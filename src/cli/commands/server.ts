@@ -32,24 +32,44 @@ export type AddOptions = {
   json?: true;
 };
 
-export async function add(ctx: CliContext, values: AddOptions, name: string): Promise<number> {
-  const server: ServerConfig = {
-    name,
-    host: values.host,
-    port: toPort(values.port, 22),
-    user: values.user ?? localUser(),
-    sudo: values.sudo === true,
-  };
-  if (values.identity) server.identityFile = values.identity;
-  if (values.jump) server.jump = values.jump;
-  if (values.group) server.group = values.group;
+/** The settings `server add` and `server edit` take, in one place. */
+type SettingOptions = Omit<AddOptions, 'host' | 'acceptNew' | 'json' | 'sudo'> & {
+  host?: string;
+  sudo?: boolean;
+};
+
+/** `--jump none`, `--identity none`, `--group none`: drop the setting (an edit can take one away). */
+const NONE = 'none';
+
+/** `server` with the given options applied over it: what add builds from scratch and edit changes. */
+function applySettings(server: ServerConfig, values: SettingOptions): ServerConfig {
+  const next: ServerConfig = { ...server };
+  if (values.host !== undefined) next.host = values.host;
+  if (values.port !== undefined) next.port = toPort(values.port, server.port);
+  if (values.user !== undefined) next.user = values.user;
+  if (values.sudo !== undefined) next.sudo = values.sudo;
+  for (const key of ['identity', 'jump', 'group'] as const) {
+    const value = values[key];
+    if (value === undefined) continue;
+    const field = key === 'identity' ? 'identityFile' : key;
+    if (value === NONE) delete next[field];
+    else next[field] = value;
+  }
   const interval = toInterval(values.interval);
-  if (interval !== undefined) server.intervalSeconds = interval;
+  if (interval !== undefined) next.intervalSeconds = interval;
   for (const entry of values.configPath ?? []) {
     const at = entry.indexOf('=');
     if (at < 1) throw new UsageError(`--config-path is IFACE=/path/IFACE.conf, got "${entry}"`);
-    server.configPaths = { ...server.configPaths, [entry.slice(0, at)]: entry.slice(at + 1) };
+    next.configPaths = { ...next.configPaths, [entry.slice(0, at)]: entry.slice(at + 1) };
   }
+  return next;
+}
+
+export async function add(ctx: CliContext, values: AddOptions, name: string): Promise<number> {
+  const server = applySettings(
+    { name, host: values.host, port: 22, user: localUser(), sudo: false },
+    { ...values, sudo: values.sudo === true },
+  );
 
   const attempt = (acceptFingerprint?: string) =>
     ctx.engine.handlers['server:add']({ server, acceptNew: values.acceptNew === true, acceptFingerprint });
@@ -77,6 +97,31 @@ export async function add(ctx: CliContext, values: AddOptions, name: string): Pr
     );
     ctx.out(`Host key: ${result.hostKey.keyType} ${result.hostKey.fingerprint}`);
     ctx.out(`WireGuard interfaces: ${result.interfaces.join(', ')}`);
+  }
+  return EXIT.ok;
+}
+
+export type EditOptions = SettingOptions & { json?: true };
+
+/** Change a server's settings; the ones not given stay. A running app reconnects it with them. */
+export async function edit(ctx: CliContext, values: EditOptions, name: string): Promise<number> {
+  const servers = await ctx.engine.handlers['server:list']();
+  const current = servers.find((s) => s.name === name);
+  if (!current) throw new WgDeckError('NO_SUCH_SERVER', `No server named "${name}".`);
+  const next = applySettings(current, values);
+  const changed = (Object.keys({ ...current, ...next }) as (keyof ServerConfig)[]).filter(
+    (key) => JSON.stringify(current[key]) !== JSON.stringify(next[key]),
+  );
+  if (changed.length === 0) {
+    ctx.err(`Nothing to change: give a setting to change (see wgdeck server edit --help).`);
+    return EXIT.usage;
+  }
+  const saved = await ctx.engine.handlers['server:update'](next);
+  if (values.json) ctx.out(JSON.stringify(saved, null, 2));
+  else {
+    ctx.out(`Updated ${name}: ${changed.join(', ')}.`);
+    if (changed.includes('host') || changed.includes('port') || changed.includes('jump'))
+      ctx.out('A new address asks for its host key again on the next connection (wgdeck server trust).');
   }
   return EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { AddOptions } from '../commands/server.ts';
+import type { AddOptions, EditOptions } from '../commands/server.ts';
 import { jsonFlag, repeatable, required } from '../flags.ts';
 import { action, type CliRun } from '../run.ts';
 
@@ -31,6 +31,28 @@ export function serverCommands(run: CliRun): Command {
     )
     .option('--accept-new', 'trust its host key without asking (first contact only)')
     .addOption(jsonFlag());
+  const editCommand = new Command('edit')
+    .summary("change a server's settings")
+    .description(
+      "Change a server's settings; the ones not given stay. `none` drops --jump, --identity " + 'or --group.',
+    )
+    .argument('<NAME>', NAME)
+    .option('--host <H>', 'its address or host name')
+    .option('--port <P>', 'its SSH port')
+    .option('--user <U>', 'the SSH user')
+    .option('--identity <FILE>', 'a private key file, or none')
+    .option('--jump <user@host:port>', 'reach it through this jump host, or none')
+    .option('--sudo', 'run wg through sudo -n')
+    .option('--no-sudo', 'run wg directly (a root login)')
+    .option('--group <G>', 'a group to show it in, or none')
+    .option('--interval <S>', 'seconds between updates, 1-300')
+    .addOption(
+      repeatable(
+        '--config-path <IF=/path/IF.conf>',
+        "an interface's config file, when not /etc/wireguard/IF.conf",
+      ),
+    )
+    .addOption(jsonFlag());
   const listCommand = new Command('list')
     .summary('the servers in the data dir')
     .description('The servers in the data dir.')
@@ -46,11 +68,16 @@ export function serverCommands(run: CliRun): Command {
     .addOption(required(new Option('--replace', 'replace the pinned key (says you mean it)')))
     .option('--fingerprint <SHA256:...>', "the new key's fingerprint (else it is shown and asked)");
   return new Command('server')
-    .summary('add, list, remove and re-trust servers')
-    .description('Add, list, remove and re-trust the servers WG Deck watches.')
+    .summary('add, edit, list, remove and re-trust servers')
+    .description('Add, edit, list, remove and re-trust the servers WG Deck watches.')
     .addCommand(
       action(addCommand, run, async (ctx, options: AddOptions, [name]) =>
         (await load()).add(ctx, options, name!),
+      ),
+    )
+    .addCommand(
+      action(editCommand, run, async (ctx, options: EditOptions, [name]) =>
+        (await load()).edit(ctx, options, name!),
       ),
     )
     .addCommand(
