@@ -37,7 +37,9 @@ describeLab("an admin's day in Chromium against a real server", () => {
     await page.getByTestId('plan-preview').waitFor();
     expect(await page.getByTestId('plan-tier').getAttribute('data-tier')).toBe(String(tier));
     await page.getByTestId('apply-button').click();
-    await page.getByTestId('apply-result').waitFor({ timeout: 40_000 });
+    // Done when the preview closes (an earlier apply's banner may still be on screen).
+    await expect.poll(() => page.getByTestId('plan-preview').count(), { timeout: 40_000 }).toBe(0);
+    await page.getByTestId('apply-result').waitFor();
   };
 
   beforeAll(async () => {
@@ -196,9 +198,10 @@ describeLab("an admin's day in Chromium against a real server", () => {
       await page.locator('#main').focus();
       await page.keyboard.press('Control+k');
       await page.locator('[data-testid="command-palette"][open]').waitFor();
-      await page.keyboard.type(query);
-      await page.locator(`#palette-active`).waitFor();
-      await page.keyboard.press('Enter');
+      // fill, not type: keys typed before the input has focus would be lost.
+      await page.locator('.palette-input').fill(query);
+      await page.locator('#palette-active').waitFor();
+      await page.locator('.palette-input').press('Enter');
     };
     await palette('light');
     expect(await page.evaluate<string>('document.documentElement.dataset.theme')).toBe('light');
@@ -209,5 +212,25 @@ describeLab("an admin's day in Chromium against a real server", () => {
     await rows().first().waitFor();
     await palette('add server');
     await page.getByTestId('add-server-form').waitFor();
+  });
+
+  it('Edit… on the server page changes its settings (checked as typed values), and they are kept', async () => {
+    await page.goto(`${app!.url}#/server/lab-s0`);
+    await page.getByTestId('edit-server').click();
+    const dialog = page.getByTestId('edit-server-dialog');
+    await dialog.waitFor();
+    await page.getByTestId('edit-server-host').fill('bad host;rm');
+    await page.getByTestId('edit-server-save').click();
+    await page.getByTestId('edit-server-error').waitFor();
+    await page.getByTestId('edit-server-host').fill(lab.servers[0]!.host);
+    await page.getByTestId('edit-server-interval').fill('45');
+    await shotsAtEverySize(page, 'day-edit-server');
+    await page.getByTestId('edit-server-save').click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('edit-server').click();
+    expect(await page.getByTestId('edit-server-interval').inputValue()).toBe('45');
+    expect(await page.getByTestId('edit-server-host').inputValue()).toBe(lab.servers[0]!.host);
+    await page.keyboard.press('Escape');
   });
 });

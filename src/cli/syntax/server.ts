@@ -34,7 +34,7 @@ export function serverCommands(run: CliRun): Command {
   const editCommand = new Command('edit')
     .summary("change a server's settings")
     .description(
-      "Change a server's settings; the ones not given stay. `none` drops --jump, --identity " + 'or --group.',
+      "Change a server's settings; the ones not given stay. 'none' drops --jump, --identity " + 'or --group.',
     )
     .argument('<NAME>', NAME)
     .option('--host <H>', 'its address or host name')

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { InterfaceLive, ServerLive } from '../../../shared/domain.ts';
+import type { ServerConfig } from '../../../shared/server-config.ts';
 import {
   formatBytes,
   formatDroppedFrames,
@@ -20,6 +21,7 @@ import { PeersTable } from '../components/PeersTable.tsx';
 import { DownInterfaces } from '../components/peers/DownInterfaces.tsx';
 import { LastApplyBanner } from '../components/peers/ApplyResultBanner.tsx';
 import { ConfigView } from '../components/peers/ConfigView.tsx';
+import { EditServerDialog } from '../components/EditServerDialog.tsx';
 import { PeerActionDialogs } from '../components/peers/PeerActionDialogs.tsx';
 import { explainError, toApiError, type ApiError } from '../lib/errors.ts';
 import { knownInterfaces, rememberInterfaces } from '../lib/known-interfaces.ts';
@@ -235,6 +237,23 @@ function PeersViewSwitch({
   );
 }
 
+function EditServer({ config }: { config: ServerConfig }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-quiet"
+        onClick={() => setOpen(true)}
+        data-testid="edit-server"
+      >
+        Edit…
+      </button>
+      {open && <EditServerDialog server={config} open={open} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
 function RemoveServer({ name }: { name: string }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -363,7 +382,10 @@ export function ServerPage({
             {config?.sudo ? ' · sudo' : ''}
           </span>
         </div>
-        <RemoveServer name={name} />
+        <div className="button-row">
+          {config && <EditServer config={config} />}
+          <RemoveServer name={name} />
+        </div>
       </header>
       {live && <ConnectionBanner live={live} config={config} />}
       {live && <DroppedFrames count={live.droppedFrames} />}

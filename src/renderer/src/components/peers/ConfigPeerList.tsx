@@ -13,8 +13,9 @@ import {
 import { CopyButton } from '../common.tsx';
 
 const ROW_HEIGHT = 40;
-/** Columns a narrow table leaves to the edit form (which shows them); see app.css. */
-const COLLAPSED = new Set(['Keepalive', 'PSK']);
+const HEADERS = ['Name', 'Public key', 'Allowed IPs', 'Keepalive', 'PSK', 'State', 'Actions'];
+/** Columns (by position) a narrow table leaves to the edit form, which shows them; see app.css. */
+const COLLAPSED = new Set([3, 4]);
 const HEADER_HEIGHT = 34;
 
 export type RowAction = 'edit' | 'disable' | 'enable' | 'remove' | 'client-config';
@@ -183,11 +184,11 @@ export function ConfigPeerList({
         <div role="table" aria-label={label} aria-rowcount={rows.length + 1} className="config-table">
           <div role="rowgroup" className="peers-head">
             <div role="row" aria-rowindex={1} className="config-row config-header-row">
-              {['Name', 'Public key', 'Allowed IPs', 'Keepalive', 'PSK', 'State', 'Actions'].map((h) => (
+              {HEADERS.map((h, i) => (
                 <div
                   key={h}
                   role="columnheader"
-                  className={`cell${h === 'Actions' ? ' end' : ''}${COLLAPSED.has(h) ? ' collapse-config' : ''}`}
+                  className={`cell${h === 'Actions' ? ' end' : ''}${COLLAPSED.has(i) ? ' collapse-config' : ''}`}
                 >
                   {h}
                 </div>
