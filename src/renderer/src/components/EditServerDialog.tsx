@@ -100,7 +100,11 @@ export function EditServerDialog({
               <input
                 className="input"
                 value={draft[key] as string}
-                onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
+                onChange={(e) => {
+                  setDraft((d) => ({ ...d, [key]: e.target.value }));
+                  // The problem was about what was typed before: it goes as the field changes.
+                  setProblem(null);
+                }}
                 placeholder={hint}
                 data-testid={`edit-server-${key}`}
               />
