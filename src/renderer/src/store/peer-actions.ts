@@ -19,12 +19,10 @@ export interface PeerActionState {
   editing: ConfigPeerView | null;
   /** The peers the remove confirmation asks about (empty: closed). */
   removing: ConfigPeerView[];
-  /** Reading the config file before an action. */
-  loading: boolean;
   error: ApiError | null;
 }
 
-const EMPTY: PeerActionState = { editing: null, removing: [], loading: false, error: null };
+const EMPTY: PeerActionState = { editing: null, removing: [], error: null };
 
 export const usePeerActions = create<Record<string, PeerActionState>>()(() => ({}));
 
@@ -86,14 +84,12 @@ export async function runPeerAction(
     const byKey = new Map(known.map((p) => [p.publicKey, p]));
     peers = keys.map((k) => byKey.get(k)).filter((p): p is ConfigPeerView => p !== undefined);
   } else {
-    update(server, iface, { loading: true });
     let read: ConfigPeerView[] | ApiError;
     try {
       read = await fromFile(server, iface, keys);
     } catch (error) {
       read = toApiError(error);
     }
-    update(server, iface, { loading: false });
     if (!Array.isArray(read)) {
       update(server, iface, { error: read });
       return;
