@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { InterfaceLive, ServerLive } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
@@ -98,14 +98,16 @@ function DroppedFrames({ count }: { count: number }) {
 
 function InterfaceHeader({
   iface,
+  summary,
   rateUnit,
   streaming,
 }: {
   iface: InterfaceLive;
+  /** interfaceSummary(iface), counted once per frame by the page (the tabs need it too). */
+  summary: ReturnType<typeof interfaceSummary>;
   rateUnit: RateUnit;
   streaming: boolean;
 }) {
-  const summary = interfaceSummary(iface);
   const rxRate = streaming ? iface.rates.rxBytes : null;
   const txRate = streaming ? iface.rates.txBytes : null;
   return (
@@ -329,6 +331,7 @@ export function ServerPage({
   const live = held?.live;
   const iface = live?.interfaces.find((i) => i.name === ifaceName) ?? live?.interfaces[0];
   const peer = peerKey && iface ? (iface.peers.find((p) => p.publicKey === peerKey) ?? null) : null;
+  const summary = useMemo(() => (iface ? interfaceSummary(iface) : null), [iface]);
   const liveNames = live?.interfaces.map((i) => i.name).join('\n') ?? '';
   useEffect(() => {
     if (liveNames !== '') rememberInterfaces(name, liveNames.split('\n'));
@@ -397,7 +400,7 @@ export function ServerPage({
           {live.state === 'connected' ? 'No WireGuard interface is up.' : 'Connecting…'}
         </p>
       )}
-      {live && iface && (
+      {live && iface && summary && (
         <>
           {live.interfaces.length > 1 && (
             <nav className="tabs" aria-label="Interfaces">
@@ -427,14 +430,19 @@ export function ServerPage({
             <h2 className={live.interfaces.length > 1 ? 'sr-only' : 'iface-title'}>
               <span className="muted">Interface</span> <span className="mono">{iface.name}</span>
             </h2>
-            <InterfaceHeader iface={iface} rateUnit={rateUnit} streaming={isStreaming(live)} />
+            <InterfaceHeader
+              iface={iface}
+              summary={summary}
+              rateUnit={rateUnit}
+              streaming={isStreaming(live)}
+            />
             <LastApplyBanner server={name} iface={iface.name} />
             <PeersViewSwitch
               iface={iface.name}
               view={peersView}
               onChange={setPeersView}
               livePeers={iface.peers.length}
-              rising={interfaceSummary(iface).rising.length > 0}
+              rising={summary.rising.length > 0}
             />
             {peersView === 'config' && (
               <ConfigView
