@@ -228,6 +228,57 @@ describeLab('engine and CLI against real servers', () => {
     expect(store).toContain(s0!.hostKeyLine.split(' ')[1]);
   });
 
+  it('watch fits an 80×24 terminal (tmux): no line wraps, the header stays, hidden peers are counted, resize redraws', async () => {
+    // A real terminal: tmux on its own socket, so nothing of the developer's tmux is touched.
+    const socket = `wgdeck-watch-${process.pid}`;
+    const tmux = (...args: string[]): string =>
+      execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+    const command = `HOME=${cli.home} ${join(ROOT, 'bin', 'wgdeck')} --data-dir ${cli.dataDir} watch`;
+    // -J joins wrapped lines, so a line wider than the terminal shows as one long line.
+    const screen = (): string[] =>
+      tmux('capture-pane', '-p', '-J', '-t', 'watch').replace(/\n+$/, '').split('\n');
+    const until = async (what: string, ok: (lines: string[]) => boolean): Promise<string[]> => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const lines = screen();
+        if (ok(lines)) return lines;
+        if (Date.now() > deadline) throw new Error(`watch: ${what} not seen; screen:\n${lines.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    // Peer rows start with their status mark (colour is not captured, the mark is).
+    const peerRows = (lines: string[]): string[] => lines.filter((l) => /^ {2}[●○]/.test(l));
+    tmux('new-session', '-d', '-s', 'watch', '-x', '80', '-y', '24', command);
+    try {
+      const first = await until('all three servers streaming', (lines) =>
+        ['s0 ', 's1 ', 's0-jump '].every((name) =>
+          lines.some((l) => l.startsWith(name) && /connected/.test(l)),
+        ),
+      );
+      expect(first[0]).toMatch(/^WG Deck — 3 servers, every \d+ s/);
+      expect(first.length).toBeLessThanOrEqual(23);
+      for (const l of first) expect(l.length, l).toBeLessThanOrEqual(80);
+      // 3 servers × 2 interfaces × 5+ peers do not fit in 23 lines: what is left out is counted.
+      expect(first.some((l) => /… \d+ more peers?$/.test(l.trim()))).toBe(true);
+      // Refreshes keep the header on top and the peers in the same order (the first redraws may
+      // still bring the names read at connect, which the order sorts by).
+      const changed = (after: string[]) => (lines: string[]) => lines.join('\n') !== after.join('\n');
+      const next = await until('a refresh', changed(first));
+      const later = await until('another refresh', changed(next));
+      expect(later[0]).toBe(first[0]);
+      const keyAt = first[1]!.indexOf('KEY');
+      const keys = (lines: string[]) => peerRows(lines).map((l) => l.slice(keyAt, keyAt + 9));
+      expect(keys(later)).toEqual(keys(next));
+      // A larger terminal is used at once (SIGWINCH): every peer fits, nothing is counted as hidden.
+      tmux('resize-window', '-t', 'watch', '-x', '120', '-y', '60');
+      const wide = await until('the redraw at 120×60', (lines) => lines[1]!.length > 80);
+      expect(wide.some((l) => /more peers?$/.test(l.trim()))).toBe(false);
+      expect(peerRows(wide).length).toBeGreaterThan(peerRows(first).length);
+    } finally {
+      tmux('kill-server');
+    }
+  });
+
   it('status --json equals wg show all dump and the kernel counters, field by field', async () => {
     for (const client of lab.clients) await lab.setTraffic(client.index, false);
     await new Promise((r) => setTimeout(r, 1000));
