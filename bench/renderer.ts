@@ -77,6 +77,11 @@ function syntheticEngine(histories: ServerLive[][]) {
     'peers:discard': notInBench,
     'peers:change': notInBench,
     'peers:clientConfig': notInBench,
+    'group:list': () => Promise.resolve([]),
+    'group:add': notInBench,
+    'group:update': notInBench,
+    'group:remove': notInBench,
+    'placement:rank': notInBench,
   } satisfies ApiHandlers;
   return {
     handlers,

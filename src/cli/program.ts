@@ -13,7 +13,9 @@ import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { missingRequired } from './flags.ts';
 import type { CliRun } from './run.ts';
 import { driftCommands } from './syntax/drift.ts';
+import { groupCommands } from './syntax/group.ts';
 import { peerCommands } from './syntax/peer.ts';
+import { placementCommands } from './syntax/placement.ts';
 import { serveCommands } from './syntax/serve.ts';
 import { serverCommands } from './syntax/server.ts';
 import { statusCommands } from './syntax/status.ts';
@@ -79,6 +81,8 @@ function buildProgram(run: CliRun): Command {
     .addCommand(serveCommands(run))
     .addCommand(peerCommands(run))
     .addCommand(driftCommands(run))
+    .addCommand(groupCommands(run))
+    .addCommand(placementCommands(run))
     .addCommand(helpCommand(program, run))
     .addHelpText('after', AFTER_HELP)
     // After commander's own checks (unknown flags, arguments), never on --help.

@@ -44,7 +44,9 @@ import {
   serverInterfaceSchema,
 } from './peer-ops.ts';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
-import { serverConfigSchema, serverNameSchema } from './validation.ts';
+import { groupSummarySchema } from './groups.ts';
+import { placementSchema } from './placement.ts';
+import { groupNameSchema, groupSchema, serverConfigSchema, serverNameSchema } from './validation.ts';
 
 /**
  * The one contract between the engine and every front end (Electron IPC, the browser-mode WebSocket,
@@ -110,6 +112,18 @@ export const METHODS = {
     params: z.tuple([serverNameSchema]),
     result: hostKeyProbeSchema,
     retrySafe: true,
+  }),
+  /** Groups, defined or only named by servers, each with its servers. */
+  'group:list': method({ params: none, result: z.array(groupSummarySchema), retrySafe: true }),
+  'group:add': method({ params: z.tuple([groupSchema]), result: groupSchema, retrySafe: false }),
+  'group:update': method({ params: z.tuple([groupSchema]), result: groupSchema, retrySafe: true }),
+  'group:remove': method({ params: z.tuple([groupNameSchema]), result: nothing, retrySafe: false }),
+  /** Where a new peer goes: the ranking within a group (null: the whole fleet), seed 001's formula. */
+  'placement:rank': method({
+    params: z.tuple([groupNameSchema.nullable()]),
+    result: placementSchema,
+    retrySafe: true,
+    timeoutMs: 60_000,
   }),
   'fleet:state': method({ params: none, result: z.array(serverLiveSchema), retrySafe: true }),
   /** Full state with each server's delta sequence number: load once, then apply `fleet:delta`s. */

@@ -66,6 +66,21 @@ const ERROR_CODES = {
     hint: 'Choose another name for this server.',
     exit: 'failure',
   },
+  NO_SUCH_GROUP: {
+    title: 'No such group',
+    hint: 'It may have been removed from another window or the CLI.',
+    exit: 'usage',
+  },
+  GROUP_EXISTS: {
+    title: 'Name already used',
+    hint: 'Choose another name for this group.',
+    exit: 'failure',
+  },
+  GROUP_IN_USE: {
+    title: 'The group still has servers',
+    hint: 'Move its servers to another group (or to none) first.',
+    exit: 'failure',
+  },
   BAD_JUMP: {
     title: 'Invalid jump host',
     hint: 'Write it as user@host:port (user and port are optional), like ssh -J.',

@@ -63,6 +63,21 @@ export function parseJump(spec: string): ParsedJump | null {
   return user === undefined ? { host, port } : { user, host, port };
 }
 
+/** A group's name: what `server.group` names (the same rule as there). */
+export const groupNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}]+$/u, 'a group name is 1–64 characters, no control characters');
+
+/** A group of servers (seed 001's NodeGroups): placement picks within one; higher priority wins ties. */
+export const groupSchema = z.strictObject({
+  name: groupNameSchema,
+  region: z.string().min(1).max(64).optional(),
+  description: z.string().max(500).optional(),
+  priority: z.number().int().min(-1000).max(1000),
+});
+
 /** A server as the admin configured it (`ServerConfig`). Stored in the data dir; never holds a secret. */
 export const serverConfigSchema = z.strictObject({
   name: serverNameSchema,
@@ -75,7 +90,11 @@ export const serverConfigSchema = z.strictObject({
   jump: jumpSchema.optional(),
   /** Run `wg` through `sudo -n` instead of as the login user. */
   sudo: z.boolean(),
-  group: z.string().min(1).max(64).optional(),
+  group: groupNameSchema.optional(),
+  /** Capacity for placement: how many peers it may carry (all interfaces). Unset: not placed on. */
+  maxPeers: z.number().int().min(1).max(1_000_000).optional(),
+  /** Placement weight (seed 001): a server of weight 2 takes twice the share of one of weight 1. */
+  weight: z.number().positive().max(1000).optional(),
   /** Poll interval in seconds (1–300); falls back to the global setting. */
   intervalSeconds: intervalSchema.optional(),
   /** Config file per interface when it is not `/etc/wireguard/<iface>.conf`. */

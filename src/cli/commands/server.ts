@@ -18,6 +18,18 @@ function toInterval(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+function toCount(text: string): number {
+  if (!/^\d{1,7}$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--max-peers must be a whole number from 1, got "${text}"`);
+  return Number(text);
+}
+
+function toWeight(text: string): number {
+  if (!/^\d{1,4}(\.\d{1,3})?$/.test(text) || Number(text) <= 0)
+    throw new UsageError(`--weight must be a number above 0 (e.g. 1, 2, 0.5), got "${text}"`);
+  return Number(text);
+}
+
 export type AddOptions = {
   host: string;
   port?: string;
@@ -26,6 +38,8 @@ export type AddOptions = {
   jump?: string;
   sudo?: true;
   group?: string;
+  maxPeers?: string;
+  weight?: string;
   interval?: string;
   configPath?: string[];
   acceptNew?: true;
@@ -38,7 +52,7 @@ type SettingOptions = Omit<AddOptions, 'host' | 'acceptNew' | 'json' | 'sudo'> &
   sudo?: boolean;
 };
 
-/** `--jump none`, `--identity none`, `--group none`: drop the setting (an edit can take one away). */
+/** `--jump none`, `--identity none`, `--group none` …: drop the setting (an edit can take one away). */
 const NONE = 'none';
 
 /** `server` with the given options applied over it: what add builds from scratch and edit changes. */
@@ -55,6 +69,10 @@ function applySettings(server: ServerConfig, values: SettingOptions): ServerConf
     if (value === NONE) delete next[field];
     else next[field] = value;
   }
+  if (values.maxPeers === NONE) delete next.maxPeers;
+  else if (values.maxPeers !== undefined) next.maxPeers = toCount(values.maxPeers);
+  if (values.weight === NONE) delete next.weight;
+  else if (values.weight !== undefined) next.weight = toWeight(values.weight);
   const interval = toInterval(values.interval);
   if (interval !== undefined) next.intervalSeconds = interval;
   for (const entry of values.configPath ?? []) {

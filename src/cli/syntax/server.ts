@@ -22,6 +22,8 @@ export function serverCommands(run: CliRun): Command {
     .option('--jump <user@host:port>', 'reach it through this SSH jump host (ProxyJump)')
     .option('--sudo', 'run wg through sudo -n (for a user other than root)')
     .option('--group <G>', 'a group to show it in')
+    .option('--max-peers <N>', 'how many peers it may carry, for placement')
+    .option('--weight <W>', 'its placement weight (default 1; 2 takes twice the share)')
     .option('--interval <S>', 'seconds between updates, 1-300 (default: the global setting)')
     .addOption(
       repeatable(
@@ -34,7 +36,8 @@ export function serverCommands(run: CliRun): Command {
   const editCommand = new Command('edit')
     .summary("change a server's settings")
     .description(
-      "Change a server's settings; the ones not given stay. 'none' drops --jump, --identity " + 'or --group.',
+      "Change a server's settings; the ones not given stay. 'none' drops --jump, --identity, " +
+        '--group, --max-peers or --weight.',
     )
     .argument('<NAME>', NAME)
     .option('--host <H>', 'its address or host name')
@@ -45,6 +48,8 @@ export function serverCommands(run: CliRun): Command {
     .option('--sudo', 'run wg through sudo -n')
     .option('--no-sudo', 'run wg directly (a root login)')
     .option('--group <G>', 'a group to show it in, or none')
+    .option('--max-peers <N>', 'how many peers it may carry, for placement, or none')
+    .option('--weight <W>', 'its placement weight, or none (1)')
     .option('--interval <S>', 'seconds between updates, 1-300')
     .addOption(
       repeatable(

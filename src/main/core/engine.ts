@@ -6,6 +6,7 @@ import { DomainEventBus } from './bus/domain-events.ts';
 import { ContractEvents } from './contract-events.ts';
 import { WgDeckError, errorMessage } from './errors.ts';
 import { FleetService } from './fleet/fleet-service.ts';
+import { GroupService } from './groups/group-service.ts';
 import { HistoryService } from './history/history-service.ts';
 import { PeerNamesService } from './peer-ops/peer-names.ts';
 import { PeerService } from './peer-ops/peer-service.ts';
@@ -47,6 +48,7 @@ export const APP_VERSION = '0.1.0';
  * - fleet    (fleet/): one live session per server, live state, domain facts and deltas
  * - peers    (peer-ops/): peer operations over the session's connection, peer names
  * - history  (history/): records what the bus carries, answers queries
+ * - groups   (groups/): groups.json, and placement within a group
  * - settings (settings/): settings.json, and what a change restarts
  */
 export class Engine {
@@ -61,6 +63,7 @@ export class Engine {
   readonly #servers: ServerService;
   readonly #settings: SettingsService;
   readonly #fleet: FleetService;
+  readonly #groups: GroupService;
   readonly #history: HistoryService;
   readonly #peers: PeerService;
   readonly #names: PeerNamesService;
@@ -124,6 +127,15 @@ export class Engine {
       has: (name) => this.#fleet.has(name),
       forget: (name) => this.#fleet.forget(name),
     });
+    this.#groups = new GroupService({
+      dataDir: options.dataDir,
+      servers: this.#servers.store,
+      settings: () => this.#settings.get(),
+      // A running fleet's state is fresh; a one-shot process (the CLI) reads each server twice, 1 s
+      // apart, for the CPU figure placement weighs.
+      live: async (names) =>
+        this.#started ? this.#fleet.live() : await this.#servers.pollOnce(names, { samples: 2 }),
+    });
     this.handlers = this.#handlers();
   }
 
@@ -164,6 +176,11 @@ export class Engine {
       'server:importSshConfig': () => servers.importSshConfig(),
       'server:retrust': (name, fingerprint) => servers.retrust(name, fingerprint),
       'server:probeHostKey': (name) => servers.probeHostKey(name),
+      'group:list': () => this.#groups.list(),
+      'group:add': (group) => this.#groups.add(group),
+      'group:update': (group) => this.#groups.update(group),
+      'group:remove': (name) => this.#groups.remove(name),
+      'placement:rank': (group) => this.#groups.rank(group),
       'fleet:state': () => Promise.resolve(this.#fleet.live()),
       'fleet:sync': () => Promise.resolve(this.#fleet.synced()),
       'history:peer': (q) => history.query((h) => h.peerSeries(q)),
@@ -242,7 +259,7 @@ export class Engine {
   }
 
   /** One frame from each server (or the named ones), concurrently; failures become states. */
-  pollOnce(names?: string[]): Promise<ServerLive[]> {
-    return this.#servers.pollOnce(names);
+  pollOnce(names?: string[], options?: { samples?: 1 | 2 }): Promise<ServerLive[]> {
+    return this.#servers.pollOnce(names, options);
   }
 }

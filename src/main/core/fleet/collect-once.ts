@@ -19,6 +19,11 @@ export interface CollectOnceOptions {
   credentials: Credentials;
   thresholds: StatusThresholds;
   timeoutMs?: number;
+  /**
+   * Frames to read, 1 s apart: 1 (the default) is the quickest; 2 gives what needs two samples — CPU %
+   * and rates — for a one-shot caller that weighs load (placement).
+   */
+  samples?: 1 | 2;
 }
 
 /**
@@ -30,18 +35,22 @@ export async function collectOnce(options: CollectOnceOptions): Promise<ServerLi
   const { server } = options;
   const ssh = await dial(await dialOptionsFor(server, options.gate, options.credentials));
   try {
-    const result = await execCommand(ssh.client, collectorCommand(0, server.sudo, 1), {
+    const samples = options.samples ?? 1;
+    const result = await execCommand(ssh.client, collectorCommand(samples - 1, server.sudo, samples), {
       timeoutMs: options.timeoutMs ?? 30_000,
       maxOutputBytes: 64 * 1024 * 1024,
     });
-    let snapshot: Snapshot | null = null;
+    const snapshots: Snapshot[] = [];
     let fatal: string | null = null;
     const wgPath = '/usr/bin/wg';
     const drops: string[] = [];
-    // One frame was asked for: the first good one is taken, any more the server sends are counted.
-    const pacer = new FramePacer(Number.POSITIVE_INFINITY);
+    // The output arrives at once: one frame asked for, the first good one is taken and any more the
+    // server sends are counted; two asked for, each must move the server's clock forward.
+    const pacer = new FramePacer(samples === 1 ? Number.POSITIVE_INFINITY : 0);
     const stream = createFrameStream({
-      onSnapshot: (s) => (snapshot = s),
+      onSnapshot: (s) => {
+        if (snapshots.length < samples) snapshots.push(s);
+      },
       onDrop: (reason) => drops.push(reason),
       onFatal: (code) => (fatal = code),
       pacer,
@@ -50,7 +59,7 @@ export async function collectOnce(options: CollectOnceOptions): Promise<ServerLi
     stream.end();
     if (fatal === 'no-wg') throw new WgMissingError(ssh.label);
     if (fatal !== null) throw new WgDeckError('REMOTE_FATAL', `${ssh.label}: ${String(fatal)}`);
-    const got = snapshot as Snapshot | null;
+    const got = snapshots.at(-1);
     if (!got) {
       const why = drops[0] ?? (result.stderr.trim() || `exit code ${result.code ?? result.signal}`);
       throw new ProtocolError(ssh.label, `no complete frame (${why})`);
@@ -58,7 +67,9 @@ export async function collectOnce(options: CollectOnceOptions): Promise<ServerLi
     if (got.wgError !== null) {
       throw classifyWgError(got.wgError, { user: server.user, target: ssh.label, wgPath });
     }
-    const tracked = new ServerTracker(options.thresholds).apply(got);
+    const tracker = new ServerTracker(options.thresholds);
+    for (const earlier of snapshots.slice(0, -1)) tracker.apply(earlier);
+    const tracked = tracker.apply(got);
     return {
       name: server.name,
       host: server.host,

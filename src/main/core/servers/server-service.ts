@@ -35,6 +35,16 @@ export interface ServerServiceOptions {
 
 type AddServerInput = Parameters<ApiMethods['server:add']>[0];
 
+/** Settings the live session never reads: changing only these must not reconnect (and disturb) it. */
+const GROUPING_FIELDS = new Set<string>(['group', 'maxPeers', 'weight']);
+
+function onlyGrouping(before: ServerConfig, after: ServerConfig): boolean {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof ServerConfig>;
+  return [...keys].every(
+    (key) => GROUPING_FIELDS.has(key) || JSON.stringify(before[key]) === JSON.stringify(after[key]),
+  );
+}
+
 /** Verdicts of a host key check that failed on the key itself. */
 const KEY_VERDICTS: Record<string, HostKeyProbe['verdict']> = {
   HOST_KEY_UNKNOWN: 'unknown',
@@ -103,9 +113,9 @@ export class ServerService {
 
   async update(input: ServerConfig): Promise<ServerConfig> {
     const server = serverConfigSchema.parse(input);
-    await this.store.get(server.name); // must exist
+    const before = await this.store.get(server.name); // must exist
     await this.store.save(server, { replace: true });
-    if (this.#fleet?.has(server.name)) await this.#fleet.run(server);
+    if (this.#fleet?.has(server.name) && !onlyGrouping(before, server)) await this.#fleet.run(server);
     return server;
   }
 
@@ -167,7 +177,7 @@ export class ServerService {
   }
 
   /** One frame from each server (or the named ones), concurrently; failures become states. */
-  async pollOnce(names?: string[]): Promise<ServerLive[]> {
+  async pollOnce(names?: string[], options: { samples?: 1 | 2 } = {}): Promise<ServerLive[]> {
     const thresholds = await this.#options.thresholds();
     const all = await this.store.list();
     const chosen = names ? names.map((n) => all.find((s) => s.name === n) ?? missing(n)) : all;
@@ -178,6 +188,7 @@ export class ServerService {
           gate: this.gate(server),
           credentials: await this.credentials(server),
           thresholds,
+          ...options,
         }),
       ),
     );

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { serverConfigSchema } from '../../../shared/validation.ts';
 import { WgDeckError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import { readStoreFile } from './read-store-file.ts';
 import { withStoreLock } from './store-lock.ts';
 
 const fileSchema = z.object({
@@ -24,24 +24,7 @@ export class ServerStore {
   }
 
   async list(): Promise<ServerConfig[]> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new WgDeckError('STORE_CORRUPT', `${this.path} is not valid JSON: ${(error as Error).message}`);
-    }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new WgDeckError('STORE_CORRUPT', `${this.path} is invalid: ${z.prettifyError(parsed.error)}`);
-    }
-    return parsed.data.servers;
+    return (await readStoreFile(this.path, fileSchema))?.servers ?? [];
   }
 
   async get(name: string): Promise<ServerConfig> {
