@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialOptionsFor } from '../../src/main/core/fleet/server-session.ts';
-import { WgDeckError } from '../../src/main/core/errors.ts';
+import type { WgDeckError } from '../../src/main/core/errors.ts';
 import { planAuth } from '../../src/main/core/ssh/auth.ts';
 import { dial, type DialOptions, type HostKeyGate, type Hop } from '../../src/main/core/ssh/dial.ts';
 import { HostKeyError } from '../../src/main/core/ssh/host-key-policy.ts';
