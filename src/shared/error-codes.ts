@@ -83,7 +83,7 @@ const ERROR_CODES = {
   },
   BAD_JUMP: {
     title: 'Invalid jump host',
-    hint: 'Write it as user@host:port (user and port are optional), like ssh -J.',
+    hint: 'Write it as user@host:port (user and port are optional), or a chain a,b,c of them, like ssh -J.',
     exit: 'failure',
   },
 

@@ -6,6 +6,7 @@ import {
   isIPv4,
   isIPv6,
 } from './ip-rules.ts';
+import { escapeUnsafe } from './safe-text.ts';
 
 /**
  * Input rules shared by the CLI, the IPC/HTTP boundary and the forms, so every door refuses the same
@@ -41,9 +42,18 @@ export const userSchema = z
 
 export const intervalSchema = z.number().int().min(1).max(300);
 
-/** `user@host:port`, `host`, `[v6]:port`: ProxyJump's syntax. */
-export const jumpSchema = z.string().refine((value) => parseJump(value) !== null, {
-  message: 'a jump host is [user@]host[:port] (IPv6 in brackets)',
+/** How many jump hosts a chain may have: more is a typo or a loop, not a network. */
+export const MAX_JUMP_HOPS = 8;
+
+const JUMP_HOP_RULE = '[user@]host[:port] (IPv6 in brackets)';
+
+/**
+ * ProxyJump's syntax, as `ssh -J` takes it: one jump host (`user@host:port`, `host`, `[v6]:port`) or a
+ * comma-separated chain of them, connected in order (`a,b`: a first, b through a, the server through b).
+ */
+export const jumpSchema = z.string().superRefine((value, ctx) => {
+  const problem = jumpChainProblem(value);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 export interface ParsedJump {
@@ -52,6 +62,7 @@ export interface ParsedJump {
   port: number;
 }
 
+/** One jump host, `[user@]host[:port]`; null when it is not one. */
 export function parseJump(spec: string): ParsedJump | null {
   const match = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s[\]]+)(?::(\d{1,5}))?$/.exec(spec);
   if (!match) return null;
@@ -61,6 +72,37 @@ export function parseJump(spec: string): ParsedJump | null {
   if (!isValidHost(host) || port < 1 || port > 65535) return null;
   if (user !== undefined && !userSchema.safeParse(user).success) return null;
   return user === undefined ? { host, port } : { user, host, port };
+}
+
+/** A jump chain (`a,b,c`), hops in the order they are connected; null when any hop is not one. */
+export function parseJumpChain(spec: string): ParsedJump[] | null {
+  if (jumpChainProblem(spec) !== null) return null;
+  return spec.split(',').map((hop) => parseJump(hop)!);
+}
+
+/** What is wrong with a jump chain, naming the hop, for the forms, the CLI and the API alike; null when fine. */
+export function jumpChainProblem(spec: string): string | null {
+  const hops = spec.split(',');
+  if (hops.length > MAX_JUMP_HOPS) {
+    return `a jump chain has at most ${MAX_JUMP_HOPS} jump hosts, this one has ${hops.length}`;
+  }
+  const chain = hops.length > 1;
+  for (const [i, hop] of hops.entries()) {
+    if (parseJump(hop) !== null) continue;
+    const which = chain ? `jump host ${i + 1} of ${hops.length}` : 'the jump host';
+    if (hop === '') {
+      return chain
+        ? `${which} is empty: a jump chain is jump hosts separated by single commas, each ${JUMP_HOP_RULE}`
+        : `a jump host is ${JUMP_HOP_RULE}`;
+    }
+    return `${which} (${quoted(hop)}) is not ${JUMP_HOP_RULE}${chain ? '; separate hosts with commas only' : ''}`;
+  }
+  return null;
+}
+
+/** The admin's own text, shown back in quotes: short, and no unsafe character as it is (safe-text.ts). */
+function quoted(text: string): string {
+  return `"${escapeUnsafe(text.length > 64 ? `${text.slice(0, 64)}…` : text)}"`;
 }
 
 /** A group's name: what `server.group` names (the same rule as there). */
@@ -86,7 +128,7 @@ export const serverConfigSchema = z.strictObject({
   user: userSchema,
   /** Private key file; when absent the agent and default identities are tried. */
   identityFile: z.string().min(1).max(4096).optional(),
-  /** ProxyJump as `user@host:port` (user and port optional). */
+  /** ProxyJump as `user@host:port` (user and port optional), or a comma-separated chain of them. */
   jump: jumpSchema.optional(),
   /** Run `wg` through `sudo -n` instead of as the login user. */
   sudo: z.boolean(),

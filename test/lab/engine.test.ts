@@ -7,6 +7,7 @@ import type { StatusJson } from '../../src/cli/status-json.ts';
 import { COUNTER_NAMES, type ServerLive } from '../../src/shared/domain.ts';
 import { Engine } from '../../src/main/core/engine.ts';
 import { cliSandbox, type CliResult } from './cli-harness.ts';
+import { sshChains, untilNoSshConnections } from './ssh-chains.ts';
 import { describeLab } from './support.ts';
 import { countersOf, readTruth, type Truth } from './wg-truth.ts';
 
@@ -277,6 +278,72 @@ describeLab('engine and CLI against real servers', () => {
     } finally {
       tmux('kill-server');
     }
+  });
+
+  it('a two-hop ProxyJump chain goes hop by hop through sshd forwarding; the chain closes with the target', async () => {
+    const [s0, s1] = lab.servers;
+    // The lab's servers reach only themselves (no routes between them): the chain is s0, then s0 again
+    // through it, then the target s0 through that; three sshd logins, two of them from s0 itself.
+    // What the tests before left connected (watch's sessions) goes first: the kernel view below is this test's.
+    await untilNoSshConnections(s0!, 'earlier connections to s0 to close');
+    const log = `${lab.dir}/s0/sshd.log`;
+    const logBefore = readFileSync(log, 'utf8').length;
+    const chained = await cli.run([
+      'server',
+      'add',
+      's0-chain',
+      '--host',
+      s0!.host,
+      '--user',
+      'root',
+      '--identity',
+      s0!.rootIdentityFile,
+      '--jump',
+      `root@${s0!.host}:22,${s0!.host}`,
+    ]);
+    expect(chained.stderr).toBe('');
+    expect(chained.code).toBe(0);
+    const logins = readFileSync(log, 'utf8')
+      .slice(logBefore)
+      .split('\n')
+      .filter((line) => line.includes('Accepted publickey for root from '));
+    expect(logins.filter((line) => line.includes(`from ${s0!.host} port`))).toHaveLength(2);
+    expect(logins).toHaveLength(3);
+
+    // Live, as the kernel sees it: the laptop's connection's sshd opened the second hop's, whose sshd
+    // opened the target's. Stopping the engine closes the target and, with it, every hop.
+    const engine = new Engine({ dataDir: cli.dataDir, userKnownHostsPath: null });
+    try {
+      await engine.start(['s0-chain']);
+      await waitFor(engine, 's0-chain', (l) => l.state === 'connected', 30_000);
+      expect(await sshChains(s0!)).toEqual([3]);
+    } finally {
+      engine.stop();
+    }
+    await untilNoSshConnections(s0!, 'every hop of the chain to close');
+
+    // A hop that cannot reach the next one: the error names both, nothing is saved, nothing stays open.
+    const broken = await cli.run([
+      'server',
+      'add',
+      's1-broken-chain',
+      '--host',
+      s1!.host,
+      '--user',
+      'root',
+      '--identity',
+      s1!.rootIdentityFile,
+      '--jump',
+      `root@${s0!.host},root@${s1!.host}`,
+    ]);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toContain(
+      `jump 2 of 2 (root@${s1!.host}:22): Cannot reach ${s1!.host}:22: jump 1 (root@${s0!.host}:22) could not open a tunnel`,
+    );
+    expect((await cli.run(['server', 'list'])).stdout).not.toContain('s1-broken-chain');
+    await untilNoSshConnections(s0!, 'the first hop to close');
+    // The shared data dir goes on as it was (later tests count its servers).
+    expect((await cli.run(['server', 'remove', 's0-chain'])).code).toBe(0);
   });
 
   it('status --json equals wg show all dump and the kernel counters, field by field', async () => {

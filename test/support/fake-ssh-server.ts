@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -28,7 +29,11 @@ export interface FakeServer {
     execs: number;
     concurrentExecs: number;
     peakExecs: number;
+    /** `host:port` of every direct-tcpip (forwardOut) request, as a jump host sees them. */
+    forwards: string[];
   };
+  /** Connections open right now. */
+  liveConnections(): number;
   /** Drop every live connection (like a server crash). */
   dropAll(): void;
   close(): Promise<void>;
@@ -54,6 +59,8 @@ export interface FakeServerOptions {
   password?: string;
   /** Also accept these public keys (OpenSSH public key lines), e.g. one held by an ssh-agent. */
   extraKeys?: string[];
+  /** As a jump host: 'allow' connects direct-tcpip requests to loopback; otherwise they are refused. */
+  forwarding?: 'allow' | 'refuse';
 }
 
 export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
@@ -76,7 +83,14 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     }),
   ];
 
-  const stats = { connections: 0, authAttempts: 0, execs: 0, concurrentExecs: 0, peakExecs: 0 };
+  const stats = {
+    connections: 0,
+    authAttempts: 0,
+    execs: 0,
+    concurrentExecs: 0,
+    peakExecs: 0,
+    forwards: [] as string[],
+  };
   const live = new Set<Connection>();
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     const index = stats.connections++;
@@ -95,6 +109,22 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
       } else {
         ctx.reject(options.password !== undefined ? ['publickey', 'password'] : ['publickey']);
       }
+    });
+    client.on('tcpip', (accept, reject, info) => {
+      stats.forwards.push(`${info.destIP}:${info.destPort}`);
+      // Loopback only: a fake jump host reaches the other fakes, nothing else.
+      if (options.forwarding !== 'allow' || info.destIP !== '127.0.0.1') return reject();
+      const upstream = netConnect(info.destPort, info.destIP);
+      upstream.once('error', () => reject());
+      upstream.once('connect', () => {
+        upstream.removeAllListeners('error');
+        const channel = accept();
+        channel.on('error', () => undefined);
+        upstream.on('error', () => channel.destroy());
+        channel.on('close', () => upstream.destroy());
+        upstream.on('close', () => channel.destroy());
+        channel.pipe(upstream).pipe(channel);
+      });
     });
     client.on('ready', () => {
       client.on('session', (accept) => {
@@ -139,6 +169,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     gate,
     hostKey: { type: hostPublic.type, blob: hostBlob },
     stats,
+    liveConnections: () => live.size,
     dropAll: () => {
       for (const client of live) client.end();
     },

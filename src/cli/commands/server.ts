@@ -1,6 +1,6 @@
 import type { ServerConfig } from '../../shared/server-config.ts';
 import { WgDeckError, errorCode } from '../../main/core/errors.ts';
-import { HostKeyError } from '../../main/core/ssh/host-key-policy.ts';
+import { HostKeyError, formatHostPort } from '../../main/core/ssh/host-key-policy.ts';
 import { localUser, type CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { confirm, interactive } from '../prompt.ts';
@@ -92,20 +92,33 @@ export async function add(ctx: CliContext, values: AddOptions, name: string): Pr
   const attempt = (acceptFingerprint?: string) =>
     ctx.engine.handlers['server:add']({ server, acceptNew: values.acceptNew === true, acceptFingerprint });
   let result;
-  try {
-    result = await attempt();
-  } catch (error) {
-    // Trust on first use, interactively: show the fingerprint, pin exactly that key if the admin agrees.
-    if (!(error instanceof HostKeyError) || errorCode(error) !== 'HOST_KEY_UNKNOWN' || !interactive())
-      throw error;
-    ctx.err(error.message);
-    if (
-      !(await confirm(`Trust ${error.keyType} key ${error.fingerprint} for ${server.host}:${server.port}?`))
-    ) {
-      ctx.err('Not trusted; nothing was saved.');
-      return EXIT.hostKeyUnknown;
+  // Trust on first use, interactively: show the fingerprint, pin exactly that key if the admin agrees.
+  // Behind a jump chain each new key (every jump host's, then the server's) is its own question, in
+  // the order they are met; the keys agreed to before stay pinned by the gate.
+  for (let accepted: string | undefined; ;) {
+    try {
+      result = await attempt(accepted);
+      break;
+    } catch (error) {
+      if (
+        !(error instanceof HostKeyError) ||
+        errorCode(error) !== 'HOST_KEY_UNKNOWN' ||
+        error.fingerprint === accepted ||
+        !interactive()
+      )
+        throw error;
+      ctx.err(error.message);
+      const where = formatHostPort(error.host, error.port);
+      if (!(await confirm(`Trust ${error.keyType} key ${error.fingerprint} for ${where}?`))) {
+        ctx.err(
+          accepted === undefined
+            ? 'Not trusted; nothing was saved.'
+            : 'Not trusted; the server was not added (the keys trusted before it stay pinned).',
+        );
+        return EXIT.hostKeyUnknown;
+      }
+      accepted = error.fingerprint;
     }
-    result = await attempt(error.fingerprint);
   }
   if (values.json) {
     ctx.out(JSON.stringify(result, null, 2));

@@ -19,7 +19,10 @@ export function serverCommands(run: CliRun): Command {
     .option('--port <P>', 'its SSH port (default 22)')
     .option('--user <U>', 'the SSH user (default: yours)')
     .option('--identity <FILE>', 'a private key file (default: ssh-agent, then ~/.ssh/id_*)')
-    .option('--jump <user@host:port>', 'reach it through this SSH jump host (ProxyJump)')
+    .option(
+      '--jump <user@host:port[,...]>',
+      'reach it through this SSH jump host, or a chain of them in order (ProxyJump, ssh -J)',
+    )
     .option('--sudo', 'run wg through sudo -n (for a user other than root)')
     .option('--group <G>', 'a group to show it in')
     .option('--max-peers <N>', 'how many peers it may carry, for placement')
@@ -44,7 +47,7 @@ export function serverCommands(run: CliRun): Command {
     .option('--port <P>', 'its SSH port')
     .option('--user <U>', 'the SSH user')
     .option('--identity <FILE>', 'a private key file, or none')
-    .option('--jump <user@host:port>', 'reach it through this jump host, or none')
+    .option('--jump <user@host:port[,...]>', 'reach it through this jump host (or chain a,b), or none')
     .option('--sudo', 'run wg through sudo -n')
     .option('--no-sudo', 'run wg directly (a root login)')
     .option('--group <G>', 'a group to show it in, or none')

@@ -1,7 +1,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { InterfaceDump, ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
-import { parseJump } from '../../../shared/validation.ts';
+import { jumpChainProblem, parseJumpChain } from '../../../shared/validation.ts';
 import { FramePacer, minFrameSpacingMs } from '../collector/frame-pacer.ts';
 import { createFrameStream } from '../collector/frame-stream.ts';
 import { cleanMessage } from '../collector/text-fields.ts';
@@ -10,7 +10,7 @@ import { StalledError, WgDeckError, WgMissingError, errorCode, errorMessage } fr
 import { pickErrorDetails } from '../../../shared/error-details.ts';
 import { planAuth, type Credentials } from '../ssh/auth.ts';
 import { ChannelLimiter } from '../ssh/channel-limiter.ts';
-import { dial, type DialOptions, type HostKeyGate, type SshSession } from '../ssh/dial.ts';
+import { dial, type DialOptions, type HostKeyGate, type Hop, type SshSession } from '../ssh/dial.ts';
 import { execCommand, type ExecOptions, type ExecResult } from '../ssh/exec.ts';
 import { ServerTracker } from '../state/server-tracker.ts';
 import { verifiedInterface } from '../state/verified-interface.ts';
@@ -60,19 +60,28 @@ export async function dialOptionsFor(
   timing: SessionOptions['timing'] = {},
 ): Promise<DialOptions> {
   const auth = await planAuth({ user: server.user, identityFile: server.identityFile, credentials });
-  let jump: DialOptions['jump'];
+  const jumps: Hop[] = [];
   if (server.jump) {
-    const parsed = parseJump(server.jump);
-    if (!parsed) throw new WgDeckError('BAD_JUMP', `Invalid jump host "${server.jump}".`);
-    const user = parsed.user ?? server.user;
-    jump = {
-      endpoint: { host: parsed.host, port: parsed.port, user },
-      auth: await planAuth({ user, identityFile: server.identityFile, credentials }),
-    };
+    const chain = parseJumpChain(server.jump);
+    if (!chain) {
+      throw new WgDeckError(
+        'BAD_JUMP',
+        `Invalid jump host "${server.jump}": ${jumpChainProblem(server.jump)}.`,
+      );
+    }
+    // What the single jump host always did: a hop without a user logs in as the server's user, and
+    // every hop is offered the server's keys (ssh -J would take the local user and each host's config).
+    for (const hop of chain) {
+      const user = hop.user ?? server.user;
+      jumps.push({
+        endpoint: { host: hop.host, port: hop.port, user },
+        auth: await planAuth({ user, identityFile: server.identityFile, credentials }),
+      });
+    }
   }
   return {
     target: { endpoint: { host: server.host, port: server.port, user: server.user }, auth },
-    jump,
+    jumps,
     gate,
     readyTimeoutMs: timing.readyTimeoutMs,
     keepaliveIntervalMs: timing.keepaliveIntervalMs,

@@ -41,15 +41,18 @@ export interface Hop {
 
 export interface DialOptions {
   target: Hop;
-  /** ProxyJump: connect here first, then tunnel to the target through `forwardOut`. */
-  jump?: Hop | undefined;
+  /**
+   * ProxyJump chain, in order: the first jump host is reached directly, each next one (then the
+   * target) through `forwardOut` of the one before, as `ssh -J a,b` does.
+   */
+  jumps?: readonly Hop[] | undefined;
   gate: HostKeyGate;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
 }
 
-/** A ready SSH connection (and its jump connection, if any). `close` tears down both. */
+/** A ready SSH connection (and its jump connections, if any). `close` tears down all of them. */
 export interface SshSession {
   client: SshClient;
   label: string;
@@ -166,33 +169,87 @@ async function connectHop(hop: Hop, options: DialOptions, sock?: Duplex): Promis
   });
 }
 
-function forwardThrough(jump: SshClient, target: SshEndpoint): Promise<Duplex> {
+function hopLabel(endpoint: SshEndpoint): string {
+  return `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
+}
+
+/**
+ * `error` with the jump host it happened on in front of its message. The same object (its message
+ * rewritten), not a wrapper: its code and fields (a host key's fingerprint, for "trust this key")
+ * and its class (the CLI's trust prompt checks it) must stay what the gate or ssh2 made.
+ */
+function onHop(error: unknown, index: number, count: number, hop: Hop): Error {
+  const prefix = `jump ${index + 1} of ${count} (${hopLabel(hop.endpoint)}): `;
+  if (!(error instanceof Error)) return new Error(prefix + errorMessage(error));
+  error.message = prefix + error.message;
+  return error;
+}
+
+/**
+ * A tunnel through `via` (jump host `viaIndex`, counted from 1) to `next`. Fails when `via` closes
+ * or does not answer within `timeoutMs`, since ssh2 may leave a channel open pending forever.
+ */
+function forwardThrough(
+  via: SshClient,
+  viaLabel: string,
+  next: SshEndpoint,
+  timeoutMs: number,
+): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    jump.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => {
-      if (error) {
-        reject(
-          new UnreachableError(label(target), `the jump host could not open a tunnel: ${error.message}`),
-        );
-      } else {
-        resolve(stream);
-      }
+    const fail = (detail: string): void => {
+      done();
+      reject(new UnreachableError(label(next), `${viaLabel} could not open a tunnel: ${detail}`));
+    };
+    const onClose = (): void => fail('its connection closed');
+    const timer = setTimeout(() => fail('no answer within the timeout'), timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      via.off('close', onClose);
+    };
+    via.once('close', onClose);
+    via.forwardOut('127.0.0.1', 0, next.host, next.port, (error, stream) => {
+      if (error) return fail(cleanMessage(error.message));
+      done();
+      resolve(stream);
     });
   });
 }
 
-/** Connects to the target (through the jump host when given); every client gets an 'error' listener. */
+/**
+ * Connects to the target, through the jump chain when given: every hop's host key passes the gate
+ * before any credential goes to it (connectHop), and a hop that fails ends the ones opened before
+ * it. Every client gets an 'error' listener.
+ */
 export async function dial(options: DialOptions): Promise<SshSession> {
-  let jumpClient: SshClient | undefined;
-  if (options.jump) {
-    jumpClient = await connectHop(options.jump, options);
-    jumpClient.on('error', () => undefined); // reported through the target's close
-  }
+  const jumps = options.jumps ?? [];
+  const timeoutMs = options.readyTimeoutMs ?? 20_000;
+  /** The jump connections opened so far, first hop first. */
+  const chain: SshClient[] = [];
+  // Innermost first: each one's DISCONNECT still has its tunnel to travel through.
+  const endChain = (): void => {
+    for (const hop of [...chain].reverse()) hop.end();
+  };
+  const tunnel = (next: SshEndpoint): Promise<Duplex | undefined> => {
+    const via = chain.at(-1);
+    if (!via) return Promise.resolve(undefined);
+    const viaLabel = `jump ${chain.length} (${hopLabel(jumps[chain.length - 1]!.endpoint)})`;
+    return forwardThrough(via, viaLabel, next, timeoutMs);
+  };
+
   let client: SshClient;
   try {
-    const sock = jumpClient ? await forwardThrough(jumpClient, options.target.endpoint) : undefined;
-    client = await connectHop(options.target, options, sock);
+    for (const [index, hop] of jumps.entries()) {
+      try {
+        const jumpClient = await connectHop(hop, options, await tunnel(hop.endpoint));
+        jumpClient.on('error', () => undefined); // reported through the target's close
+        chain.push(jumpClient);
+      } catch (error) {
+        throw onHop(error, index, jumps.length, hop);
+      }
+    }
+    client = await connectHop(options.target, options, await tunnel(options.target.endpoint));
   } catch (error) {
-    jumpClient?.end();
+    endChain();
     throw error;
   }
 
@@ -202,11 +259,12 @@ export async function dial(options: DialOptions): Promise<SshSession> {
   });
   const closed = new Promise<Error | undefined>((resolve) => {
     client.once('close', () => {
-      jumpClient?.end();
+      endChain();
       resolve(lastError);
     });
   });
-  jumpClient?.once('close', () => client.end());
+  // Any hop dropping cuts the tunnels after it: end the target now rather than at its keepalive.
+  for (const jumpClient of chain) jumpClient.once('close', () => client.end());
 
   return {
     client,
@@ -214,7 +272,7 @@ export async function dial(options: DialOptions): Promise<SshSession> {
     closed,
     close: () => {
       client.destroy();
-      jumpClient?.destroy();
+      for (const jumpClient of [...chain].reverse()) jumpClient.destroy();
     },
   };
 }

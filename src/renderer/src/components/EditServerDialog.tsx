@@ -46,7 +46,7 @@ const FIELDS: readonly [keyof Draft, string, string][] = [
   ['host', 'Host', 'Address or host name'],
   ['port', 'SSH port', ''],
   ['user', 'User', ''],
-  ['jump', 'Jump host', 'user@host:port, empty for none'],
+  ['jump', 'Jump host', 'user@host:port, or a chain a,b; empty for none'],
   ['interval', 'Poll interval (s)', 'Empty: the global setting'],
   ['group', 'Group', 'Empty for none'],
 ];

@@ -47,6 +47,15 @@ describe('validateServerForm', () => {
     expect(result.errors.jump).toMatch(/jump host/);
   });
 
+  it('takes a jump chain as typed, and names the hop that is wrong', () => {
+    const chain = validateServerForm({ ...valid, jump: ' admin@198.18.0.1:2222,bastion.example.net ' });
+    expect(chain.ok ? chain.request.server.jump : chain.errors).toBe(
+      'admin@198.18.0.1:2222,bastion.example.net',
+    );
+    const bad = validateServerForm({ ...valid, jump: 'admin@198.18.0.1,,bastion' });
+    expect(bad.ok ? null : bad.errors.jump).toMatch(/^jump host 2 of 3 is empty/);
+  });
+
   it('refuses a non-numeric port', () => {
     const result = validateServerForm({ ...valid, port: '22a' });
     expect(result.ok ? null : result.errors.port).toBe('a port is a whole number from 1 to 65535');

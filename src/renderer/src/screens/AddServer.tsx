@@ -294,7 +294,12 @@ export function AddServer() {
           <Field label="User" id={id('user')} error={errors.user}>
             {text('user')}
           </Field>
-          <Field label="Jump host" id={id('jump')} error={errors.jump} hint="Optional: [user@]host[:port]">
+          <Field
+            label="Jump host"
+            id={id('jump')}
+            error={errors.jump}
+            hint="Optional: [user@]host[:port], or a chain a,b (in connection order)"
+          >
             {text('jump', { placeholder: 'admin@bastion:22' })}
           </Field>
         </div>
