@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../e2e/lab/lab.ts';
+import { run } from '../../e2e/lab/exec.ts';
+import { sshArgs, startLab, type Lab } from '../../e2e/lab/lab.ts';
 import type { StatusJson } from '../../src/cli/status-json.ts';
 import { COUNTER_NAMES, type ServerLive } from '../../src/shared/domain.ts';
+import type { PeerNames } from '../../src/shared/peer-ops.ts';
 import { Engine } from '../../src/main/core/engine.ts';
 import { cliSandbox, type CliResult } from './cli-harness.ts';
 import { sshChains, untilNoSshConnections } from './ssh-chains.ts';
@@ -546,4 +548,106 @@ describeLab('engine and CLI against real servers', () => {
       engine.stop();
     }
   }, 60_000);
+
+  it('peer names: a sudo login reads them at connect only if sudo allows it without a password; remembered, they show before any connect', async () => {
+    const s = lab.servers[0]!;
+    const shared = cliSandbox();
+    const sudoers = `/etc/sudoers.d/${s.operatorUser}`;
+    const original = (await lab.exec(0, `cat ${sudoers}`)).stdout;
+    // What sudo logs goes to a file too (the lab has no syslog): the auth log this must not write to.
+    const sudoLog = '/run/wireguard/wgdeck-sudo.log';
+    const setSudoers = async (text: string): Promise<void> => {
+      const wrote = await lab.exec(0, `cat > ${sudoers} && rm -f ${sudoLog}`, { input: text });
+      expect(wrote.code, wrote.stderr).toBe(0);
+    };
+    const wgOnly = `${original.replace(', /bin/sh', '')}Defaults logfile=${sudoLog}\n`;
+    expect(wgOnly).not.toContain('/bin/sh');
+    const conf = s.interfaces[0]!.configPath;
+    const ofServer = (all: PeerNames[]): PeerNames[] =>
+      all.filter((n) => n.server === 'names-op').sort((a, b) => a.iface.localeCompare(b.iface));
+    const engineOn = (logs: string[] = []): Engine =>
+      new Engine({ dataDir: shared.dataDir, userKnownHostsPath: null, log: (m) => logs.push(m) });
+    try {
+      // A peer named on the server by hand (the lab's files name the rest "lab client N", "random peer N").
+      const named = await lab.exec(0, `sed -i 's/^# random peer 2$/# Name = named-by-hand/' ${conf}`);
+      expect(named.code, named.stderr).toBe(0);
+      await setSudoers(wgOnly);
+      const added = await shared.run([
+        'server',
+        'add',
+        'names-op',
+        '--host',
+        s.host,
+        '--user',
+        s.operatorUser,
+        '--identity',
+        s.operatorIdentityFile,
+        '--sudo',
+        '--accept-new',
+      ]);
+      expect(added.code, added.stderr).toBe(0);
+
+      // NOPASSWD for wg only: the files are not read, nothing fails, sudo logged no refusal.
+      const logs: string[] = [];
+      const refused = engineOn(logs);
+      await refused.start();
+      try {
+        await expect
+          .poll(() => logs.join('\n'), { timeout: 30_000 })
+          .toMatch(/names-op: sudo does not read the config files of wg0, wg1 without a password/);
+        const [live] = await refused.handlers['fleet:state']();
+        expect(live?.state).toBe('connected');
+        expect(live?.error).toBeUndefined();
+        expect(ofServer(await refused.handlers['peers:names']())).toEqual([]);
+      } finally {
+        refused.stop();
+      }
+      // Observed: `sudo -n -l`/`-ll` log nothing; only the collector's own `sudo -n wg` runs are there.
+      const logged = (await lab.exec(0, `cat ${sudoLog} 2>/dev/null || true`)).stdout;
+      expect(logged).not.toMatch(
+        /password is required|not allowed|incorrect password|authentication failure/,
+      );
+      expect(logged).not.toContain('/bin/sh');
+      expect(logged).toMatch(/COMMAND=\S*wg /); // the log file works: the collector's own sudo runs are there
+      // ...and trying the read is what would have been logged: the check above can fail.
+      const tried = await run('ssh', [...sshArgs(lab, s, 'operator'), 'sudo -n /bin/sh -c true']);
+      expect(tried.code).not.toBe(0);
+      expect((await lab.exec(0, `cat ${sudoLog}`)).stdout).toMatch(
+        /password is required.*\n.*COMMAND=\/bin\/sh/,
+      );
+
+      // Allowed (the lab's usual rule: wg and /bin/sh): read once at connect, remembered.
+      await setSudoers(original);
+      const reading = engineOn();
+      const learned = new Set<string>();
+      reading.subscribe('peers:names', (n) => void (n.server === 'names-op' && learned.add(n.iface)));
+      await reading.start();
+      try {
+        await expect.poll(() => [...learned].sort(), { timeout: 30_000 }).toEqual(['wg0', 'wg1']);
+      } finally {
+        reading.stop();
+      }
+      await reading.settled();
+      const read = ofServer(await reading.handlers['peers:names']());
+      const wg0 = s.interfaces[0]!;
+      expect(Object.keys(read[0]!.names).sort()).toEqual(wg0.peers.map((p) => p.publicKey).sort());
+      expect(Object.values(read[0]!.names)).toContain('named-by-hand');
+
+      // A restarted engine on the same data dir knows them before connecting; `status --json` (which
+      // never reads a config file) names the peers even where sudo cannot read the files any more.
+      await setSudoers(wgOnly);
+      const restarted = engineOn();
+      expect(ofServer(await restarted.handlers['peers:names']())).toEqual(read);
+      expect(await restarted.handlers['fleet:state']()).toEqual([]); // not started: nothing connected
+      const status = json(await shared.run(['status', '--server', 'names-op', '--json']));
+      const peers = status.servers[0]!.interfaces.find((i) => i.name === 'wg0')!.peers;
+      expect(peers.map((p) => p.name).sort()).toEqual(Object.values(read[0]!.names).sort());
+
+      // Removed, its names go from the data dir too.
+      expect((await shared.run(['server', 'remove', 'names-op'])).code).toBe(0);
+      expect(ofServer(await engineOn().handlers['peers:names']())).toEqual([]);
+    } finally {
+      await setSudoers(original);
+    }
+  }, 120_000);
 });

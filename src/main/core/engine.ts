@@ -13,6 +13,7 @@ import { PeerService } from './peer-ops/peer-service.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
 import { ServerService } from './servers/server-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { PeerNamesStore } from './store/peer-names-store.ts';
 import type { SettingsStore } from './store/settings-store.ts';
 import type { ServerStore } from './store/server-store.ts';
 import type { TrustStore } from './ssh/trust-store.ts';
@@ -67,8 +68,9 @@ export class Engine {
   readonly #history: HistoryService;
   readonly #peers: PeerService;
   readonly #names: PeerNamesService;
+  readonly #namesStore: PeerNamesStore;
   #started = false;
-  /** Stops watching servers.json and settings.json (changes made by other processes). */
+  /** Stops watching servers.json, settings.json and peer-names.json (changes made by other processes). */
   #unwatch: (() => void)[] = [];
   /** Serializes reloads: a burst of changes to a file is applied one reload at a time. */
   #reloading: Promise<void> = Promise.resolve();
@@ -97,7 +99,12 @@ export class Engine {
       sshConfigPath: options.sshConfigPath,
       thresholds: async () => (await this.#settings.get()).thresholds,
     });
-    this.#names = new PeerNamesService((names) => this.#events.emit('peers:names', names), log);
+    this.#namesStore = new PeerNamesStore(options.dataDir);
+    this.#names = new PeerNamesService({
+      emit: (names) => this.#events.emit('peers:names', names),
+      log,
+      store: this.#namesStore,
+    });
     this.#peers = new PeerService({
       getServer: (name) => this.#servers.store.get(name),
       connect: async (server) => this.#fleet.lease(server) ?? this.#servers.dialNew(server),
@@ -191,7 +198,7 @@ export class Engine {
       'history:events': (q) =>
         history.query((h) => ({ handshakes: h.handshakes(q), endpoints: h.endpointChanges(q) })),
       'peers:read': (server, iface) => peers.read(server, iface),
-      'peers:names': () => Promise.resolve(this.#names.all()),
+      'peers:names': () => this.#names.all(),
       'peers:interfaces': (server) => peers.interfaces(server),
       'peers:drift': (server) => peers.drift(server),
       'peers:preview': (request) => peers.preview(request),
@@ -231,6 +238,7 @@ export class Engine {
           this.settingsStore.path,
           this.#reload(() => this.#settings.reload()),
         ),
+        watchDataFile(this.#namesStore.path, () => this.#names.reload()),
       );
     }
   }
@@ -256,6 +264,11 @@ export class Engine {
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
     this.#fleet.stop();
     this.#history.close();
+  }
+
+  /** Resolves once every peer name learned or forgotten so far is remembered in the data dir. */
+  settled(): Promise<void> {
+    return this.#names.settled();
   }
 
   /** One frame from each server (or the named ones), concurrently; failures become states. */

@@ -1,7 +1,7 @@
 /**
  * Peer names, as the config files say (`# Name = …`), for the live views: the collector streams
  * `wg show` only, which knows keys, not names. Learned from every config file the engine reads or
- * writes; one entry per server and interface.
+ * writes, or remembered from earlier runs; one entry per server and interface.
  */
 
 import type { PeerNames } from '../../../shared/peer-ops.ts';
@@ -16,12 +16,17 @@ export class PeerNameBook {
     for (const peer of configPeers(parseConfig(fileText))) {
       if (peer.publicKey !== null && peer.name !== null) names[peer.publicKey] = peer.name;
     }
-    const key = `${server}\n${iface}`;
-    const known = this.#names.get(key);
-    if (known && JSON.stringify(known.names) === JSON.stringify(names)) return null;
     const entry: PeerNames = { server, iface, names };
+    return this.set(entry) ? entry : null;
+  }
+
+  /** Takes `entry` as what is known of its interface (remembered in the data dir); whether that changed anything. */
+  set(entry: PeerNames): boolean {
+    const key = `${entry.server}\n${entry.iface}`;
+    const known = this.#names.get(key);
+    if (known && JSON.stringify(known.names) === JSON.stringify(entry.names)) return false;
     this.#names.set(key, entry);
-    return entry;
+    return true;
   }
 
   all(): PeerNames[] {

@@ -105,15 +105,26 @@ export class PeerService {
     return this.#withConnection(server, (ssh) => listInterfaces(server, runnerFor(server, ssh)));
   }
 
-  /** Reads the config files of these interfaces only to learn their peer names (errors ignored). */
-  async learnNames(serverName: string, ifaces: readonly string[]): Promise<void> {
+  /**
+   * Reads the config files of these interfaces only to learn their peer names (errors ignored).
+   * Through sudo only what sudo runs without a password is read (asked first, without trying it:
+   * a refused sudo is a line in the server's auth log); returns the interfaces it did not read.
+   */
+  async learnNames(serverName: string, ifaces: readonly string[]): Promise<string[]> {
     const server = await this.#deps.getServer(serverName);
-    await this.#withConnection(server, async (ssh) => {
+    return await this.#withConnection(server, async (ssh) => {
       const runner = runnerFor(server, ssh);
+      const skipped: string[] = [];
       for (const iface of ifaces.filter((name) => IFACE_NAME_RE.test(name))) {
-        const read = await readInterface(runner, iface, configPathFor(server, iface)).catch(() => null);
+        const path = configPathFor(server, iface);
+        if (!(await runner.runsWithoutPassword(remoteOps.read(iface, path)).catch(() => false))) {
+          skipped.push(iface);
+          continue;
+        }
+        const read = await readInterface(runner, iface, path).catch(() => null);
         if (read?.fileText != null) this.#deps.onFileText?.(server.name, iface, read.fileText);
       }
+      return skipped;
     });
   }
 

@@ -15,6 +15,7 @@ import { toShellCommand } from '../peers/commands.ts';
 import type { ExecResult } from '../ssh/exec.ts';
 import { execCommand } from '../ssh/exec.ts';
 import { EXIT_LOCKED, EXIT_NEEDS_ROOT } from './remote-ops.ts';
+import { SUDO_LIST_LINE, listingAllowsWithoutPassword } from './sudo-check.ts';
 
 export const PEER_OPS_SUDO_COMMANDS = '/usr/bin/wg, /bin/sh';
 
@@ -28,8 +29,12 @@ export interface RunnerTarget {
 
 /** The argv as it runs: `sh` becomes `/bin/sh` (what the sudoers rule names), behind `sudo -n` if needed. */
 export function privileged(command: RemoteCommand, sudo: boolean): string {
-  const argv = command.argv[0] === 'sh' ? ['/bin/sh', ...command.argv.slice(1)] : [...command.argv];
+  const argv = asRun(command);
   return toShellCommand({ ...command, argv: sudo ? ['sudo', '-n', ...argv] : argv });
+}
+
+function asRun(command: RemoteCommand): string[] {
+  return command.argv[0] === 'sh' ? ['/bin/sh', ...command.argv.slice(1)] : [...command.argv];
 }
 
 export class RemoteRunner {
@@ -76,6 +81,21 @@ export class RemoteRunner {
     );
     Object.assign(error, { sudoersLine: `${user} ALL=(root) NOPASSWD: ${PEER_OPS_SUDO_COMMANDS}` });
     return error;
+  }
+
+  /**
+   * Whether `command` would run without a password prompt, asked without running it (sudo-check.ts):
+   * a refused `sudo -n` is a line in the server's auth log. Always true without sudo, and for root
+   * (sudo never asks root).
+   */
+  async runsWithoutPassword(command: RemoteCommand): Promise<boolean> {
+    if (!this.#target.sudo || this.#target.user === 'root') return true;
+    const options = { timeoutMs: 15_000, maxOutputBytes: 1024 * 1024 };
+    const listing = await execCommand(this.#target.client, SUDO_LIST_LINE, options);
+    const argv = asRun(command);
+    if (listing.code !== 0 || !listingAllowsWithoutPassword(listing.stdout, argv[0] ?? '')) return false;
+    const line = toShellCommand({ ...command, argv: ['sudo', '-n', '-l', ...argv] });
+    return (await execCommand(this.#target.client, `${line} >/dev/null`, options)).code === 0;
   }
 
   /** Runs it and insists on exit 0; `what` names the step in the error. */
