@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../e2e/lab/exec.ts';
 import { sshArgs, startLab, type Lab } from '../../e2e/lab/lab.ts';
 import type { StatusJson } from '../../src/cli/status-json.ts';
+import type { Placement } from '../../src/shared/placement.ts';
 import { COUNTER_NAMES, type ServerLive } from '../../src/shared/domain.ts';
 import type { PeerNames } from '../../src/shared/peer-ops.ts';
 import { Engine } from '../../src/main/core/engine.ts';
@@ -363,6 +364,68 @@ describeLab('engine and CLI against real servers', () => {
     for (const secret of config.matchAll(/^(?:PrivateKey|PresharedKey)\s*=\s*(\S+)/gm)) {
       expect(JSON.stringify(status)).not.toContain(secret[1]);
     }
+  });
+
+  it("placement ranks a group by seed 001's formula from the metrics the engine read; a full server is not eligible", async () => {
+    const ok = async (...args: string[]) => {
+      const result = await cli.run(args);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      return result;
+    };
+    const status = json(await cli.run(['status', '--server', 's0', '--server', 's1', '--json']));
+    const peersOn = (name: string) =>
+      status.servers.find((s) => s.name === name)!.interfaces.reduce((n, i) => n + i.peers.length, 0);
+    await ok('group', 'add', 'lab', '--region', 'lab-1', '--priority', '1');
+    await ok('server', 'edit', 's0', '--group', 'lab', '--max-peers', '100', '--weight', '2');
+    // s1 is exactly full: as many peers configured as its capacity.
+    await ok('server', 'edit', 's1', '--group', 'lab', '--max-peers', String(peersOn('s1')));
+    const ranking = JSON.parse((await ok('placement', '--group', 'lab', '--json')).stdout) as Placement;
+    expect(ranking.chosen).toBe('s0');
+    const [s0, s1] = ranking.servers;
+    expect(s1).toMatchObject({
+      name: 's1',
+      eligible: false,
+      reason: `full (${peersOn('s1')} of ${peersOn('s1')} peers)`,
+    });
+    // The parts, recomputed here from the figures it reports (read over SSH, two samples 1 s apart).
+    expect(s0!.cpuPercent).not.toBeNull();
+    expect(s0!.memoryPercent).not.toBeNull();
+    const cpu = s0!.cpuPercent!;
+    const mem = s0!.memoryPercent!;
+    const cpuPenalty = cpu > 80 ? 0.5 : cpu > 60 ? 0.2 : cpu > 40 ? 0.05 : 0;
+    const memoryPenalty = mem > 85 ? 0.4 : mem > 70 ? 0.15 : mem > 50 ? 0.05 : 0;
+    expect(s0).toMatchObject({
+      name: 's0',
+      eligible: true,
+      maxPeers: 100,
+      weight: 2,
+      totalPeers: peersOn('s0'),
+    });
+    expect(s0!.base).toBeCloseTo(s0!.activePeers / 100 / 2, 6);
+    expect(s0!.cpuPenalty).toBe(cpuPenalty);
+    expect(s0!.memoryPenalty).toBe(memoryPenalty);
+    expect(s0!.score).toBeCloseTo(s0!.base! + cpuPenalty + memoryPenalty, 6);
+    // Active = online by the status rule: the lab's client on s0 is online, its other peers never were.
+    const online = status.servers
+      .find((s) => s.name === 's0')!
+      .interfaces.flatMap((i) => i.peers)
+      .filter((p) => p.status === 'online').length;
+    expect(s0!.activePeers).toBe(online);
+    // The memory figure is the server's own: /proc/meminfo's MemTotal - MemAvailable, within 5 points.
+    const meminfo = (await lab.exec(0, 'cat /proc/meminfo')).stdout;
+    const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(meminfo)![1]);
+    expect(Math.abs(mem - (1 - kib('MemAvailable') / kib('MemTotal')) * 100)).toBeLessThan(5);
+    // Text: a row per server, the reason, and which server a new peer goes to.
+    const text = (await ok('placement', '--group', 'lab')).stdout;
+    expect(text).toMatch(/^s0 .* chosen/m);
+    expect(text).toMatch(/^s1 .* not eligible$/m);
+    expect(text).toContain(`s1: full (${peersOn('s1')} of ${peersOn('s1')} peers)`);
+    expect(text).toMatch(/A new peer goes to s0: score/);
+    // Made room on s1 (capacity raised), it becomes eligible again.
+    await ok('server', 'edit', 's1', '--max-peers', '1000');
+    const again = JSON.parse((await ok('placement', '--group', 'lab', '--json')).stdout) as Placement;
+    expect(again.servers.every((s) => s.eligible)).toBe(true);
   });
 
   it('a real client making traffic shows as a rate; a server change arrives within one interval + 1 s', async () => {

@@ -13,16 +13,15 @@ const COLUMNS: Column[] = [
   { width: 5, align: 'right' }, // mem
   { width: 6, align: 'right', drop: 1 }, // base
   { width: 6, align: 'right' }, // score
-  { width: 30, min: 12 }, // verdict
+  { width: 12 }, // verdict
 ];
-const HEADERS = ['SERVER', 'ACTIVE/MAX', 'WEIGHT', 'CPU', 'MEM', 'BASE', 'SCORE', ''];
+const HEADERS = ['SERVER', 'ACTIVE/MAX', 'WEIGHT', 'CPU', 'MEM', 'BASE', 'SCORE', 'VERDICT'];
 
 const percent = (value: number | null) => (value === null ? '-' : `${Math.round(value)}%`);
 const decimal = (value: number | null) => (value === null ? '-' : value.toFixed(3));
 
 function cells(r: PlacementRow, chosen: string | null): string[] {
-  const verdict = r.name === chosen ? 'chosen' : r.eligible ? '' : `not eligible: ${r.reason}`;
-  const note = r.eligible && r.reason ? `${verdict ? `${verdict}; ` : ''}${r.reason}` : verdict;
+  const verdict = r.name === chosen ? 'chosen' : r.eligible ? 'eligible' : 'not eligible';
   return [
     r.name,
     `${r.activePeers}/${r.maxPeers ?? '-'}`,
@@ -31,7 +30,7 @@ function cells(r: PlacementRow, chosen: string | null): string[] {
     percent(r.memoryPercent),
     decimal(r.base),
     decimal(r.score),
-    note,
+    verdict,
   ];
 }
 
@@ -51,6 +50,8 @@ export async function placement(ctx: CliContext, values: PlacementOptions): Prom
   const widths = fitColumns(COLUMNS, width);
   ctx.out(row(HEADERS, COLUMNS, widths, width));
   for (const r of ranking.servers) ctx.out(row(cells(r, ranking.chosen), COLUMNS, widths, width));
+  // Reasons below the table, whole: a cut reason ("ful…") explains nothing.
+  for (const r of ranking.servers) if (r.reason) ctx.out(`${r.name}: ${r.reason}`);
   if (ranking.chosen === null) {
     ctx.err(`No server in ${scope} can take a new peer.`);
     return EXIT.failure;
