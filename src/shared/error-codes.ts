@@ -81,6 +81,11 @@ const ERROR_CODES = {
     hint: 'Move its servers to another group (or to none) first.',
     exit: 'failure',
   },
+  NO_PLACEMENT: {
+    title: 'No server can take the peer',
+    hint: 'Every server in the group is full, down, without fresh metrics or without a capacity set; the message says which.',
+    exit: 'failure',
+  },
   BAD_JUMP: {
     title: 'Invalid jump host',
     hint: 'Write it as user@host:port (user and port are optional), or a chain a,b,c of them, like ssh -J.',

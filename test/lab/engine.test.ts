@@ -426,6 +426,51 @@ describeLab('engine and CLI against real servers', () => {
     await ok('server', 'edit', 's1', '--max-peers', '1000');
     const again = JSON.parse((await ok('placement', '--group', 'lab', '--json')).stdout) as Placement;
     expect(again.servers.every((s) => s.eligible)).toBe(true);
+    // peer add --server auto puts the peer where placement says, and names the server.
+    const added = await cli.run([
+      'peer',
+      'add',
+      '--server',
+      'auto',
+      '--group',
+      'lab',
+      '--interface',
+      'wg0',
+      '--name',
+      'placed',
+      '--json',
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const chosen = again.chosen!;
+    expect(added.stderr).toContain(`Placement chose ${chosen} in group lab: score`);
+    const key = (JSON.parse(added.stdout) as { clients: { publicKey: string }[] }).clients[0]!.publicKey;
+    const index = chosen === 's0' ? 0 : 1;
+    expect((await lab.exec(index, 'wg show wg0 peers')).stdout).toContain(key);
+    const removed = await cli.run([
+      'peer',
+      'remove',
+      '--server',
+      chosen,
+      '--interface',
+      'wg0',
+      '--peer',
+      key,
+      '--yes',
+    ]);
+    expect(removed.code, removed.stderr).toBe(0);
+    const nowhere = await cli.run([
+      'peer',
+      'add',
+      '--server',
+      's0',
+      '--group',
+      'lab',
+      '--interface',
+      'wg0',
+      '--name',
+      'x',
+    ]);
+    expect(nowhere.code).toBe(2);
   });
 
   it('a real client making traffic shows as a rate; a server change arrives within one interval + 1 s', async () => {

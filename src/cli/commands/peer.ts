@@ -9,6 +9,7 @@ import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { confirm, interactive } from '../prompt.ts';
 import { UsageError } from '../usage-error.ts';
+import { WgDeckError } from '../../main/core/errors.ts';
 
 /** Flags any peer command may have (each declares only its own; the rest stay undefined). */
 export type Values = {
@@ -34,7 +35,11 @@ export type Values = {
   rotatePsk?: true;
   removePsk?: true;
   backup?: string;
+  group?: string;
 };
+
+/** `peer add --server auto`: the server placement ranks first. */
+const AUTO = 'auto';
 
 export type Change = 'add' | 'edit' | 'disable' | 'enable' | 'remove' | 'restore';
 
@@ -208,8 +213,29 @@ export async function listPeers(
   return EXIT.ok;
 }
 
+/** The server `--server auto --group G` means: placement's choice, said on stderr with its score. */
+async function placeNew(ctx: CliContext, v: Values): Promise<string> {
+  if (v.group === undefined) throw new UsageError('--server auto needs --group G (see wgdeck placement)');
+  const ranking = await ctx.engine.handlers['placement:rank'](v.group);
+  const best = ranking.servers[0];
+  if (ranking.chosen === null || !best) {
+    const why = ranking.servers.map((s) => `${s.name}: ${s.reason ?? 'not eligible'}`).join('; ');
+    throw new WgDeckError(
+      'NO_PLACEMENT',
+      `No server in group ${v.group} can take a new peer${why ? ` (${why})` : ': it has no servers'}.`,
+    );
+  }
+  ctx.err(
+    `Placement chose ${best.name} in group ${v.group}: score ${best.score} ` +
+      `(base ${best.base} + CPU ${best.cpuPenalty} + memory ${best.memoryPenalty}).`,
+  );
+  return best.name;
+}
+
 export async function change(ctx: CliContext, sub: Change, v: Values): Promise<number> {
-  const target = { server: v.server, iface: v.interface };
+  if (v.group !== undefined && v.server !== AUTO) throw new UsageError('--group goes with --server auto');
+  const server = sub === 'add' && v.server === AUTO ? await placeNew(ctx, v) : v.server;
+  const target = { server, iface: v.interface };
   const client = sub === 'add' ? clientOptions(v) : undefined;
   const result = await runOperation(ctx, target, operationFor(sub, v), v, client, sub === 'remove');
   if (result === null) return EXIT.ok;

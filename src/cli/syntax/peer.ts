@@ -41,8 +41,10 @@ function addCommand(): Command {
     peerCommand(
       'add',
       'add a peer; its client config is shown once',
-      'Add a peer. Its client config, private key included, is shown (or written) once.',
+      'Add a peer. Its client config, private key included, is shown (or written) once. ' +
+        '--server auto --group G puts it on the server placement ranks first.',
     )
+      .option('--group <G>', 'with --server auto: the group to place it in')
       .addOption(required(new Option('--name <N>', 'its name (kept in the file as "# Name =")')))
       .option('--allowed-ips <auto|CIDR,...>', 'its tunnel IPs (default auto: the next free)')
       .option('--keepalive <N>', 'persistent keepalive in seconds (default off)')
