@@ -229,7 +229,7 @@ describeLab('peer search and down servers in Chromium against real servers', () 
     expect(await entry.locator('.nav-count').count()).toBe(0);
     await shotsAtEverySize(page, 'overview-server-down');
     await shotsAtEverySize(page, 'overview-server-down-cards', {
-      before: () => scrollToTop('#servers-heading'),
+      before: () => scrollToTop('#servers-heading-0'),
     });
 
     await go('#/server/lab-s1');

@@ -175,10 +175,12 @@ export function Welcome() {
 }
 
 export function Overview() {
-  const { fleet, configs, rateUnit } = useApp(
-    useShallow((s) => ({ fleet: s.fleet, configs: s.configs, rateUnit: s.rateUnit })),
+  const { fleet, configs, known, rateUnit } = useApp(
+    useShallow((s) => ({ fleet: s.fleet, configs: s.configs, known: s.groups, rateUnit: s.rateUnit })),
   );
-  const names = groupServers(configs, fleet).flatMap((g) => g.names);
+  const sections = groupServers(configs, fleet, known);
+  const grouped = sections.some((g) => g.group !== null);
+  const names = sections.flatMap((g) => g.names);
   if (names.length === 0) return <Welcome />;
   const totals = fleetTotals(fleet, names);
   const someDown = totals.serversUp < totals.servers;
@@ -251,22 +253,34 @@ export function Overview() {
         </section>
       )}
       <FleetChart />
-      <section aria-labelledby="servers-heading">
-        <h2 id="servers-heading" className="section-title">
-          Servers
-        </h2>
-        <ul className="card-grid">
-          {names.map((name) => (
-            <ServerCard
-              key={name}
-              name={name}
-              config={configByName.get(name)}
-              held={fleet[name]}
-              rateUnit={rateUnit}
-            />
-          ))}
-        </ul>
-      </section>
+      {sections.map((section, i) => {
+        const heading = section.group ?? (grouped ? 'Other servers' : 'Servers');
+        const id = `servers-heading-${i}`;
+        return (
+          <section
+            key={section.group ?? '\0'}
+            aria-labelledby={id}
+            data-testid="server-group"
+            data-group={section.group ?? undefined}
+          >
+            <h2 id={id} className="section-title">
+              {heading}
+              {section.region && <span className="section-sub muted"> · {section.region}</span>}
+            </h2>
+            <ul className="card-grid">
+              {section.names.map((name) => (
+                <ServerCard
+                  key={name}
+                  name={name}
+                  config={configByName.get(name)}
+                  held={fleet[name]}
+                  rateUnit={rateUnit}
+                />
+              ))}
+            </ul>
+          </section>
+        );
+      })}
     </div>
   );
 }

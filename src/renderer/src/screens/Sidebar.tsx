@@ -61,10 +61,16 @@ const ServerLink = memo(function ServerLink({
 });
 
 export function Sidebar() {
-  const { configs, fleet, route, info } = useApp(
-    useShallow((s) => ({ configs: s.configs, fleet: s.fleet, route: s.route, info: s.info })),
+  const { configs, known, fleet, route, info } = useApp(
+    useShallow((s) => ({
+      configs: s.configs,
+      known: s.groups,
+      fleet: s.fleet,
+      route: s.route,
+      info: s.info,
+    })),
   );
-  const groups = groupServers(configs, fleet);
+  const groups = groupServers(configs, fleet, known);
   const currentServer = route.page === 'server' ? route.server : null;
   const hasGroups = groups.some((g) => g.group !== null);
   const collapsed = useSidebarCollapsed();
@@ -114,7 +120,9 @@ export function Sidebar() {
       <div className="nav-servers">
         {groups.map((g) => (
           <section key={g.group ?? '\0'} aria-label={g.group ?? (hasGroups ? 'Other servers' : 'Servers')}>
-            <h2 className="nav-heading">{g.group ?? (hasGroups ? 'Other' : 'Servers')}</h2>
+            <h2 className="nav-heading" title={g.region ? `Region ${g.region}` : undefined}>
+              {g.group ?? (hasGroups ? 'Other' : 'Servers')}
+            </h2>
             <ul className="nav-list">
               {g.names.map((name) => (
                 <ServerLink key={name} name={name} held={fleet[name]} current={currentServer === name} />

@@ -136,7 +136,7 @@ describe('groupServers', () => {
   it('one plain section when nobody uses groups, live-only servers included, natural order', () => {
     const fleet = fleetFromSync([{ name: 'zeta', seq: 1, live: server('zeta', []) }]);
     expect(groupServers([cfg('edge-10'), cfg('edge-2')], fleet)).toEqual([
-      { group: null, names: ['edge-2', 'edge-10', 'zeta'] },
+      { group: null, region: null, names: ['edge-2', 'edge-10', 'zeta'] },
     ]);
   });
 
@@ -146,9 +146,21 @@ describe('groupServers', () => {
       fleetFromSync([]),
     );
     expect(groups).toEqual([
-      { group: 'eu', names: ['a', 'd'] },
-      { group: 'us', names: ['b'] },
-      { group: null, names: ['c'] },
+      { group: 'eu', region: null, names: ['a', 'd'] },
+      { group: 'us', region: null, names: ['b'] },
+      { group: null, region: null, names: ['c'] },
+    ]);
+  });
+
+  it('defined groups by priority (higher first), then name, with their region', () => {
+    const groups = groupServers([cfg('a', 'eu'), cfg('b', 'us'), cfg('c', 'ap')], fleetFromSync([]), [
+      { name: 'us', priority: 10, region: 'us-east-1' },
+      { name: 'ap', priority: 5 },
+    ]);
+    expect(groups.map((g) => [g.group, g.region])).toEqual([
+      ['us', 'us-east-1'],
+      ['ap', null],
+      ['eu', null],
     ]);
   });
 });

@@ -5,6 +5,7 @@ import type {
   PeerStatus,
   ServerLive,
 } from '../../../shared/domain.ts';
+import type { GroupSummary } from '../../../shared/groups.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { shortKey } from '../../../shared/format.ts';
 import { PEER_STATUS_RANK } from '../../../shared/peer-list.ts';
@@ -173,14 +174,24 @@ export function fleetTotals(fleet: Fleet, names: readonly string[]): FleetTotals
 export interface ServerGroup {
   /** null: servers without a group (or when no server has one). */
   group: string | null;
+  /** The group's region, when it is defined with one. */
+  region: string | null;
   names: string[];
 }
 
+/** What the sidebar and overview need of a group (`group:list`). */
+export type GroupInfo = Pick<GroupSummary, 'name' | 'priority' | 'region'>;
+
 /**
- * The sidebar's sections: configured servers (plus any live-only ones) grouped by `group`, groups sorted
- * by name, ungrouped last; a single ungrouped section when nobody uses groups.
+ * The sidebar's and overview's sections: configured servers (plus any live-only ones) grouped by
+ * `group`; groups by priority (higher first, as placement breaks ties), then name; ungrouped last; a
+ * single ungrouped section when nobody uses groups.
  */
-export function groupServers(configs: readonly ServerConfig[], fleet: Fleet): ServerGroup[] {
+export function groupServers(
+  configs: readonly ServerConfig[],
+  fleet: Fleet,
+  known: readonly GroupInfo[] = [],
+): ServerGroup[] {
   const groupOf = new Map<string, string | null>();
   for (const c of configs) groupOf.set(c.name, c.group ?? null);
   for (const name of Object.keys(fleet)) if (!groupOf.has(name)) groupOf.set(name, null);
@@ -190,11 +201,19 @@ export function groupServers(configs: readonly ServerConfig[], fleet: Fleet): Se
     list.push(name);
     byGroup.set(group, list);
   }
+  const info = new Map(known.map((g) => [g.name, g]));
+  const priority = (g: string) => info.get(g)?.priority ?? 0;
   const cmp = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
-  const groups = [...byGroup.keys()].filter((g): g is string => g !== null).sort(cmp);
-  const result: ServerGroup[] = groups.map((g) => ({ group: g, names: byGroup.get(g)!.sort(cmp) }));
+  const groups = [...byGroup.keys()]
+    .filter((g): g is string => g !== null)
+    .sort((a, b) => priority(b) - priority(a) || cmp(a, b));
+  const result: ServerGroup[] = groups.map((g) => ({
+    group: g,
+    region: info.get(g)?.region ?? null,
+    names: byGroup.get(g)!.sort(cmp),
+  }));
   const ungrouped = byGroup.get(null);
-  if (ungrouped) result.push({ group: null, names: ungrouped.sort(cmp) });
+  if (ungrouped) result.push({ group: null, region: null, names: ungrouped.sort(cmp) });
   return result;
 }
 

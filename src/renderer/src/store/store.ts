@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/api.ts';
 import type { ServerDelta } from '../../../shared/live-delta.ts';
 import type { PeerNames, PeerTxEvent } from '../../../shared/peer-ops.ts';
+import type { GroupSummary } from '../../../shared/groups.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { connectApi } from '../api/index.ts';
 import { toApiError, type ApiError } from '../lib/errors.ts';
@@ -27,6 +28,8 @@ export interface AppState {
   phaseError: ApiError | null;
   info: AppInfo | null;
   configs: ServerConfig[];
+  /** Groups (`group:list`): their priority orders the sidebar and overview. */
+  groups: GroupSummary[];
   fleet: Fleet;
   settings: Settings | null;
   rateUnit: RateUnit;
@@ -53,6 +56,7 @@ export const useApp = create<AppState>()(() => ({
   phaseError: null,
   info: null,
   configs: [],
+  groups: [],
   fleet: EMPTY_FLEET,
   settings: null,
   rateUnit: storedRateUnit(),
@@ -159,10 +163,15 @@ function onRemoved(name: string): void {
 
 let refreshing: Promise<void> | null = null;
 
+/** Groups are an ordering nicety: an engine that cannot list them leaves the servers ungrouped by priority. */
+function loadGroups(): Promise<GroupSummary[]> {
+  return call('group:list').catch(() => []);
+}
+
 /** Reloads the configured servers (after add/remove, or when a server appears that we do not know). */
 export function refreshServers(): Promise<void> {
-  refreshing ??= call('server:list')
-    .then((configs) => useApp.setState({ configs }))
+  refreshing ??= Promise.all([call('server:list'), loadGroups()])
+    .then(([configs, groups]) => useApp.setState({ configs, groups }))
     .catch(() => undefined)
     .finally(() => {
       refreshing = null;
@@ -226,13 +235,14 @@ export async function start(): Promise<void> {
     unsubscribers.push(api.subscribe('fleet:resync', () => onTransportResync()));
     unsubscribers.push(api.subscribe('peers:tx', (event) => onPeerTx(event)));
     unsubscribers.push(api.subscribe('peers:names', (names) => onPeerNames([names])));
-    const [info, configs, settings] = await Promise.all([
+    const [info, configs, settings, groups] = await Promise.all([
       call('app:info'),
       call('server:list'),
       call('settings:get'),
+      loadGroups(),
       resync(),
     ]);
-    useApp.setState({ info, configs, settings, phase: 'ready' });
+    useApp.setState({ info, configs, settings, groups, phase: 'ready' });
     // Names are a nicety: an engine that knows none yet (or fails to say) changes nothing.
     call('peers:names')
       .then(onPeerNames)
