@@ -97,7 +97,10 @@ export function validateServerForm(form: ServerForm, canPersistSecrets = false):
   return { ok: true, request };
 }
 
-/** Prefills the form from a ~/.ssh/config Host block, keeping what the admin chose for the rest. */
+/**
+ * Prefills the form from a resolved ~/.ssh/config host, keeping what the admin chose for the rest;
+ * the jump chain goes in as the field writes it, hops joined with ",".
+ */
 export function formFromCandidate(form: ServerForm, candidate: SshConfigCandidate): ServerForm {
   const name = serverNameSchema.safeParse(candidate.alias).success
     ? candidate.alias
@@ -110,10 +113,10 @@ export function formFromCandidate(form: ServerForm, candidate: SshConfigCandidat
     name,
     host: candidate.host,
     port: String(candidate.port),
-    user: candidate.user ?? form.user,
+    user: candidate.user,
     auth: candidate.identityFile ? 'key' : form.auth === 'key' ? 'agent' : form.auth,
     identityFile: candidate.identityFile ?? '',
-    jump: candidate.jump ?? '',
+    jump: candidate.jump.join(','),
   };
 }
 
