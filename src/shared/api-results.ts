@@ -49,7 +49,7 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
  * A host of ~/.ssh/config, resolved as `ssh ALIAS` would reach it, ready to prefill the add-server
  * form. `jump` is the ProxyJump chain in dialling order, each hop `user@host:port` (IPv6 in
  * brackets), [] for none. `unsupported` names options that change the connection and that WG Deck
- * does not follow (see shared/ssh-config-options.ts). `added`: a configured server has the same
+ * does not follow (see shared/ssh-import.ts). `added`: a configured server has the same
  * host, port and user.
  */
 export const sshConfigCandidateSchema = z.object({

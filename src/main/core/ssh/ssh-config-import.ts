@@ -1,8 +1,8 @@
 import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { SshConfigCandidate } from '../../../shared/api.ts';
-import type { UnsupportedSshOption } from '../../../shared/ssh-config-options.ts';
-import { UNSUPPORTED_SSH_OPTIONS } from '../../../shared/ssh-config-options.ts';
+import type { UnsupportedSshOption } from '../../../shared/ssh-import.ts';
+import { UNSUPPORTED_SSH_OPTIONS } from '../../../shared/ssh-import.ts';
 import { isValidHost } from '../../../shared/validation.ts';
 import { resolveDestination, type LocalContext } from './ssh-config/destination.ts';
 import { loadConfig, type ConfigFile } from './ssh-config/include.ts';

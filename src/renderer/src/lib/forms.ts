@@ -1,6 +1,7 @@
 import { methodSchemas, type Settings, type SshConfigCandidate } from '../../../shared/api.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
-import { serverConfigSchema, serverNameSchema } from '../../../shared/validation.ts';
+import { serverNameFromAlias } from '../../../shared/ssh-import.ts';
+import { serverConfigSchema } from '../../../shared/validation.ts';
 
 /**
  * The forms' values (strings, as typed) and their checks with the shared zod rules, so the form refuses
@@ -102,15 +103,9 @@ export function validateServerForm(form: ServerForm, canPersistSecrets = false):
  * the jump chain goes in as the field writes it, hops joined with ",".
  */
 export function formFromCandidate(form: ServerForm, candidate: SshConfigCandidate): ServerForm {
-  const name = serverNameSchema.safeParse(candidate.alias).success
-    ? candidate.alias
-    : candidate.alias
-        .replace(/[^A-Za-z0-9._-]/g, '-')
-        .replace(/^[^A-Za-z0-9]+/, '')
-        .slice(0, 63);
   return {
     ...form,
-    name,
+    name: serverNameFromAlias(candidate.alias),
     host: candidate.host,
     port: String(candidate.port),
     user: candidate.user,

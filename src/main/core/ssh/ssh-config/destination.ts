@@ -1,4 +1,4 @@
-import type { UnsupportedSshOption } from '../../../../shared/ssh-config-options.ts';
+import type { UnsupportedSshOption } from '../../../../shared/ssh-import.ts';
 import type { ConfigFile } from './include.ts';
 import { hostOptions, type HostOptions, type Preset } from './resolve.ts';
 import { expandTokens } from './tokens.ts';

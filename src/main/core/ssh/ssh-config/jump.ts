@@ -1,4 +1,4 @@
-import type { UnsupportedSshOption } from '../../../../shared/ssh-config-options.ts';
+import type { UnsupportedSshOption } from '../../../../shared/ssh-import.ts';
 import type { ConfigFile } from './include.ts';
 import { resolveDestination, type Destination, type LocalContext } from './destination.ts';
 

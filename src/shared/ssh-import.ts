@@ -1,3 +1,5 @@
+import { serverNameSchema } from './validation.ts';
+
 /**
  * The ~/.ssh/config options an import reports as unsupported (candidate.unsupported), and which of
  * them are harmless to WG Deck: it never runs ssh, so a RemoteCommand is never run, a HostKeyAlias
@@ -28,4 +30,14 @@ const HARMLESS: ReadonlySet<string> = new Set<UnsupportedSshOption>([
 /** The options among `unsupported` that make a candidate unsafe to add as it is. */
 export function blockingSshOptions(unsupported: readonly string[]): string[] {
   return unsupported.filter((name) => !HARMLESS.has(name));
+}
+
+/** A server name from a Host alias: as it is when valid, else its odd characters made `-`. */
+export function serverNameFromAlias(alias: string): string {
+  return serverNameSchema.safeParse(alias).success
+    ? alias
+    : alias
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '')
+        .slice(0, 63);
 }
