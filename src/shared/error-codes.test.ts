@@ -10,6 +10,7 @@ const DOCUMENTED_EXIT: Record<string, number> = {
   USAGE: 2,
   INVALID_INPUT: 2,
   NO_SUCH_SERVER: 2,
+  NO_SUCH_SSH_HOST: 2,
   UNREACHABLE: 3,
   STALLED: 3,
   DISCONNECTED: 3,
