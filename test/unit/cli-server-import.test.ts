@@ -143,6 +143,22 @@ describe('wgdeck server import', () => {
     expect(fake.stats.connections).toBe(0);
   });
 
+  it('--add takes a multi-hop chain as the jump setting (checked, then dialled: here refused)', async () => {
+    const file = join(dir, 'chain');
+    writeFileSync(
+      file,
+      'Host hop-a hop-b\n  HostName 127.0.0.1\n  Port 1\nHost far\n  HostName 127.0.0.1\n  ProxyJump hop-a,ops@hop-b\n',
+    );
+    expect(await wgdeck('server', 'import', '--ssh-config', file, '--json')).toBe(0);
+    expect(candidatesJson()[1]).toMatchObject({
+      alias: 'far',
+      jump: [expect.stringMatching(/@127\.0\.0\.1:1$/), 'ops@127.0.0.1:1'],
+    });
+    // Past the schema (a bad chain would be INVALID_INPUT, exit 2): the first hop refuses the connection.
+    expect(await wgdeck('server', 'import', '--ssh-config', file, '--add', 'far', '--accept-new')).toBe(3);
+    expect(await engine.servers.list()).toEqual([]);
+  });
+
   it('a missing config lists nothing', async () => {
     expect(await wgdeck('server', 'import', '--ssh-config', join(dir, 'none'))).toBe(0);
     expect(stdout).toContain('No hosts in');
