@@ -45,14 +45,24 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
-/** A Host block of ~/.ssh/config, resolved, ready to prefill the add-server form. */
+/**
+ * A host of ~/.ssh/config, resolved as `ssh ALIAS` would reach it, ready to prefill the add-server
+ * form. `jump` is the ProxyJump chain in dialling order, each hop `user@host:port` (IPv6 in
+ * brackets), [] for none. `unsupported` names options that change the connection and that WG Deck
+ * does not follow (see shared/ssh-import.ts). `added`: a configured server has the same
+ * host, port and user.
+ */
 export const sshConfigCandidateSchema = z.object({
   alias: z.string(),
+  /** Other aliases that reach the same user@host:port (present only when there are some). */
+  aliases: z.array(z.string()).optional(),
   host: z.string(),
   port: z.number().int(),
-  user: z.string().optional(),
-  identityFile: z.string().optional(),
-  jump: z.string().optional(),
+  user: z.string(),
+  identityFile: z.string().nullable(),
+  jump: z.array(z.string()),
+  unsupported: z.array(z.string()),
+  added: z.boolean(),
 });
 export type SshConfigCandidate = z.infer<typeof sshConfigCandidateSchema>;
 

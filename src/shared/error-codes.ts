@@ -86,6 +86,16 @@ const ERROR_CODES = {
     hint: 'Every server in the group is full, down, without fresh metrics or without a capacity set; the message says which.',
     exit: 'failure',
   },
+  NO_SUCH_SSH_HOST: {
+    title: 'No such host in the ssh config',
+    hint: 'wgdeck server import lists the hosts it found; a name only matched by a wildcard is not one.',
+    exit: 'usage',
+  },
+  SSH_CONFIG_UNSUPPORTED: {
+    title: 'Not importable as it is',
+    hint: 'The host uses ssh options WG Deck does not follow; add it with wgdeck server add, giving what ssh -G ALIAS resolves.',
+    exit: 'failure',
+  },
   BAD_JUMP: {
     title: 'Invalid jump host',
     hint: 'Write it as user@host:port (user and port are optional), or a chain a,b,c of them, like ssh -J.',

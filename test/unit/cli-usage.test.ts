@@ -29,6 +29,7 @@ const COMMANDS: [string[], string][] = [
   [[], 'Usage: wgdeck [--data-dir DIR] COMMAND'],
   [['server'], 'Usage: wgdeck server COMMAND'],
   [['server', 'add'], 'Usage: wgdeck server add NAME --host H'],
+  [['server', 'import'], 'Usage: wgdeck server import [options]'],
   [['server', 'list'], 'Usage: wgdeck server list [--json]'],
   [['server', 'remove'], 'Usage: wgdeck server remove NAME'],
   [['server', 'trust'], 'Usage: wgdeck server trust NAME --replace'],

@@ -1,3 +1,4 @@
+import type { AddServerResult } from '../../shared/api.ts';
 import type { ServerConfig } from '../../shared/server-config.ts';
 import { WgDeckError, errorCode } from '../../main/core/errors.ts';
 import { HostKeyError, formatHostPort } from '../../main/core/ssh/host-key-policy.ts';
@@ -83,22 +84,22 @@ function applySettings(server: ServerConfig, values: SettingOptions): ServerConf
   return next;
 }
 
-export async function add(ctx: CliContext, values: AddOptions, name: string): Promise<number> {
-  const server = applySettings(
-    { name, host: values.host, port: 22, user: localUser(), sudo: false },
-    { ...values, sudo: values.sudo === true },
-  );
-
+/**
+ * `server:add`, trusting on first use interactively: an unknown host key is shown and, if the admin
+ * agrees, exactly that key is pinned. null when the admin said no (the server was not added).
+ */
+export async function addTrusting(
+  ctx: CliContext,
+  server: ServerConfig,
+  acceptNew: boolean,
+): Promise<AddServerResult | null> {
   const attempt = (acceptFingerprint?: string) =>
-    ctx.engine.handlers['server:add']({ server, acceptNew: values.acceptNew === true, acceptFingerprint });
-  let result;
-  // Trust on first use, interactively: show the fingerprint, pin exactly that key if the admin agrees.
+    ctx.engine.handlers['server:add']({ server, acceptNew, acceptFingerprint });
   // Behind a jump chain each new key (every jump host's, then the server's) is its own question, in
   // the order they are met; the keys agreed to before stay pinned by the gate.
   for (let accepted: string | undefined; ;) {
     try {
-      result = await attempt(accepted);
-      break;
+      return await attempt(accepted);
     } catch (error) {
       if (
         !(error instanceof HostKeyError) ||
@@ -115,21 +116,31 @@ export async function add(ctx: CliContext, values: AddOptions, name: string): Pr
             ? 'Not trusted; nothing was saved.'
             : 'Not trusted; the server was not added (the keys trusted before it stay pinned).',
         );
-        return EXIT.hostKeyUnknown;
+        return null;
       }
       accepted = error.fingerprint;
     }
   }
-  if (values.json) {
-    ctx.out(JSON.stringify(result, null, 2));
-  } else {
-    ctx.out(
-      `Added ${result.server.name} (${result.server.user}@${result.server.host}:${result.server.port}).`,
-    );
-    ctx.out(`Host key: ${result.hostKey.keyType} ${result.hostKey.fingerprint}`);
-    ctx.out(`WireGuard interfaces: ${result.interfaces.join(', ')}`);
-  }
+}
+
+export async function add(ctx: CliContext, values: AddOptions, name: string): Promise<number> {
+  const server = applySettings(
+    { name, host: values.host, port: 22, user: localUser(), sudo: false },
+    { ...values, sudo: values.sudo === true },
+  );
+
+  const result = await addTrusting(ctx, server, values.acceptNew === true);
+  if (!result) return EXIT.hostKeyUnknown;
+  if (values.json) ctx.out(JSON.stringify(result, null, 2));
+  else printAdded(ctx, result);
   return EXIT.ok;
+}
+
+/** What `server add` says about a server it added. */
+export function printAdded(ctx: CliContext, result: AddServerResult): void {
+  ctx.out(`Added ${result.server.name} (${result.server.user}@${result.server.host}:${result.server.port}).`);
+  ctx.out(`Host key: ${result.hostKey.keyType} ${result.hostKey.fingerprint}`);
+  ctx.out(`WireGuard interfaces: ${result.interfaces.join(', ')}`);
 }
 
 export type EditOptions = SettingOptions & { json?: true };

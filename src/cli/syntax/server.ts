@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
+import type { ImportOptions } from '../commands/import.ts';
 import type { AddOptions, EditOptions } from '../commands/server.ts';
 import { jsonFlag, repeatable, required } from '../flags.ts';
 import { action, type CliRun } from '../run.ts';
 
 const load = () => import('../commands/server.ts');
+const loadImport = () => import('../commands/import.ts');
 
 const NAME = "the server's name in wgdeck";
 
@@ -61,6 +63,19 @@ export function serverCommands(run: CliRun): Command {
       ),
     )
     .addOption(jsonFlag());
+  const importCommand = new Command('import')
+    .summary('list or add the hosts of ~/.ssh/config')
+    .description(
+      'The hosts of an ssh client config, resolved as ssh resolves them (HostName, Port, ' +
+        'User, IdentityFile, ProxyJump chains, Include). With --add, add those hosts as ' +
+        'server add does; a host using options WG Deck does not follow (ProxyCommand, ' +
+        'Match) is refused.',
+    )
+    .option('--ssh-config <FILE>', 'the config to read (default ~/.ssh/config)')
+    .option('--add <ALIAS...>', 'add these hosts, named after their aliases')
+    .option('--sudo', 'with --add: run wg through sudo -n')
+    .option('--accept-new', 'with --add: trust host keys without asking (first contact)')
+    .addOption(jsonFlag());
   const listCommand = new Command('list')
     .summary('the servers in the data dir')
     .description('The servers in the data dir.')
@@ -76,8 +91,8 @@ export function serverCommands(run: CliRun): Command {
     .addOption(required(new Option('--replace', 'replace the pinned key (says you mean it)')))
     .option('--fingerprint <SHA256:...>', "the new key's fingerprint (else it is shown and asked)");
   return new Command('server')
-    .summary('add, edit, list, remove and re-trust servers')
-    .description('Add, edit, list, remove and re-trust the servers WG Deck watches.')
+    .summary('add, import, edit, list, remove and re-trust servers')
+    .description('Add, import, edit, list, remove and re-trust the servers WG Deck watches.')
     .addCommand(
       action(addCommand, run, async (ctx, options: AddOptions, [name]) =>
         (await load()).add(ctx, options, name!),
@@ -86,6 +101,11 @@ export function serverCommands(run: CliRun): Command {
     .addCommand(
       action(editCommand, run, async (ctx, options: EditOptions, [name]) =>
         (await load()).edit(ctx, options, name!),
+      ),
+    )
+    .addCommand(
+      action(importCommand, run, async (ctx, options: ImportOptions) =>
+        (await loadImport()).importHosts(ctx, options),
       ),
     )
     .addCommand(

@@ -150,6 +150,11 @@ export class Engine {
     return this.#servers.store;
   }
 
+  /** `server:importSshConfig` for another config file (`wgdeck server import --ssh-config FILE`). */
+  importSshConfig(path?: string): ReturnType<ServerService['importSshConfig']> {
+    return this.#servers.importSshConfig(path);
+  }
+
   get settingsStore(): SettingsStore {
     return this.#settings.store;
   }

@@ -1,4 +1,10 @@
-import type { AddServerResult, ApiMethods, HostKeyInfo, HostKeyProbe } from '../../../shared/api.ts';
+import type {
+  AddServerResult,
+  ApiMethods,
+  HostKeyInfo,
+  HostKeyProbe,
+  SshConfigCandidate,
+} from '../../../shared/api.ts';
 import type { ServerLive, StatusThresholds } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { serverConfigSchema } from '../../../shared/validation.ts';
@@ -80,8 +86,17 @@ export class ServerService {
     return this.store.list();
   }
 
-  importSshConfig(): ReturnType<typeof importSshConfig> {
-    return importSshConfig(this.#options.sshConfigPath);
+  /**
+   * The hosts of an ssh client config (default: the one the service was given, else ~/.ssh/config),
+   * each marked `added` when a configured server has its host, port and user.
+   */
+  async importSshConfig(path = this.#options.sshConfigPath): Promise<SshConfigCandidate[]> {
+    const [candidates, servers] = await Promise.all([importSshConfig(path), this.store.list()]);
+    // Host names are case-insensitive (the config's come lower-cased, as ssh uses them).
+    const key = (s: { user: string; host: string; port: number }) =>
+      `${s.user}@${s.host.toLowerCase()}:${s.port}`;
+    const configured = new Set(servers.map(key));
+    return candidates.map((c) => ({ ...c, added: configured.has(key(c)) }));
   }
 
   async add(input: AddServerInput): Promise<AddServerResult> {

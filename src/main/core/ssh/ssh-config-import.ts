@@ -1,69 +1,78 @@
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import SSHConfig from 'ssh-config';
 import type { SshConfigCandidate } from '../../../shared/api.ts';
-import { isValidHost, parseJump } from '../../../shared/validation.ts';
+import type { UnsupportedSshOption } from '../../../shared/ssh-import.ts';
+import { UNSUPPORTED_SSH_OPTIONS } from '../../../shared/ssh-import.ts';
+import { isValidHost } from '../../../shared/validation.ts';
+import { resolveDestination, type LocalContext } from './ssh-config/destination.ts';
+import { loadConfig, type ConfigFile } from './ssh-config/include.ts';
+import { formatHop, resolveJumpChain } from './ssh-config/jump.ts';
+import { hostNames } from './ssh-config/resolve.ts';
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** A candidate before it is compared with the configured servers. */
+export type ResolvedCandidate = Omit<SshConfigCandidate, 'added'>;
+
+export function localContext(home = homedir()): LocalContext {
+  const user = userInfo();
+  return { home, localUser: user.username, uid: user.uid, localHost: hostname() };
 }
 
-function expandHome(path: string): string {
-  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
-}
-
-/** Host aliases that name one machine: no wildcards or negations (those are defaults, not servers). */
-function concreteAliases(value: unknown): string[] {
-  const words = Array.isArray(value) ? value.map((v: { val: string }) => v.val) : String(value).split(/\s+/);
-  return words.filter((w) => w !== '' && !/[*?!]/.test(w));
+function ordered(found: Set<UnsupportedSshOption>): string[] {
+  return UNSUPPORTED_SSH_OPTIONS.filter((name) => found.has(name));
 }
 
 /**
- * Candidates for the add-server form from an OpenSSH client config: every concrete `Host` alias,
- * resolved the way `ssh` would (HostName, User, Port, IdentityFile, ProxyJump, with wildcard defaults
- * applied). Only offered, never trusted: the form validates and the host key is checked as usual.
+ * Candidates for the add-server form from an OpenSSH client config: every name a `Host` line gives
+ * literally, resolved the way `ssh NAME` would (see ssh-config/), hosts ssh itself would refuse
+ * left out. Names that reach the same user@host:port are one candidate (the first name, the others
+ * in `aliases`). Only offered, never trusted: the form validates and the host key is checked as usual.
  */
-export function sshConfigCandidates(text: string): SshConfigCandidate[] {
-  const config = SSHConfig.parse(text);
-  const candidates: SshConfigCandidate[] = [];
-  const seen = new Set<string>();
-  for (const line of config) {
-    if (!('param' in line) || line.param.toLowerCase() !== 'host' || !('config' in line)) continue;
-    for (const alias of concreteAliases(line.value)) {
-      if (seen.has(alias)) continue;
-      seen.add(alias);
-      const computed = config.compute(alias);
-      const host = first(computed['HostName']) ?? alias;
-      if (!isValidHost(host)) continue;
-      const port = Number(first(computed['Port']) ?? 22);
-      const candidate: SshConfigCandidate = {
-        alias,
-        host,
-        port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 22,
-      };
-      const user = first(computed['User']);
-      if (user) candidate.user = user;
-      const identity = first(computed['IdentityFile']);
-      if (identity) candidate.identityFile = expandHome(identity);
-      const jump = first(computed['ProxyJump']);
-      if (jump && jump.toLowerCase() !== 'none' && parseJump(jump.split(',')[0]!))
-        candidate.jump = jump.split(',')[0]!;
-      candidates.push(candidate);
+export function sshConfigCandidates(
+  config: ConfigFile,
+  local: LocalContext = localContext(),
+): ResolvedCandidate[] {
+  const byDestination = new Map<string, ResolvedCandidate>();
+  for (const alias of hostNames(config)) {
+    const destination = resolveDestination(config, alias, local);
+    if (!destination?.named || !isValidHost(destination.host)) continue;
+    const unsupported = new Set(destination.unsupported);
+    let jump: string[] = [];
+    if (destination.proxyJump !== undefined) {
+      const chain = resolveJumpChain(config, destination.proxyJump, local, [alias]);
+      if (chain.ok) {
+        jump = chain.hops.map(formatHop);
+        chain.unsupported.forEach((name) => unsupported.add(name));
+      } else unsupported.add('ProxyJump');
     }
+    const key = formatHop(destination);
+    const same = byDestination.get(key);
+    if (same) {
+      same.aliases = [...(same.aliases ?? []), alias];
+      continue;
+    }
+    byDestination.set(key, {
+      alias,
+      host: destination.host,
+      port: destination.port,
+      user: destination.user,
+      identityFile: destination.identityFile,
+      jump,
+      unsupported: ordered(unsupported),
+    });
   }
-  return candidates;
+  // Keys in one order for JSON readers: `aliases` (when any) follows `alias`.
+  return [...byDestination.values()].map(({ alias, aliases, ...rest }) => ({
+    alias,
+    ...(aliases && { aliases }),
+    ...rest,
+  }));
 }
 
+/** The candidates of the config at `path` (default ~/.ssh/config); none when there is no such file. */
 export async function importSshConfig(
   path = join(homedir(), '.ssh', 'config'),
-): Promise<SshConfigCandidate[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return sshConfigCandidates(text);
+  local: LocalContext = localContext(),
+): Promise<ResolvedCandidate[]> {
+  const config = await loadConfig(path, local.home);
+  return config ? sshConfigCandidates(config, local) : [];
 }

@@ -107,7 +107,9 @@ describe('formFromCandidate', () => {
       port: 2222,
       user: 'ops',
       identityFile: '/home/me/.ssh/eu',
-      jump: 'bastion',
+      jump: ['ops@198.18.1.1:22', 'admin@bastion:2200'],
+      unsupported: [],
+      added: false,
     });
     expect(form).toMatchObject({
       name: 'vpn-eu',
@@ -116,18 +118,29 @@ describe('formFromCandidate', () => {
       user: 'ops',
       auth: 'key',
       identityFile: '/home/me/.ssh/eu',
-      jump: 'bastion',
+      jump: 'ops@198.18.1.1:22,admin@bastion:2200',
     });
   });
 
-  it('makes a valid name from an alias with odd characters, keeps the user when none is given', () => {
+  it('makes a valid name from an alias with odd characters; no IdentityFile is agent auth', () => {
     const form = formFromCandidate(
-      { ...EMPTY_SERVER_FORM, user: 'me' },
-      { alias: '_vpn@eu', host: 'h', port: 22 },
+      { ...EMPTY_SERVER_FORM, auth: 'key', identityFile: '/k' },
+      {
+        alias: '_vpn@eu',
+        host: 'h',
+        port: 22,
+        user: 'me',
+        identityFile: null,
+        jump: [],
+        unsupported: [],
+        added: false,
+      },
     );
     expect(form.name).toBe('vpn-eu');
     expect(form.user).toBe('me');
     expect(form.auth).toBe('agent');
+    expect(form.identityFile).toBe('');
+    expect(form.jump).toBe('');
   });
 });
 

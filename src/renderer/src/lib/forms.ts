@@ -1,6 +1,7 @@
 import { methodSchemas, type Settings, type SshConfigCandidate } from '../../../shared/api.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
-import { serverConfigSchema, serverNameSchema } from '../../../shared/validation.ts';
+import { serverNameFromAlias } from '../../../shared/ssh-import.ts';
+import { serverConfigSchema } from '../../../shared/validation.ts';
 
 /**
  * The forms' values (strings, as typed) and their checks with the shared zod rules, so the form refuses
@@ -97,23 +98,20 @@ export function validateServerForm(form: ServerForm, canPersistSecrets = false):
   return { ok: true, request };
 }
 
-/** Prefills the form from a ~/.ssh/config Host block, keeping what the admin chose for the rest. */
+/**
+ * Prefills the form from a resolved ~/.ssh/config host, keeping what the admin chose for the rest;
+ * the jump chain goes in as the field writes it, hops joined with ",".
+ */
 export function formFromCandidate(form: ServerForm, candidate: SshConfigCandidate): ServerForm {
-  const name = serverNameSchema.safeParse(candidate.alias).success
-    ? candidate.alias
-    : candidate.alias
-        .replace(/[^A-Za-z0-9._-]/g, '-')
-        .replace(/^[^A-Za-z0-9]+/, '')
-        .slice(0, 63);
   return {
     ...form,
-    name,
+    name: serverNameFromAlias(candidate.alias),
     host: candidate.host,
     port: String(candidate.port),
-    user: candidate.user ?? form.user,
+    user: candidate.user,
     auth: candidate.identityFile ? 'key' : form.auth === 'key' ? 'agent' : form.auth,
     identityFile: candidate.identityFile ?? '',
-    jump: candidate.jump ?? '',
+    jump: candidate.jump.join(','),
   };
 }
 

@@ -78,10 +78,10 @@ function ImportSshConfig({ onPick }: { onPick: (c: SshConfigCandidate) => void }
               >
                 <span className="candidate-alias">{c.alias}</span>
                 <span className="muted mono">
-                  {c.user ? `${c.user}@` : ''}
+                  {`${c.user}@`}
                   {c.host}
                   {c.port !== 22 ? `:${c.port}` : ''}
-                  {c.jump ? ` via ${c.jump}` : ''}
+                  {c.jump.length > 0 ? ` via ${c.jump.join(', ')}` : ''}
                 </span>
               </button>
             </li>
