@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { SshConfigCandidate } from '../../../shared/api.ts';
-import { CodeLine, Modal } from '../components/common.tsx';
+import { CodeLine } from '../components/common.tsx';
+import { ImportSshConfig } from '../components/ImportSshConfig.tsx';
+import { TrustDialog } from '../components/TrustDialog.tsx';
 import { FormField, type ControlProps, type FormFieldProps } from '../components/FormField.tsx';
 import {
   explainError,
@@ -23,136 +24,6 @@ import { call, navigate, refreshServers, useApp } from '../store/store.ts';
 /** The form's fields, as before the shared FormField: no `field-error` test id on their errors. */
 function Field(props: Omit<FormFieldProps, 'errorTestId'>) {
   return <FormField {...props} errorTestId={null} />;
-}
-
-function ImportSshConfig({ onPick }: { onPick: (c: SshConfigCandidate) => void }) {
-  const [candidates, setCandidates] = useState<SshConfigCandidate[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const load = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setCandidates(await call('server:importSshConfig'));
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div className="import">
-      <button
-        type="button"
-        className="button"
-        onClick={() => void load()}
-        disabled={busy}
-        data-testid="import-ssh-config"
-      >
-        {busy ? 'Reading ~/.ssh/config…' : 'Import from ~/.ssh/config'}
-      </button>
-      {error && (
-        <p className="form-error" role="alert">
-          {error.message}
-        </p>
-      )}
-      {candidates && candidates.length === 0 && (
-        <p className="muted">No concrete Host entries in ~/.ssh/config.</p>
-      )}
-      {candidates && candidates.length > 0 && (
-        <ul
-          className="candidate-list"
-          aria-label="Hosts from ~/.ssh/config"
-          data-testid="ssh-config-candidates"
-        >
-          {candidates.map((c) => (
-            <li key={c.alias}>
-              <button
-                type="button"
-                className="candidate"
-                onClick={() => {
-                  onPick(c);
-                  setCandidates(null);
-                }}
-                data-candidate={c.alias}
-              >
-                <span className="candidate-alias">{c.alias}</span>
-                <span className="muted mono">
-                  {`${c.user}@`}
-                  {c.host}
-                  {c.port !== 22 ? `:${c.port}` : ''}
-                  {c.jump.length > 0 ? ` via ${c.jump.join(', ')}` : ''}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
-
-function TrustDialog({
-  presented,
-  host,
-  busy,
-  onTrust,
-  onCancel,
-}: {
-  presented: PresentedHostKey | null;
-  host: string;
-  busy: boolean;
-  onTrust: () => void;
-  onCancel: () => void;
-}) {
-  return (
-    <Modal
-      open={presented !== null}
-      onClose={onCancel}
-      title="Trust this server’s host key?"
-      testId="trust-dialog"
-      describedBy="trust-explain"
-    >
-      {presented && (
-        <>
-          <p id="trust-explain">
-            WG Deck has never connected to <strong className="mono">{presented.hostPort ?? host}</strong>.
-            Before any credential is sent, check that the fingerprint below is the one the server shows (on
-            the server:{' '}
-            <code>ssh-keygen -lf /etc/ssh/ssh_host_{presented.keyType.toLowerCase()}_key.pub</code>).
-          </p>
-          <dl className="facts trust-facts">
-            <dt>Host</dt>
-            <dd className="mono" data-testid="trust-host">
-              {presented.hostPort ?? host}
-            </dd>
-            <dt>Key type</dt>
-            <dd data-testid="trust-key-type">{presented.keyType}</dd>
-            <dt>Fingerprint</dt>
-            <dd>
-              <code className="fingerprint mono" data-testid="host-key-fingerprint">
-                {presented.fingerprint}
-              </code>
-            </dd>
-          </dl>
-          <div className="button-row end">
-            <button type="button" className="button button-quiet" onClick={onCancel}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button-primary"
-              onClick={onTrust}
-              disabled={busy}
-              data-testid="trust-and-connect"
-            >
-              {busy ? 'Connecting…' : 'Trust and connect'}
-            </button>
-          </div>
-        </>
-      )}
-    </Modal>
-  );
 }
 
 /** A failed `server:add`, said specifically, with what to do. */
