@@ -82,6 +82,7 @@ function syntheticEngine(histories: ServerLive[][]) {
     'group:update': notInBench,
     'group:remove': notInBench,
     'placement:rank': notInBench,
+    'events:list': () => Promise.resolve([]),
   } satisfies ApiHandlers;
   return {
     handlers,

@@ -13,6 +13,7 @@ import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { missingRequired } from './flags.ts';
 import type { CliRun } from './run.ts';
 import { driftCommands } from './syntax/drift.ts';
+import { eventsCommands } from './syntax/events.ts';
 import { groupCommands } from './syntax/group.ts';
 import { peerCommands } from './syntax/peer.ts';
 import { placementCommands } from './syntax/placement.ts';
@@ -81,6 +82,7 @@ function buildProgram(run: CliRun): Command {
     .addCommand(serveCommands(run))
     .addCommand(peerCommands(run))
     .addCommand(driftCommands(run))
+    .addCommand(eventsCommands(run))
     .addCommand(groupCommands(run))
     .addCommand(placementCommands(run))
     .addCommand(helpCommand(program, run))

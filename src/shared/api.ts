@@ -44,6 +44,7 @@ import {
   serverInterfaceSchema,
 } from './peer-ops.ts';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
+import { eventQuerySchema, loggedEventSchema } from './event-log.ts';
 import { groupSummarySchema } from './groups.ts';
 import { placementSchema } from './placement.ts';
 import { groupNameSchema, groupSchema, serverConfigSchema, serverNameSchema } from './validation.ts';
@@ -128,6 +129,12 @@ export const METHODS = {
   'fleet:state': method({ params: none, result: z.array(serverLiveSchema), retrySafe: true }),
   /** Full state with each server's delta sequence number: load once, then apply `fleet:delta`s. */
   'fleet:sync': method({ params: none, result: z.array(syncedServerSchema), retrySafe: true }),
+  /** The event log, newest first (kept with history; readable from any process). */
+  'events:list': method({
+    params: z.tuple([eventQuerySchema]),
+    result: z.array(loggedEventSchema),
+    retrySafe: true,
+  }),
   'history:peer': method({
     params: z.tuple([historySchemas.peer]),
     result: peerSeriesSchema,

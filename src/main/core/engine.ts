@@ -5,6 +5,7 @@ import type { Settings } from '../../shared/settings.ts';
 import { DomainEventBus } from './bus/domain-events.ts';
 import { ContractEvents } from './contract-events.ts';
 import { WgDeckError, errorMessage } from './errors.ts';
+import { EventRecorder } from './events/event-recorder.ts';
 import { FleetService } from './fleet/fleet-service.ts';
 import { GroupService } from './groups/group-service.ts';
 import { HistoryService } from './history/history-service.ts';
@@ -49,6 +50,7 @@ export const APP_VERSION = '0.1.0';
  * - fleet    (fleet/): one live session per server, live state, domain facts and deltas
  * - peers    (peer-ops/): peer operations over the session's connection, peer names
  * - history  (history/): records what the bus carries, answers queries
+ * - events   (events/): the event log, written where history is recorded
  * - groups   (groups/): groups.json, and placement within a group
  * - settings (settings/): settings.json, and what a change restarts
  */
@@ -65,6 +67,7 @@ export class Engine {
   readonly #settings: SettingsService;
   readonly #fleet: FleetService;
   readonly #groups: GroupService;
+  readonly #eventLog: EventRecorder;
   readonly #history: HistoryService;
   readonly #peers: PeerService;
   readonly #names: PeerNamesService;
@@ -87,6 +90,12 @@ export class Engine {
       records: options.recordHistory === true,
       log,
     });
+    this.#eventLog = new EventRecorder({
+      bus: this.domainEvents,
+      store: () => this.#history.recording,
+      log,
+    });
+    this.#events.subscribe('peers:names', (names) => this.#eventLog.learnNames(names));
     this.#settings = new SettingsService(options.dataDir, (next, effects) => {
       if (effects.thresholds) this.#fleet.setThresholds(next.thresholds);
       if (effects.retention) this.#history.retention = next.retention;
@@ -110,7 +119,10 @@ export class Engine {
       connect: async (server) => this.#fleet.lease(server) ?? this.#servers.dialNew(server),
       connectNew: (server) => this.#servers.dialNew(server),
       secrets: this.#servers.secrets,
-      emit: (event) => this.#events.emit('peers:tx', event),
+      emit: (event) => {
+        this.#eventLog.onChange(event);
+        this.#events.emit('peers:tx', event);
+      },
       log,
       afterLiveChange: options.afterLiveChange,
       onFileText: (server, iface, text) => this.#names.learn(server, iface, text),
@@ -200,6 +212,7 @@ export class Engine {
       'history:server': (q) => history.query((h) => h.serverSeries(q)),
       'history:fleet': (q) => history.query((h) => h.fleetSeries(q)),
       'history:usage': (q) => history.query((h) => h.usage(q)),
+      'events:list': (q) => Promise.resolve(history.events(q)),
       'history:events': (q) =>
         history.query((h) => ({ handshakes: h.handshakes(q), endpoints: h.endpointChanges(q) })),
       'peers:read': (server, iface) => peers.read(server, iface),
@@ -225,6 +238,7 @@ export class Engine {
     this.#started = true;
     const settings = await this.#settings.get();
     this.#history.open(settings.retention);
+    for (const names of await this.#names.all()) this.#eventLog.learnNames(names);
     for (const server of await this.#servers.list()) {
       if (!names || names.includes(server.name)) this.#fleet.run(server, settings);
     }

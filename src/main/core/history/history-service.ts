@@ -7,6 +7,8 @@ import { dataDirExposure } from '../store/private-files.ts';
 import { tryLock } from '../store/process-lock.ts';
 import { HISTORY_FILE, HistoryStore } from './index.ts';
 import { ingestHistory } from './ingest.ts';
+import { readEventLog } from './event-log-table.ts';
+import type { EventQuery, LoggedEvent } from '../../../shared/event-log.ts';
 
 /** Compaction, rollups and retention run in small slices this often, so the loop never stalls for long. */
 const MAINTENANCE_EVERY_MS = 10_000;
@@ -79,6 +81,20 @@ export class HistoryService {
       );
     }
     return Promise.resolve(run(this.#store));
+  }
+
+  /** The open store, when this process records (the event recorder writes through it). */
+  get recording(): HistoryStore | null {
+    return this.#store;
+  }
+
+  /**
+   * The event log: from this process's store when it records, else straight from the file the
+   * recording process writes (read-only; none yet: no events).
+   */
+  events(q: EventQuery): LoggedEvent[] {
+    if (this.#store) return this.#store.events(q);
+    return readEventLog(join(this.#dataDir, HISTORY_FILE), q);
   }
 
   close(): void {

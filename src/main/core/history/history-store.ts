@@ -19,6 +19,8 @@
  * Single-threaded and synchronous, like `node:sqlite`: call it from the engine's thread.
  */
 import { COUNTER_NAMES, type Snapshot } from '../../../shared/domain.ts';
+import type { EventQuery as LogQuery, LoggedEvent } from '../../../shared/event-log.ts';
+import { appendEvent, pruneEvents, queryEvents } from './event-log-table.ts';
 import { HistoryCore } from './core.ts';
 import { Maintenance } from './maintenance.ts';
 import {
@@ -98,6 +100,8 @@ function validRange(q: { from: number; to: number }): void {
     throw new RangeError(`history: invalid range [${q.from}, ${q.to})`);
 }
 
+const DAY_MS = 86_400_000;
+
 export class HistoryStore {
   readonly #core: HistoryCore;
   readonly #maintenance: Maintenance;
@@ -165,7 +169,25 @@ export class HistoryStore {
    */
   maintain(budgetMs = 20): MaintainResult {
     this.#open();
-    return this.#maintenance.run(budgetMs);
+    const result = this.#maintenance.run(budgetMs);
+    // The event log keeps as long as the longest tier: what the charts can show, the log can explain.
+    result.deleted += pruneEvents(
+      this.#core.db,
+      this.#core.now - this.#core.retention.hourDays * DAY_MS,
+      500,
+    );
+    return result;
+  }
+
+  /** Appends one event to the log (one small transaction of its own). */
+  logEvent(event: LoggedEvent): void {
+    this.#open();
+    appendEvent(this.#core.db, event);
+  }
+
+  events(q: LogQuery): LoggedEvent[] {
+    this.#open();
+    return queryEvents(this.#core.db, q);
   }
 
   close(): void {

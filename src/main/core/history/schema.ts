@@ -56,6 +56,21 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX event_t ON event (t);
   `,
+  // v2: the event log (shared/event-log.ts). t in laptop ms; details as JSON.
+  `
+  CREATE TABLE log (
+    id INTEGER PRIMARY KEY,
+    t INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    server TEXT NOT NULL,
+    iface TEXT,
+    peer TEXT,
+    name TEXT,
+    details TEXT NOT NULL
+  );
+  CREATE INDEX log_t ON log (t);
+  CREATE INDEX log_server_t ON log (server, t);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,118 @@
+/**
+ * The event log's writer: the domain facts of the bus (and the outcome of peer changes) as log
+ * entries, each once. Runs in every engine; writes only where history is recorded (the store is
+ * open), so two processes on one data dir never log an event twice.
+ */
+import type { LoggedEvent } from '../../../shared/event-log.ts';
+import type { PeerNames, PeerTxEvent } from '../../../shared/peer-ops.ts';
+import type { DomainEvent, DomainEventBus } from '../bus/domain-events.ts';
+import { errorMessage } from '../errors.ts';
+import type { HistoryStore } from '../history/history-store.ts';
+
+/** A peer's name as known now (config files), or null. */
+export type NameOf = (server: string, iface: string, publicKey: string) => string | null;
+
+/** The log entry a domain fact is, or null for facts the log does not keep (samples, stale…). */
+export function logEntryFor(event: DomainEvent, nameOf: NameOf): LoggedEvent | null {
+  if (event.type === 'server.sample') return null;
+  const base = (type: LoggedEvent['type'], details: LoggedEvent['details'] = {}) => ({
+    at: event.at / 1000,
+    type,
+    server: event.server,
+    interface: null,
+    peer: null,
+    name: null,
+    details,
+  });
+  const peer = (
+    e: { iface: string; publicKey: string },
+    type: LoggedEvent['type'],
+    details: LoggedEvent['details'] = {},
+  ): LoggedEvent => ({
+    ...base(type, details),
+    interface: e.iface,
+    peer: e.publicKey,
+    name: nameOf(event.server, e.iface, e.publicKey),
+  });
+  switch (event.type) {
+    case 'server.unreachable':
+      return base('server.unreachable', { state: event.state, error: event.error });
+    case 'server.recovered':
+      return base('server.recovered', { downForSeconds: Math.round(event.downForMs / 1000) });
+    case 'server.rebooted':
+      return base('server.rebooted');
+    case 'peer.status':
+      if (event.to === 'online' && event.from !== 'online')
+        return peer(event, 'peer.online', { from: event.from });
+      if (event.to === 'offline') return peer(event, 'peer.offline', { from: event.from });
+      return null;
+    case 'peer.handshake':
+      return peer(event, 'peer.session', { handshakeAt: event.handshakeAt });
+    case 'peer.roamed':
+      return peer(event, 'peer.roamed', { from: event.from, to: event.to });
+    case 'peer.counterReset':
+      return peer(event, 'counter.reset');
+    case 'iface.problemsRising':
+      return { ...base('interface.errors', { ...event.increase }), interface: event.iface };
+    default:
+      return null;
+  }
+}
+
+/** A finished peer change as a log entry: applied (verified), or rolled back by the server. */
+export function logEntryForChange(event: PeerTxEvent, at: number): LoggedEvent | null {
+  const type =
+    event.phase === 'confirmed'
+      ? 'change.applied'
+      : event.phase === 'rolled-back'
+        ? 'change.rolledBack'
+        : null;
+  if (!type) return null;
+  return {
+    at: at / 1000,
+    type,
+    server: event.server,
+    interface: event.iface,
+    peer: null,
+    name: null,
+    details: { txId: event.txId, message: event.message },
+  };
+}
+
+export class EventRecorder {
+  readonly #store: () => HistoryStore | null;
+  readonly #log: ((message: string) => void) | undefined;
+  /** Peer names per `server\niface`, as the names service last said. */
+  readonly #names = new Map<string, Readonly<Record<string, string>>>();
+  readonly #nameOf: NameOf = (server, iface, key) => this.#names.get(`${server}\n${iface}`)?.[key] ?? null;
+
+  constructor(options: {
+    bus: DomainEventBus;
+    store: () => HistoryStore | null;
+    log?: (message: string) => void;
+  }) {
+    this.#store = options.store;
+    this.#log = options.log;
+    options.bus.subscribe((event) => this.#write(logEntryFor(event, this.#nameOf)));
+  }
+
+  /** Names known for an interface (so an entry carries the name the peer had when it happened). */
+  learnNames(entry: PeerNames): void {
+    this.#names.set(`${entry.server}\n${entry.iface}`, entry.names);
+  }
+
+  /** A peer change's progress (`peers:tx`): its end is logged. */
+  onChange(event: PeerTxEvent): void {
+    this.#write(logEntryForChange(event, Date.now()));
+  }
+
+  #write(entry: LoggedEvent | null): void {
+    const store = this.#store();
+    if (!entry || !store) return;
+    try {
+      store.logEvent(entry);
+    } catch (error) {
+      this.#log?.(`event log: ${errorMessage(error)}`);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The event log (issue 12): what happened in the fleet, kept with history and shown by `wgdeck events`
+ * and the UI. Each type is declared once here; the recorder (core/events/) maps the engine's domain
+ * facts onto them.
+ */
+import { z } from 'zod';
+
+export const EVENT_TYPES = [
+  'peer.online',
+  'peer.offline',
+  'peer.session',
+  'peer.roamed',
+  'ping.failed',
+  'ping.recovered',
+  'server.unreachable',
+  'server.recovered',
+  'server.rebooted',
+  'interface.errors',
+  'counter.reset',
+  'drift.found',
+  'change.applied',
+  'change.rolledBack',
+  'alert.fired',
+  'alert.resolved',
+] as const;
+export const eventTypeSchema = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof eventTypeSchema>;
+
+/** Facts of one event: short values (a from/to endpoint, an error text, counts), never secrets. */
+export const eventDetailsSchema = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null()]),
+);
+
+export const loggedEventSchema = z.object({
+  /** Unix seconds (with milliseconds) of the laptop clock when it was seen. */
+  at: z.number(),
+  type: eventTypeSchema,
+  server: z.string(),
+  interface: z.string().nullable(),
+  /** The peer's public key. */
+  peer: z.string().nullable(),
+  /** The peer's name when it was known at the time. */
+  name: z.string().nullable(),
+  details: eventDetailsSchema,
+});
+export type LoggedEvent = z.infer<typeof loggedEventSchema>;
+
+export const EVENT_QUERY_LIMIT_MAX = 10_000;
+
+export const eventQuerySchema = z.strictObject({
+  server: z.string().min(1).max(64).optional(),
+  /** A public key, or a name (exact). */
+  peer: z.string().min(1).max(128).optional(),
+  types: z.array(eventTypeSchema).max(EVENT_TYPES.length).optional(),
+  /** Unix seconds: only events at or after. */
+  since: z.number().nonnegative().optional(),
+  /** Newest first, at most this many. */
+  limit: z.number().int().min(1).max(EVENT_QUERY_LIMIT_MAX).optional(),
+});
+export type EventQuery = z.infer<typeof eventQuerySchema>;
