@@ -117,7 +117,7 @@ export function EditServerDialog({
             onChange={(e) => set('sudo', e.target.checked)}
             data-testid="edit-server-sudo"
           />
-          <span>Run wg through sudo -n (for a user other than root)</span>
+          <span>Run wg with sudo (sudo -n, for a user other than root)</span>
         </label>
         <p className="field-hint">
           Saving reconnects the server. A new host or port has its host key checked again before any login.

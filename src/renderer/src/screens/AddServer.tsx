@@ -44,12 +44,6 @@ function AddError({ error }: { error: ApiError }) {
       <p className="callout-message">{error.message}</p>
       {hint && <p className="callout-hint">{hint}</p>}
       {sudoers && <CodeLine text={sudoers} label="Copy sudoers line" testId="sudoers-line" />}
-      {error.code === 'HOST_KEY_CHANGED' && (
-        <p className="callout-hint">
-          WG Deck will not connect until you resolve this. If the server was reinstalled, confirm its new
-          fingerprint with its administrator, then remove the old line from the file named above.
-        </p>
-      )}
     </div>
   );
 }
