@@ -26,7 +26,7 @@ function errorTestId(props: ServerFieldsProps, field: string): string | null {
 
 export function AuthFieldset(props: ServerFieldsProps) {
   const { form, errors, set, id, canPersist, editing = false, testId } = props;
-  const keep = editing ? 'Empty: keep the one WG Deck has' : undefined;
+  const keep = editing ? 'Empty: keep the one WG Deck has, if any' : undefined;
   return (
     <fieldset className="fieldset">
       <legend>Authentication</legend>
@@ -74,7 +74,11 @@ export function AuthFieldset(props: ServerFieldsProps) {
           <FormField
             label="Key passphrase"
             id={id('passphrase')}
-            hint={keep ?? 'Only if the key is encrypted'}
+            hint={
+              editing
+                ? 'Only if the key is encrypted; empty keeps the one WG Deck has'
+                : 'Only if the key is encrypted'
+            }
             errorTestId={null}
           >
             {(control) => (
