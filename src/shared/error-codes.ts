@@ -99,13 +99,15 @@ const ERROR_CODES = {
   },
   NO_SUCH_SSH_HOST: {
     title: 'No such host in the ssh config',
-    hint: 'wgdeck server import lists the hosts it found; a name only matched by a wildcard is not one.',
+    hint: 'Import from ~/.ssh/config lists the hosts it found; a name only matched by a wildcard is not one.',
     exit: 'usage',
+    cli: 'wgdeck server import lists the hosts it found; a name only matched by a wildcard is not one.',
   },
   SSH_CONFIG_UNSUPPORTED: {
     title: 'Not importable as it is',
-    hint: 'The host uses ssh options WG Deck does not follow; add it with wgdeck server add, giving what ssh -G ALIAS resolves.',
+    hint: 'The host uses ssh options WG Deck does not follow; fill in the form with what ssh -G ALIAS resolves.',
     exit: 'failure',
+    cli: 'The host uses ssh options WG Deck does not follow; add it with wgdeck server add, giving what ssh -G ALIAS resolves.',
   },
   BAD_JUMP: {
     title: 'Invalid jump host',
