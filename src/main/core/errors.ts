@@ -55,7 +55,7 @@ export class SudoDeniedError extends WgDeckError {
 
 export class WgMissingError extends WgDeckError {
   constructor(target: string) {
-    super('WG_MISSING', `The "wg" command is not installed on ${target}.`);
+    super('WG_MISSING', `The "wg" command (wireguard-tools) is not installed on ${target}.`);
     this.name = 'WgMissingError';
   }
 }
