@@ -221,9 +221,9 @@ describeLab("an admin's day in Chromium against a real server", () => {
     await dialog.waitFor();
     await page.getByTestId('edit-server-host').fill('bad host;rm');
     await page.getByTestId('edit-server-save').click();
-    await page.getByTestId('edit-server-error').waitFor();
+    await page.getByTestId('edit-server-host-error').waitFor();
     await page.getByTestId('edit-server-host').fill(lab.servers[0]!.host);
-    expect(await page.getByTestId('edit-server-error').count()).toBe(0);
+    expect(await page.getByTestId('edit-server-host-error').count()).toBe(0);
     await page.getByTestId('edit-server-interval').fill('45');
     await shotsAtEverySize(page, 'day-edit-server');
     await page.getByTestId('edit-server-save').click();

@@ -9,6 +9,7 @@ import { ZodError, z } from 'zod';
 import pkg from '../../package.json' with { type: 'json' };
 import { errorCode, errorMessage } from '../main/core/errors.ts';
 import type { CliContext } from './context.ts';
+import { cliHint, serverNameOf } from './error-hints.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { missingRequired } from './flags.ts';
 import type { CliRun } from './run.ts';
@@ -106,6 +107,9 @@ function report(error: unknown): number {
     process.stderr.write(
       `wgdeck: ${terminalSafe(errorMessage(error))}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`,
     );
+    // What to do, in the terminal's words (the message says what happened).
+    const hint = cliHint(code, serverNameOf(error));
+    if (hint) process.stderr.write(`wgdeck: hint: ${terminalSafe(hint)}\n`);
     if (code === 'INTERNAL' && process.env['WGDECK_DEBUG'] === '1')
       process.stderr.write(`${terminalSafe(inspect(error))}\n`);
   }

@@ -2,6 +2,7 @@ import type { PeerLive, ServerLive } from '../shared/domain.ts';
 import { formatBytes, formatDroppedFrames, plural, shortKey } from '../shared/format.ts';
 import { formatAge } from '../shared/time-format.ts';
 import { NO_PEER_NAME } from '../shared/peer-list.ts';
+import { cliHint } from './error-hints.ts';
 import { fitColumns, line, row, type Column } from './fit-table.ts';
 import { filterFleet, type NamesOf, type PeerFilter } from './peer-filter.ts';
 
@@ -48,6 +49,8 @@ export function renderStatus(
   filtered.forEach((server, s) => {
     lines.push(line(`${server.name} (${server.host}): ${server.state}`, width));
     if (server.error) lines.push(line(`  ! ${server.error}`, width));
+    const hint = server.error ? cliHint(server.errorCode, server.name) : null;
+    if (hint) lines.push(line(`    ${hint}`, width));
     if (server.droppedFrames > 0) lines.push(line(`  ! ${formatDroppedFrames(server.droppedFrames)}`, width));
     const now = server.serverTime ?? Date.now() / 1000;
     for (const iface of server.interfaces) {

@@ -2,6 +2,7 @@ import type { InterfaceLive, PeerLive, ServerLive } from '../shared/domain.ts';
 import { formatBytes, formatDroppedFrames, formatRate, plural, shortKey } from '../shared/format.ts';
 import { formatAge } from '../shared/time-format.ts';
 import { NO_PEER_NAME } from '../shared/peer-list.ts';
+import { cliHint } from './error-hints.ts';
 import { fitColumns, line, row, type Column } from './fit-table.ts';
 import { filterFleet, type NamesOf } from './peer-filter.ts';
 
@@ -82,6 +83,8 @@ function peerCells(peer: PeerLive, name: string | undefined, now: number, color:
 function serverLines(server: ServerLive, width: number): string[] {
   const lines = [line(`${server.name} (${server.host})  ${server.state}`, width)];
   if (server.error) lines.push(line(`${INDENT}! ${server.error}`, width));
+  const hint = server.error ? cliHint(server.errorCode, server.name) : null;
+  if (hint) lines.push(line(`${INDENT}  ${hint}`, width));
   if (server.droppedFrames > 0)
     lines.push(line(`${INDENT}! ${formatDroppedFrames(server.droppedFrames)}`, width));
   return lines;

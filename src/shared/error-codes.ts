@@ -28,13 +28,21 @@ export type ExitCategory = Exclude<keyof typeof EXIT, 'ok'>;
 
 export interface ErrorExplanation {
   title: string;
-  /** What to do, beyond the engine's own message. */
+  /**
+   * What to do, beyond the engine's own message (which says what happened, in no surface's terms), in
+   * the UI's words: the fields and buttons there, never a CLI flag. Empty when the message says it all.
+   */
   hint: string;
 }
 
 interface ErrorCodeEntry extends ErrorExplanation {
   /** The CLI's exit status for it, by category. */
   exit: ExitCategory;
+  /**
+   * What to do in the terminal's words (flags, commands; `NAME` stands for the server's name), or
+   * `true` where the UI's hint says it in words that fit both. Absent: the CLI adds nothing.
+   */
+  cli?: string | true;
 }
 
 /** VERIFY_FAILED and UNCONFIRMED mean the same to the admin: the server's rollback timer decides. */
@@ -48,18 +56,21 @@ const ERROR_CODES = {
   // --- Input and the command line -----------------------------------------------------------------
   USAGE: {
     title: 'Wrong usage',
-    hint: 'See wgdeck --help, or the command’s --help, for what it takes.',
+    hint: 'WG Deck got a request it does not understand. Reload the window; if it keeps happening, report the message.',
     exit: 'usage',
+    cli: 'See wgdeck --help, or the command’s --help, for what it takes.',
   },
   INVALID_INPUT: {
     title: 'Invalid input',
     hint: 'Correct the highlighted value and try again.',
     exit: 'usage',
+    cli: 'Correct the value the message names and run it again.',
   },
   NO_SUCH_SERVER: {
     title: 'No such server',
     hint: 'It may have been removed from another window or the CLI.',
     exit: 'usage',
+    cli: 'wgdeck server list shows the names.',
   },
   SERVER_EXISTS: {
     title: 'Name already used',
@@ -88,18 +99,21 @@ const ERROR_CODES = {
   },
   NO_SUCH_SSH_HOST: {
     title: 'No such host in the ssh config',
-    hint: 'wgdeck server import lists the hosts it found; a name only matched by a wildcard is not one.',
+    hint: 'Import from ~/.ssh/config lists the hosts it found; a name only matched by a wildcard is not one.',
     exit: 'usage',
+    cli: 'wgdeck server import lists the hosts it found; a name only matched by a wildcard is not one.',
   },
   SSH_CONFIG_UNSUPPORTED: {
     title: 'Not importable as it is',
-    hint: 'The host uses ssh options WG Deck does not follow; add it with wgdeck server add, giving what ssh -G ALIAS resolves.',
+    hint: 'The host uses ssh options WG Deck does not follow; fill in the form with what ssh -G ALIAS resolves.',
     exit: 'failure',
+    cli: 'The host uses ssh options WG Deck does not follow; add it with wgdeck server add, giving what ssh -G ALIAS resolves.',
   },
   BAD_JUMP: {
     title: 'Invalid jump host',
     hint: 'Write it as user@host:port (user and port are optional), or a chain a,b,c of them, like ssh -J.',
     exit: 'failure',
+    cli: true,
   },
 
   // --- Reaching the server --------------------------------------------------------------------------
@@ -107,6 +121,7 @@ const ERROR_CODES = {
     title: 'Server unreachable',
     hint: 'Check the host, the port and the jump host, that sshd is running and that a firewall lets you in.',
     exit: 'unreachable',
+    cli: true,
   },
   STALLED: {
     title: 'Server went silent',
@@ -165,23 +180,27 @@ const ERROR_CODES = {
   // --- Authentication -------------------------------------------------------------------------------
   AUTH_FAILED: {
     title: 'Authentication failed',
-    hint: 'Check the user name, load your key into ssh-agent, give a key file, or enter a password.',
+    hint: 'Check the user, load your key into ssh-agent, or choose Key file or Password under Authentication (for a saved server: Edit… on its page).',
     exit: 'auth',
+    cli: 'Check --user, load the key into ssh-agent, or give --identity FILE.',
   },
   PASSPHRASE_REQUIRED: {
     title: 'Key file is encrypted',
-    hint: 'Enter its passphrase.',
+    hint: 'Enter it as the Key passphrase, or load the key into ssh-agent.',
     exit: 'auth',
+    cli: 'Load the key into ssh-agent (ssh-add FILE), then run it again.',
   },
   IDENTITY_MISSING: {
     title: 'Key file not found',
-    hint: 'Check the key file path.',
+    hint: 'Check the Key file path under Authentication (for a saved server: Edit… on its page).',
     exit: 'auth',
+    cli: 'Check the path given to --identity.',
   },
   IDENTITY_INVALID: {
     title: 'Key file unusable',
     hint: 'Check that the file is an OpenSSH private key.',
     exit: 'auth',
+    cli: true,
   },
 
   // --- Host keys ------------------------------------------------------------------------------------
@@ -189,29 +208,31 @@ const ERROR_CODES = {
     title: 'Host key not trusted yet',
     hint: 'Compare the fingerprint with the one the server shows (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before trusting it.',
     exit: 'hostKeyUnknown',
+    cli: 'Compare the fingerprint with ssh-keygen -lf on the server, then trust it: wgdeck server add asks in a terminal (or takes --accept-new); for a saved server, wgdeck server trust NAME --replace.',
   },
   HOST_KEY_CHANGED: {
     title: 'Host key changed',
-    hint:
-      'The server presented a different key than the one trusted before. This happens when a server is ' +
-      'reinstalled — or when someone intercepts the connection. Nothing was sent to it. Confirm the new ' +
-      'fingerprint with the server’s administrator before re-trusting it.',
+    hint: 'If the server’s administrator confirms the new fingerprint, replace the trusted key with “Check the key the server presents” on the server’s page, or remove the old line from the file named above.',
     exit: 'hostKeyChanged',
+    cli: 'If the server’s administrator confirms the new fingerprint, re-trust it with wgdeck server trust NAME --replace, or remove the old line from the file named above.',
   },
   HOST_KEY_REVOKED: {
     title: 'Host key revoked',
-    hint: 'This key is marked @revoked in a known_hosts file. The server needs a new host key.',
+    hint: 'The server needs a new host key: WG Deck never connects to a revoked one.',
     exit: 'hostKeyChanged',
+    cli: true,
   },
   FINGERPRINT_MISMATCH: {
     title: 'Fingerprint changed again',
-    hint: 'The server now presents a different key than the one you confirmed. Nothing was trusted.',
+    hint: 'Check the key the server presents again, and compare it before you trust it.',
     exit: 'hostKeyChanged',
+    cli: 'Run wgdeck server trust NAME --replace again and compare the fingerprint it shows.',
   },
   TRUST_STORE_CONFLICT: {
     title: 'A different key is already trusted',
-    hint: 'WG Deck’s known_hosts already holds another key of this type for the host. Forget the old key first to replace it deliberately.',
+    hint: 'WG Deck’s known_hosts already holds another key of this type for the host. Replace it deliberately with “Check the key the server presents” on the server’s page.',
     exit: 'failure',
+    cli: 'WG Deck’s known_hosts already holds another key of this type for the host. Replace it deliberately: wgdeck server trust NAME --replace.',
   },
   SSH_KEY_MALFORMED: {
     title: 'Malformed key',
@@ -224,43 +245,51 @@ const ERROR_CODES = {
     title: 'sudo needs a password',
     hint: 'Add this line on the server with visudo, then reconnect:',
     exit: 'privilege',
+    cli: 'Add that line on the server with visudo (e.g. in /etc/sudoers.d/wgdeck), then run it again.',
   },
   SUDO_DENIED: {
     title: 'sudo refused',
-    hint: 'Allow this user to run wg with sudo, or log in as root.',
+    hint: 'Allow this user to run wg with sudo, or log in as root and untick “Run wg with sudo” in Edit server.',
     exit: 'privilege',
+    cli: 'Allow this user to run wg with sudo, or log in as root: wgdeck server edit NAME --user root --no-sudo.',
   },
   SUDO_MISSING: {
     title: 'sudo is not installed',
-    hint: 'Install sudo on the server, or log in as root and turn sudo off for this server.',
+    hint: 'Install sudo on the server, or log in as root and untick “Run wg with sudo” in Edit server.',
     exit: 'privilege',
+    cli: 'Install sudo on the server, or log in as root: wgdeck server edit NAME --user root --no-sudo.',
   },
   NEEDS_ROOT: {
     title: 'Managing peers needs root',
-    hint: 'Log in as root, or turn on sudo for this server and add the sudoers line below (visudo).',
+    hint: 'Log in as root, or tick “Run wg with sudo” in Edit server and add the sudoers line below (visudo).',
     exit: 'failure',
+    cli: 'Log in as root, or turn sudo on (wgdeck server edit NAME --sudo) and add the sudoers line with visudo.',
   },
   WG_MISSING: {
     title: 'WireGuard tools missing',
     hint: 'Install wireguard-tools on the server (apt install wireguard-tools).',
     exit: 'wireguard',
+    cli: true,
   },
   WG_FAILED: {
     title: '"wg show" failed',
-    hint: 'Log in as root or enable sudo for this server.',
+    hint: 'Log in as root, or tick “Run wg with sudo” in Edit server.',
     exit: 'wireguard',
+    cli: 'Log in as root, or turn sudo on: wgdeck server edit NAME --sudo.',
   },
   NO_INTERFACES: {
     title: 'No WireGuard interface',
     hint: 'Bring an interface up on the server (wg-quick up wg0), then connect again.',
     exit: 'wireguard',
+    cli: true,
   },
 
   // --- Peer management: reading and planning --------------------------------------------------------
   NO_CONFIG_FILE: {
     title: 'No config file',
-    hint: 'WG Deck changes peers through the interface’s wg-quick file (/etc/wireguard/<interface>.conf).',
+    hint: 'If the file lives elsewhere, give its path under Config files in Edit server.',
     exit: 'failure',
+    cli: 'If the file lives elsewhere: wgdeck server edit NAME --config-path IF=/path/IF.conf.',
   },
   BAD_CONFIG_FILE: {
     title: 'Config file unusable',
@@ -291,6 +320,7 @@ const ERROR_CODES = {
     title: 'No endpoint for the client config',
     hint: 'Set ListenPort in the config file.',
     exit: 'failure',
+    cli: true,
   },
   KEY_NOT_KEPT: {
     title: 'Private key not kept',
@@ -372,11 +402,13 @@ const ERROR_CODES = {
     title: 'A data file is damaged',
     hint: 'WG Deck could not read one of its files in the data dir (the message names it). Fix or move it away; WG Deck does not overwrite it.',
     exit: 'failure',
+    cli: true,
   },
   STORE_BUSY: {
     title: 'The data dir is locked',
     hint: 'Another WG Deck process has held the data dir’s lock for a long time. If that process is stuck, stop it, then try again.',
     exit: 'failure',
+    cli: true,
   },
   HISTORY_UNAVAILABLE: {
     title: 'No history here',
@@ -420,13 +452,15 @@ const ERROR_CODES = {
   },
   BUILD_FAILED: {
     title: 'Building the UI failed',
-    hint: 'See the build’s output above, fix it, and run wgdeck serve again.',
+    hint: 'The UI could not be built: see the terminal that runs wgdeck serve.',
     exit: 'failure',
+    cli: 'See the build’s output above, fix it, and run wgdeck serve again.',
   },
   PORT_IN_USE: {
     title: 'Port in use',
-    hint: 'Pick another --port, or leave it out for a free one.',
+    hint: 'Another program listens on that port.',
     exit: 'failure',
+    cli: 'Pick another --port, or leave it out for a free one.',
   },
   INTERNAL: {
     title: 'Unexpected error',
@@ -453,6 +487,16 @@ function entryFor(code: string): ErrorCodeEntry {
 export function explainErrorCode(code: string): ErrorExplanation {
   const { title, hint } = entryFor(code);
   return { title, hint };
+}
+
+/**
+ * What to do, in the CLI's words, for a code: its own text, the UI's hint where that fits both, or
+ * null. `NAME` stands for the server's name (the CLI puts it in, quoted for the shell).
+ */
+export function cliHintForCode(code: string): string | null {
+  const { cli, hint } = entryFor(code);
+  if (cli === true) return hint === '' ? null : hint;
+  return cli ?? null;
 }
 
 /** The CLI's exit status for a code; 1 for a code not declared here. */

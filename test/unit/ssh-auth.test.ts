@@ -125,6 +125,6 @@ describe('SSH authentication methods (real ssh-agent and ssh-keygen, in-process 
         credentials: {},
         thresholds: DEFAULT_THRESHOLDS,
       }),
-    ).rejects.toThrow(/Identity file \/nonexistent\/id does not exist/);
+    ).rejects.toThrow(/Key file \/nonexistent\/id does not exist/);
   });
 });

@@ -2,7 +2,9 @@ import type { ErrorCode } from '../../shared/error-codes.ts';
 
 /**
  * Errors the engine reports to people. Each has a stable `code` (scripts, the UI and exit codes key on
- * it) and a message that says what happened and what to do, because "connection failed" helps no one.
+ * it) and a message that says what happened, specifically, because "connection failed" helps no one.
+ * What to do is each surface's own hint for the code (shared/error-codes.ts): the UI names its fields
+ * and buttons, the CLI its flags, so a message names neither.
  * The code is one declared in shared/error-codes.ts, with its UI text and exit code: an undeclared one
  * does not compile.
  */
@@ -25,11 +27,7 @@ export class UnreachableError extends WgDeckError {
 export class AuthFailedError extends WgDeckError {
   constructor(user: string, target: string, tried: string[]) {
     const methods = tried.length > 0 ? tried.join(', ') : 'none available';
-    super(
-      'AUTH_FAILED',
-      `Authentication as ${user} on ${target} failed (tried: ${methods}). ` +
-        'Check the user, load the key into ssh-agent, or give --identity.',
-    );
+    super('AUTH_FAILED', `Authentication as ${user} on ${target} failed (tried: ${methods}).`);
     this.name = 'AuthFailedError';
   }
 }
@@ -40,8 +38,8 @@ export class SudoPasswordRequiredError extends WgDeckError {
     const sudoersLine = `${user} ALL=(root) NOPASSWD: ${wgPath}`;
     super(
       'SUDO_PASSWORD_REQUIRED',
-      `sudo on ${target} wants a password for ${user}; WG Deck only uses "sudo -n". ` +
-        `Add this line with visudo (e.g. /etc/sudoers.d/wgdeck): ${sudoersLine}`,
+      `sudo on ${target} wants a password for ${user}; WG Deck only uses "sudo -n", which needs ` +
+        `this sudoers line: ${sudoersLine}`,
     );
     this.name = 'SudoPasswordRequiredError';
     this.sudoersLine = sudoersLine;
@@ -57,20 +55,14 @@ export class SudoDeniedError extends WgDeckError {
 
 export class WgMissingError extends WgDeckError {
   constructor(target: string) {
-    super(
-      'WG_MISSING',
-      `The "wg" command is not installed on ${target}. Install wireguard-tools (apt install wireguard-tools).`,
-    );
+    super('WG_MISSING', `The "wg" command (wireguard-tools) is not installed on ${target}.`);
     this.name = 'WgMissingError';
   }
 }
 
 export class WgFailedError extends WgDeckError {
   constructor(target: string, detail: string) {
-    super(
-      'WG_FAILED',
-      `"wg show" failed on ${target}: ${detail}. Log in as root or enable sudo for this server.`,
-    );
+    super('WG_FAILED', `"wg show" failed on ${target}: ${detail}.`);
     this.name = 'WgFailedError';
   }
 }

@@ -100,8 +100,7 @@ export function requireFile(
   if (read.fileText === null) {
     throw new WgDeckError(
       'NO_CONFIG_FILE',
-      `There is no config file at ${path} on ${label}. WG Deck keeps peers in the interface's wg-quick file; ` +
-        'set its path in the server settings if it lives elsewhere.',
+      `There is no config file at ${path} on ${label}; WG Deck keeps peers in the interface's wg-quick file.`,
     );
   }
   return read as InterfaceRead & { fileText: string };

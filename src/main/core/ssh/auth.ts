@@ -66,7 +66,7 @@ export async function planAuth(options: {
 
   if (identityFile) {
     const key = await readIfExists(identityFile);
-    if (!key) throw new WgDeckError('IDENTITY_MISSING', `Identity file ${identityFile} does not exist.`);
+    if (!key) throw new WgDeckError('IDENTITY_MISSING', `Key file ${identityFile} does not exist.`);
     if (!keyUsable(key, credentials.passphrase)) {
       const parsed = utils.parseKey(key, credentials.passphrase);
       const reason = parsed instanceof Error ? parsed.message : 'unreadable';
@@ -74,8 +74,8 @@ export async function planAuth(options: {
       throw new WgDeckError(
         encrypted ? 'PASSPHRASE_REQUIRED' : 'IDENTITY_INVALID',
         encrypted
-          ? `Identity file ${identityFile} is encrypted: a passphrase is needed (or load it into ssh-agent).`
-          : `Identity file ${identityFile} is not a usable private key: ${reason}`,
+          ? `Key file ${identityFile} is encrypted, and no passphrase for it was given.`
+          : `Key file ${identityFile} is not a usable private key: ${reason}`,
       );
     }
     methods.push({ type: 'publickey', username: user, key, passphrase: credentials.passphrase });

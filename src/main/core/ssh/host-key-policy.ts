@@ -226,8 +226,7 @@ export class HostKeyUnknownError extends HostKeyError {
     super(
       'HOST_KEY_UNKNOWN',
       `The authenticity of host ${formatHostPort(info.host, info.port)} can't be established. ` +
-        `${keyTypeLabel(info.keyType)} key fingerprint is ${info.fingerprint}. ` +
-        'Trust it with --accept-new or in the app.',
+        `${keyTypeLabel(info.keyType)} key fingerprint is ${info.fingerprint}.`,
       info,
     );
     this.name = 'HostKeyUnknownError';
@@ -239,6 +238,8 @@ export class HostKeyChangedError extends HostKeyError {
   readonly source: HostKeySource;
   readonly location: string;
   readonly locations: string[];
+  /** The server's name in WG Deck, when known: the CLI's hint names it in the re-trust command. */
+  readonly serverName?: string;
   constructor(info: {
     host: string;
     port: number;
@@ -248,24 +249,20 @@ export class HostKeyChangedError extends HostKeyError {
     source: HostKeySource;
     location: string;
     locations?: string[];
-    /** The server's name in WG Deck, for the re-trust command; `NAME` when not given. */
+    /** The server's name in WG Deck, for the CLI's re-trust command. */
     serverName?: string;
   }) {
     const hp = formatHostPort(info.host, info.port);
     const label = keyTypeLabel(info.keyType);
     const locations = info.locations && info.locations.length > 0 ? info.locations : [info.location];
     const where = locations.join(', ');
-    const name = info.serverName === undefined ? 'NAME' : shellWord(info.serverName);
     super(
       'HOST_KEY_CHANGED',
       `WARNING: the ${label} host key of ${hp} has CHANGED. ` +
         `Expected ${info.expectedFingerprints.join(' or ')} (recorded in ${where}), ` +
         `but the server presented ${info.fingerprint}. ` +
         'Someone could be eavesdropping on you right now (man-in-the-middle attack), ' +
-        "or the server's host key was replaced. The connection was refused before any credentials were sent. " +
-        "If the server's administrator confirms the new fingerprint, re-trust it deliberately with " +
-        `\`wgdeck server trust ${name} --replace\`, or remove the old line (${where}) from ` +
-        `${locations.length > 1 ? 'those files' : 'that file'}.`,
+        "or the server's host key was replaced. The connection was refused before any credentials were sent.",
       info,
     );
     this.name = 'HostKeyChangedError';
@@ -273,6 +270,7 @@ export class HostKeyChangedError extends HostKeyError {
     this.source = info.source;
     this.location = info.location;
     this.locations = locations;
+    if (info.serverName !== undefined) this.serverName = info.serverName;
   }
 }
 
@@ -282,18 +280,12 @@ export class HostKeyRevokedError extends HostKeyError {
     super(
       'HOST_KEY_REVOKED',
       `The ${keyTypeLabel(info.keyType)} host key of ${formatHostPort(info.host, info.port)} ` +
-        `(${info.fingerprint}) is marked @revoked in ${info.location}. ` +
-        'WG Deck refuses revoked keys; the server needs a new host key.',
+        `(${info.fingerprint}) is marked @revoked in ${info.location}.`,
       info,
     );
     this.name = 'HostKeyRevokedError';
     this.location = info.location;
   }
-}
-
-/** Quotes a word for display in a shell command, only when needed. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9._@%+=:,/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The error to throw for a verdict, or null when it is trusted. */

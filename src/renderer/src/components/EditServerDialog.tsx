@@ -1,57 +1,26 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ServerConfig } from '../../../shared/server-config.ts';
-import { serverConfigSchema } from '../../../shared/validation.ts';
 import { toApiError } from '../lib/errors.ts';
-import { call, refreshServers } from '../store/store.ts';
+import { formFromServer, validateServerEdit, type ServerForm, type ServerFormErrors } from '../lib/forms.ts';
+import { call, refreshServers, useApp } from '../store/store.ts';
 import { Modal } from './common.tsx';
+import { FormField, PLAIN_INPUT } from './FormField.tsx';
+import { AuthFieldset, PollingFields, type ServerFieldsProps } from './ServerFormFields.tsx';
 
-type Draft = {
-  host: string;
-  port: string;
-  user: string;
-  jump: string;
-  sudo: boolean;
-  interval: string;
-  group: string;
-};
+type TextField = 'host' | 'port' | 'user' | 'jump' | 'group';
 
-function draftOf(server: ServerConfig): Draft {
-  return {
-    host: server.host,
-    port: String(server.port),
-    user: server.user,
-    jump: server.jump ?? '',
-    sudo: server.sudo,
-    interval: server.intervalSeconds === undefined ? '' : String(server.intervalSeconds),
-    group: server.group ?? '',
-  };
-}
-
-/** The server as the draft says, over everything the draft does not show (key file, config paths). */
-function serverOf(server: ServerConfig, draft: Draft): unknown {
-  const { jump: _jump, group: _group, intervalSeconds: _interval, ...rest } = server;
-  return {
-    ...rest,
-    host: draft.host.trim(),
-    port: Number(draft.port),
-    user: draft.user.trim(),
-    sudo: draft.sudo,
-    ...(draft.jump.trim() ? { jump: draft.jump.trim() } : {}),
-    ...(draft.group.trim() ? { group: draft.group.trim() } : {}),
-    ...(draft.interval.trim() ? { intervalSeconds: Number(draft.interval) } : {}),
-  };
-}
-
-const FIELDS: readonly [keyof Draft, string, string][] = [
+const FIELDS: readonly [TextField, string, string][] = [
   ['host', 'Host', 'Address or host name'],
   ['port', 'SSH port', ''],
   ['user', 'User', ''],
   ['jump', 'Jump host', 'user@host:port, or a chain a,b; empty for none'],
-  ['interval', 'Poll interval (s)', 'Empty: the global setting'],
   ['group', 'Group', 'Empty for none'],
 ];
 
-/** "Edit…" on a server page: the connection settings, checked by the shared schema; it reconnects. */
+/**
+ * "Edit…" on a server page: the add form's settings (its rules, its fields) but the name; it
+ * reconnects. A new password or passphrase goes to the keychain path, never into the config.
+ */
 export function EditServerDialog({
   server,
   open,
@@ -61,20 +30,43 @@ export function EditServerDialog({
   open: boolean;
   onClose: () => void;
 }) {
-  const [draft, setDraft] = useState<Draft>(() => draftOf(server));
+  const canPersist = useApp((s) => s.info?.canPersistSecrets ?? false);
+  const [form, setForm] = useState<ServerForm>(() => formFromServer(server));
+  const [errors, setErrors] = useState<ServerFormErrors>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const uid = useId();
+  const id = (field: string) => `${uid}-${field}`;
+
+  const set = <K extends keyof ServerForm>(key: K, value: ServerForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    // A problem was about what was typed before: it goes as the field changes.
+    if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }));
+    setProblem(null);
+  };
+  const fields: ServerFieldsProps = {
+    form,
+    errors,
+    set,
+    id,
+    canPersist,
+    editing: true,
+    testId: (field) => `edit-server-${field}`,
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = serverConfigSchema.safeParse(serverOf(server, draft));
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      setProblem(`${issue?.path.join('.') || 'server'}: ${issue?.message ?? 'not valid'}`);
+    const checked = validateServerEdit(form, server, canPersist);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      const first = Object.keys(checked.errors)[0];
+      if (first) document.getElementById(id(first))?.focus();
       return;
     }
     setBusy(true);
     try {
-      await call('server:update', checked.data);
+      await call('server:update', checked.server);
+      if (checked.credentials) await call('server:setCredentials', server.name, checked.credentials);
       await refreshServers();
       setProblem(null);
       onClose();
@@ -95,30 +87,37 @@ export function EditServerDialog({
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <div className="form-grid">
           {FIELDS.map(([key, label, hint]) => (
-            <label key={key} className="field">
-              <span className="field-label">{label}</span>
-              <input
-                className="input"
-                value={draft[key] as string}
-                onChange={(e) => {
-                  setDraft((d) => ({ ...d, [key]: e.target.value }));
-                  // The problem was about what was typed before: it goes as the field changes.
-                  setProblem(null);
-                }}
-                placeholder={hint}
-                data-testid={`edit-server-${key}`}
-              />
-            </label>
+            <FormField
+              key={key}
+              label={label}
+              id={id(key)}
+              error={errors[key]}
+              errorTestId={`edit-server-${key}-error`}
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  {...PLAIN_INPUT}
+                  value={form[key]}
+                  onChange={(e) => set(key, e.target.value)}
+                  placeholder={hint}
+                  inputMode={key === 'port' ? 'numeric' : undefined}
+                  data-testid={`edit-server-${key}`}
+                />
+              )}
+            </FormField>
           ))}
         </div>
+        <AuthFieldset {...fields} />
+        <PollingFields {...fields} />
         <label className="check">
           <input
             type="checkbox"
-            checked={draft.sudo}
-            onChange={(e) => setDraft((d) => ({ ...d, sudo: e.target.checked }))}
+            checked={form.sudo}
+            onChange={(e) => set('sudo', e.target.checked)}
             data-testid="edit-server-sudo"
           />
-          <span>Run wg through sudo -n (for a user other than root)</span>
+          <span>Run wg with sudo (sudo -n, for a user other than root)</span>
         </label>
         <p className="field-hint">
           Saving reconnects the server. A new host or port has its host key checked again before any login.

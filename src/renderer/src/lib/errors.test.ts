@@ -9,6 +9,7 @@ import {
   presentedHostKey,
   sudoersLineOf,
 } from './errors.ts';
+import { ERROR_CODE_LIST, cliHintForCode } from '../../../shared/error-codes.ts';
 
 const FP = 'SHA256:' + 'A'.repeat(40) + 'b+/';
 const FP2 = 'SHA256:' + 'z'.repeat(43);
@@ -93,6 +94,29 @@ describe('explainError', () => {
       expect(explainError(code).title).not.toBe('Something went wrong');
     }
     expect(explainError('WHATEVER').title).toBe('Something went wrong');
+  });
+
+  it.each(ERROR_CODE_LIST)('%s: the UI’s own words, no CLI flag, no page that does not exist', (code) => {
+    const { title, hint } = explainError(code);
+    expect(title.length).toBeGreaterThan(0);
+    expect(hint).not.toBe(title);
+    // A flag (`--identity`, `--port`) is the CLI's word; the UI names its fields and buttons.
+    expect(hint).not.toMatch(/(^|[\s(])--[a-z]/);
+    expect(hint).not.toMatch(/server settings|wgdeck server|wgdeck --help/i);
+    // It fits the banner and the add form's callout at 1024×700 (a few lines at most).
+    expect(title.length).toBeLessThanOrEqual(60);
+    expect(hint.length).toBeLessThanOrEqual(240);
+  });
+
+  it('the CLI keeps its flags: its hint is its own where the UI’s names the UI', () => {
+    expect(cliHintForCode('AUTH_FAILED')).toContain('--identity');
+    expect(explainError('AUTH_FAILED').hint).toContain('Key file');
+    expect(cliHintForCode('NO_CONFIG_FILE')).toContain('--config-path');
+    expect(explainError('NO_CONFIG_FILE').hint).toContain('Config files in Edit server');
+    expect(cliHintForCode('HOST_KEY_CHANGED')).toContain('wgdeck server trust NAME --replace');
+    // Words that fit both are written once.
+    expect(cliHintForCode('UNREACHABLE')).toBe(explainError('UNREACHABLE').hint);
+    expect(cliHintForCode('WHATEVER')).toBeNull();
   });
 });
 

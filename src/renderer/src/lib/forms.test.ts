@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   EMPTY_SERVER_FORM,
+  configPathsText,
   formFromCandidate,
+  formFromServer,
+  parseConfigPaths,
+  validateServerEdit,
   settingsToForm,
   validateServerForm,
   validateSettingsForm,
@@ -96,6 +100,123 @@ describe('validateServerForm', () => {
     if (!result.ok) return;
     expect(result.request.server.identityFile).toBeUndefined();
     expect(result.request.password).toBeUndefined();
+  });
+});
+
+describe('poll interval and config files', () => {
+  it('sends the interval and the config files by interface (the file names it)', () => {
+    const result = validateServerForm({
+      ...valid,
+      interval: ' 15 ',
+      configPaths: '/srv/wireguard/wg0.conf\n\n  /opt/vpn/wg-office.conf ',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      request: {
+        server: {
+          intervalSeconds: 15,
+          configPaths: { wg0: '/srv/wireguard/wg0.conf', 'wg-office': '/opt/vpn/wg-office.conf' },
+        },
+      },
+    });
+  });
+
+  it('leaves both out when empty', () => {
+    const result = validateServerForm(valid);
+    if (!result.ok) throw new Error('expected ok');
+    expect(result.request.server).not.toHaveProperty('intervalSeconds');
+    expect(result.request.server).not.toHaveProperty('configPaths');
+  });
+
+  it.each(['0', '301', '5s', '1.5'])('refuses the interval %s with the field’s words', (interval) => {
+    const result = validateServerForm({ ...valid, interval });
+    expect(result.ok ? null : result.errors.interval).toMatch(/1 to 300/);
+  });
+
+  it.each([
+    ['wg0.conf', /absolute path/],
+    ['/etc/wg/wg0.txt', /absolute path|interface/],
+    ['/etc/wg/../wg0.conf', /absolute path|"\.\."/],
+    ['/etc/wg 1/wg0.conf', /absolute path/],
+    ['/a/this-name-is-way-too-long.conf', /the file name is the interface: an interface name is 1–15/],
+  ])('refuses the config file %s, naming it', (path, words) => {
+    const result = validateServerForm({ ...valid, configPaths: path });
+    const error = result.ok ? '' : (result.errors.configPaths ?? '');
+    expect(error).toMatch(words);
+    expect(error.startsWith(`${path}: `) || error.includes(': ')).toBe(true);
+  });
+
+  it('refuses two files for one interface', () => {
+    expect(parseConfigPaths('/a/wg0.conf\n/b/wg0.conf').problem).toMatch(/two files for wg0/);
+    const result = validateServerForm({ ...valid, configPaths: '/a/wg0.conf, /b/wg0.conf' });
+    expect(result.ok ? null : result.errors.configPaths).toMatch(/two files/);
+  });
+
+  it('shows saved config files one a line', () => {
+    expect(configPathsText({ wg0: '/a/wg0.conf', wg1: '/b/wg1.conf' })).toBe('/a/wg0.conf\n/b/wg1.conf');
+    expect(configPathsText(undefined)).toBe('');
+  });
+});
+
+describe('validateServerEdit', () => {
+  const saved = {
+    name: 'edge-1',
+    host: '198.18.1.2',
+    port: 2222,
+    user: 'ops',
+    sudo: true,
+    identityFile: '/k/id',
+    intervalSeconds: 30,
+    configPaths: { wg0: '/srv/wg0.conf' },
+  };
+
+  it('round-trips a saved server unchanged, with no credentials', () => {
+    expect(validateServerEdit(formFromServer(saved), saved)).toEqual({
+      ok: true,
+      server: saved,
+      credentials: null,
+    });
+  });
+
+  it('an empty password keeps the stored one; a typed one goes to the keychain path', () => {
+    const form = { ...formFromServer(saved), auth: 'password' as const };
+    const kept = validateServerEdit(form, saved);
+    expect(kept).toMatchObject({ ok: true, credentials: null });
+    if (kept.ok) expect(kept.server).not.toHaveProperty('identityFile');
+    expect(validateServerEdit({ ...form, password: 'pw', remember: true }, saved, true)).toMatchObject({
+      ok: true,
+      credentials: { password: 'pw', remember: true },
+    });
+    expect(validateServerEdit({ ...form, password: 'pw', remember: true }, saved, false)).toMatchObject({
+      credentials: { password: 'pw', remember: false },
+    });
+  });
+
+  it('a key file needs its path; its passphrase goes to the keychain path, never the config', () => {
+    const form = formFromServer(saved);
+    const none = validateServerEdit({ ...form, identityFile: ' ' }, saved);
+    expect(none.ok ? null : none.errors.identityFile).toBeTruthy();
+    const result = validateServerEdit({ ...form, identityFile: '/k/new', passphrase: 'pp' }, saved);
+    expect(result).toMatchObject({ ok: true, credentials: { passphrase: 'pp', remember: false } });
+    expect(JSON.stringify(result.ok ? result.server : {})).not.toContain('pp');
+  });
+
+  it('keeps what the form does not show', () => {
+    const placed = { ...saved, maxPeers: 50, weight: 2 };
+    const result = validateServerEdit({ ...formFromServer(placed), interval: '' }, placed);
+    expect(result).toMatchObject({ ok: true, server: { maxPeers: 50, weight: 2 } });
+    if (result.ok) expect(result.server).not.toHaveProperty('intervalSeconds');
+  });
+
+  it('checks with the add form’s rules', () => {
+    const result = validateServerEdit(
+      { ...formFromServer(saved), host: 'bad host;rm', interval: '0' },
+      saved,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.host).toMatch(/DNS name/);
+    expect(result.errors.interval).toMatch(/1 to 300/);
   });
 });
 

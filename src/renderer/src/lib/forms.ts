@@ -1,5 +1,6 @@
 import { methodSchemas, type Settings, type SshConfigCandidate } from '../../../shared/api.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
+import { INTERFACE_NAME_RULE } from '../../../shared/ip-rules.ts';
 import { serverNameFromAlias } from '../../../shared/ssh-import.ts';
 import { serverConfigSchema } from '../../../shared/validation.ts';
 
@@ -23,6 +24,10 @@ export interface ServerForm {
   sudo: boolean;
   jump: string;
   group: string;
+  /** Poll interval in seconds; empty for the global setting. */
+  interval: string;
+  /** Config files not at /etc/wireguard/IF.conf, one absolute path a line; the file names the interface. */
+  configPaths: string;
 }
 
 export const EMPTY_SERVER_FORM: ServerForm = {
@@ -38,6 +43,8 @@ export const EMPTY_SERVER_FORM: ServerForm = {
   sudo: false,
   jump: '',
   group: '',
+  interval: '',
+  configPaths: '',
 };
 
 export type ServerFormErrors = Partial<Record<keyof ServerForm, string>>;
@@ -56,11 +63,52 @@ export type ServerFormResult =
 const FIELD_MESSAGES: ServerFormErrors = {
   port: 'a port is a whole number from 1 to 65535',
   group: 'a group name is 1–64 characters',
+  interval: 'the poll interval is 1 to 300 whole seconds, or empty for the global setting',
 };
 
-const FIELDS = new Set<keyof ServerForm>(['name', 'host', 'port', 'user', 'identityFile', 'jump', 'group']);
+/** The schema's field for each form field whose problems it reports. */
+const SCHEMA_FIELDS: Partial<Record<string, keyof ServerForm>> = {
+  name: 'name',
+  host: 'host',
+  port: 'port',
+  user: 'user',
+  identityFile: 'identityFile',
+  jump: 'jump',
+  group: 'group',
+  intervalSeconds: 'interval',
+  configPaths: 'configPaths',
+};
 
-export function validateServerForm(form: ServerForm, canPersistSecrets = false): ServerFormResult {
+/** The interface a config file is for: wg-quick names it after the file (`/srv/wg/wg1.conf` is wg1). */
+function interfaceOfPath(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base.endsWith('.conf') ? base.slice(0, -'.conf'.length) : base;
+}
+
+/** The config paths field's lines as `configPaths`; a second file for one interface is a problem. */
+export function parseConfigPaths(text: string): { paths: Record<string, string>; problem?: string } {
+  const paths: Record<string, string> = {};
+  for (const line of text.split(/[\n,]/)) {
+    const path = line.trim();
+    if (path === '') continue;
+    const iface = interfaceOfPath(path);
+    if (Object.hasOwn(paths, iface))
+      return { paths, problem: `two files for ${iface}: give one per interface` };
+    paths[iface] = path;
+  }
+  return { paths };
+}
+
+/** `configPaths` as the field shows them: one path a line. */
+export function configPathsText(paths: Record<string, string> | undefined): string {
+  return Object.values(paths ?? {}).join('\n');
+}
+
+/** What the add form and the edit dialog check the same way: the form as a `ServerConfig`, or problems. */
+function checkServerForm(
+  form: ServerForm,
+  mode: 'add' | 'edit',
+): { ok: true; server: ServerConfig } | { ok: false; errors: ServerFormErrors } {
   const errors: ServerFormErrors = {};
   const trimmed = (v: string) => v.trim();
   const port = /^\d{1,5}$/.test(form.port.trim()) ? Number(form.port.trim()) : Number.NaN;
@@ -77,25 +125,110 @@ export function validateServerForm(form: ServerForm, canPersistSecrets = false):
   }
   if (trimmed(form.jump) !== '') config['jump'] = trimmed(form.jump);
   if (trimmed(form.group) !== '') config['group'] = trimmed(form.group);
-  if (form.auth === 'password' && form.password === '') errors.password = 'enter the password';
+  const interval = trimmed(form.interval);
+  if (interval !== '') config['intervalSeconds'] = /^\d{1,3}$/.test(interval) ? Number(interval) : Number.NaN;
+  const configPaths = parseConfigPaths(form.configPaths);
+  if (configPaths.problem) errors.configPaths = configPaths.problem;
+  else if (Object.keys(configPaths.paths).length > 0) config['configPaths'] = configPaths.paths;
+  // Editing keeps the secret already stored when the field is left empty.
+  if (mode === 'add' && form.auth === 'password' && form.password === '')
+    errors.password = 'enter the password';
 
   const parsed = serverConfigSchema.safeParse(config);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0];
-      if (typeof field !== 'string' || !FIELDS.has(field as keyof ServerForm)) continue;
-      const key = field as keyof ServerForm;
-      errors[key] ??= FIELD_MESSAGES[key] ?? issue.message;
+      const key = typeof field === 'string' ? SCHEMA_FIELDS[field] : undefined;
+      if (key === undefined) continue;
+      // A config path's problem names the file it is about (or the interface its name gives).
+      const about = key === 'configPaths' ? configPathAbout(issue.path[1], configPaths.paths) : '';
+      // zod words a bad record key generically; the key is the file's name, an interface name.
+      const message =
+        issue.code === 'invalid_key'
+          ? `the file name is the interface: ${INTERFACE_NAME_RULE}`
+          : issue.message;
+      errors[key] ??= FIELD_MESSAGES[key] ?? `${about}${message}`;
     }
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, server: parsed.data };
+}
 
-  const request: ServerAddRequest = { server: parsed.data };
+function configPathAbout(iface: PropertyKey | undefined, paths: Record<string, string>): string {
+  if (typeof iface !== 'string') return '';
+  const path = paths[iface];
+  // An issue on the record's key (the interface name) has the key as its path too.
+  return path === undefined ? `${iface}: ` : `${path}: `;
+}
+
+export function validateServerForm(form: ServerForm, canPersistSecrets = false): ServerFormResult {
+  const checked = checkServerForm(form, 'add');
+  if (!checked.ok) return checked;
+  const request: ServerAddRequest = { server: checked.server };
   if (form.auth === 'password') request.password = form.password;
   if (form.auth === 'key' && form.passphrase !== '') request.passphrase = form.passphrase;
   if ((request.password !== undefined || request.passphrase !== undefined) && canPersistSecrets)
     request.remember = form.remember;
   return { ok: true, request };
+}
+
+/** A saved server in the form's terms, for the edit dialog; secrets are never read back (empty). */
+export function formFromServer(server: ServerConfig): ServerForm {
+  return {
+    ...EMPTY_SERVER_FORM,
+    name: server.name,
+    host: server.host,
+    port: String(server.port),
+    user: server.user,
+    auth: server.identityFile ? 'key' : 'agent',
+    identityFile: server.identityFile ?? '',
+    sudo: server.sudo,
+    jump: server.jump ?? '',
+    group: server.group ?? '',
+    interval: server.intervalSeconds === undefined ? '' : String(server.intervalSeconds),
+    configPaths: configPathsText(server.configPaths),
+  };
+}
+
+/** A new password or passphrase typed in the edit dialog, for the keychain path (`server:setCredentials`). */
+export interface CredentialsUpdate {
+  password?: string;
+  passphrase?: string;
+  remember: boolean;
+}
+
+export type ServerEditResult =
+  | { ok: true; server: ServerConfig; credentials: CredentialsUpdate | null }
+  | { ok: false; errors: ServerFormErrors };
+
+/** The optional settings the form shows: an empty field drops them. */
+const FORM_OPTIONALS = ['identityFile', 'jump', 'group', 'intervalSeconds', 'configPaths'] as const;
+
+/**
+ * The edit dialog's check: the add form's rules; an empty secret keeps the stored one. What the form
+ * does not show (placement's capacity and weight, say) stays as `saved` has it.
+ */
+export function validateServerEdit(
+  form: ServerForm,
+  saved: ServerConfig,
+  canPersistSecrets = false,
+): ServerEditResult {
+  const checked = checkServerForm(form, 'edit');
+  if (!checked.ok) return checked;
+  const kept: Partial<ServerConfig> = { ...saved };
+  for (const key of FORM_OPTIONALS) delete kept[key];
+  const server = serverConfigSchema.parse({ ...kept, ...checked.server });
+  const secret =
+    form.auth === 'password' && form.password !== ''
+      ? { password: form.password }
+      : form.auth === 'key' && form.passphrase !== ''
+        ? { passphrase: form.passphrase }
+        : null;
+  return {
+    ok: true,
+    server,
+    credentials: secret && { ...secret, remember: canPersistSecrets && form.remember },
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { CodeLine } from '../components/common.tsx';
 import { ImportSshConfig } from '../components/ImportSshConfig.tsx';
 import { TrustDialog } from '../components/TrustDialog.tsx';
 import { FormField, type ControlProps, type FormFieldProps } from '../components/FormField.tsx';
+import { AuthFieldset, PollingFields, type ServerFieldsProps } from '../components/ServerFormFields.tsx';
 import {
   explainError,
   presentedHostKey,
@@ -43,12 +44,6 @@ function AddError({ error }: { error: ApiError }) {
       <p className="callout-message">{error.message}</p>
       {hint && <p className="callout-hint">{hint}</p>}
       {sudoers && <CodeLine text={sudoers} label="Copy sudoers line" testId="sudoers-line" />}
-      {error.code === 'HOST_KEY_CHANGED' && (
-        <p className="callout-hint">
-          WG Deck will not connect until you resolve this. If the server was reinstalled, confirm its new
-          fingerprint with its administrator, then remove the old line from the file named above.
-        </p>
-      )}
     </div>
   );
 }
@@ -67,6 +62,14 @@ export function AddServer() {
   const set = <K extends keyof ServerForm>(key: K, value: ServerForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }));
+  };
+  const fields: ServerFieldsProps = {
+    form,
+    errors,
+    set,
+    id,
+    canPersist,
+    testId: (field) => `add-server-${field}`,
   };
 
   const connect = async (request: ServerAddRequest, acceptFingerprint?: string) => {
@@ -110,10 +113,7 @@ export function AddServer() {
   };
 
   const text =
-    (
-      field: 'name' | 'host' | 'port' | 'user' | 'jump' | 'group' | 'identityFile',
-      extra: Record<string, unknown> = {},
-    ) =>
+    (field: 'name' | 'host' | 'port' | 'user' | 'jump' | 'group', extra: Record<string, unknown> = {}) =>
     (props: ControlProps) => (
       <input
         {...props}
@@ -175,75 +175,8 @@ export function AddServer() {
           </Field>
         </div>
 
-        <fieldset className="fieldset">
-          <legend>Authentication</legend>
-          <div className="radio-row">
-            {(
-              [
-                ['agent', 'SSH agent / default keys'],
-                ['key', 'Key file'],
-                ['password', 'Password'],
-              ] as const
-            ).map(([value, label]) => (
-              <label key={value} className="radio">
-                <input
-                  type="radio"
-                  name="auth"
-                  value={value}
-                  checked={form.auth === value}
-                  onChange={() => set('auth', value)}
-                />
-                {label}
-              </label>
-            ))}
-          </div>
-          {form.auth === 'key' && (
-            <div className="form-grid">
-              <Field label="Key file path" id={id('identityFile')} error={errors.identityFile}>
-                {text('identityFile', { placeholder: '~/.ssh/id_ed25519' })}
-              </Field>
-              <Field label="Key passphrase" id={id('passphrase')} hint="Only if the key is encrypted">
-                {(props) => (
-                  <input
-                    {...props}
-                    type="password"
-                    autoComplete="off"
-                    value={form.passphrase}
-                    onChange={(e) => set('passphrase', e.target.value)}
-                  />
-                )}
-              </Field>
-            </div>
-          )}
-          {form.auth === 'password' && (
-            <div className="form-grid">
-              <Field label="Password" id={id('password')} error={errors.password}>
-                {(props) => (
-                  <input
-                    {...props}
-                    type="password"
-                    autoComplete="off"
-                    value={form.password}
-                    onChange={(e) => set('password', e.target.value)}
-                  />
-                )}
-              </Field>
-            </div>
-          )}
-          {(form.auth === 'password' || (form.auth === 'key' && form.passphrase !== '')) && canPersist && (
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={form.remember}
-                onChange={(e) => set('remember', e.target.checked)}
-              />
-              Remember in the system keychain
-            </label>
-          )}
-          {form.auth === 'password' && !canPersist && (
-            <p className="field-hint">Kept in memory only: WG Deck asks again after a restart.</p>
-          )}
-        </fieldset>
+        <AuthFieldset {...fields} />
+        <PollingFields {...fields} />
 
         <label className="check">
           <input

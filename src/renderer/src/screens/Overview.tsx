@@ -35,7 +35,8 @@ function Stat({
 }: {
   label: string;
   value: string;
-  sub?: string | undefined;
+  /** Every card has one, so all four are alike (same lines, same height). */
+  sub: string;
   testId: string;
   /** The raw number behind `value`, for tests and tools ('' when unknown). */
   dataValue?: number | null;
@@ -48,7 +49,9 @@ function Stat({
     >
       <div className="stat-label">{label}</div>
       <div className="stat-value num">{value}</div>
-      {sub && <div className="stat-sub">{sub}</div>}
+      <div className="stat-sub" title={sub}>
+        {sub}
+      </div>
     </div>
   );
 }
@@ -211,13 +214,21 @@ export function Overview() {
         <Stat
           label="Servers up"
           value={`${totals.serversUp} / ${totals.servers}`}
-          sub={totals.connecting.length > 0 ? `${totals.connecting.length} connecting` : undefined}
+          sub={
+            totals.connecting.length > 0
+              ? `${totals.connecting.length} connecting`
+              : totals.servers === 0
+                ? 'none added yet'
+                : someDown
+                  ? `${totals.servers - totals.serversUp} not streaming`
+                  : 'all streaming'
+          }
           testId="fleet-servers"
         />
         <Stat
           label="Peers online"
           value={`${totals.peersOnline} / ${totals.peers}`}
-          sub={someDown ? `on ${upServers} up` : undefined}
+          sub={someDown ? `on ${upServers} up` : 'with a recent handshake'}
           testId="fleet-peers"
         />
         <Stat
