@@ -5,7 +5,7 @@ import { formFromServer, validateServerEdit, type ServerForm, type ServerFormErr
 import { call, refreshServers, useApp } from '../store/store.ts';
 import { Modal } from './common.tsx';
 import { FormField, PLAIN_INPUT } from './FormField.tsx';
-import { AuthFieldset, PollingFields, type ServerFieldsProps } from './ServerFormFields.tsx';
+import { AuthFieldset, PlacementFields, PollingFields, type ServerFieldsProps } from './ServerFormFields.tsx';
 
 type TextField = 'host' | 'port' | 'user' | 'jump' | 'group';
 
@@ -110,6 +110,7 @@ export function EditServerDialog({
         </div>
         <AuthFieldset {...fields} />
         <PollingFields {...fields} />
+        <PlacementFields {...fields} />
         <label className="check">
           <input
             type="checkbox"

@@ -183,3 +183,36 @@ export function PollingFields(props: ServerFieldsProps) {
     </div>
   );
 }
+
+/** Placement within the server's group (seed 001): its capacity and weight. */
+export function PlacementFields(props: ServerFieldsProps) {
+  const { form, errors, set, id, testId } = props;
+  const field = (key: 'maxPeers' | 'weight', label: string, hint: string) => (
+    <FormField
+      label={label}
+      id={id(key)}
+      error={errors[key]}
+      hint={hint}
+      errorTestId={errorTestId(props, key)}
+    >
+      {(control) => (
+        <input
+          {...control}
+          {...PLAIN_INPUT}
+          name={key}
+          inputMode="decimal"
+          className="input-short"
+          value={form[key]}
+          onChange={(e) => set(key, e.target.value)}
+          data-testid={testId?.(key)}
+        />
+      )}
+    </FormField>
+  );
+  return (
+    <div className="form-grid">
+      {field('maxPeers', 'Max peers', 'Capacity for placement; empty: not placed on')}
+      {field('weight', 'Weight', 'Share of new peers: 2 takes twice as many as 1 (default)')}
+    </div>
+  );
+}

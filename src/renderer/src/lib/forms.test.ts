@@ -201,11 +201,23 @@ describe('validateServerEdit', () => {
     expect(JSON.stringify(result.ok ? result.server : {})).not.toContain('pp');
   });
 
-  it('keeps what the form does not show', () => {
+  it('shows and edits placement: capacity and weight; empty drops them; bad ones are refused in place', () => {
     const placed = { ...saved, maxPeers: 50, weight: 2 };
-    const result = validateServerEdit({ ...formFromServer(placed), interval: '' }, placed);
-    expect(result).toMatchObject({ ok: true, server: { maxPeers: 50, weight: 2 } });
-    if (result.ok) expect(result.server).not.toHaveProperty('intervalSeconds');
+    const form = formFromServer(placed);
+    expect([form.maxPeers, form.weight]).toEqual(['50', '2']);
+    const kept = validateServerEdit({ ...form, interval: '' }, placed);
+    expect(kept).toMatchObject({ ok: true, server: { maxPeers: 50, weight: 2 } });
+    if (kept.ok) expect(kept.server).not.toHaveProperty('intervalSeconds');
+    const changed = validateServerEdit({ ...form, maxPeers: '250', weight: '0.5' }, placed);
+    expect(changed).toMatchObject({ ok: true, server: { maxPeers: 250, weight: 0.5 } });
+    const dropped = validateServerEdit({ ...form, maxPeers: '', weight: '' }, placed);
+    expect(dropped.ok && dropped.server).not.toHaveProperty('maxPeers');
+    expect(dropped.ok && dropped.server).not.toHaveProperty('weight');
+    const bad = validateServerEdit({ ...form, maxPeers: '0', weight: '-1' }, placed);
+    expect(bad.ok ? null : [bad.errors.maxPeers, bad.errors.weight]).toEqual([
+      'max peers is a whole number from 1, or empty for none',
+      'the weight is a number above 0 (1 is the default), or empty',
+    ]);
   });
 
   it('checks with the add form’s rules', () => {

@@ -28,6 +28,9 @@ export interface ServerForm {
   interval: string;
   /** Config files not at /etc/wireguard/IF.conf, one absolute path a line; the file names the interface. */
   configPaths: string;
+  /** Placement: capacity in peers, and weight (seed 001); empty for none / 1. */
+  maxPeers: string;
+  weight: string;
 }
 
 export const EMPTY_SERVER_FORM: ServerForm = {
@@ -45,6 +48,8 @@ export const EMPTY_SERVER_FORM: ServerForm = {
   group: '',
   interval: '',
   configPaths: '',
+  maxPeers: '',
+  weight: '',
 };
 
 export type ServerFormErrors = Partial<Record<keyof ServerForm, string>>;
@@ -64,6 +69,8 @@ const FIELD_MESSAGES: ServerFormErrors = {
   port: 'a port is a whole number from 1 to 65535',
   group: 'a group name is 1–64 characters',
   interval: 'the poll interval is 1 to 300 whole seconds, or empty for the global setting',
+  maxPeers: 'max peers is a whole number from 1, or empty for none',
+  weight: 'the weight is a number above 0 (1 is the default), or empty',
 };
 
 /** The schema's field for each form field whose problems it reports. */
@@ -77,6 +84,8 @@ const SCHEMA_FIELDS: Partial<Record<string, keyof ServerForm>> = {
   group: 'group',
   intervalSeconds: 'interval',
   configPaths: 'configPaths',
+  maxPeers: 'maxPeers',
+  weight: 'weight',
 };
 
 /** The interface a config file is for: wg-quick names it after the file (`/srv/wg/wg1.conf` is wg1). */
@@ -127,6 +136,10 @@ function checkServerForm(
   if (trimmed(form.group) !== '') config['group'] = trimmed(form.group);
   const interval = trimmed(form.interval);
   if (interval !== '') config['intervalSeconds'] = /^\d{1,3}$/.test(interval) ? Number(interval) : Number.NaN;
+  const maxPeers = trimmed(form.maxPeers);
+  if (maxPeers !== '') config['maxPeers'] = /^\d{1,7}$/.test(maxPeers) ? Number(maxPeers) : Number.NaN;
+  const weight = trimmed(form.weight);
+  if (weight !== '') config['weight'] = /^\d{1,4}(\.\d{1,3})?$/.test(weight) ? Number(weight) : Number.NaN;
   const configPaths = parseConfigPaths(form.configPaths);
   if (configPaths.problem) errors.configPaths = configPaths.problem;
   else if (Object.keys(configPaths.paths).length > 0) config['configPaths'] = configPaths.paths;
@@ -187,6 +200,8 @@ export function formFromServer(server: ServerConfig): ServerForm {
     group: server.group ?? '',
     interval: server.intervalSeconds === undefined ? '' : String(server.intervalSeconds),
     configPaths: configPathsText(server.configPaths),
+    maxPeers: server.maxPeers === undefined ? '' : String(server.maxPeers),
+    weight: server.weight === undefined ? '' : String(server.weight),
   };
 }
 
@@ -202,11 +217,19 @@ export type ServerEditResult =
   | { ok: false; errors: ServerFormErrors };
 
 /** The optional settings the form shows: an empty field drops them. */
-const FORM_OPTIONALS = ['identityFile', 'jump', 'group', 'intervalSeconds', 'configPaths'] as const;
+const FORM_OPTIONALS = [
+  'identityFile',
+  'jump',
+  'group',
+  'intervalSeconds',
+  'configPaths',
+  'maxPeers',
+  'weight',
+] as const;
 
 /**
  * The edit dialog's check: the add form's rules; an empty secret keeps the stored one. What the form
- * does not show (placement's capacity and weight, say) stays as `saved` has it.
+ * does not show stays as `saved` has it.
  */
 export function validateServerEdit(
   form: ServerForm,

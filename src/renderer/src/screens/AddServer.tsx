@@ -3,7 +3,12 @@ import { CodeLine } from '../components/common.tsx';
 import { ImportSshConfig } from '../components/ImportSshConfig.tsx';
 import { TrustDialog } from '../components/TrustDialog.tsx';
 import { FormField, type ControlProps, type FormFieldProps } from '../components/FormField.tsx';
-import { AuthFieldset, PollingFields, type ServerFieldsProps } from '../components/ServerFormFields.tsx';
+import {
+  AuthFieldset,
+  PlacementFields,
+  PollingFields,
+  type ServerFieldsProps,
+} from '../components/ServerFormFields.tsx';
 import {
   explainError,
   presentedHostKey,
@@ -177,6 +182,7 @@ export function AddServer() {
 
         <AuthFieldset {...fields} />
         <PollingFields {...fields} />
+        <PlacementFields {...fields} />
 
         <label className="check">
           <input
