@@ -1,7 +1,8 @@
 // Issue 11's import: hosts from ~/.ssh/config resolved as ssh does, in Chromium against browser mode
 // and real lab servers — aliases of one host merged, a host WG Deck cannot follow (ProxyCommand) not
 // pickable, several hosts added at once (each through the first-contact trust dialog), and the added
-// ones marked as such afterwards.
+// ones marked as such afterwards. Then the event log (issue 12) on the same servers: one going down
+// and coming back, filtered by server and type.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,5 +107,25 @@ describeLab('importing hosts from ~/.ssh/config in Chromium', () => {
       await page.locator(`[data-testid="sidebar-server"][data-server="${name}"]`).waitFor();
     }
     await shotsAtEverySize(page, 'import-ssh-config-added');
+  });
+
+  it('the event log shows a server going and coming back, and filters by server and type', async () => {
+    // Browser mode records history, so it keeps the log; the servers were added by the test above.
+    await lab.killSshd(1);
+    await page.goto(`${app!.url}#/events`);
+    await page.getByTestId('events-type').selectOption('server.unreachable');
+    const servers = () => attrs('[data-testid="events-table"] tbody tr', 'data-server');
+    // The list refreshes itself while open (every 10 s).
+    await expect.poll(servers, { timeout: 60_000 }).toEqual(['edge-two']);
+    await lab.startSshd(1);
+    await page.getByTestId('events-server').selectOption('edge-one');
+    await page.getByTestId('events-empty').waitFor();
+    expect(page.url()).toMatch(/#\/events\/edge-one$/);
+    await page.getByTestId('events-server').selectOption('');
+    await page.getByTestId('events-type').selectOption('');
+    await expect
+      .poll(() => attrs('[data-testid="events-table"] tbody tr', 'data-type'), { timeout: 60_000 })
+      .toContain('server.recovered');
+    await shotsAtEverySize(page, 'events');
   });
 });

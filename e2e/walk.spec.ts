@@ -176,6 +176,12 @@ describeLab('every screen, at both sizes, light and dark, against a real server'
     expect(await walk('09-settings')).toEqual({});
   });
 
+  it('the event log', async () => {
+    await go('#/events');
+    await page.locator('[data-testid="events-table"], [data-testid="events-empty"]').first().waitFor();
+    expect(await walk('10-events')).toEqual({});
+  });
+
   it('no console error on the whole walk', () => {
     expect(consoleErrors).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { EventsPage } from './screens/Events.tsx';
 import { useEffect, useRef } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { AddServer } from './screens/AddServer.tsx';
@@ -50,6 +51,9 @@ function Main() {
       break;
     case 'settings':
       content = <SettingsPage />;
+      break;
+    case 'events':
+      content = <EventsPage server={route.server} />;
       break;
     case 'server':
       content = (

@@ -28,6 +28,9 @@ function runCommand(command: PaletteCommand): void {
     case 'settings':
       navigate({ page: 'settings' });
       break;
+    case 'events':
+      navigate({ page: 'events' });
+      break;
     case 'overview':
       navigate({ page: 'overview' });
       break;

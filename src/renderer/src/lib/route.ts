@@ -4,6 +4,7 @@ export type Route =
   | { page: 'overview' }
   | { page: 'add' }
   | { page: 'settings' }
+  | { page: 'events'; server?: string }
   | { page: 'server'; server: string; iface?: string; peer?: string };
 
 function decode(part: string | undefined): string | undefined {
@@ -22,6 +23,10 @@ export function parseRoute(hash: string): Route {
       return { page: 'add' };
     case 'settings':
       return { page: 'settings' };
+    case 'events': {
+      const server = decode(parts[1]);
+      return server ? { page: 'events', server } : { page: 'events' };
+    }
     case 'server': {
       const server = decode(parts[1]);
       if (!server) return { page: 'overview' };
@@ -45,6 +50,8 @@ export function routeHash(route: Route): string {
       return '#/add';
     case 'settings':
       return '#/settings';
+    case 'events':
+      return route.server ? `#/events/${encodeURIComponent(route.server)}` : '#/events';
     case 'server': {
       let hash = `#/server/${encodeURIComponent(route.server)}`;
       if (route.iface) {

@@ -116,6 +116,19 @@ export function Sidebar() {
             </span>
           </a>
         </li>
+        <li>
+          <a
+            href={routeHash({ page: 'events' })}
+            className="nav-link"
+            aria-current={route.page === 'events' ? 'page' : undefined}
+            data-testid="nav-events"
+          >
+            <span className="nav-label">Events</span>
+            <span className="nav-initials" aria-hidden="true">
+              ≡
+            </span>
+          </a>
+        </li>
       </ul>
       <div className="nav-servers">
         {groups.map((g) => (

@@ -10,12 +10,14 @@ export type PaletteCommand =
   | { id: 'add-server'; label: string }
   | { id: 'settings'; label: string }
   | { id: 'overview'; label: string }
+  | { id: 'events'; label: string }
   | { id: 'theme'; label: string; theme: ThemeChoice }
   | { id: 'toggle-sidebar'; label: string };
 
 export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'add-server', label: 'Add server' },
   { id: 'overview', label: 'Go to overview' },
+  { id: 'events', label: 'Show the event log' },
   { id: 'settings', label: 'Open settings' },
   { id: 'theme', label: 'Theme: system', theme: 'system' },
   { id: 'theme', label: 'Theme: light', theme: 'light' },
