@@ -3,6 +3,7 @@
 // pickable, several hosts added at once (each through the first-contact trust dialog), and the added
 // ones marked as such afterwards. Then the event log (issue 12) on the same servers: one going down
 // and coming back, filtered by server and type.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { describeLab } from '../test/lab/support.ts';
 import { startBrowserMode, type BrowserModeApp } from './support/browser-mode.ts';
 import { launchChromium } from './support/chromium.ts';
 import { shotsAtEverySize } from './support/screenshots.ts';
+
+const ROOT = join(import.meta.dirname, '..');
 
 describeLab('importing hosts from ~/.ssh/config in Chromium', () => {
   let lab: Lab;
@@ -127,5 +130,33 @@ describeLab('importing hosts from ~/.ssh/config in Chromium', () => {
       .poll(() => attrs('[data-testid="events-table"] tbody tr', 'data-type'), { timeout: 60_000 })
       .toContain('server.recovered');
     await shotsAtEverySize(page, 'events');
+  });
+
+  it("the add-peer dialog of a grouped server shows where placement would put the peer, with each score's parts", async () => {
+    const cli = (...args: string[]) =>
+      execFileSync(join(ROOT, 'bin', 'wgdeck'), ['--data-dir', dataDir, ...args], {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home },
+        encoding: 'utf8',
+      });
+    cli('group', 'add', 'edge', '--priority', '1');
+    // edge-one has far more room: it is the better place for a new peer.
+    cli('server', 'edit', 'edge-one', '--group', 'edge', '--max-peers', '1000');
+    cli('server', 'edit', 'edge-two', '--group', 'edge', '--max-peers', '3', '--weight', '0.5');
+    await page.goto(`${app!.url}#/server/edge-two/wg0`);
+    await page.getByTestId('manage-wg0').click();
+    await page.getByTestId('add-peer').click();
+    const note = page.getByTestId('placement-note');
+    await note.waitFor({ timeout: 30_000 });
+    expect(await note.getAttribute('data-chosen')).toBe('edge-one');
+    expect(await note.textContent()).toMatch(
+      /would choose edge-one \(score [\d.]+ = base [\d.]+ \+ CPU [\d.]+ \+ memory [\d.]+\)/,
+    );
+    await note.locator('summary').click();
+    expect(await attrs('[data-testid="placement-table"] tbody tr', 'data-server')).toEqual([
+      'edge-one',
+      'edge-two',
+    ]);
+    await shotsAtEverySize(page, 'add-peer-placement');
+    await page.keyboard.press('Escape');
   });
 });

@@ -1,3 +1,4 @@
+import { PlacementNote } from './PlacementNote.tsx';
 import type { FormEvent } from 'react';
 import {
   addFormErrors,
@@ -228,6 +229,7 @@ export function AddPeerDialog({
       className="modal-form"
       suspended={planShown}
     >
+      {open && <PlacementNote server={server} iface={iface} />}
       <AddPeerForm
         server={server}
         iface={iface}
