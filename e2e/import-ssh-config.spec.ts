@@ -115,12 +115,15 @@ describeLab('importing hosts from ~/.ssh/config in Chromium', () => {
   it('the event log shows a server going and coming back, and filters by server and type', async () => {
     // Browser mode records history, so it keeps the log; the servers were added by the test above.
     await lab.killSshd(1);
-    await page.goto(`${app!.url}#/events`);
-    await page.getByTestId('events-type').selectOption('server.unreachable');
-    const servers = () => attrs('[data-testid="events-table"] tbody tr', 'data-server');
-    // The list refreshes itself while open (every 10 s).
-    await expect.poll(servers, { timeout: 60_000 }).toEqual(['edge-two']);
-    await lab.startSshd(1);
+    try {
+      await page.goto(`${app!.url}#/events`);
+      await page.getByTestId('events-type').selectOption('server.unreachable');
+      const servers = () => attrs('[data-testid="events-table"] tbody tr', 'data-server');
+      // The list refreshes itself while open (every 10 s).
+      await expect.poll(servers, { timeout: 60_000 }).toEqual(['edge-two']);
+    } finally {
+      await lab.startSshd(1);
+    }
     await page.getByTestId('events-server').selectOption('edge-one');
     await page.getByTestId('events-empty').waitFor();
     expect(page.url()).toMatch(/#\/events\/edge-one$/);
@@ -156,6 +159,14 @@ describeLab('importing hosts from ~/.ssh/config in Chromium', () => {
       'edge-one',
       'edge-two',
     ]);
+    // The fleet's own readings: a running session has its CPU figure (grouping did not reconnect it).
+    expect(
+      await page
+        .locator(
+          '[data-testid="placement-table"] tbody tr[data-server="edge-one"] [data-testid="placement-cpu"]',
+        )
+        .textContent(),
+    ).toMatch(/^\d+ %$/);
     await shotsAtEverySize(page, 'add-peer-placement');
     await page.keyboard.press('Escape');
   });

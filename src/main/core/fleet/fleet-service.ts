@@ -1,3 +1,4 @@
+import { sameSessionConfig } from './session-config.ts';
 import type { SyncedServer } from '../../../shared/api.ts';
 import type { InterfaceDump, ServerLive, StatusThresholds } from '../../../shared/domain.ts';
 import { DeltaEncoder } from '../../../shared/live-delta.ts';
@@ -101,7 +102,7 @@ export class FleetService {
     for (const name of [...this.#sessions.keys()]) if (!wanted.has(name)) this.forget(name);
     for (const server of servers) {
       const running = this.#sessions.get(server.name);
-      if (!running || !sameConfig(running.server, server)) this.run(server, policy);
+      if (!running || !sameSessionConfig(running.server, server)) this.run(server, policy);
     }
   }
 
@@ -132,15 +133,15 @@ export class FleetService {
     }
   }
 
-  /** The live session's connection to `server`, if it runs with this very config (peer operations share it). */
   /** A verified peer change, shown in the server's live state before its next frame. */
   showVerified(name: string, iface: string, verified: InterfaceDump): void {
     this.#sessions.get(name)?.showVerified(iface, verified);
   }
 
+  /** The live session's connection to `server`, if it runs with this config (peer operations share it). */
   lease(server: ServerConfig): SshSession | null {
     const session = this.#sessions.get(server.name);
-    if (!session || !sameConfig(session.server, server)) return null;
+    if (!session || !sameSessionConfig(session.server, server)) return null;
     return session.lease();
   }
 
@@ -149,8 +150,4 @@ export class FleetService {
     this.#sessions.clear();
     this.#synced.clear();
   }
-}
-
-function sameConfig(a: ServerConfig, b: ServerConfig): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

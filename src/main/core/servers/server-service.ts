@@ -1,3 +1,4 @@
+import { sameSessionConfig } from '../fleet/session-config.ts';
 import type {
   AddServerResult,
   ApiMethods,
@@ -40,16 +41,6 @@ export interface ServerServiceOptions {
 }
 
 type AddServerInput = Parameters<ApiMethods['server:add']>[0];
-
-/** Settings the live session never reads: changing only these must not reconnect (and disturb) it. */
-const GROUPING_FIELDS = new Set<string>(['group', 'maxPeers', 'weight']);
-
-function onlyGrouping(before: ServerConfig, after: ServerConfig): boolean {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof ServerConfig>;
-  return [...keys].every(
-    (key) => GROUPING_FIELDS.has(key) || JSON.stringify(before[key]) === JSON.stringify(after[key]),
-  );
-}
 
 /** Verdicts of a host key check that failed on the key itself. */
 const KEY_VERDICTS: Record<string, HostKeyProbe['verdict']> = {
@@ -130,7 +121,7 @@ export class ServerService {
     const server = serverConfigSchema.parse(input);
     const before = await this.store.get(server.name); // must exist
     await this.store.save(server, { replace: true });
-    if (this.#fleet?.has(server.name) && !onlyGrouping(before, server)) await this.#fleet.run(server);
+    if (this.#fleet?.has(server.name) && !sameSessionConfig(before, server)) await this.#fleet.run(server);
     return server;
   }
 

@@ -97,7 +97,7 @@ export function EventsPage({ server }: { server?: string | undefined }) {
         <h1>Events</h1>
       </header>
       <div className="peers-toolbar" role="group" aria-label="Filter events">
-        <label className="sort-select">
+        <label className="events-filter">
           <span className="muted small">Server</span>
           <select
             value={server ?? ''}
@@ -114,7 +114,7 @@ export function EventsPage({ server }: { server?: string | undefined }) {
             ))}
           </select>
         </label>
-        <label className="sort-select">
+        <label className="events-filter">
           <span className="muted small">Type</span>
           <select
             value={type}
@@ -139,7 +139,7 @@ export function EventsPage({ server }: { server?: string | undefined }) {
             data-testid="events-peer"
           />
         </label>
-        <label className="sort-select">
+        <label className="events-filter">
           <span className="muted small">Since</span>
           <select
             value={since}

@@ -58,46 +58,50 @@ export function PlacementNote({ server, iface }: { server: string; iface: string
       </p>
       <details>
         <summary>The ranking</summary>
-        <table className="usage-table" data-testid="placement-table">
-          <thead>
-            <tr>
-              <th scope="col">Server</th>
-              <th scope="col" className="end">
-                Active / max
-              </th>
-              <th scope="col" className="end">
-                Weight
-              </th>
-              <th scope="col" className="end">
-                CPU
-              </th>
-              <th scope="col" className="end">
-                Memory
-              </th>
-              <th scope="col" className="end">
-                Score
-              </th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ranking.servers.map((r) => (
-              <tr key={r.name} data-server={r.name} data-eligible={r.eligible}>
-                <th scope="row">{r.name}</th>
-                <td className="end num">
-                  {r.activePeers} / {r.maxPeers ?? '—'}
-                </td>
-                <td className="end num">{r.weight}</td>
-                <td className="end num">{percent(r.cpuPercent)}</td>
-                <td className="end num">{percent(r.memoryPercent)}</td>
-                <td className="end num" title={r.score === null ? undefined : parts(r)}>
-                  {decimal(r.score)}
-                </td>
-                <td>{r.name === ranking.chosen ? 'chosen' : (r.reason ?? '')}</td>
+        <div className="placement-scroll">
+          <table className="usage-table" data-testid="placement-table">
+            <thead>
+              <tr>
+                <th scope="col">Server</th>
+                <th scope="col" className="end">
+                  Active / max
+                </th>
+                <th scope="col" className="end">
+                  Weight
+                </th>
+                <th scope="col" className="end">
+                  CPU
+                </th>
+                <th scope="col" className="end">
+                  Memory
+                </th>
+                <th scope="col" className="end">
+                  Score
+                </th>
+                <th scope="col">Why</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {ranking.servers.map((r) => (
+                <tr key={r.name} data-server={r.name} data-eligible={r.eligible}>
+                  <th scope="row">{r.name}</th>
+                  <td className="end num">
+                    {r.activePeers} / {r.maxPeers ?? '—'}
+                  </td>
+                  <td className="end num">{r.weight}</td>
+                  <td className="end num" data-testid="placement-cpu">
+                    {percent(r.cpuPercent)}
+                  </td>
+                  <td className="end num">{percent(r.memoryPercent)}</td>
+                  <td className="end num" title={r.score === null ? undefined : parts(r)}>
+                    {decimal(r.score)}
+                  </td>
+                  <td className="placement-why">{r.name === ranking.chosen ? 'chosen' : (r.reason ?? '')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </div>
   );
