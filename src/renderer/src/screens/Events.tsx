@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { EVENT_TYPES, type EventQuery, type EventType, type LoggedEvent } from '../../../shared/event-log.ts';
-import { shortKey } from '../../../shared/format.ts';
+import { formatDuration, shortKey } from '../../../shared/format.ts';
 import { formatAge, formatDateTime } from '../../../shared/time-format.ts';
 import { toApiError, type ApiError } from '../lib/errors.ts';
 import { routeHash } from '../lib/route.ts';
@@ -49,10 +49,29 @@ type SinceId = (typeof SINCE)[number]['id'];
 const REFRESH_MS = 10_000;
 const LIMIT = 500;
 
+/** Each detail in words; a key this version does not know is shown as it is. */
+const DETAIL: Record<string, (value: string | number | boolean) => string> = {
+  downForSeconds: (v) => `down for ${formatDuration(Number(v))}`,
+  state: (v) => `now ${String(v)}`,
+  error: (v) => String(v),
+  from: (v) => `from ${String(v)}`,
+  to: (v) => `to ${String(v)}`,
+  handshakeAt: (v) => `handshake ${formatDateTime(Number(v) * 1000)}`,
+  txId: () => '',
+  message: (v) => String(v),
+  rxErrors: (v) => `+${String(v)} RX errors`,
+  txErrors: (v) => `+${String(v)} TX errors`,
+  rxDropped: (v) => `+${String(v)} RX dropped`,
+  txDropped: (v) => `+${String(v)} TX dropped`,
+};
+
 function details(event: LoggedEvent): string {
   return Object.entries(event.details)
-    .filter(([, value]) => value !== null && value !== '')
-    .map(([key, value]) => `${key}: ${String(value)}`)
+    .flatMap(([key, value]) => {
+      if (value === null || value === '') return [];
+      const text = DETAIL[key]?.(value) ?? `${key}: ${String(value)}`;
+      return text === '' ? [] : [text];
+    })
     .join(' · ');
 }
 

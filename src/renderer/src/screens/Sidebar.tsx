@@ -60,6 +60,12 @@ const ServerLink = memo(function ServerLink({
   );
 });
 
+/** The pages above the servers; `icon` stands for the label when the sidebar is folded. */
+const PAGES = [
+  { page: 'overview', label: 'Overview', icon: '⌂' },
+  { page: 'events', label: 'Events', icon: '≡' },
+] as const;
+
 export function Sidebar() {
   const { configs, known, fleet, route, info } = useApp(
     useShallow((s) => ({
@@ -103,32 +109,21 @@ export function Sidebar() {
         <kbd>{isMac ? '⌘K' : 'Ctrl K'}</kbd>
       </button>
       <ul className="nav-list">
-        <li>
-          <a
-            href={routeHash({ page: 'overview' })}
-            className="nav-link"
-            aria-current={route.page === 'overview' ? 'page' : undefined}
-            data-testid="nav-overview"
-          >
-            <span className="nav-label">Overview</span>
-            <span className="nav-initials" aria-hidden="true">
-              ⌂
-            </span>
-          </a>
-        </li>
-        <li>
-          <a
-            href={routeHash({ page: 'events' })}
-            className="nav-link"
-            aria-current={route.page === 'events' ? 'page' : undefined}
-            data-testid="nav-events"
-          >
-            <span className="nav-label">Events</span>
-            <span className="nav-initials" aria-hidden="true">
-              ≡
-            </span>
-          </a>
-        </li>
+        {PAGES.map((p) => (
+          <li key={p.page}>
+            <a
+              href={routeHash({ page: p.page })}
+              className="nav-link"
+              aria-current={route.page === p.page ? 'page' : undefined}
+              data-testid={`nav-${p.page}`}
+            >
+              <span className="nav-label">{p.label}</span>
+              <span className="nav-initials" aria-hidden="true">
+                {p.icon}
+              </span>
+            </a>
+          </li>
+        ))}
       </ul>
       <div className="nav-servers">
         {groups.map((g) => (
