@@ -100,6 +100,8 @@ describe('the event log', () => {
     // Another process reads beside the writer.
     expect(readEventLog(path, { limit: 2 }).map((e) => e.type)).toEqual(['server.rebooted', 'peer.online']);
     reopened.close();
+    // And with no writer at all (the app closed, `wgdeck events` alone).
+    expect(readEventLog(path, { server: 'other' }).map((e) => e.type)).toEqual(['server.rebooted']);
     expect(readEventLog(join(tmpdir(), 'no-such-history.db'), {})).toEqual([]);
   });
 });
