@@ -71,10 +71,12 @@ export type ProblemCounter = (typeof PROBLEM_COUNTERS)[number];
 export type DomainEventType = DomainEvent['type'];
 
 type Listener = (event: DomainEvent) => void;
+type BatchListener = (events: readonly DomainEvent[]) => void;
 
 /** In-process and synchronous: a subscriber sees events in the order they happened. */
 export class DomainEventBus {
   readonly #listeners = new Set<Listener>();
+  readonly #batchListeners = new Set<BatchListener>();
   readonly #onError: (error: unknown, event: DomainEvent) => void;
 
   constructor(onError: (error: unknown, event: DomainEvent) => void = () => undefined) {
@@ -86,6 +88,15 @@ export class DomainEventBus {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Each published batch whole (the facts of one update, in order): for a subscriber that writes, so
+   * a server whose 1,000 peers all went offline costs one transaction, not 1,000.
+   */
+  subscribeBatch(listener: BatchListener): () => void {
+    this.#batchListeners.add(listener);
+    return () => this.#batchListeners.delete(listener);
+  }
+
   publish(events: readonly DomainEvent[]): void {
     for (const event of events) {
       for (const listener of this.#listeners) {
@@ -95,6 +106,14 @@ export class DomainEventBus {
           // A failing subscriber (a full disk under history) must not stop the others: said, not thrown.
           this.#onError(error, event);
         }
+      }
+    }
+    if (events.length === 0) return;
+    for (const listener of this.#batchListeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.#onError(error, events[0]!);
       }
     }
   }

@@ -93,7 +93,9 @@ export class EventRecorder {
   }) {
     this.#store = options.store;
     this.#log = options.log;
-    options.bus.subscribe((event) => this.#write(logEntryFor(event, this.#nameOf)));
+    options.bus.subscribeBatch((events) =>
+      this.#write(events.flatMap((event) => logEntryFor(event, this.#nameOf) ?? [])),
+    );
   }
 
   /** Names known for an interface (so an entry carries the name the peer had when it happened). */
@@ -103,14 +105,15 @@ export class EventRecorder {
 
   /** A peer change's progress (`peers:tx`): its end is logged. */
   onChange(event: PeerTxEvent): void {
-    this.#write(logEntryForChange(event, Date.now()));
+    const entry = logEntryForChange(event, Date.now());
+    if (entry) this.#write([entry]);
   }
 
-  #write(entry: LoggedEvent | null): void {
+  #write(entries: LoggedEvent[]): void {
     const store = this.#store();
-    if (!entry || !store) return;
+    if (entries.length === 0 || !store) return;
     try {
-      store.logEvent(entry);
+      store.logEvents(entries);
     } catch (error) {
       this.#log?.(`event log: ${errorMessage(error)}`);
     }

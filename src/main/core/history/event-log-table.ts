@@ -19,18 +19,22 @@ interface Row {
   details: string;
 }
 
-export function appendEvent(db: DatabaseSync, event: LoggedEvent): void {
-  db.prepare(
+/** Appends `events` (the caller holds the transaction). */
+export function appendEvents(db: DatabaseSync, events: readonly LoggedEvent[]): void {
+  const insert = db.prepare(
     'INSERT INTO log (t, type, server, iface, peer, name, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(
-    Math.round(event.at * 1000),
-    event.type,
-    event.server,
-    event.interface,
-    event.peer,
-    event.name,
-    JSON.stringify(event.details),
   );
+  for (const event of events) {
+    insert.run(
+      Math.round(event.at * 1000),
+      event.type,
+      event.server,
+      event.interface,
+      event.peer,
+      event.name,
+      JSON.stringify(event.details),
+    );
+  }
 }
 
 /** Newest first. A row a newer WG Deck wrote with a type this one does not know is left out. */

@@ -20,7 +20,7 @@
  */
 import { COUNTER_NAMES, type Snapshot } from '../../../shared/domain.ts';
 import type { EventQuery as LogQuery, LoggedEvent } from '../../../shared/event-log.ts';
-import { appendEvent, pruneEvents, queryEvents } from './event-log-table.ts';
+import { appendEvents, pruneEvents, queryEvents } from './event-log-table.ts';
 import { HistoryCore } from './core.ts';
 import { Maintenance } from './maintenance.ts';
 import {
@@ -179,10 +179,10 @@ export class HistoryStore {
     return result;
   }
 
-  /** Appends one event to the log (one small transaction of its own). */
-  logEvent(event: LoggedEvent): void {
+  /** Appends events to the log, in one transaction. */
+  logEvents(events: readonly LoggedEvent[]): void {
     this.#open();
-    appendEvent(this.#core.db, event);
+    this.#core.transaction(() => appendEvents(this.#core.db, events));
   }
 
   events(q: LogQuery): LoggedEvent[] {
