@@ -93,9 +93,9 @@ export class Engine {
     this.#eventLog = new EventRecorder({
       bus: this.domainEvents,
       store: () => this.#history.recording,
+      nameOf: (server, iface, key) => this.#names.nameOf(server, iface, key),
       log,
     });
-    this.#events.subscribe('peers:names', (names) => this.#eventLog.learnNames(names));
     this.#settings = new SettingsService(options.dataDir, (next, effects) => {
       if (effects.thresholds) this.#fleet.setThresholds(next.thresholds);
       if (effects.retention) this.#history.retention = next.retention;
@@ -238,7 +238,6 @@ export class Engine {
     this.#started = true;
     const settings = await this.#settings.get();
     this.#history.open(settings.retention);
-    for (const names of await this.#names.all()) this.#eventLog.learnNames(names);
     for (const server of await this.#servers.list()) {
       if (!names || names.includes(server.name)) this.#fleet.run(server, settings);
     }

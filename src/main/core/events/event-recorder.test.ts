@@ -62,8 +62,11 @@ describe('the event log', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'wgdeck-log-')), 'history.db');
     const bus = new DomainEventBus();
     let store: HistoryStore | null = HistoryStore.open(path);
-    const recorder = new EventRecorder({ bus, store: () => store });
-    recorder.learnNames({ server: 's', iface: 'wg0', names: { [KEY]: 'laptop' } });
+    new EventRecorder({
+      bus,
+      store: () => store,
+      nameOf: (server, iface, key) => (server === 's' && iface === 'wg0' && key === KEY ? 'laptop' : null),
+    });
     bus.publish([
       { type: 'server.unreachable', server: 's', at: AT, state: 'reconnecting', error: 'reset' },
       { type: 'server.recovered', server: 's', at: AT + 5000, downForMs: 5000 },

@@ -4,7 +4,7 @@
  * open), so two processes on one data dir never log an event twice.
  */
 import type { LoggedEvent } from '../../../shared/event-log.ts';
-import type { PeerNames, PeerTxEvent } from '../../../shared/peer-ops.ts';
+import type { PeerTxEvent } from '../../../shared/peer-ops.ts';
 import type { DomainEvent, DomainEventBus } from '../bus/domain-events.ts';
 import { errorMessage } from '../errors.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -81,26 +81,22 @@ export function logEntryForChange(event: PeerTxEvent, at: number): LoggedEvent |
 
 export class EventRecorder {
   readonly #store: () => HistoryStore | null;
+  readonly #nameOf: NameOf;
   readonly #log: ((message: string) => void) | undefined;
-  /** Peer names per `server\niface`, as the names service last said. */
-  readonly #names = new Map<string, Readonly<Record<string, string>>>();
-  readonly #nameOf: NameOf = (server, iface, key) => this.#names.get(`${server}\n${iface}`)?.[key] ?? null;
 
   constructor(options: {
     bus: DomainEventBus;
     store: () => HistoryStore | null;
+    /** So an entry carries the name the peer had when it happened. */
+    nameOf: NameOf;
     log?: (message: string) => void;
   }) {
     this.#store = options.store;
+    this.#nameOf = options.nameOf;
     this.#log = options.log;
     options.bus.subscribeBatch((events) =>
       this.#write(events.flatMap((event) => logEntryFor(event, this.#nameOf) ?? [])),
     );
-  }
-
-  /** Names known for an interface (so an entry carries the name the peer had when it happened). */
-  learnNames(entry: PeerNames): void {
-    this.#names.set(`${entry.server}\n${entry.iface}`, entry.names);
   }
 
   /** A peer change's progress (`peers:tx`): its end is logged. */

@@ -29,6 +29,11 @@ export class PeerNameBook {
     return true;
   }
 
+  /** A peer's name as known now, or null. */
+  nameOf(server: string, iface: string, publicKey: string): string | null {
+    return this.#names.get(`${server}\n${iface}`)?.names[publicKey] ?? null;
+  }
+
   all(): PeerNames[] {
     return [...this.#names.values()];
   }

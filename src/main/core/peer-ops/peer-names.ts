@@ -40,6 +40,11 @@ export class PeerNamesService {
     return this.#book.all();
   }
 
+  /** A peer's name as known at this moment (what is loaded and learned so far), or null. */
+  nameOf(server: string, iface: string, publicKey: string): string | null {
+    return this.#book.nameOf(server, iface, publicKey);
+  }
+
   /** A config file's text was seen (read or written by a peer operation). Remembered, then announced. */
   learn(server: string, iface: string, text: string): void {
     this.#enqueue(`peer names of ${server}`, async () => {
