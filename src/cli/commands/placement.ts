@@ -43,7 +43,7 @@ export async function placement(ctx: CliContext, values: PlacementOptions): Prom
   }
   const scope = ranking.group === null ? 'every server' : `group ${ranking.group}`;
   if (ranking.servers.length === 0) {
-    ctx.err(`No servers in ${scope}.`);
+    ctx.err(ranking.group === null ? 'No servers yet.' : `No servers in group ${ranking.group}.`);
     return EXIT.failure;
   }
   const width = ctx.columns();
