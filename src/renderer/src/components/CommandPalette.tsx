@@ -45,16 +45,45 @@ function runCommand(command: PaletteCommand): void {
 
 /** Ctrl/Cmd+K: jump to any server, interface or peer (name, key, IP, endpoint), or run a command. */
 export function CommandPalette() {
-  const { open, fleet, configs, peerNames } = useApp(
-    useShallow((s) => ({
-      open: s.paletteOpen,
-      fleet: s.fleet,
-      configs: s.configs,
-      peerNames: s.peerNames,
-    })),
-  );
+  const open = useApp((s) => s.paletteOpen);
   const dialogRef = useRef<HTMLDialogElement>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      dialog.showModal();
+      dialog.querySelector<HTMLInputElement>('.palette-input')?.focus();
+    }
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="palette"
+      aria-label="Go to a server, interface or peer, or run a command"
+      data-testid="command-palette"
+      onClose={() => setPaletteOpen(false)}
+      onCancel={(e) => {
+        e.preventDefault();
+        setPaletteOpen(false);
+      }}
+      onClick={(e) => {
+        if (e.target === dialogRef.current) setPaletteOpen(false);
+      }}
+    >
+      {/* Mounted only while open: every opening starts from an empty query. Clearing it from an
+          effect instead raced the first keystrokes, which then landed after the last query. */}
+      {open && <PaletteSearch />}
+    </dialog>
+  );
+}
+
+function PaletteSearch() {
+  const { fleet, configs, peerNames } = useApp(
+    useShallow((s) => ({ fleet: s.fleet, configs: s.configs, peerNames: s.peerNames })),
+  );
   const [query, setQuery] = useState('');
   // The highlighted result by identity, not position: a poll that changes the results (a peer
   // added) must not move the highlight onto another peer under the admin's Enter.
@@ -65,8 +94,8 @@ export function CommandPalette() {
     [peerNames],
   );
   const items = useMemo(
-    () => (open ? searchFleet(fleet, configs, deferred, 50, namesOf) : []),
-    [open, fleet, configs, deferred, namesOf],
+    () => searchFleet(fleet, configs, deferred, 50, namesOf),
+    [fleet, configs, deferred, namesOf],
   );
   const found = activeId === null ? -1 : items.findIndex((item) => itemId(item) === activeId);
   const active = found === -1 ? 0 : found;
@@ -74,18 +103,6 @@ export function CommandPalette() {
     const item = items[index];
     setActiveId(item ? itemId(item) : null);
   };
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      setQuery('');
-      setActiveId(null);
-      dialog.showModal();
-      inputRef.current?.focus();
-    }
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   useEffect(() => setActiveId(null), [deferred]);
 
@@ -122,107 +139,89 @@ export function CommandPalette() {
   }, [activeId]);
 
   return (
-    <dialog
-      ref={dialogRef}
-      className="palette"
-      aria-label="Go to a server, interface or peer, or run a command"
-      data-testid="command-palette"
-      onClose={() => setPaletteOpen(false)}
-      onCancel={(e) => {
-        e.preventDefault();
-        setPaletteOpen(false);
-      }}
-      onClick={(e) => {
-        if (e.target === dialogRef.current) setPaletteOpen(false);
-      }}
-    >
-      {open && (
-        <>
-          <input
-            ref={inputRef}
-            className="palette-input"
-            type="text"
-            role="combobox"
-            aria-expanded="true"
-            aria-controls="palette-list"
-            aria-activedescendant={items[active] ? 'palette-active' : undefined}
-            aria-autocomplete="list"
-            aria-label="Search servers, interfaces, peers and commands"
-            placeholder="Server, interface, peer key, IP, endpoint or a command…"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={onKeyDown}
-            spellCheck={false}
-          />
-          <ul id="palette-list" role="listbox" className="palette-list" aria-label="Results">
-            {items.map((item, index) => (
-              <li
-                key={itemId(item)}
-                id={index === active ? 'palette-active' : undefined}
-                role="option"
-                aria-selected={index === active}
-                className="palette-item"
-                data-kind={item.kind}
-                data-server={item.kind === 'command' ? undefined : item.server}
-                data-peer-key={item.kind === 'peer' ? item.peer.publicKey : undefined}
-                data-interface={item.kind === 'interface' ? item.iface : undefined}
-                data-command={item.kind === 'command' ? item.command.id : undefined}
-                onMouseMove={() => setActive(index)}
-                onClick={() => choose(item)}
-              >
-                {item.kind === 'command' ? (
-                  <>
-                    <span className="palette-glyph" aria-hidden="true">
-                      ›
-                    </span>
-                    <span className="palette-main">{item.command.label}</span>
-                    <span className="palette-sub" />
-                    <span className="palette-kind">Command</span>
-                  </>
-                ) : item.kind === 'interface' ? (
-                  <>
-                    <span className="palette-glyph" aria-hidden="true">
-                      ⇄
-                    </span>
-                    <span className="palette-main mono">{item.iface}</span>
-                    <span className="palette-sub">{plural(item.peers, 'peer')}</span>
-                    <span className="palette-kind">Interface on {item.server}</span>
-                  </>
-                ) : item.kind === 'server' ? (
-                  <>
-                    <ConnectionBadge state={item.state} compact />
-                    <span className="palette-main">{item.server}</span>
-                    <span className="palette-sub mono">{item.host}</span>
-                    <span className="palette-kind">Server</span>
-                  </>
-                ) : (
-                  <>
-                    <PeerStatusBadge status={item.peer.status} />
-                    <span className={item.name === null ? 'palette-main mono' : 'palette-main'}>
-                      {item.name ?? peerName(item.peer)}
-                    </span>
-                    <span className="palette-sub mono">
-                      {item.peer.allowedIps.join(', ')}
-                      {item.peer.endpoint ? ` · ${item.peer.endpoint}` : ''}
-                    </span>
-                    <span className="palette-kind">
-                      {item.server}/{item.iface}
-                    </span>
-                  </>
-                )}
-              </li>
-            ))}
-            {items.length === 0 && (
-              <li className="palette-empty" role="presentation">
-                {query.trim() === '' ? 'No servers yet.' : `Nothing matches “${query}”.`}
-              </li>
+    <>
+      <input
+        className="palette-input"
+        type="text"
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="palette-list"
+        aria-activedescendant={items[active] ? 'palette-active' : undefined}
+        aria-autocomplete="list"
+        aria-label="Search servers, interfaces, peers and commands"
+        placeholder="Server, interface, peer key, IP, endpoint or a command…"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={onKeyDown}
+        spellCheck={false}
+      />
+      <ul id="palette-list" role="listbox" className="palette-list" aria-label="Results">
+        {items.map((item, index) => (
+          <li
+            key={itemId(item)}
+            id={index === active ? 'palette-active' : undefined}
+            role="option"
+            aria-selected={index === active}
+            className="palette-item"
+            data-kind={item.kind}
+            data-server={item.kind === 'command' ? undefined : item.server}
+            data-peer-key={item.kind === 'peer' ? item.peer.publicKey : undefined}
+            data-interface={item.kind === 'interface' ? item.iface : undefined}
+            data-command={item.kind === 'command' ? item.command.id : undefined}
+            onMouseMove={() => setActive(index)}
+            onClick={() => choose(item)}
+          >
+            {item.kind === 'command' ? (
+              <>
+                <span className="palette-glyph" aria-hidden="true">
+                  ›
+                </span>
+                <span className="palette-main">{item.command.label}</span>
+                <span className="palette-sub" />
+                <span className="palette-kind">Command</span>
+              </>
+            ) : item.kind === 'interface' ? (
+              <>
+                <span className="palette-glyph" aria-hidden="true">
+                  ⇄
+                </span>
+                <span className="palette-main mono">{item.iface}</span>
+                <span className="palette-sub">{plural(item.peers, 'peer')}</span>
+                <span className="palette-kind">Interface on {item.server}</span>
+              </>
+            ) : item.kind === 'server' ? (
+              <>
+                <ConnectionBadge state={item.state} compact />
+                <span className="palette-main">{item.server}</span>
+                <span className="palette-sub mono">{item.host}</span>
+                <span className="palette-kind">Server</span>
+              </>
+            ) : (
+              <>
+                <PeerStatusBadge status={item.peer.status} />
+                <span className={item.name === null ? 'palette-main mono' : 'palette-main'}>
+                  {item.name ?? peerName(item.peer)}
+                </span>
+                <span className="palette-sub mono">
+                  {item.peer.allowedIps.join(', ')}
+                  {item.peer.endpoint ? ` · ${item.peer.endpoint}` : ''}
+                </span>
+                <span className="palette-kind">
+                  {item.server}/{item.iface}
+                </span>
+              </>
             )}
-          </ul>
-          <p className="palette-help muted small" aria-hidden="true">
-            ↑↓ to move · Enter to open · Esc to close
-          </p>
-        </>
-      )}
-    </dialog>
+          </li>
+        ))}
+        {items.length === 0 && (
+          <li className="palette-empty" role="presentation">
+            {query.trim() === '' ? 'No servers yet.' : `Nothing matches “${query}”.`}
+          </li>
+        )}
+      </ul>
+      <p className="palette-help muted small" aria-hidden="true">
+        ↑↓ to move · Enter to open · Esc to close
+      </p>
+    </>
   );
 }
