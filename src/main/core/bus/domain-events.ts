@@ -62,7 +62,49 @@ export type DomainEvent =
       at: number;
     }
   /** The error and drop counters of an interface that were rising held still for an interval. */
-  | { type: 'iface.problemsSettled'; server: string; iface: string; at: number };
+  | { type: 'iface.problemsSettled'; server: string; iface: string; at: number }
+  /**
+   * A peer's ping check (run on its server) stopped answering: once per episode, after it failed
+   * the checks hysteresis asks for; `peer.pingRecovered` ends it.
+   */
+  | {
+      type: 'peer.pingFailed';
+      server: string;
+      iface: string;
+      publicKey: string;
+      address: string;
+      at: number;
+    }
+  /** A peer whose ping check failed answers again. */
+  | {
+      type: 'peer.pingRecovered';
+      server: string;
+      iface: string;
+      publicKey: string;
+      address: string;
+      rttMs: number | null;
+      at: number;
+    }
+  /** An alert rule's condition became true (once per episode; rate-limited by the alert service). */
+  | {
+      type: 'alert.fired';
+      server: string;
+      iface: string | null;
+      publicKey: string | null;
+      rule: string;
+      message: string;
+      at: number;
+    }
+  /** A fired alert's condition is no longer true. */
+  | {
+      type: 'alert.resolved';
+      server: string;
+      iface: string | null;
+      publicKey: string | null;
+      rule: string;
+      message: string;
+      at: number;
+    };
 
 /** The counters that only rise when something is wrong (seed 004's error and drop panels). */
 export const PROBLEM_COUNTERS = ['rxErrors', 'txErrors', 'rxDropped', 'txDropped'] as const;

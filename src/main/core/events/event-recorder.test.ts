@@ -52,6 +52,23 @@ describe('the event log', () => {
       ),
     ).toMatchObject({ type: 'interface.errors', interface: 'wg0', details: { rxErrors: 3 } });
     expect(logEntryFor({ type: 'server.streamLost', server: 's', at: AT }, none)).toBeNull();
+    expect(
+      logEntryFor({ type: 'peer.pingFailed', ...peer, address: '198.18.4.2' }, () => 'phone'),
+    ).toMatchObject({ type: 'ping.failed', peer: KEY, name: 'phone', details: { address: '198.18.4.2' } });
+    expect(
+      logEntryFor({ type: 'peer.pingRecovered', ...peer, address: '198.18.4.2', rttMs: 1.5 }, none)?.details,
+    ).toEqual({ address: '198.18.4.2', rttMs: 1.5 });
+    const alert = { server: 's', rule: 'r1', message: 'wg0 errors 12/min', at: AT };
+    expect(logEntryFor({ type: 'alert.fired', ...alert, iface: 'wg0', publicKey: null }, none)).toMatchObject(
+      { type: 'alert.fired', interface: 'wg0', peer: null, details: { rule: 'r1' } },
+    );
+    expect(
+      logEntryFor({ type: 'alert.resolved', ...alert, iface: 'wg0', publicKey: KEY }, () => 'phone'),
+    ).toMatchObject({ type: 'alert.resolved', interface: 'wg0', peer: KEY, name: 'phone' });
+    expect(logEntryFor({ type: 'alert.fired', ...alert, iface: null, publicKey: null }, none)).toMatchObject({
+      interface: null,
+      peer: null,
+    });
     const change = { txId: 't', planId: null, server: 's', iface: 'wg0', rollbackAt: null, message: 'ok' };
     expect(logEntryForChange({ ...change, phase: 'confirmed' }, AT)?.type).toBe('change.applied');
     expect(logEntryForChange({ ...change, phase: 'rolled-back' }, AT)?.type).toBe('change.rolledBack');

@@ -54,6 +54,17 @@ export function logEntryFor(event: DomainEvent, nameOf: NameOf): LoggedEvent | n
       return peer(event, 'counter.reset');
     case 'iface.problemsRising':
       return { ...base('interface.errors', { ...event.increase }), interface: event.iface };
+    case 'peer.pingFailed':
+      return peer(event, 'ping.failed', { address: event.address });
+    case 'peer.pingRecovered':
+      return peer(event, 'ping.recovered', { address: event.address, rttMs: event.rttMs });
+    case 'alert.fired':
+    case 'alert.resolved': {
+      const entry = base(event.type, { rule: event.rule, message: event.message });
+      if (event.iface === null) return entry;
+      if (event.publicKey === null) return { ...entry, interface: event.iface };
+      return peer({ iface: event.iface, publicKey: event.publicKey }, event.type, entry.details);
+    }
     default:
       return null;
   }
