@@ -31,6 +31,10 @@ export interface StatusJson {
         txBytes: number;
         persistentKeepalive: number | null;
         status: string;
+        /** What the ping check pings (`# CheckAddress`, else the peer's host address); null: none. */
+        checkAddress: string | null;
+        /** The latest ping check, run on the server (`at`: unix seconds, server clock); null: none yet. */
+        ping: { ok: boolean; rttMs: number | null; at: number } | null;
       }[];
     }[];
   }[];
@@ -60,6 +64,8 @@ export function toStatusJson(servers: ServerLive[], names: NamesOf = () => undef
           txBytes: peer.txBytes,
           persistentKeepalive: peer.persistentKeepalive,
           status: peer.status,
+          checkAddress: peer.checkAddress,
+          ping: peer.ping && { ok: peer.ping.ok, rttMs: peer.ping.rttMs, at: peer.ping.at },
         })),
       })),
     })),

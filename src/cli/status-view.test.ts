@@ -23,6 +23,8 @@ function peer(i: number, status: PeerLive['status']): PeerLive {
     rxRate: null,
     txRate: null,
     resets: 0,
+    checkAddress: null,
+    ping: null,
   };
 }
 

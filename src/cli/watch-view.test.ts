@@ -21,6 +21,8 @@ function peer(i: number, status: PeerLive['status']): PeerLive {
     rxRate: i,
     txRate: i * 3,
     resets: 0,
+    checkAddress: null,
+    ping: null,
   };
 }
 

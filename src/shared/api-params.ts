@@ -1,3 +1,4 @@
+import { checkAddressProblem } from './check-address.ts';
 import { z } from 'zod';
 import { COUNTER_NAMES } from './domain.ts';
 import { KEEPALIVE_MAX, keepaliveProblem, peerNameProblem } from './peers.ts';
@@ -127,6 +128,13 @@ const keepaliveSchema = z
     const problem = keepaliveProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
+const checkAddressSchema = z
+  .string()
+  .max(64)
+  .superRefine((value, ctx) => {
+    const problem = checkAddressProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 /** A peer by public key or by name (resolved against the config file). */
 const peerReferenceSchema = z.string().min(1).max(128);
 const peerChangeSchema = z.discriminatedUnion('action', [
@@ -148,6 +156,7 @@ const peerChangeSchema = z.discriminatedUnion('action', [
       allowedIps: cidrListSchema.min(1).optional(),
       persistentKeepalive: keepaliveSchema.optional(),
       presharedKey: z.enum(['rotate', 'remove']).optional(),
+      checkAddress: checkAddressSchema.nullable().optional(),
     }),
   }),
   z.strictObject({ action: z.enum(['disable', 'enable', 'remove']), peer: peerReferenceSchema }),

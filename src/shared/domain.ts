@@ -114,6 +114,17 @@ export const systemSampleSchema = z.object({
 });
 export type SystemSample = z.infer<typeof systemSampleSchema>;
 
+/** One address's answer in a ping round: `error` when ping itself could not run (not a lost reply). */
+export const pingResultSchema = z.object({
+  address: z.string(),
+  ok: z.boolean(),
+  rttMs: z.number().nullable(),
+  error: z.string().nullable(),
+});
+/** A finished round of ping checks run on the server; `at` is its end, server clock, unix seconds. */
+export const pingRoundSchema = z.object({ at: z.number(), results: z.array(pingResultSchema) });
+export type PingRound = z.infer<typeof pingRoundSchema>;
+
 /** One frame from the remote collector, parsed. Times are the server's, never the laptop's. */
 export const snapshotSchema = z.object({
   seq: z.number(),
@@ -127,6 +138,8 @@ export const snapshotSchema = z.object({
   system: systemSampleSchema,
   /** Set when `wg` itself failed this round (e.g. sudo refused); interfaces is then empty. */
   wgError: z.string().nullable(),
+  /** The ping round that ended since the last frame, or null (most frames). */
+  ping: pingRoundSchema.nullable(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
@@ -144,6 +157,19 @@ export type StatusThresholds = z.infer<typeof statusThresholdsSchema>;
 
 export const DEFAULT_THRESHOLDS: StatusThresholds = { onlineSeconds: 120, staleSeconds: 300 };
 
+export const peerPingSchema = z.object({
+  /** Whether the latest check got a reply. */
+  ok: z.boolean(),
+  rttMs: z.number().nullable(),
+  /** When the latest round ended: unix seconds, server clock. */
+  at: z.number(),
+  /** The check counts as failing (PING_FAILURES_TO_FAIL lost replies in a row; one reply ends it). */
+  failing: z.boolean(),
+  /** Why ping could not run at all (no permission, no route): neither a reply nor a loss. */
+  error: z.string().nullable(),
+});
+export type PeerPing = z.infer<typeof peerPingSchema>;
+
 export const peerLiveSchema = peerDumpSchema.extend({
   status: peerStatusSchema,
   /** Bytes/s over the last interval (server time); null until two samples exist. Never negative. */
@@ -151,6 +177,10 @@ export const peerLiveSchema = peerDumpSchema.extend({
   txRate: z.number().nullable(),
   /** How many counter resets the engine has seen for this peer since it started watching. */
   resets: z.number(),
+  /** What the ping check pings: the peer's `# CheckAddress`, else its host address; null: not checked. */
+  checkAddress: z.string().nullable(),
+  /** The latest ping check of `checkAddress` (server clock), or null before the first. */
+  ping: peerPingSchema.nullable(),
 });
 export type PeerLive = z.infer<typeof peerLiveSchema>;
 

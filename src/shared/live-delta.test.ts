@@ -16,6 +16,8 @@ function peer(i: number, rx = 0): PeerLive {
     rxRate: null,
     txRate: null,
     resets: 0,
+    checkAddress: null,
+    ping: null,
   };
 }
 

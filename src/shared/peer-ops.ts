@@ -198,6 +198,8 @@ export const peerNamesSchema = z.object({
   iface: z.string(),
   /** Public key → name; peers without a name are absent. */
   names: z.record(z.string(), z.string()),
+  /** Public key → the address its ping check pings (`# CheckAddress = …`); peers without one are absent. */
+  checkAddresses: z.record(z.string(), z.string()).optional(),
 });
 export type PeerNames = z.infer<typeof peerNamesSchema>;
 

@@ -46,6 +46,8 @@ export interface PeerEdit {
   persistentKeepalive?: number | null;
   /** `'rotate'`: a new generated key; `'remove'`: no preshared key. */
   presharedKey?: 'rotate' | 'remove';
+  /** What its ping check pings (`# CheckAddress = …`); null: its host address again. */
+  checkAddress?: string | null;
 }
 
 /** One requested change; `peer` is a public key or a peer name (resolved against the config file). */

@@ -33,12 +33,24 @@ export const retentionSchema = z
     'each history tier must be kept at least as long as the finer one',
   );
 
+/** Ping checks (seed 002): how often each server pings its peers, and how many at once. */
+export const pingSettingsSchema = z.strictObject({
+  /** 0 turns the checks off; else 10 s – 1 h between rounds. */
+  intervalSeconds: z.union([z.literal(0), z.number().int().min(10).max(3600)]),
+  /** Pings in flight at once on a server. */
+  parallel: z.number().int().min(1).max(64),
+});
+export type PingSettings = z.infer<typeof pingSettingsSchema>;
+export const DEFAULT_PING: PingSettings = { intervalSeconds: 60, parallel: 10 };
+
 export const settingsSchema = z.strictObject({
   /** Poll interval of servers without their own. */
   intervalSeconds: intervalSchema,
   thresholds: thresholdsSchema,
   /** How long each history tier is kept. */
   retention: retentionSchema,
+  /** Ping checks (a settings file from before them gets the defaults: the store merges them in). */
+  ping: pingSettingsSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -50,4 +62,5 @@ export const DEFAULT_SETTINGS: Settings = {
   intervalSeconds: 5,
   thresholds: DEFAULT_THRESHOLDS,
   retention: DEFAULT_RETENTION,
+  ping: DEFAULT_PING,
 };

@@ -46,6 +46,8 @@ function hostileServer(): ServerLive {
         rxRate: null,
         txRate: null,
         resets: 0,
+        checkAddress: null,
+        ping: null,
       },
     ],
   };

@@ -24,6 +24,7 @@ export type Values = {
   name?: string;
   allowedIps?: string;
   keepalive?: string;
+  checkAddress?: string;
   psk?: true;
   publicKey?: string;
   clientConfig?: string;
@@ -91,9 +92,10 @@ function operationFor(sub: Change, v: Values): PeerOperation {
       if (k !== undefined) edit.persistentKeepalive = k;
       if (v.rotatePsk) edit.presharedKey = 'rotate';
       if (v.removePsk) edit.presharedKey = 'remove';
+      if (v.checkAddress !== undefined) edit.checkAddress = v.checkAddress === 'none' ? null : v.checkAddress;
       if (Object.keys(edit).length === 0)
         throw new UsageError(
-          'nothing to edit: give --name, --allowed-ips, --keepalive, --rotate-psk or --remove-psk',
+          'nothing to edit: give --name, --allowed-ips, --keepalive, --check-address, --rotate-psk or --remove-psk',
         );
       change = { action: 'edit', peer: peer(), edit };
       break;

@@ -70,6 +70,7 @@ function editCommand(): Command {
       .option('--name <N>', 'rename it')
       .option('--allowed-ips <CIDR,...>', 'replace its allowed IPs')
       .option('--keepalive <N|off>', 'persistent keepalive, in seconds, or off')
+      .option('--check-address <IP|none>', 'what its ping check pings (none: its own IP)')
       .option('--rotate-psk', 'give it a new preshared key (shown once)')
       .option('--remove-psk', 'remove its preshared key'),
   );

@@ -99,7 +99,8 @@ export class Engine {
     this.#settings = new SettingsService(options.dataDir, (next, effects) => {
       if (effects.thresholds) this.#fleet.setThresholds(next.thresholds);
       if (effects.retention) this.#history.retention = next.retention;
-      if (effects.reconnectGlobalInterval) this.#fleet.setGlobalInterval(next.intervalSeconds);
+      if (effects.restartPing) this.#fleet.setPing(next.ping);
+      else if (effects.reconnectGlobalInterval) this.#fleet.setGlobalInterval(next.intervalSeconds);
     });
     this.#servers = new ServerService({
       dataDir: options.dataDir,
@@ -137,6 +138,7 @@ export class Engine {
       onLive: (server, live) =>
         this.#names.onLive(server, live, (name, ifaces) => this.#peers.learnNames(name, ifaces)),
       onForget: (name) => this.#names.forget(name),
+      checkAddresses: (server, iface) => this.#names.checkAddressesOf(server, iface),
     });
     this.#servers.attachFleet({
       run: async (server) => {

@@ -20,6 +20,8 @@ function peer(over: Partial<PeerLive> = {}): PeerLive {
     rxRate: 0,
     txRate: 0,
     resets: 0,
+    checkAddress: null,
+    ping: null,
     ...over,
   };
 }

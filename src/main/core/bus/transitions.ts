@@ -100,5 +100,11 @@ function peerFacts(server: string, iface: string, was: PeerLive, now: PeerLive, 
   if (now.endpoint !== null && now.endpoint !== was.endpoint)
     facts.push({ type: 'peer.roamed', ...base, from: was.endpoint, to: now.endpoint });
   if (now.resets > was.resets) facts.push({ type: 'peer.counterReset', ...base });
+  // The ping state has its hysteresis already (ping-state.ts): its edges are the facts.
+  const address = now.checkAddress;
+  if (address !== null && now.ping?.failing && !was.ping?.failing)
+    facts.push({ type: 'peer.pingFailed', ...base, address });
+  if (address !== null && was.ping?.failing && now.ping?.ok)
+    facts.push({ type: 'peer.pingRecovered', ...base, address, rttMs: now.ping.rttMs });
   return facts;
 }

@@ -28,6 +28,8 @@ export interface FrameOptions {
   meminfoText?: string | null;
   loadavgText?: string | null;
   dfText?: string | null;
+  /** After `@wgdeck ping `: its argument line and result lines (default `-`: no round ended); null: no section. */
+  pingText?: string | null;
 }
 
 const DEFAULT_NOW = 1_750_000_000;
@@ -149,6 +151,7 @@ export function makeFrameText(options: FrameOptions = {}): string {
     section('meminfo', options.meminfoText, MEMINFO_TEXT),
     section('loadavg', options.loadavgText, LOADAVG_TEXT),
     section('df', options.dfText, DF_TEXT),
+    options.pingText === null ? '' : `@wgdeck ping ${options.pingText ?? '-\n'}`,
     `@wgdeck end ${seq}\n`,
   ].join('');
 }

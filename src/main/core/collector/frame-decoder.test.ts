@@ -59,7 +59,7 @@ describe('FrameDecoder: frames', () => {
     expect(frames).toHaveLength(1);
     const frame = frames[0]!;
     expect(frame.seq).toBe(1);
-    expect(Object.keys(frame.sections)).toEqual(['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df']);
+    expect(Object.keys(frame.sections)).toEqual(['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df', 'ping']);
     expect(frame.sections.time?.args).toEqual(['1750000000', '123456.78']);
     expect(frame.sections.time?.lines).toEqual([]);
     expect(frame.sections.wg?.args).toEqual(['0']);
@@ -289,6 +289,7 @@ describe('FrameDecoder: sections it does not know (a newer collector)', () => {
       'meminfo',
       'loadavg',
       'df',
+      'ping',
     ]);
     expect(summary(frames.slice(0, 1))).toEqual(summary(decode([FRAME_1]).frames));
   });

@@ -13,7 +13,11 @@
  * (codes: no-wg).
  */
 
+import { pingSettingsSchema, type PingSettings } from '../../../shared/settings.ts';
 import { SECTIONS } from './sections/index.ts';
+
+/** One-shot reads and the benchmark: no ping rounds (a round outlives a single frame). */
+const PING_OFF: PingSettings = { intervalSeconds: 0, parallel: 1 };
 import type { AnySection } from './sections/section.ts';
 import { checkSections } from './sections/section.ts';
 
@@ -64,7 +68,8 @@ function shellQuote(text: string): string {
 
 /**
  * The command line for the exec channel. The script travels as an argument (it holds no secret), so
- * the server needs nothing but `sh`. `maxFrames` 0 streams until the session ends; `collectOnce` uses
+ * the server needs nothing but `sh`. Arguments: interval, sudo|root, frame limit, ping interval (0:
+ * off), pings at once. `maxFrames` 0 streams until the session ends; `collectOnce` uses
  * one frame (interval 0); the benchmark streams frames back to back (interval 0, N frames).
  * `sections` is for tests of the registry itself; the engine always runs the registry's.
  */
@@ -73,6 +78,7 @@ export function collectorCommand(
   useSudo: boolean,
   maxFrames = 0,
   sections?: readonly AnySection[],
+  ping: PingSettings = PING_OFF,
 ): string {
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 300) {
     throw new RangeError(`collector interval must be an integer 0..300 s, got ${intervalSeconds}`);
@@ -82,5 +88,9 @@ export function collectorCommand(
   if (intervalSeconds === 0 && maxFrames === 0)
     throw new RangeError('an unbounded collector needs an interval');
   const script = sections === undefined ? SCRIPT : collectorScript(sections);
-  return `exec sh -c ${shellQuote(script)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'} ${maxFrames}`;
+  const { intervalSeconds: pingSeconds, parallel } = pingSettingsSchema.parse(ping);
+  return (
+    `exec sh -c ${shellQuote(script)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'} ${maxFrames}` +
+    ` ${pingSeconds} ${parallel}`
+  );
 }

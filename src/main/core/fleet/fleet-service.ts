@@ -3,6 +3,7 @@ import type { SyncedServer } from '../../../shared/api.ts';
 import type { InterfaceDump, ServerLive, StatusThresholds } from '../../../shared/domain.ts';
 import { DeltaEncoder } from '../../../shared/live-delta.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
+import type { PingSettings } from '../../../shared/settings.ts';
 import type { DomainEventBus } from '../bus/domain-events.ts';
 import { NEW_MEMORY, transitions, type TransitionMemory } from '../bus/transitions.ts';
 import type { ContractEvents } from '../contract-events.ts';
@@ -21,12 +22,16 @@ export interface FleetDeps {
   onLive?: (server: ServerConfig, live: ServerLive) => void;
   /** A server left the fleet (removed, or gone from servers.json). */
   onForget?: (name: string) => void;
+  /** The check addresses the config files give the peers of an interface (peer names' book). */
+  checkAddresses?: (server: string, iface: string) => Readonly<Record<string, string>> | undefined;
 }
 
 /** How sessions are started: the poll interval of servers without their own, and status thresholds. */
 export interface FleetPolicy {
   intervalSeconds: number;
   thresholds: StatusThresholds;
+  /** Default: no ping checks. */
+  ping?: PingSettings;
 }
 
 /**
@@ -66,6 +71,8 @@ export class FleetService {
       credentials: () => deps.credentials(server),
       intervalSeconds: server.intervalSeconds ?? policy.intervalSeconds,
       thresholds: policy.thresholds,
+      ping: policy.ping,
+      checkAddresses: (iface) => deps.checkAddresses?.(server.name, iface),
       log: deps.log,
       onSnapshot: (snapshot, receivedAt) =>
         deps.domainEvents.publish([
@@ -124,6 +131,11 @@ export class FleetService {
 
   setThresholds(thresholds: StatusThresholds): void {
     for (const session of this.#sessions.values()) session.setThresholds(thresholds);
+  }
+
+  /** New ping settings: every session restarts (they are arguments of its remote loop). */
+  setPing(ping: PingSettings): void {
+    for (const session of this.#sessions.values()) session.restart({ ping });
   }
 
   /** A new global poll interval: only the sessions that use it reconnect (the remote loop's sleep is fixed). */

@@ -20,6 +20,8 @@ function peers(online: number, offline = 0): PeerLive[] {
     rxRate: null,
     txRate: null,
     resets: 0,
+    checkAddress: null,
+    ping: null,
   }));
 }
 

@@ -1,6 +1,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { InterfaceDump, ServerLive, Snapshot, StatusThresholds } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
+import type { PingSettings } from '../../../shared/settings.ts';
 import { jumpChainProblem, parseJumpChain } from '../../../shared/validation.ts';
 import { FramePacer, minFrameSpacingMs } from '../collector/frame-pacer.ts';
 import { createFrameStream } from '../collector/frame-stream.ts';
@@ -12,7 +13,7 @@ import { planAuth, type Credentials } from '../ssh/auth.ts';
 import { ChannelLimiter } from '../ssh/channel-limiter.ts';
 import { dial, type DialOptions, type HostKeyGate, type Hop, type SshSession } from '../ssh/dial.ts';
 import { execCommand, type ExecOptions, type ExecResult } from '../ssh/exec.ts';
-import { ServerTracker } from '../state/server-tracker.ts';
+import { ServerTracker, type CheckAddresses } from '../state/server-tracker.ts';
 import { verifiedInterface } from '../state/verified-interface.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { classifyWgError } from './wg-error.ts';
@@ -37,6 +38,10 @@ export interface SessionOptions {
   credentials: () => Promise<Credentials>;
   intervalSeconds: number;
   thresholds: StatusThresholds;
+  /** Ping checks run by the collector; default off. */
+  ping?: PingSettings;
+  /** The config files' check addresses of an interface's peers (else each peer's host address). */
+  checkAddresses?: CheckAddresses;
   log?: (message: string) => void;
   /** Every parsed snapshot, with the laptop time it arrived (the history store records it). */
   onSnapshot?: (snapshot: Snapshot, receivedAt: number) => void;
@@ -103,6 +108,8 @@ export class ServerSession {
   #live: ServerLive;
   #ssh: SshSession | null = null;
   #channel: ClientChannel | null = null;
+  /** The ping target list last written to the collector's stdin. */
+  #sentTargets: string | null = null;
   #attempt = 0;
   #retryTimer: NodeJS.Timeout | null = null;
   #watchdog: NodeJS.Timeout | null = null;
@@ -115,7 +122,7 @@ export class ServerSession {
 
   constructor(options: SessionOptions) {
     this.#options = options;
-    this.#tracker = new ServerTracker(options.thresholds);
+    this.#tracker = new ServerTracker(options.thresholds, options.checkAddresses);
     this.#pacer = new FramePacer(minFrameSpacingMs(options.intervalSeconds));
     this.#live = {
       name: options.server.name,
@@ -180,8 +187,9 @@ export class ServerSession {
   }
 
   /** Reconnect now (after the admin trusted a key, changed a setting, or pressed "retry"). */
-  restart(changes: Partial<Pick<SessionOptions, 'intervalSeconds' | 'thresholds'>> = {}): void {
+  restart(changes: Partial<Pick<SessionOptions, 'intervalSeconds' | 'thresholds' | 'ping'>> = {}): void {
     if (changes.intervalSeconds !== undefined) this.#options.intervalSeconds = changes.intervalSeconds;
+    if (changes.ping) this.#options.ping = changes.ping;
     if (changes.thresholds) {
       this.#options.thresholds = changes.thresholds;
       this.#tracker.thresholds = changes.thresholds;
@@ -257,7 +265,9 @@ export class ServerSession {
     // What the collector prints on stderr only goes to the log, and only its start: a server that
     // writes there without end must not flood it.
     let stderrLeft = MAX_LOGGED_STDERR_BYTES;
-    ssh.client.exec(collectorCommand(intervalSeconds, server.sudo), (error, channel) => {
+    this.#sentTargets = null;
+    const command = collectorCommand(intervalSeconds, server.sudo, 0, undefined, this.#options.ping);
+    ssh.client.exec(command, (error, channel) => {
       if (generation !== this.#generation) {
         channel?.close();
         return;
@@ -288,6 +298,19 @@ export class ServerSession {
     });
   }
 
+  /**
+   * Tells the collector what to ping when that changed (peers added, removed, re-addressed, or a
+   * check address set): the list on its stdin, ended by ".". Addresses only, never a secret.
+   */
+  #sendPingTargets(): void {
+    if (!this.#options.ping || this.#options.ping.intervalSeconds === 0 || !this.#channel) return;
+    const targets = this.#tracker.pingTargets;
+    const text = targets.length === 0 ? '.\n' : `${targets.join('\n')}\n.\n`;
+    if (text === this.#sentTargets) return;
+    this.#sentTargets = text;
+    this.#channel.write(text);
+  }
+
   #onSnapshot(snapshot: Snapshot): void {
     this.#reportDroppedFrames();
     this.#lastFrameAt = Date.now();
@@ -295,6 +318,7 @@ export class ServerSession {
     this.#options.onSnapshot?.(snapshot, this.#lastFrameAt);
     this.#attempt = 0;
     const tracked = this.#tracker.apply(snapshot);
+    this.#sendPingTargets();
     const { server } = this.#options;
     let state: Pick<ServerLive, 'state' | 'error' | 'errorCode' | 'errorDetails'> = {
       state: 'connected',

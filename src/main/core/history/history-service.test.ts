@@ -44,6 +44,7 @@ const snapshot = (seq: number): Snapshot => ({
     uptimeSeconds: 1000 + seq * 5,
   },
   wgError: null,
+  ping: null,
 });
 
 describe('HistoryService', () => {

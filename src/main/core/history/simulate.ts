@@ -111,6 +111,7 @@ export class ServerSimulator {
         uptimeSeconds: 100_000,
       },
       wgError: null,
+      ping: null,
     };
   }
 
@@ -245,5 +246,6 @@ export function makeSnapshot(options: {
       uptimeSeconds: options.monotonic,
     },
     wgError: options.wgError ?? null,
+    ping: null,
   };
 }

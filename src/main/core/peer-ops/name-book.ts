@@ -13,10 +13,13 @@ export class PeerNameBook {
   /** Learns the names in `fileText`; returns them when they differ from what was known. */
   learn(server: string, iface: string, fileText: string): PeerNames | null {
     const names: Record<string, string> = {};
+    const checkAddresses: Record<string, string> = {};
     for (const peer of configPeers(parseConfig(fileText))) {
-      if (peer.publicKey !== null && peer.name !== null) names[peer.publicKey] = peer.name;
+      if (peer.publicKey === null) continue;
+      if (peer.name !== null) names[peer.publicKey] = peer.name;
+      if (peer.checkAddress !== null) checkAddresses[peer.publicKey] = peer.checkAddress;
     }
-    const entry: PeerNames = { server, iface, names };
+    const entry: PeerNames = { server, iface, names, checkAddresses };
     return this.set(entry) ? entry : null;
   }
 
@@ -24,7 +27,12 @@ export class PeerNameBook {
   set(entry: PeerNames): boolean {
     const key = `${entry.server}\n${entry.iface}`;
     const known = this.#names.get(key);
-    if (known && JSON.stringify(known.names) === JSON.stringify(entry.names)) return false;
+    if (
+      known &&
+      JSON.stringify(known.names) === JSON.stringify(entry.names) &&
+      JSON.stringify(known.checkAddresses ?? {}) === JSON.stringify(entry.checkAddresses ?? {})
+    )
+      return false;
     this.#names.set(key, entry);
     return true;
   }
@@ -32,6 +40,11 @@ export class PeerNameBook {
   /** A peer's name as known now, or null. */
   nameOf(server: string, iface: string, publicKey: string): string | null {
     return this.#names.get(`${server}\n${iface}`)?.names[publicKey] ?? null;
+  }
+
+  /** The check addresses of an interface's peers (`# CheckAddress = …`), or undefined when none are known. */
+  checkAddressesOf(server: string, iface: string): Readonly<Record<string, string>> | undefined {
+    return this.#names.get(`${server}\n${iface}`)?.checkAddresses;
   }
 
   all(): PeerNames[] {

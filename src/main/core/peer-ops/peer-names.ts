@@ -45,6 +45,11 @@ export class PeerNamesService {
     return this.#book.nameOf(server, iface, publicKey);
   }
 
+  /** The check addresses the interface's config file gives its peers, as known at this moment. */
+  checkAddressesOf(server: string, iface: string): Readonly<Record<string, string>> | undefined {
+    return this.#book.checkAddressesOf(server, iface);
+  }
+
   /** A config file's text was seen (read or written by a peer operation). Remembered, then announced. */
   learn(server: string, iface: string, text: string): void {
     this.#enqueue(`peer names of ${server}`, async () => {

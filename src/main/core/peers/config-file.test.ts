@@ -162,6 +162,7 @@ describe('reading', () => {
       {
         publicKey: ALICE,
         name: 'alice',
+        checkAddress: null,
         presharedKey: null,
         allowedIps: ['10.8.0.2/32', 'fd42:42:42::2/128'],
         endpoint: null,
@@ -172,6 +173,7 @@ describe('reading', () => {
       {
         publicKey: BOB,
         name: "bob's phone",
+        checkAddress: null,
         presharedKey: PSK_BOB,
         allowedIps: ['10.8.0.3/32', 'fd42:42:42::3/128'],
         endpoint: null,
@@ -182,6 +184,7 @@ describe('reading', () => {
       {
         publicKey: CAROL,
         name: 'carol',
+        checkAddress: null,
         presharedKey: null,
         allowedIps: ['10.8.0.4/32'],
         endpoint: null,
@@ -192,6 +195,7 @@ describe('reading', () => {
       {
         publicKey: DAVE,
         name: "dave's router",
+        checkAddress: null,
         presharedKey: null,
         allowedIps: ['10.8.0.5/32', '192.168.50.0/24'],
         endpoint: '198.18.7.9:51820',

@@ -48,6 +48,7 @@
 
 import { isValidHost } from '../../../shared/validation.ts';
 import { cleanName } from '../collector/text-fields.ts';
+import { checkAddressProblem } from '../../../shared/check-address.ts';
 import { isWireGuardKey } from '../collector/wg-key.ts';
 import { formatPrefix, hasHostBits, parsePrefix } from './ip.ts';
 import { isZeroKey } from './keys.ts';
@@ -96,6 +97,8 @@ export interface FilePeer {
   /** null when the block has no valid PublicKey (such a peer cannot be managed; see problems). */
   publicKey: string | null;
   name: string | null;
+  /** `# CheckAddress = …` in the block: what its ping check pings instead of its host address. */
+  checkAddress: string | null;
   /** The key itself (the file is secret); null when none or all zero (which wg treats as none). */
   presharedKey: string | null;
   /** Entries as written, in order (wg's view: whitespace removed; several lines concatenated). */
@@ -150,6 +153,8 @@ export interface NewPeer {
 /** Fields to change; omitted = unchanged, null = remove the field. */
 export interface PeerUpdate {
   name?: string | null;
+  /** `# CheckAddress = …`; null removes it. */
+  checkAddress?: string | null;
   presharedKey?: string | null;
   allowedIps?: readonly string[];
   persistentKeepalive?: number | null;
@@ -294,6 +299,7 @@ const KEY_SPELLING: Record<string, string> = {
 interface PeerFields {
   publicKey: string | null;
   name: string | null;
+  checkAddress: string | null;
   presharedKey: string | null;
   allowedIps: string[];
   endpoint: string | null;
@@ -303,6 +309,8 @@ interface PeerFields {
 
 const NAME_RE = /^[ \t]*#[ \t]*name[ \t]*[=:][ \t]*(.*?)[ \t]*$/di;
 const FRIENDLY_RE = /^[ \t]*#[ \t]*friendly_name[ \t]*=[ \t]*(.*?)[ \t]*$/di;
+/** WG Deck's own, beside the name: `# CheckAddress = 198.18.4.2` (seed 002's ping checks). */
+const CHECK_ADDRESS_RE = /^[ \t]*#[ \t]*checkaddress[ \t]*=[ \t]*(.*?)[ \t]*$/di;
 /** Other tools' comments above `[Peer]`, each capturing the name. */
 const LEADING_NAME_RES = [
   NAME_RE,
@@ -399,6 +407,7 @@ function readPeer(lines: readonly ConfigLine[], head: number, known?: readonly L
   const fields: PeerFields = {
     publicKey: null,
     name: shownName(readName(lines, infos, head)),
+    checkAddress: null,
     presharedKey: null,
     allowedIps: [],
     endpoint: null,
@@ -408,10 +417,17 @@ function readPeer(lines: readonly ConfigLine[], head: number, known?: readonly L
   let sawPublicKey = false;
   for (let i = head + 1; i < lines.length; i++) {
     const info = infos[i]!;
-    if (info.kind === 'blank' || info.kind === 'comment') continue;
     const problem = (message: string, fatal = true): void => {
       fields.problems.push({ index: i, message, fatal });
     };
+    if (info.kind === 'comment' && fields.checkAddress === null) {
+      const address = CHECK_ADDRESS_RE.exec(lines[i]!.text)?.[1];
+      if (address !== undefined) {
+        if (checkAddressProblem(address) === null) fields.checkAddress = address;
+        else problem(`CheckAddress ${JSON.stringify(address.slice(0, 64))} is not an address`, false);
+      }
+    }
+    if (info.kind === 'blank' || info.kind === 'comment') continue;
     if (info.kind !== 'entry') {
       problem(info.kind === 'header' ? 'unexpected section header' : 'not a "Key = value" line');
       continue;
@@ -592,6 +608,7 @@ export function configPeers(file: ConfigFile): FilePeer[] {
       peers.push({
         publicKey: fields.publicKey,
         name: fields.name,
+        checkAddress: fields.checkAddress,
         presharedKey: fields.presharedKey,
         allowedIps: fields.allowedIps,
         endpoint: fields.endpoint,
@@ -991,6 +1008,8 @@ export function updatePeer(file: ConfigFile, publicKey: string, update: PeerUpda
   if (update.endpoint != null && !isEndpointText(update.endpoint)) {
     problems.push({ field: 'endpoint', message: 'must be host:port or [IPv6]:port' });
   }
+  const checkProblem = update.checkAddress == null ? null : checkAddressProblem(update.checkAddress);
+  if (checkProblem !== null) problems.push({ field: 'checkAddress', message: checkProblem });
   throwIfProblems(problems);
   const index = requirePeer(file, publicKey);
   const block = file.blocks[index]!;
@@ -1022,7 +1041,30 @@ function editPeerLines(
     set('persistentkeepalive', seconds === null || seconds === 0 ? null : String(seconds));
   }
   if (update.name !== undefined) setName(lines, head, update.name, eol);
+  if (update.checkAddress !== undefined) setCheckAddress(lines, head, update.checkAddress, eol);
   return lines;
+}
+
+/** Rewrites the block's `# CheckAddress` line in place, else adds one under the name (or `[Peer]`). */
+function setCheckAddress(lines: ConfigLine[], head: number, address: string | null, eol: Eol): void {
+  let nameLine = -1;
+  for (let i = head + 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (classify(line.text).kind !== 'comment') continue;
+    const span = CHECK_ADDRESS_RE.exec(line.text)?.indices?.[1];
+    if (span) {
+      if (address === null) removeAt(lines, i);
+      else
+        lines[i] = {
+          text: `${line.text.slice(0, span[0])}${address}${line.text.slice(span[1])}`,
+          eol: line.eol,
+        };
+      return;
+    }
+    if (nameLine < 0 && NAME_RE.test(line.text)) nameLine = i;
+  }
+  if (address !== null)
+    insertAfter(lines, nameLine >= 0 ? nameLine : head, `# CheckAddress = ${address}`, eol);
 }
 
 /** Inserts `line` after `index`, keeping a missing final newline at the end. */

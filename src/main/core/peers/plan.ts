@@ -18,6 +18,7 @@
  *    from), then the live command. No secret on any command line (commands.ts).
  */
 
+import { checkAddressProblem } from '../../../shared/check-address.ts';
 import type { InterfaceDump } from '../../../shared/domain.ts';
 import { INTERFACE_NAME_PATTERN } from '../../../shared/ip-rules.ts';
 import type {
@@ -85,6 +86,8 @@ export type PeerChange =
       persistentKeepalive?: number | null;
       /** A new key; null removes it; omitted keeps it. */
       presharedKey?: string | null;
+      /** `# CheckAddress`; null removes it. */
+      checkAddress?: string | null;
     }
   | { action: 'disable' | 'enable' | 'remove'; publicKey: string };
 
@@ -160,12 +163,13 @@ function checkSyntax(changes: readonly PeerChange[], problems: FieldProblem[]): 
       if (change.allowedIps !== 'auto') checkAllowedIps(field('allowedIps'), change.allowedIps, problems);
       checkKeepalive(field('persistentKeepalive'), change.persistentKeepalive, problems);
     } else if (change.action === 'edit') {
-      const { name, allowedIps, persistentKeepalive, presharedKey } = change;
+      const { name, allowedIps, persistentKeepalive, presharedKey, checkAddress } = change;
       if (
         name === undefined &&
         allowedIps === undefined &&
         persistentKeepalive === undefined &&
-        presharedKey === undefined
+        presharedKey === undefined &&
+        checkAddress === undefined
       ) {
         problems.push({ field: `changes[${index}]`, message: 'an edit must change at least one field' });
       }
@@ -174,6 +178,8 @@ function checkSyntax(changes: readonly PeerChange[], problems: FieldProblem[]): 
       if (persistentKeepalive !== undefined)
         checkKeepalive(field('persistentKeepalive'), persistentKeepalive, problems);
       if (presharedKey != null) checkKey(field('presharedKey'), presharedKey, problems);
+      const checkProblem = checkAddress == null ? null : checkAddressProblem(checkAddress);
+      if (checkProblem !== null) problems.push({ field: field('checkAddress'), message: checkProblem });
     }
   });
 }
@@ -334,6 +340,7 @@ function applyChanges(file: ConfigFile, changes: readonly PeerChange[], resolved
         if (change.allowedIps !== undefined) update.allowedIps = change.allowedIps;
         if (change.persistentKeepalive !== undefined) update.persistentKeepalive = change.persistentKeepalive;
         if (change.presharedKey !== undefined) update.presharedKey = change.presharedKey;
+        if (change.checkAddress !== undefined) update.checkAddress = change.checkAddress;
         next = updatePeer(next, key, update);
         break;
       }
@@ -457,6 +464,10 @@ function describeChange(
       details.push(
         `keepalive: ${keepalive(before?.persistentKeepalive)} → ${keepalive(after?.persistentKeepalive)}`,
       );
+    }
+    if (change.checkAddress !== undefined && before?.checkAddress !== after?.checkAddress) {
+      const shown = (peer: FilePeer | undefined) => peer?.checkAddress ?? 'its host address';
+      details.push(`ping check address: ${shown(before)} → ${shown(after)}`);
     }
     if (change.presharedKey !== undefined) {
       details.push(

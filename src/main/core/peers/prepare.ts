@@ -75,6 +75,7 @@ export function prepareChanges(
     if (edit.name !== undefined) change.name = edit.name;
     if (edit.allowedIps !== undefined) change.allowedIps = edit.allowedIps;
     if (edit.persistentKeepalive !== undefined) change.persistentKeepalive = edit.persistentKeepalive;
+    if (edit.checkAddress !== undefined) change.checkAddress = edit.checkAddress;
     if (edit.presharedKey === 'remove') change.presharedKey = null;
     if (edit.presharedKey === 'rotate') {
       change.presharedKey = keys.presharedKey();

@@ -7,6 +7,8 @@ import type { Settings } from '../../../shared/settings.ts';
  */
 export interface SettingsEffects {
   reconnectGlobalInterval: boolean;
+  /** Ping checks are arguments of the remote loop too: every session restarts. */
+  restartPing: boolean;
   thresholds: boolean;
   retention: boolean;
 }
@@ -14,6 +16,7 @@ export interface SettingsEffects {
 export function settingsEffects(before: Settings, next: Settings): SettingsEffects {
   return {
     reconnectGlobalInterval: before.intervalSeconds !== next.intervalSeconds,
+    restartPing: JSON.stringify(before.ping) !== JSON.stringify(next.ping),
     thresholds: JSON.stringify(before.thresholds) !== JSON.stringify(next.thresholds),
     retention: JSON.stringify(before.retention) !== JSON.stringify(next.retention),
   };

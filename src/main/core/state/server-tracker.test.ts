@@ -56,6 +56,7 @@ function snapshot(monotonic: number, serverTime: number, peers: PeerDump[], wgRx
       uptimeSeconds: monotonic,
     },
     wgError: null,
+    ping: null,
   };
 }
 

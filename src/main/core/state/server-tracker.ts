@@ -12,6 +12,8 @@ import {
 } from '../../../shared/domain.ts';
 import { counterRestarted, counterStep, cpuBusyShare } from './counter-rules.ts';
 import { peerStatus } from './peer-status.ts';
+import { hostAddressOf } from '../../../shared/check-address.ts';
+import { PingState } from './ping-state.ts';
 
 interface PeerMemory {
   key: string;
@@ -22,6 +24,9 @@ interface PeerMemory {
   last: PeerLive | null;
   /** The apply() that last saw this peer. */
   epoch: number;
+  /** The AllowedIPs `host` was read from (parsing addresses for 10,000 peers each frame is not free). */
+  hostFrom: readonly string[] | null;
+  host: string | null;
 }
 
 interface InterfaceMemory {
@@ -96,13 +101,25 @@ function systemLive(
  * clock, counter resets detected per peer and interface, statuses from handshake age.
  * One tracker per server; not shared, so no locking.
  */
+/** Public key → the check address the config file gives it, per interface (peer names' book). */
+export type CheckAddresses = (iface: string) => Readonly<Record<string, string>> | undefined;
+
 export class ServerTracker {
   #memory: Memory | null = null;
   #epoch = 0;
   #thresholds: StatusThresholds;
+  readonly #checkAddresses: CheckAddresses;
+  readonly #ping = new PingState();
+  #targets: string[] = [];
 
-  constructor(thresholds: StatusThresholds) {
+  constructor(thresholds: StatusThresholds, checkAddresses: CheckAddresses = () => undefined) {
     this.#thresholds = thresholds;
+    this.#checkAddresses = checkAddresses;
+  }
+
+  /** The addresses the ping checks ping, as of the last apply(): sorted, each once. */
+  get pingTargets(): readonly string[] {
+    return this.#targets;
   }
 
   set thresholds(thresholds: StatusThresholds) {
@@ -118,6 +135,8 @@ export class ServerTracker {
     // Memory is updated in place (10,000 peers every interval: no per-frame maps or spreads);
     // entries not seen in this snapshot are dropped at the end.
     const epoch = ++this.#epoch;
+    if (snapshot.ping) this.#ping.apply(snapshot.ping);
+    const targets = new Set<string>();
     const interfacesMemory = previous?.interfaces ?? new Map<string, InterfaceMemory>();
     const interfaces: InterfaceLive[] = [];
     for (const dump of snapshot.interfaces) {
@@ -129,6 +148,7 @@ export class ServerTracker {
       const countersBefore = usable ? memory.counters : null;
       const counters = snapshot.netdev[dump.name] ?? null;
       const peers: PeerLive[] = new Array<PeerLive>(dump.peers.length);
+      const explicit = this.#checkAddresses(dump.name);
       const previousOrder = memory.order;
       const order = new Array<PeerMemory>(dump.peers.length);
       for (let i = 0; i < dump.peers.length; i++) {
@@ -146,13 +166,29 @@ export class ServerTracker {
           txRate = (txReset ? peer.txBytes : peer.txBytes - old.tx) / dt;
           if (rxReset || txReset) old.resets += 1;
         } else if (!old) {
-          old = { key: peer.publicKey, rx: 0, tx: 0, resets: 0, last: null, epoch };
+          old = {
+            key: peer.publicKey,
+            rx: 0,
+            tx: 0,
+            resets: 0,
+            last: null,
+            epoch,
+            hostFrom: null,
+            host: null,
+          };
           memory.peers.set(peer.publicKey, old);
         }
         old.rx = peer.rxBytes;
         old.tx = peer.txBytes;
         old.epoch = epoch;
         order[i] = old;
+        if (old.hostFrom === null || !sameStrings(old.hostFrom, peer.allowedIps)) {
+          old.hostFrom = peer.allowedIps;
+          old.host = hostAddressOf(peer.allowedIps);
+        }
+        const checkAddress = explicit?.[peer.publicKey] ?? old.host;
+        if (checkAddress !== null) targets.add(checkAddress);
+        const ping = this.#ping.of(checkAddress);
         const status = peerStatus(peer.latestHandshake, snapshot.serverTime, this.#thresholds);
         const last = old.last;
         if (
@@ -167,6 +203,8 @@ export class ServerTracker {
           last.endpoint === peer.endpoint &&
           last.persistentKeepalive === peer.persistentKeepalive &&
           last.presharedKey === peer.presharedKey &&
+          last.checkAddress === checkAddress &&
+          last.ping === ping &&
           sameStrings(last.allowedIps, peer.allowedIps)
         ) {
           peers[i] = last;
@@ -185,6 +223,8 @@ export class ServerTracker {
           rxRate,
           txRate,
           resets: old.resets,
+          checkAddress,
+          ping,
         };
         old.last = live;
         peers[i] = live;
@@ -227,6 +267,7 @@ export class ServerTracker {
       usable ? counterStep(usable.netTx, netTx, dt).rate : null,
     );
 
+    this.#targets = [...targets].sort();
     this.#memory = {
       monotonic: snapshot.monotonic,
       interfaces: interfacesMemory,
@@ -241,5 +282,6 @@ export class ServerTracker {
   /** Forget history, e.g. after a reconnect to what may be a different machine behind the same name. */
   reset(): void {
     this.#memory = null;
+    this.#ping.reset();
   }
 }

@@ -26,7 +26,16 @@ function dumpPeer(key: string, overrides: Partial<PeerDump> = {}): PeerDump {
 }
 
 function livePeer(key: string, overrides: Partial<PeerLive> = {}): PeerLive {
-  return { ...dumpPeer(key), status: 'online', rxRate: 120, txRate: 80, resets: 0, ...overrides };
+  return {
+    ...dumpPeer(key),
+    status: 'online',
+    rxRate: 120,
+    txRate: 80,
+    resets: 0,
+    checkAddress: null,
+    ping: null,
+    ...overrides,
+  };
 }
 
 const current: InterfaceLive = {

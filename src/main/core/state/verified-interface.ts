@@ -1,5 +1,6 @@
 import type { InterfaceDump, InterfaceLive, PeerLive, StatusThresholds } from '../../../shared/domain.ts';
 import { peerStatus } from './peer-status.ts';
+import { hostAddressOf } from '../../../shared/check-address.ts';
 
 /**
  * The live view of one interface right after a peer change was applied and verified, from the dump the
@@ -33,6 +34,9 @@ export function verifiedInterface(
       rxRate: null,
       txRate: null,
       resets: 0,
+      // Until the next frame: the tracker then reads the peer's check address and ping as usual.
+      checkAddress: hostAddressOf(peer.allowedIps),
+      ping: null,
     };
   });
   return { ...current, peers };

@@ -17,6 +17,8 @@ export function peer(i: number, extra: Partial<PeerLive> = {}): PeerLive {
     rxRate: 0,
     txRate: 0,
     resets: 0,
+    checkAddress: null,
+    ping: null,
     ...extra,
   };
 }

@@ -7,6 +7,7 @@ import { dfSection } from './df.ts';
 import { loadavgSection } from './loadavg.ts';
 import { meminfoSection } from './meminfo.ts';
 import { netdevSection } from './netdev.ts';
+import { pingSection } from './ping.ts';
 import type { Section, SectionValue } from './section.ts';
 import type { SnapshotFields } from './snapshot-fields.ts';
 import { statSection } from './stat.ts';
@@ -24,6 +25,7 @@ export const SECTIONS = [
   meminfoSection,
   loadavgSection,
   dfSection,
+  pingSection,
 ] as const satisfies readonly SnapshotSection[];
 
 export type Sections = typeof SECTIONS;

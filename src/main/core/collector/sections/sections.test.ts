@@ -102,11 +102,15 @@ function frameOf(text: string, names?: readonly string[]): RawFrame {
 }
 
 describe('the section registry', () => {
-  it('builds the script that was written by hand, byte for byte', () => {
-    expect(collectorScript(SECTIONS)).toBe(HAND_WRITTEN_SCRIPT);
-    // And the command line the engine sends, quoted for `sh -c`.
+  it('builds the script that was written by hand, byte for byte (the sections before ping checks)', () => {
+    const handWritten = SECTIONS.filter((section) => section.name !== 'ping');
+    expect(collectorScript(handWritten)).toBe(HAND_WRITTEN_SCRIPT);
+    // And the command line the engine sends, quoted for `sh -c`; ping checks off unless asked for.
     const quoted = `'${HAND_WRITTEN_SCRIPT.replace(/'/g, `'\\''`)}'`;
-    expect(collectorCommand(5, true)).toBe(`exec sh -c ${quoted} wgdeck 5 sudo 0`);
+    expect(collectorCommand(5, true, 0, handWritten)).toBe(`exec sh -c ${quoted} wgdeck 5 sudo 0 0 1`);
+    expect(collectorCommand(5, true, 0, handWritten, { intervalSeconds: 60, parallel: 10 })).toBe(
+      `exec sh -c ${quoted} wgdeck 5 sudo 0 60 10`,
+    );
   });
 
   it('adds a section by declaring it once: the script prints it and the frame carries its value', () => {
@@ -151,7 +155,7 @@ describe('the section registry', () => {
     expect(fields.length).toBe(
       Object.keys(parsedFrame.snapshot).length - 2 + Object.keys(parsedFrame.snapshot.system).length,
     );
-    expect(SECTION_NAMES).toEqual(['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df']);
+    expect(SECTION_NAMES).toEqual(['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df', 'ping']);
   });
 
   it('keeps the others when a best-effort section is unusable, and drops the frame for a required one', () => {
