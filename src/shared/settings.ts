@@ -35,8 +35,8 @@ export const retentionSchema = z
 
 /** Ping checks (seed 002): how often each server pings its peers, and how many at once. */
 export const pingSettingsSchema = z.strictObject({
-  /** 0 turns the checks off; else 10 s – 1 h between rounds. */
-  intervalSeconds: z.union([z.literal(0), z.number().int().min(10).max(3600)]),
+  /** 0 turns the checks off; else 5 s – 1 h between rounds. */
+  intervalSeconds: z.union([z.literal(0), z.number().int().min(5).max(3600)]),
   /** Pings in flight at once on a server. */
   parallel: z.number().int().min(1).max(64),
 });

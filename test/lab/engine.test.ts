@@ -559,6 +559,53 @@ describeLab('engine and CLI against real servers', () => {
     }
   });
 
+  it('a client that stops answering fails its ping check once (one ping.failed), and ping.recovered when it answers', async () => {
+    const engine = new Engine({ dataDir: cli.dataDir, userKnownHostsPath: null, recordHistory: true });
+    const client = lab.clients[0]!;
+    const server = `s${client.server}`;
+    const settings = await engine.handlers['settings:get']();
+    const peerOf = (live: ServerLive) =>
+      live.interfaces
+        .find((i) => i.name === client.interface)
+        ?.peers.find((p) => p.publicKey === client.publicKey);
+    const ignoreEcho = (on: boolean) =>
+      lab.clientExec(client.index, `sysctl -qw net.ipv4.icmp_echo_ignore_all=${on ? 1 : 0}`);
+    try {
+      await engine.handlers['settings:update']({ ping: { intervalSeconds: 5, parallel: 10 } });
+      await engine.start([server]);
+      // The server pings the client's tunnel address (its host entry in AllowedIPs), through the tunnel.
+      const answering = await waitFor(engine, server, (l) => peerOf(l)?.ping?.ok === true, 45_000);
+      expect(peerOf(answering)!.checkAddress).toBe(client.tunnelV4);
+      expect(peerOf(answering)!.ping!.rttMs).toBeGreaterThan(0);
+      const since = Date.now() / 1000 - 1;
+      await ignoreEcho(true);
+      await waitFor(engine, server, (l) => peerOf(l)?.ping?.failing === true, 60_000);
+      // Two more rounds while it stays silent: still the one event.
+      const failingAt = Date.now();
+      await waitFor(engine, server, (l) => (peerOf(l)?.ping?.at ?? 0) * 1000 > failingAt + 6000, 40_000);
+      await ignoreEcho(false);
+      await waitFor(engine, server, (l) => peerOf(l)?.ping?.ok === true, 45_000);
+      const log = await cli.run(['events', '--server', server, '--since', '10m', '--json']);
+      expect(log.stderr).toBe('');
+      const events = (JSON.parse(log.stdout) as { events: LoggedEvent[] }).events.filter(
+        (e) => e.at >= since && e.peer === client.publicKey && e.type.startsWith('ping.'),
+      );
+      expect(events.map((e) => e.type)).toEqual(['ping.recovered', 'ping.failed']);
+      expect(events[1]!.details).toEqual({ address: client.tunnelV4 });
+      const status = json(await cli.run(['status', '--server', server, '--json']));
+      const row = status.servers[0]!.interfaces.find((i) => i.name === client.interface)!.peers.find(
+        (p) => p.publicKey === client.publicKey,
+      )!;
+      expect(row.checkAddress).toBe(client.tunnelV4);
+    } finally {
+      await ignoreEcho(false);
+      engine.stop();
+      await new Engine({ dataDir: cli.dataDir, userKnownHostsPath: null }).handlers['settings:update']({
+        ping: settings.ping,
+      });
+    }
+  });
+
   it('a non-root user with sudo -n works; without NOPASSWD the error names the sudoers line', async () => {
     const [s0, s1] = lab.servers;
     const ok = await cli.run([

@@ -184,4 +184,35 @@ describe('domain events between live states', () => {
     bus.publish([{ type: 'server.connected', server: 'edge-1', at: 0 }]);
     expect(seen).toEqual(['server.connected']);
   });
+
+  describe('ping facts', () => {
+    const ping = (failing: boolean, ok = !failing) => ({
+      ok,
+      rttMs: ok ? 1 : null,
+      at: 1,
+      failing,
+      error: null,
+    });
+    const facts = (pings: (ReturnType<typeof ping> | null)[]) =>
+      run(pings.map((p) => live('connected', [peer({ checkAddress: '198.18.128.2', ping: p })]))).filter(
+        (type) => type.startsWith('peer.ping'),
+      );
+
+    it('one failed when the check starts failing, one recovered when it answers again', () => {
+      expect(facts([ping(false), ping(false, false), ping(true), ping(true), ping(false)])).toEqual([
+        'peer.pingFailed',
+        'peer.pingRecovered',
+      ]);
+    });
+
+    it('nothing for a peer without a check address or before its first round', () => {
+      expect(facts([null, ping(false), null])).toEqual([]);
+      expect(
+        run([
+          live('connected', [peer({ ping: ping(false) })]),
+          live('connected', [peer({ ping: ping(true) })]),
+        ]).filter((type) => type.startsWith('peer.ping')),
+      ).toEqual([]);
+    });
+  });
 });

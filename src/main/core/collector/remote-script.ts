@@ -13,7 +13,7 @@
  * (codes: no-wg).
  */
 
-import { pingSettingsSchema, type PingSettings } from '../../../shared/settings.ts';
+import type { PingSettings } from '../../../shared/settings.ts';
 import { SECTIONS } from './sections/index.ts';
 
 /** One-shot reads and the benchmark: no ping rounds (a round outlives a single frame). */
@@ -88,7 +88,11 @@ export function collectorCommand(
   if (intervalSeconds === 0 && maxFrames === 0)
     throw new RangeError('an unbounded collector needs an interval');
   const script = sections === undefined ? SCRIPT : collectorScript(sections);
-  const { intervalSeconds: pingSeconds, parallel } = pingSettingsSchema.parse(ping);
+  const { intervalSeconds: pingSeconds, parallel } = ping;
+  if (!Number.isInteger(pingSeconds) || pingSeconds < 0 || pingSeconds > 3600)
+    throw new RangeError(`ping interval must be an integer 0..3600 s, got ${pingSeconds}`);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
+    throw new RangeError(`ping parallelism must be an integer 1..64, got ${parallel}`);
   return (
     `exec sh -c ${shellQuote(script)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'} ${maxFrames}` +
     ` ${pingSeconds} ${parallel}`

@@ -773,3 +773,41 @@ describe('10,000 peers', () => {
     assertWgAccepts(edited);
   });
 });
+
+describe('the ping check address beside the name', () => {
+  const conf = (block: string) =>
+    `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\nListenPort = 51820\n\n[Peer]\n${block}PublicKey = ${ALICE}\nAllowedIPs = 198.18.8.0/24\n`;
+
+  it('is read from `# CheckAddress = …` in the block; a bad one is a warning, not a name', () => {
+    expect(
+      findPeer(parseConfig(conf('# Name = site-a\n# CheckAddress = 198.18.8.1\n')), ALICE),
+    ).toMatchObject({
+      name: 'site-a',
+      checkAddress: '198.18.8.1',
+    });
+    const bad = parseConfig(conf('# CheckAddress = router.example.net\n'));
+    expect(findPeer(bad, ALICE)).toMatchObject({ name: null, checkAddress: null });
+    expect(
+      configProblems(bad)
+        .map((p) => p.message)
+        .join('\n'),
+    ).toMatch(/CheckAddress .* is not an address/);
+  });
+
+  it('is added under the name, rewritten in place, removed — nothing else moves, wg still reads the file', () => {
+    const before = conf('# Name = site-a\n');
+    const added = text(updatePeer(parseConfig(before), ALICE, { checkAddress: '198.18.8.1' }));
+    expect(added).toBe(before.replace('# Name = site-a\n', '# Name = site-a\n# CheckAddress = 198.18.8.1\n'));
+    const moved = text(updatePeer(parseConfig(added), ALICE, { checkAddress: 'fd00:18::1' }));
+    expect(moved).toBe(added.replace('198.18.8.1', 'fd00:18::1'));
+    expect(text(updatePeer(parseConfig(moved), ALICE, { checkAddress: null }))).toBe(before);
+    assertWgAccepts(moved);
+    const unnamed = conf('');
+    expect(text(updatePeer(parseConfig(unnamed), ALICE, { checkAddress: '198.18.8.1' }))).toBe(
+      unnamed.replace('[Peer]\n', '[Peer]\n# CheckAddress = 198.18.8.1\n'),
+    );
+    expect(
+      problemsOf(() => updatePeer(parseConfig(before), ALICE, { checkAddress: '198.18.8.0/24' })),
+    ).toEqual(['checkAddress: must be one IPv4 or IPv6 address, without a prefix']);
+  });
+});

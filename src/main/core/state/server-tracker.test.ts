@@ -172,3 +172,35 @@ describe('ServerTracker', () => {
     expect(a).toMatchObject({ publicKey: KEY_A, rxRate: 10, resets: 0 });
   });
 });
+
+describe('ping checks in the live state', () => {
+  it("pings each peer's check address (config file first, else its host address) and shows the latest round", () => {
+    const explicit: Record<string, string> = { [KEY_B]: '198.18.9.1' };
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS, () => explicit);
+    const peers = [peer({}), peer({ publicKey: KEY_B, allowedIps: ['198.18.9.0/24'] })];
+    const first = tracker.apply(snapshot(100, 1000, peers));
+    expect(first.interfaces[0]!.peers.map((p) => [p.checkAddress, p.ping])).toEqual([
+      ['198.18.128.2', null],
+      ['198.18.9.1', null],
+    ]);
+    expect(tracker.pingTargets).toEqual(['198.18.128.2', '198.18.9.1']);
+    const round = {
+      at: 1004,
+      results: [
+        { address: '198.18.128.2', ok: true, rttMs: 0.4, error: null },
+        { address: '198.18.9.1', ok: false, rttMs: null, error: null },
+      ],
+    };
+    const second = tracker.apply({ ...snapshot(105, 1005, peers), ping: round });
+    expect(second.interfaces[0]!.peers.map((p) => p.ping)).toEqual([
+      { ok: true, rttMs: 0.4, at: 1004, failing: false, error: null },
+      { ok: false, rttMs: null, at: 1004, failing: false, error: null },
+    ]);
+    // A frame without a round keeps the last one, the very same objects.
+    const third = tracker.apply(snapshot(110, 1010, peers));
+    expect(third.interfaces[0]!.peers[0]!.ping).toBe(second.interfaces[0]!.peers[0]!.ping);
+    delete explicit[KEY_B];
+    expect(tracker.apply(snapshot(115, 1015, peers)).interfaces[0]!.peers[1]!.checkAddress).toBeNull();
+    expect(tracker.pingTargets).toEqual(['198.18.128.2']);
+  });
+});

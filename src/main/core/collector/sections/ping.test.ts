@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FrameDecoder } from '../frame-decoder.ts';
+import { parseFrame } from '../parse-frame.ts';
+import { collectorCommand } from '../remote-script.ts';
+import { makeFrameText } from '../fixtures.ts';
+import { parsePingResults } from './ping.ts';
+
+describe('the ping section', () => {
+  it('reads replies, losses and ping errors; skips what is not a result line', () => {
+    const { round, warnings } = parsePingResults(
+      [
+        '198.18.4.2 ok 0.045',
+        '198.18.4.3 fail',
+        'fd00:18::4 ok -',
+        '198.18.4.5 err ping: connect: Network is unreachable',
+        '198.18.4.6 err',
+        'not-an-address ok 1',
+        '198.18.4.7 maybe',
+        '198.18.4.8 ok 1e9',
+      ],
+      1_800_000_000,
+    );
+    expect(round.at).toBe(1_800_000_000);
+    expect(round.results).toEqual([
+      { address: '198.18.4.2', ok: true, rttMs: 0.045, error: null },
+      { address: '198.18.4.3', ok: false, rttMs: null, error: null },
+      { address: 'fd00:18::4', ok: true, rttMs: null, error: null },
+      { address: '198.18.4.5', ok: false, rttMs: null, error: 'ping: connect: Network is unreachable' },
+      { address: '198.18.4.6', ok: false, rttMs: null, error: 'ping could not run' },
+      { address: '198.18.4.8', ok: true, rttMs: null, error: null },
+    ]);
+    expect(warnings).toEqual(['ping: skipped 2 unreadable result line(s)']);
+  });
+
+  it('cleans what a hostile server writes as an error (terminal escapes)', () => {
+    const { round } = parsePingResults(['198.18.4.5 err \u001b[2Jgone\u0007'], 1);
+    expect(round.results[0]!.error).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  it('a frame says "-" when no round ended; a malformed marker drops only the ping news', () => {
+    const quiet = parseFrame(frameOf(makeFrameText({})));
+    if (!quiet.ok) throw new Error(quiet.error);
+    expect(quiet.snapshot.ping).toBeNull();
+    const done = parseFrame(frameOf(makeFrameText({ pingText: '1800000000\n198.18.4.2 ok 1.5\n' })));
+    if (!done.ok) throw new Error(done.error);
+    expect(done.snapshot.ping).toEqual({
+      at: 1_800_000_000,
+      results: [{ address: '198.18.4.2', ok: true, rttMs: 1.5, error: null }],
+    });
+    const broken = parseFrame(frameOf(makeFrameText({ pingText: 'soon\n' })));
+    if (!broken.ok) throw new Error(broken.error);
+    expect(broken.snapshot.ping).toBeNull();
+    expect(broken.warnings.join('\n')).toMatch(/ping: expected a time/);
+    const missing = parseFrame(frameOf(makeFrameText({ pingText: null })));
+    expect(missing.ok && missing.snapshot.ping).toBeNull();
+  });
+
+  it('runs real pings on this machine in the background, from the targets on stdin, and cleans up', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgdeck-ping-test-'));
+    const temp = mkdtempSync(join(tmpdir(), 'wgdeck-ping-tmp-'));
+    writeFileSync(join(dir, 'wg'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(dir, 'wg'), 0o755);
+    // 127.0.0.1 answers; 198.18.250.1 does not (lost, or unroutable here: either way not ok); the
+    // option-looking and shell-looking lines never reach ping.
+    const run = spawnSync(
+      'sh',
+      ['-c', collectorCommand(1, false, 5, undefined, { intervalSeconds: 1, parallel: 4 })],
+      {
+        input: '127.0.0.1\n198.18.250.1\n-f\n$(touch /tmp/x)\n.\n',
+        timeout: 30_000,
+        encoding: 'utf8',
+        env: { ...process.env, TMPDIR: temp, PATH: `${dir}:${process.env['PATH'] ?? '/usr/bin:/bin'}` },
+      },
+    );
+    expect(run.status).toBe(0);
+    const decoder = new FrameDecoder({ onDrop: (reason) => expect.fail(reason) });
+    const rounds = [...decoder.push(run.stdout), ...decoder.end()].flatMap((frame) => {
+      const parsed = parseFrame(frame);
+      return parsed.ok && parsed.snapshot.ping ? [parsed.snapshot.ping] : [];
+    });
+    expect(rounds.length).toBeGreaterThan(0);
+    const results = new Map(rounds[0]!.results.map((r) => [r.address, r]));
+    expect([...results.keys()].sort()).toEqual(['127.0.0.1', '198.18.250.1']);
+    expect(results.get('127.0.0.1')).toMatchObject({ ok: true, error: null });
+    expect(results.get('127.0.0.1')!.rttMs).toBeGreaterThanOrEqual(0);
+    expect(results.get('198.18.250.1')).toMatchObject({ ok: false, rttMs: null });
+    // The private directory is gone with the collector.
+    expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
+function frameOf(text: string) {
+  const frames = [...new FrameDecoder({ onDrop: (reason) => expect.fail(reason) }).push(text)];
+  expect(frames).toHaveLength(1);
+  return frames[0]!;
+}
