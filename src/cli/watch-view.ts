@@ -9,6 +9,7 @@ import { filterFleet, type NamesOf } from './peer-filter.ts';
 const STATUS_MARK: Record<PeerLive['status'], string> = {
   online: '\u001b[32m●\u001b[0m',
   stale: '\u001b[33m●\u001b[0m',
+  idle: '\u001b[90m●\u001b[0m',
   offline: '\u001b[31m●\u001b[0m',
   never: '\u001b[90m○\u001b[0m',
 };

@@ -143,8 +143,20 @@ export const snapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
-export const peerStatusSchema = z.enum(['online', 'stale', 'offline', 'never']);
+/**
+ * `idle`: no recent handshake from a peer the server sends no keepalives to, and no failing ping
+ * check: WireGuard is silent while nothing is sent, so that is quiet, not down (seed 002).
+ */
+export const peerStatusSchema = z.enum(['online', 'stale', 'idle', 'offline', 'never']);
 export type PeerStatus = z.infer<typeof peerStatusSchema>;
+
+/**
+ * What decides a peer's status: its handshake age, its ping check, or either (online when one says
+ * so). Ping needs the ping checks on; until a peer has a check result its handshake decides.
+ */
+export const STATUS_RULES = ['handshake', 'ping', 'either'] as const;
+export const statusRuleSchema = z.enum(STATUS_RULES);
+export type StatusRule = z.infer<typeof statusRuleSchema>;
 
 /** The shape only; the bounds a setting must keep are the settings schema's. */
 export const statusThresholdsSchema = z.object({
@@ -152,6 +164,8 @@ export const statusThresholdsSchema = z.object({
   onlineSeconds: z.number(),
   /** Younger than this (and not online) is `stale`; older is `offline`. Default 300 s. */
   staleSeconds: z.number(),
+  /** Absent: handshake (as before there was a choice). */
+  rule: statusRuleSchema.optional(),
 });
 export type StatusThresholds = z.infer<typeof statusThresholdsSchema>;
 

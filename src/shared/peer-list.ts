@@ -10,8 +10,9 @@ import { comparePeerTies } from './peer-search.ts';
 export const PEER_STATUS_RANK: Readonly<Record<PeerStatus, number>> = {
   online: 0,
   stale: 1,
-  offline: 2,
-  never: 3,
+  idle: 2,
+  offline: 3,
+  never: 4,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS } from './domain.ts';
+import { DEFAULT_THRESHOLDS, statusRuleSchema } from './domain.ts';
 import { DEFAULT_RETENTION } from './history.ts';
 import { intervalSchema } from './validation.ts';
 
@@ -13,8 +13,10 @@ export const thresholdsSchema = z
   .strictObject({
     /** A handshake younger than this is `online`. */
     onlineSeconds: z.number().int().min(10).max(86_400),
-    /** Younger than this (and not online) is `stale`; older is `offline`. */
+    /** Younger than this (and not online) is `stale`; older is `offline` (or `idle`, see PeerStatus). */
     staleSeconds: z.number().int().min(20).max(604_800),
+    /** The fleet's status rule; a server may have its own. Absent: handshake. */
+    rule: statusRuleSchema.optional(),
   })
   .refine((t) => t.staleSeconds > t.onlineSeconds, 'stale threshold must exceed the online threshold');
 

@@ -1,3 +1,4 @@
+import { statusRuleSchema } from './domain.ts';
 import { z } from 'zod';
 import {
   INTERFACE_NAME_PATTERN,
@@ -137,6 +138,8 @@ export const serverConfigSchema = z.strictObject({
   maxPeers: z.number().int().min(1).max(1_000_000).optional(),
   /** Placement weight (seed 001): a server of weight 2 takes twice the share of one of weight 1. */
   weight: z.number().positive().max(1000).optional(),
+  /** This server's status rule (handshake, ping, either); absent: the fleet's (settings). */
+  statusRule: statusRuleSchema.optional(),
   /** Poll interval in seconds (1–300); falls back to the global setting. */
   intervalSeconds: intervalSchema.optional(),
   /** Config file per interface when it is not `/etc/wireguard/<iface>.conf`. */

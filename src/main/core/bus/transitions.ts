@@ -17,6 +17,9 @@ export interface TransitionMemory {
   rising: readonly string[];
 }
 
+/** Handshakes further apart than this are two sessions: WireGuard rekeys a live one every 120 s. */
+export const SESSION_GAP_SECONDS = 180;
+
 export const NEW_MEMORY: TransitionMemory = { lastStreamingAt: null, down: false, rising: [] };
 
 /** States that mean the server was lost; `connecting` (a deliberate restart) and `stopped` do not. */
@@ -91,12 +94,13 @@ function peerFacts(server: string, iface: string, was: PeerLive, now: PeerLive, 
   const base = { server, iface, publicKey: now.publicKey, at };
   if (was.status !== now.status)
     facts.push({ type: 'peer.status', ...base, from: was.status, to: now.status });
-  // A rekey every two minutes is not news; a handshake from a peer that was not online starts a session.
-  const newer =
+  // A rekey every two minutes is not news; a handshake after more than SESSION_GAP_SECONDS without
+  // one starts a session (seed 002).
+  if (
     now.latestHandshake !== null &&
-    (was.latestHandshake === null || now.latestHandshake > was.latestHandshake);
-  if (newer && was.status !== 'online')
-    facts.push({ type: 'peer.handshake', ...base, handshakeAt: now.latestHandshake! });
+    (was.latestHandshake === null || now.latestHandshake - was.latestHandshake > SESSION_GAP_SECONDS)
+  )
+    facts.push({ type: 'peer.handshake', ...base, handshakeAt: now.latestHandshake });
   if (now.endpoint !== null && now.endpoint !== was.endpoint)
     facts.push({ type: 'peer.roamed', ...base, from: was.endpoint, to: now.endpoint });
   if (now.resets > was.resets) facts.push({ type: 'peer.counterReset', ...base });

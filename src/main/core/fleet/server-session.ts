@@ -122,7 +122,7 @@ export class ServerSession {
 
   constructor(options: SessionOptions) {
     this.#options = options;
-    this.#tracker = new ServerTracker(options.thresholds, options.checkAddresses);
+    this.#tracker = new ServerTracker(this.#ruled(options.thresholds), options.checkAddresses);
     this.#pacer = new FramePacer(minFrameSpacingMs(options.intervalSeconds));
     this.#live = {
       name: options.server.name,
@@ -176,14 +176,25 @@ export class ServerSession {
     const index = interfaces.findIndex((i) => i.name === iface);
     if (index < 0 || serverTime === null) return;
     const next = [...interfaces];
-    next[index] = verifiedInterface(interfaces[index]!, verified, serverTime, this.#options.thresholds);
+    next[index] = verifiedInterface(
+      interfaces[index]!,
+      verified,
+      serverTime,
+      this.#ruled(this.#options.thresholds),
+    );
     this.#publish({ interfaces: next });
   }
 
   /** New status thresholds apply from the next frame on, without reconnecting. */
   setThresholds(thresholds: StatusThresholds): void {
     this.#options.thresholds = thresholds;
-    this.#tracker.thresholds = thresholds;
+    this.#tracker.thresholds = this.#ruled(thresholds);
+  }
+
+  /** The fleet's thresholds with this server's own status rule, if it has one. */
+  #ruled(thresholds: StatusThresholds): StatusThresholds {
+    const rule = this.#options.server.statusRule;
+    return rule === undefined ? thresholds : { ...thresholds, rule };
   }
 
   /** Reconnect now (after the admin trusted a key, changed a setting, or pressed "retry"). */
@@ -192,7 +203,7 @@ export class ServerSession {
     if (changes.ping) this.#options.ping = changes.ping;
     if (changes.thresholds) {
       this.#options.thresholds = changes.thresholds;
-      this.#tracker.thresholds = changes.thresholds;
+      this.#tracker.thresholds = this.#ruled(changes.thresholds);
     }
     this.#running = false;
     this.#generation += 1;

@@ -11,7 +11,7 @@ import {
   type SystemSample,
 } from '../../../shared/domain.ts';
 import { counterRestarted, counterStep, cpuBusyShare } from './counter-rules.ts';
-import { peerStatus } from './peer-status.ts';
+import { liveStatus } from './peer-status.ts';
 import { hostAddressOf } from '../../../shared/check-address.ts';
 import { PingState } from './ping-state.ts';
 
@@ -189,7 +189,12 @@ export class ServerTracker {
         const checkAddress = explicit?.[peer.publicKey] ?? old.host;
         if (checkAddress !== null) targets.add(checkAddress);
         const ping = this.#ping.of(checkAddress);
-        const status = peerStatus(peer.latestHandshake, snapshot.serverTime, this.#thresholds);
+        const status = liveStatus(
+          { latestHandshake: peer.latestHandshake, persistentKeepalive: peer.persistentKeepalive, ping },
+          snapshot.serverTime,
+          this.#thresholds,
+          old.last?.status ?? null,
+        );
         const last = old.last;
         if (
           last !== null &&

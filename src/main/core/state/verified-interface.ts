@@ -1,5 +1,5 @@
 import type { InterfaceDump, InterfaceLive, PeerLive, StatusThresholds } from '../../../shared/domain.ts';
-import { peerStatus } from './peer-status.ts';
+import { liveStatus } from './peer-status.ts';
 import { hostAddressOf } from '../../../shared/check-address.ts';
 
 /**
@@ -30,7 +30,7 @@ export function verifiedInterface(
       latestHandshake: peer.latestHandshake,
       rxBytes: peer.rxBytes,
       txBytes: peer.txBytes,
-      status: peerStatus(peer.latestHandshake, serverTime, thresholds),
+      status: liveStatus({ ...peer, ping: null }, serverTime, thresholds, null),
       rxRate: null,
       txRate: null,
       resets: 0,

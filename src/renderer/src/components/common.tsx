@@ -7,6 +7,7 @@ import { useNow } from '../lib/ticker.ts';
 export const PEER_STATUS_LABEL: Record<PeerStatus, string> = {
   online: 'Online',
   stale: 'Stale',
+  idle: 'Idle',
   offline: 'Offline',
   never: 'Never',
 };
@@ -14,7 +15,8 @@ export const PEER_STATUS_LABEL: Record<PeerStatus, string> = {
 export const PEER_STATUS_HELP: Record<PeerStatus, string> = {
   online: 'Recent handshake',
   stale: 'Handshake a while ago',
-  offline: 'No handshake for a long time',
+  idle: 'No recent handshake; without keepalive or a ping check that is quiet, not down',
+  offline: 'No handshake for a long time, or its ping check fails',
   never: 'Never completed a handshake',
 };
 
@@ -35,7 +37,13 @@ export function connectionTone(state: ConnectionState | null, hasError = false):
   return 'none';
 }
 
-const PEER_TONE: Record<PeerStatus, string> = { online: 'ok', stale: 'warn', offline: 'bad', never: 'none' };
+const PEER_TONE: Record<PeerStatus, string> = {
+  online: 'ok',
+  stale: 'warn',
+  idle: 'none',
+  offline: 'bad',
+  never: 'none',
+};
 
 /** A status dot with its word beside it (never colour alone). */
 export function PeerStatusBadge({ status }: { status: PeerStatus }) {

@@ -282,6 +282,7 @@ describe('validateSettingsForm', () => {
     intervalSeconds: 5,
     thresholds: { onlineSeconds: 120, staleSeconds: 300 },
     retention: { rawHours: 48, minuteDays: 90, hourDays: 730 },
+    ping: { intervalSeconds: 60, parallel: 10 },
   });
 
   it('round-trips settings', () => {
@@ -289,10 +290,27 @@ describe('validateSettingsForm', () => {
       ok: true,
       patch: {
         intervalSeconds: 5,
-        thresholds: { onlineSeconds: 120, staleSeconds: 300 },
+        thresholds: { onlineSeconds: 120, staleSeconds: 300, rule: 'handshake' },
+        ping: { intervalSeconds: 60, parallel: 10 },
         retention: { rawHours: 48, minuteDays: 90, hourDays: 730 },
       },
     });
+  });
+
+  it.each([
+    [{ pingSeconds: '3' }, 'pingSeconds'],
+    [{ pingSeconds: 'x' }, 'pingSeconds'],
+    [{ pingParallel: '0' }, 'pingParallel'],
+  ])('refuses ping settings %o on %s', (change, field) => {
+    const result = validateSettingsForm({ ...form, ...change });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(Object.keys(result.errors)).toContain(field);
+  });
+
+  it('ping checks off is 0', () => {
+    const result = validateSettingsForm({ ...form, pingSeconds: '0', statusRule: 'either' });
+    expect(result.ok && result.patch.ping.intervalSeconds).toBe(0);
+    expect(result.ok && result.patch.thresholds.rule).toBe('either');
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import type { StatusRule } from '../../../shared/domain.ts';
 import { methodSchemas, type Settings, type SshConfigCandidate } from '../../../shared/api.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { INTERFACE_NAME_RULE } from '../../../shared/ip-rules.ts';
@@ -275,6 +276,10 @@ export interface SettingsForm {
   intervalSeconds: string;
   onlineSeconds: string;
   staleSeconds: string;
+  statusRule: StatusRule;
+  /** '0' turns the ping checks off. */
+  pingSeconds: string;
+  pingParallel: string;
   rawHours: string;
   minuteDays: string;
   hourDays: string;
@@ -285,6 +290,9 @@ export function settingsToForm(settings: Settings): SettingsForm {
     intervalSeconds: String(settings.intervalSeconds),
     onlineSeconds: String(settings.thresholds.onlineSeconds),
     staleSeconds: String(settings.thresholds.staleSeconds),
+    statusRule: settings.thresholds.rule ?? 'handshake',
+    pingSeconds: String(settings.ping.intervalSeconds),
+    pingParallel: String(settings.ping.parallel),
     rawHours: String(settings.retention.rawHours),
     minuteDays: String(settings.retention.minuteDays),
     hourDays: String(settings.retention.hourDays),
@@ -294,7 +302,7 @@ export function settingsToForm(settings: Settings): SettingsForm {
 export type SettingsFormResult =
   | {
       ok: true;
-      patch: Pick<Settings, 'intervalSeconds' | 'thresholds' | 'retention'>;
+      patch: Pick<Settings, 'intervalSeconds' | 'thresholds' | 'retention' | 'ping'>;
     }
   | { ok: false; errors: Partial<Record<keyof SettingsForm, string>> };
 
@@ -309,7 +317,9 @@ export function validateSettingsForm(form: SettingsForm): SettingsFormResult {
     thresholds: {
       onlineSeconds: wholeNumber(form.onlineSeconds),
       staleSeconds: wholeNumber(form.staleSeconds),
+      rule: form.statusRule,
     },
+    ping: { intervalSeconds: wholeNumber(form.pingSeconds), parallel: wholeNumber(form.pingParallel) },
     retention: {
       rawHours: wholeNumber(form.rawHours),
       minuteDays: wholeNumber(form.minuteDays),
@@ -326,6 +336,9 @@ export function validateSettingsForm(form: SettingsForm): SettingsFormResult {
     else if (path[1] === 'staleSeconds') errors.staleSeconds ??= 'stale is 20 to 604,800 seconds';
     else if (path[0] === 'thresholds')
       errors.staleSeconds ??= 'the stale threshold must exceed the online threshold';
+    else if (path[0] === 'ping' && path[1] === 'parallel')
+      errors.pingParallel ??= 'pings at once: 1 to 64';
+    else if (path[0] === 'ping') errors.pingSeconds ??= 'ping every 5 to 3,600 seconds, or 0 for off';
     else if (path[1] === 'rawHours') errors.rawHours ??= 'raw samples are kept 1 to 720 hours';
     else if (path[1] === 'minuteDays') errors.minuteDays ??= 'minute rollups are kept 1 to 1,830 days';
     else if (path[1] === 'hourDays') errors.hourDays ??= 'hour rollups are kept 1 to 7,300 days';

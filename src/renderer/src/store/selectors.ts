@@ -23,7 +23,7 @@ import { commandRank, PALETTE_COMMANDS, type PaletteCommand } from './palette-co
 
 /** Pure views over the held fleet. Per-server work is cached by object identity (WeakMap). */
 
-export const PEER_STATUSES: readonly PeerStatus[] = ['online', 'stale', 'offline', 'never'];
+export const PEER_STATUSES: readonly PeerStatus[] = ['online', 'stale', 'idle', 'offline', 'never'];
 
 export type StatusCounts = Record<PeerStatus, number>;
 
@@ -32,7 +32,7 @@ export const TROUBLE_COUNTERS = ['rxErrors', 'txErrors', 'rxDropped', 'txDropped
 export type TroubleCounter = (typeof TROUBLE_COUNTERS)[number];
 
 export function emptyCounts(): StatusCounts {
-  return { online: 0, stale: 0, offline: 0, never: 0 };
+  return { online: 0, stale: 0, idle: 0, offline: 0, never: 0 };
 }
 
 export function statusCounts(peers: readonly PeerLive[]): StatusCounts {
