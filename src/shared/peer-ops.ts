@@ -20,6 +20,8 @@ export const configPeerViewSchema = z.object({
   allowedIps: z.array(z.string()),
   persistentKeepalive: z.number().nullable(),
   endpoint: z.string().nullable(),
+  /** `# CheckAddress = …`: what its ping check pings instead of its host address. */
+  checkAddress: z.string().nullable(),
   hasPresharedKey: z.boolean(),
   disabled: z.boolean(),
 });

@@ -82,4 +82,12 @@ describe('wgdeck group', () => {
     expect(edge.weight).toBeUndefined();
     expect(edge.group).toBe('eu');
   });
+
+  it('server edit sets and drops its own status rule', async () => {
+    expect(await wgdeck('server', 'edit', 'edge', '--status-rule', 'either')).toBe(0);
+    expect((await engine.servers.get('edge')).statusRule).toBe('either');
+    expect(await wgdeck('server', 'edit', 'edge', '--status-rule', 'sometimes')).toBe(2);
+    expect(await wgdeck('server', 'edit', 'edge', '--status-rule', 'none')).toBe(0);
+    expect((await engine.servers.get('edge')).statusRule).toBeUndefined();
+  });
 });

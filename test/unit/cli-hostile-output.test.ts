@@ -82,6 +82,7 @@ function hostileView(): InterfaceConfigView {
         name: `alice${HOSTILE}`,
         allowedIps: ['198.18.128.2/32'],
         persistentKeepalive: null,
+        checkAddress: null,
         endpoint: null,
         hasPresharedKey: false,
         disabled: false,

@@ -1,3 +1,4 @@
+import { STATUS_RULES, statusRuleSchema, type StatusRule } from '../../shared/domain.ts';
 import type { AddServerResult } from '../../shared/api.ts';
 import type { ServerConfig } from '../../shared/server-config.ts';
 import { WgDeckError, errorCode } from '../../main/core/errors.ts';
@@ -41,6 +42,7 @@ export type AddOptions = {
   group?: string;
   maxPeers?: string;
   weight?: string;
+  statusRule?: string;
   interval?: string;
   configPath?: string[];
   acceptNew?: true;
@@ -52,6 +54,13 @@ type SettingOptions = Omit<AddOptions, 'host' | 'acceptNew' | 'json' | 'sudo'> &
   host?: string;
   sudo?: boolean;
 };
+
+function toStatusRule(text: string): StatusRule {
+  const rule = statusRuleSchema.safeParse(text);
+  if (!rule.success)
+    throw new UsageError(`--status-rule is ${STATUS_RULES.join(', ')} or none, got "${text}"`);
+  return rule.data;
+}
 
 /** `--jump none`, `--identity none`, `--group none` …: drop the setting (an edit can take one away). */
 const NONE = 'none';
@@ -74,6 +83,8 @@ function applySettings(server: ServerConfig, values: SettingOptions): ServerConf
   else if (values.maxPeers !== undefined) next.maxPeers = toCount(values.maxPeers);
   if (values.weight === NONE) delete next.weight;
   else if (values.weight !== undefined) next.weight = toWeight(values.weight);
+  if (values.statusRule === NONE) delete next.statusRule;
+  else if (values.statusRule !== undefined) next.statusRule = toStatusRule(values.statusRule);
   const interval = toInterval(values.interval);
   if (interval !== undefined) next.intervalSeconds = interval;
   for (const entry of values.configPath ?? []) {

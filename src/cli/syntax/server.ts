@@ -29,6 +29,7 @@ export function serverCommands(run: CliRun): Command {
     .option('--group <G>', 'a group to show it in')
     .option('--max-peers <N>', 'how many peers it may carry, for placement')
     .option('--weight <W>', 'its placement weight (default 1; 2 takes twice the share)')
+    .addOption(statusRuleOption('its peers are online by handshake, ping or either'))
     .option('--interval <S>', 'seconds between updates, 1-300 (default: the global setting)')
     .addOption(
       repeatable(
@@ -42,7 +43,7 @@ export function serverCommands(run: CliRun): Command {
     .summary("change a server's settings")
     .description(
       "Change a server's settings; the ones not given stay. 'none' drops --jump, --identity, " +
-        '--group, --max-peers or --weight.',
+        '--group, --max-peers, --weight or --status-rule.',
     )
     .argument('<NAME>', NAME)
     .option('--host <H>', 'its address or host name')
@@ -55,6 +56,7 @@ export function serverCommands(run: CliRun): Command {
     .option('--group <G>', 'a group to show it in, or none')
     .option('--max-peers <N>', 'how many peers it may carry, for placement, or none')
     .option('--weight <W>', 'its placement weight, or none (1)')
+    .addOption(statusRuleOption('handshake, ping or either, or none (the setting)'))
     .option('--interval <S>', 'seconds between updates, 1-300')
     .addOption(
       repeatable(
@@ -119,4 +121,9 @@ export function serverCommands(run: CliRun): Command {
         (await load()).trust(ctx, options, name!),
       ),
     );
+}
+
+/** `--status-rule`: how this server's peers count as online (the fleet's setting when absent). */
+function statusRuleOption(description: string): Option {
+  return new Option('--status-rule <RULE>', description);
 }

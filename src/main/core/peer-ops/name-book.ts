@@ -19,7 +19,11 @@ export class PeerNameBook {
       if (peer.name !== null) names[peer.publicKey] = peer.name;
       if (peer.checkAddress !== null) checkAddresses[peer.publicKey] = peer.checkAddress;
     }
-    const entry: PeerNames = { server, iface, names, checkAddresses };
+    // Only files that set some carry the field: the others' entries stay as they were.
+    const entry: PeerNames =
+      Object.keys(checkAddresses).length > 0
+        ? { server, iface, names, checkAddresses }
+        : { server, iface, names };
     return this.set(entry) ? entry : null;
   }
 

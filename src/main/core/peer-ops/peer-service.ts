@@ -454,6 +454,7 @@ export function interfaceView(
         allowedIps: peer.allowedIps,
         persistentKeepalive: peer.persistentKeepalive,
         endpoint: peer.endpoint,
+        checkAddress: peer.checkAddress,
         hasPresharedKey: peer.presharedKey !== null,
         disabled: peer.disabled,
       })),

@@ -7,6 +7,7 @@ describe('a settings change touches only what it affects', () => {
     const next = { ...DEFAULT_SETTINGS, retention: { ...DEFAULT_SETTINGS.retention, rawHours: 12 } };
     expect(settingsEffects(DEFAULT_SETTINGS, next)).toEqual({
       reconnectGlobalInterval: false,
+      restartPing: false,
       thresholds: false,
       retention: true,
     });
@@ -16,6 +17,7 @@ describe('a settings change touches only what it affects', () => {
     const next = { ...DEFAULT_SETTINGS, thresholds: { onlineSeconds: 100, staleSeconds: 400 } };
     expect(settingsEffects(DEFAULT_SETTINGS, next)).toEqual({
       reconnectGlobalInterval: false,
+      restartPing: false,
       thresholds: true,
       retention: false,
     });
@@ -24,14 +26,21 @@ describe('a settings change touches only what it affects', () => {
   it('the poll interval: the sessions on the global interval reconnect', () => {
     expect(settingsEffects(DEFAULT_SETTINGS, { ...DEFAULT_SETTINGS, intervalSeconds: 10 })).toEqual({
       reconnectGlobalInterval: true,
+      restartPing: false,
       thresholds: false,
       retention: false,
     });
   });
 
+  it('ping checks: every session restarts (they are arguments of the remote loop)', () => {
+    const next = { ...DEFAULT_SETTINGS, ping: { intervalSeconds: 30, parallel: 10 } };
+    expect(settingsEffects(DEFAULT_SETTINGS, next).restartPing).toBe(true);
+  });
+
   it('the same settings saved again: nothing', () => {
     expect(settingsEffects(DEFAULT_SETTINGS, structuredClone(DEFAULT_SETTINGS))).toEqual({
       reconnectGlobalInterval: false,
+      restartPing: false,
       thresholds: false,
       retention: false,
     });

@@ -25,7 +25,7 @@ describe('SettingsService', () => {
     await settings.get();
     await settings.update({ retention: { ...DEFAULT_SETTINGS.retention, rawHours: 12 } });
     expect(changes.map((c) => c.effects)).toEqual([
-      { reconnectGlobalInterval: false, thresholds: false, retention: true },
+      { reconnectGlobalInterval: false, restartPing: false, thresholds: false, retention: true },
     ]);
     expect((await new SettingsStore(dataDir).get()).retention.rawHours).toBe(12);
   });
@@ -38,6 +38,7 @@ describe('SettingsService', () => {
     expect((await settings.get()).intervalSeconds).toBe(9);
     expect(changes.at(-1)?.effects).toEqual({
       reconnectGlobalInterval: true,
+      restartPing: false,
       thresholds: false,
       retention: false,
     });

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { PingCheck } from './PingCheck.tsx';
 import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
 import { formatBytes, formatRate, shortKey } from '../../../shared/format.ts';
 import { formatDateTime } from '../../../shared/time-format.ts';
@@ -148,6 +149,10 @@ export function PeerDrawer({
             <dt>Sent</dt>
             <dd className="num">
               {formatBytes(peer.txBytes)} <span className="muted">· {formatRate(peer.txRate, rateUnit)}</span>
+            </dd>
+            <dt>Ping check</dt>
+            <dd>
+              <PingCheck peer={peer} serverTime={live.serverTime} updatedAt={live.updatedAt} />
             </dd>
             <dt>Persistent keepalive</dt>
             <dd>{peer.persistentKeepalive === null ? 'off' : `every ${peer.persistentKeepalive} s`}</dd>

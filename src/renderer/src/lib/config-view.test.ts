@@ -30,6 +30,7 @@ function peer(partial: Partial<ConfigPeerView>): ConfigPeerView {
   return {
     publicKey: 'K',
     name: null,
+    checkAddress: null,
     allowedIps: [],
     persistentKeepalive: null,
     endpoint: null,

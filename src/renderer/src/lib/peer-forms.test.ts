@@ -7,6 +7,7 @@ import {
   contractProblems,
   editFormErrors,
   editFormFromPeer,
+  defaultCheckAddress,
   editFromForm,
   emptyAddForm,
   fieldOfPath,
@@ -27,6 +28,7 @@ const peer: ConfigPeerView = {
   allowedIps: ['10.8.0.2/32', 'fd42::2/128'],
   persistentKeepalive: 25,
   endpoint: null,
+  checkAddress: null,
   hasPresharedKey: true,
   disabled: false,
 };
@@ -155,12 +157,29 @@ describe('the add form', () => {
 });
 
 describe('the edit form', () => {
+  it('sets, keeps and clears the ping check address; an empty one stands for the host address', () => {
+    const form = editFormFromPeer(peer);
+    expect(editFromForm({ ...form, checkAddress: ' 198.18.8.1 ' }, peer)).toEqual({
+      checkAddress: '198.18.8.1',
+    });
+    expect(editFromForm(form, peer)).toEqual({});
+    const checked = { ...peer, checkAddress: '198.18.8.1' };
+    expect(editFromForm(editFormFromPeer(checked), checked)).toEqual({});
+    expect(editFromForm({ ...editFormFromPeer(checked), checkAddress: '' }, checked)).toEqual({
+      checkAddress: null,
+    });
+    expect(editFormErrors({ ...form, checkAddress: '198.18.8.0/24' }, peer).checkAddress).toMatch(/one IPv4/);
+    expect(defaultCheckAddress('198.18.8.0/24, 198.18.9.2/32')).toBe('198.18.9.2');
+    expect(defaultCheckAddress('198.18.8.0/24')).toBeNull();
+  });
+
   it('starts from the peer and sends only what changed', () => {
     const form = editFormFromPeer(peer);
     expect(form).toEqual({
       name: 'alice',
       allowedIps: '10.8.0.2/32, fd42::2/128',
       keepalive: '25',
+      checkAddress: '',
       presharedKey: 'keep',
     });
     expect(editFromForm(form, peer)).toEqual({});

@@ -1,3 +1,4 @@
+import { checkAddressProblem, hostAddressOf } from '../../../shared/check-address.ts';
 /**
  * The add-peer and edit-peer forms: their values (strings, as typed), the checks run as the admin
  * types (the shared rules from `shared/peers.ts`, a light CIDR shape check, then the contract's own
@@ -170,12 +171,14 @@ export function addRequestFromForm(form: AddPeerForm, canPersistSecrets: boolean
 
 // --- The edit form ---------------------------------------------------------------------------------
 
-export type EditField = 'name' | 'allowedIps' | 'keepalive' | 'presharedKey';
+export type EditField = 'name' | 'allowedIps' | 'keepalive' | 'checkAddress' | 'presharedKey';
 
 export interface EditPeerForm {
   name: string;
   allowedIps: string;
   keepalive: string;
+  /** Empty: its host address (the first single-host AllowedIPs entry). */
+  checkAddress: string;
   presharedKey: 'keep' | 'rotate' | 'remove';
 }
 
@@ -184,6 +187,7 @@ export function editFormFromPeer(peer: ConfigPeerView): EditPeerForm {
     name: peer.name ?? '',
     allowedIps: peer.allowedIps.join(', '),
     keepalive: peer.persistentKeepalive === null ? '' : String(peer.persistentKeepalive),
+    checkAddress: peer.checkAddress ?? '',
     presharedKey: 'keep',
   };
 }
@@ -202,6 +206,8 @@ export function editFromForm(form: EditPeerForm, peer: ConfigPeerView): PeerEdit
   // 0 and empty both mean off.
   const normalized = keepalive === 0 ? null : keepalive;
   if (normalized !== peer.persistentKeepalive) edit.persistentKeepalive = normalized;
+  const check = form.checkAddress.trim() === '' ? null : form.checkAddress.trim();
+  if (check !== peer.checkAddress) edit.checkAddress = check;
   if (form.presharedKey !== 'keep') edit.presharedKey = form.presharedKey;
   return edit;
 }
@@ -217,9 +223,17 @@ export function editFormErrors(form: EditPeerForm, peer: ConfigPeerView): FieldE
   if (ips) errors.allowedIps = ips;
   const keepalive = keepaliveProblem(parseKeepalive(form.keepalive));
   if (keepalive) errors.keepalive = keepalive;
+  const check = form.checkAddress.trim();
+  const checkProblem = check === '' ? null : checkAddressProblem(check);
+  if (checkProblem) errors.checkAddress = checkProblem;
   if (form.presharedKey === 'remove' && !peer.hasPresharedKey)
     errors.presharedKey = 'this peer has no preshared key';
   return errors;
+}
+
+/** What an empty check address stands for, as typed so far (the first host of the allowed IPs). */
+export function defaultCheckAddress(allowedIps: string): string | null {
+  return hostAddressOf(splitList(allowedIps));
 }
 
 export function editChange(peer: ConfigPeerView, edit: PeerEdit): PeerChangeRequest {
@@ -250,6 +264,7 @@ const CHANGE_FIELDS: Record<string, AddField | EditField> = {
   persistentKeepalive: 'keepalive',
   publicKey: 'publicKey',
   presharedKey: 'presharedKey',
+  checkAddress: 'checkAddress',
 };
 const CLIENT_FIELDS: Record<string, AddField> = {
   dns: 'dns',

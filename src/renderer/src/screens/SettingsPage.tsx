@@ -1,8 +1,15 @@
+import type { StatusRule } from '../../../shared/domain.ts';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { settingsToForm, validateSettingsForm, type SettingsForm } from '../lib/forms.ts';
 import { toApiError, type ApiError } from '../lib/errors.ts';
 import { setTheme, THEME_CHOICES, THEME_LABEL, useTheme } from '../lib/ui-prefs.ts';
 import { setRateUnit, updateSettings, useApp } from '../store/store.ts';
+
+const STATUS_RULE_CHOICES: readonly (readonly [StatusRule, string])[] = [
+  ['handshake', 'its handshake is recent'],
+  ['ping', 'it answers ping'],
+  ['either', 'either'],
+];
 
 export function SettingsPage() {
   const settings = useApp((s) => s.settings);
@@ -103,7 +110,44 @@ export function SettingsPage() {
                 'Online if handshake within',
                 'WireGuard re-handshakes every 2 min when active.',
               )}
-              {numberField('staleSeconds', 'Stale if handshake within', 'Older handshakes count as offline.')}
+              {numberField(
+                'staleSeconds',
+                'Stale if handshake within',
+                'Older: offline, or idle without a keepalive.',
+              )}
+            </div>
+            <h2 className="section-title">Ping checks and status rule</h2>
+            <div className="form-grid">
+              {numberField(
+                'pingSeconds',
+                'Ping every peer every',
+                'From each server, over its own connection. 0 = off.',
+              )}
+              {numberField('pingParallel', 'Pings at once', 'Per server, 1 to 64.', 'pings')}
+              <fieldset className="fieldset field-wide" data-testid="status-rule">
+                <legend>A peer is online when</legend>
+                <div className="radio-row">
+                  {STATUS_RULE_CHOICES.map(([rule, label]) => (
+                    <label key={rule} className="radio">
+                      <input
+                        type="radio"
+                        name={`${uid}-rule`}
+                        checked={form.statusRule === rule}
+                        onChange={() => {
+                          setForm((f) => (f ? { ...f, statusRule: rule } : f));
+                          setSaved(false);
+                        }}
+                        data-testid={`status-rule-${rule}`}
+                      />
+                      {label}
+                    </label>
+                  ))}
+                </div>
+                <p className="field-hint">
+                  A server can have its own rule. Ping needs the checks on; until a peer has a result, its
+                  handshake decides.
+                </p>
+              </fieldset>
             </div>
             <h2 className="section-title">History retention</h2>
             <div className="form-grid">

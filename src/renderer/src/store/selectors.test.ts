@@ -32,7 +32,7 @@ const cfg = (name: string, group?: string): ServerConfig => ({
 describe('statusCounts / risingCounters', () => {
   it('counts peers by status', () => {
     const list = [peer(1), peer(2, { status: 'stale' }), peer(3, { status: 'never' }), peer(4)];
-    expect(statusCounts(list)).toEqual({ online: 2, stale: 1, offline: 0, never: 1 });
+    expect(statusCounts(list)).toEqual({ online: 2, stale: 1, idle: 0, offline: 0, never: 1 });
   });
 
   it('flags errors and drops whose rate is above zero, never bytes or unknown rates', () => {

@@ -7,16 +7,23 @@ import {
   editFormErrors,
   editFormFromPeer,
   editFromForm,
+  defaultCheckAddress,
   hasChanges,
   type EditField,
   type EditPeerForm,
 } from '../../lib/peer-forms.ts';
 import { CopyButton, Modal } from '../common.tsx';
 import { FormErrors } from '../FormField.tsx';
-import { AllowedIpsField, KeepaliveField, NameField, PreviewButtons } from './PeerFormParts.tsx';
+import {
+  AllowedIpsField,
+  CheckAddressField,
+  KeepaliveField,
+  NameField,
+  PreviewButtons,
+} from './PeerFormParts.tsx';
 import { usePeerForm } from './use-peer-form.ts';
 
-const FIELDS: readonly EditField[] = ['name', 'allowedIps', 'keepalive', 'presharedKey'];
+const FIELDS: readonly EditField[] = ['name', 'allowedIps', 'keepalive', 'checkAddress', 'presharedKey'];
 
 function EditPeerForm({
   server,
@@ -75,6 +82,7 @@ function EditPeerForm({
         hint="Comma or newline separated. Changing them moves the peer’s traffic: its session stays up."
       />
       <KeepaliveField field={bind('keepalive')} hint="Seconds; empty = off" />
+      <CheckAddressField field={bind('checkAddress')} fallback={defaultCheckAddress(form.allowedIps)} />
       <fieldset className="fieldset" data-form-field="presharedKey" tabIndex={-1}>
         <legend>Preshared key{peer.hasPresharedKey ? ' (one is set)' : ' (none)'}</legend>
         <div className="radio-row">

@@ -81,6 +81,23 @@ export function NameField({
   );
 }
 
+/** What the peer's ping check pings; empty: its host address (shown as the placeholder). */
+export function CheckAddressField({ field, fallback }: { field: BoundField; fallback: string | null }) {
+  return (
+    <TextField
+      field={field}
+      label="Ping check address"
+      hint={
+        fallback === null
+          ? 'It routes only networks: give an address inside them to check it (kept in the config file).'
+          : 'Empty: its own address. Kept in the config file beside its name.'
+      }
+      placeholder={fallback ?? 'not checked'}
+      testId="peer-check-address"
+    />
+  );
+}
+
 /** Persistent keepalive in seconds; empty is off. */
 export function KeepaliveField({ field, hint }: { field: BoundField; hint: string }) {
   return (
