@@ -187,6 +187,33 @@ describeLab('live peer management on real servers', () => {
     expect(drift.find((d) => d.iface === 'wg0')?.report?.inSync).toBe(true);
   }, 120_000);
 
+  it('a ping check address goes into the file beside the name (nothing changes live), and comes out again', async () => {
+    const before = await dump();
+    const set = await change({
+      kind: 'changes',
+      changes: [{ action: 'edit', peer: 'zero-one-renamed', edit: { checkAddress: '198.18.200.9' } }],
+    });
+    expect(set.tier).toBe(0);
+    expect(set.preview.changes[0]!.details).toContain('ping check address: its host address → 198.18.200.9');
+    expect(await file()).toMatch(/# Name = zero-one-renamed\r?\n# CheckAddress = 198\.18\.200\.9\r?\n/);
+    expect(await dump()).toEqual(before);
+    const view = await engine.handlers['peers:read']('op', 'wg0');
+    expect(view.peers.find((p) => p.name === 'zero-one-renamed')?.checkAddress).toBe('198.18.200.9');
+    const refused = await change({
+      kind: 'changes',
+      changes: [{ action: 'edit', peer: 'zero-one-renamed', edit: { checkAddress: '198.18.200.0/24' } }],
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(String(refused)).toMatch(/one IPv4 or IPv6 address/);
+    await change({
+      kind: 'changes',
+      changes: [{ action: 'edit', peer: 'zero-one-renamed', edit: { checkAddress: null } }],
+    });
+    expect(await file()).not.toContain('CheckAddress');
+  });
+
   it('a peer created by WG Deck works: a new client brought up from the exported config handshakes and passes traffic', async () => {
     const iface = lab.servers[0]!.interfaces[0]!;
     const subnet4 = iface.addressV4.replace(/\.\d+\//, '.0/');
