@@ -213,6 +213,28 @@ export function PlacementFields(props: ServerFieldsProps) {
     <div className="form-grid">
       {field('maxPeers', 'Max peers', 'Capacity for placement; empty: not placed on')}
       {field('weight', 'Weight', 'Share of new peers: 2 takes twice as many as 1 (default)')}
+      <FormField
+        label="Peers are online when"
+        id={id('statusRule')}
+        error={errors.statusRule}
+        hint="Ping needs the ping checks on (Settings)"
+        errorTestId={errorTestId(props, 'statusRule')}
+      >
+        {(control) => (
+          <select
+            {...control}
+            name="statusRule"
+            value={form.statusRule}
+            onChange={(e) => set('statusRule', e.target.value as ServerForm['statusRule'])}
+            data-testid={testId?.('statusRule')}
+          >
+            <option value="">As in Settings</option>
+            <option value="handshake">Their handshake is recent</option>
+            <option value="ping">They answer ping</option>
+            <option value="either">Either</option>
+          </select>
+        )}
+      </FormField>
     </div>
   );
 }

@@ -201,6 +201,18 @@ describe('validateServerEdit', () => {
     expect(JSON.stringify(result.ok ? result.server : {})).not.toContain('pp');
   });
 
+  it("shows, sets and drops the server's own status rule", () => {
+    const ruled = { ...saved, statusRule: 'ping' as const };
+    const form = formFromServer(ruled);
+    expect(form.statusRule).toBe('ping');
+    expect(validateServerEdit({ ...form, statusRule: 'either' }, ruled)).toMatchObject({
+      ok: true,
+      server: { statusRule: 'either' },
+    });
+    const dropped = validateServerEdit({ ...form, statusRule: '' }, ruled);
+    expect(dropped.ok && dropped.server).not.toHaveProperty('statusRule');
+  });
+
   it('shows and edits placement: capacity and weight; empty drops them; bad ones are refused in place', () => {
     const placed = { ...saved, maxPeers: 50, weight: 2 };
     const form = formFromServer(placed);

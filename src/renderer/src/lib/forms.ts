@@ -32,6 +32,8 @@ export interface ServerForm {
   /** Placement: capacity in peers, and weight (seed 001); empty for none / 1. */
   maxPeers: string;
   weight: string;
+  /** Its own status rule; empty: the fleet's (Settings). */
+  statusRule: StatusRule | '';
 }
 
 export const EMPTY_SERVER_FORM: ServerForm = {
@@ -51,6 +53,7 @@ export const EMPTY_SERVER_FORM: ServerForm = {
   configPaths: '',
   maxPeers: '',
   weight: '',
+  statusRule: '',
 };
 
 export type ServerFormErrors = Partial<Record<keyof ServerForm, string>>;
@@ -87,6 +90,7 @@ const SCHEMA_FIELDS: Partial<Record<string, keyof ServerForm>> = {
   configPaths: 'configPaths',
   maxPeers: 'maxPeers',
   weight: 'weight',
+  statusRule: 'statusRule',
 };
 
 /** The interface a config file is for: wg-quick names it after the file (`/srv/wg/wg1.conf` is wg1). */
@@ -141,6 +145,7 @@ function checkServerForm(
   if (maxPeers !== '') config['maxPeers'] = /^\d{1,7}$/.test(maxPeers) ? Number(maxPeers) : Number.NaN;
   const weight = trimmed(form.weight);
   if (weight !== '') config['weight'] = /^\d{1,4}(\.\d{1,3})?$/.test(weight) ? Number(weight) : Number.NaN;
+  if (form.statusRule !== '') config['statusRule'] = form.statusRule;
   const configPaths = parseConfigPaths(form.configPaths);
   if (configPaths.problem) errors.configPaths = configPaths.problem;
   else if (Object.keys(configPaths.paths).length > 0) config['configPaths'] = configPaths.paths;
@@ -203,6 +208,7 @@ export function formFromServer(server: ServerConfig): ServerForm {
     configPaths: configPathsText(server.configPaths),
     maxPeers: server.maxPeers === undefined ? '' : String(server.maxPeers),
     weight: server.weight === undefined ? '' : String(server.weight),
+    statusRule: server.statusRule ?? '',
   };
 }
 
@@ -226,6 +232,7 @@ const FORM_OPTIONALS = [
   'configPaths',
   'maxPeers',
   'weight',
+  'statusRule',
 ] as const;
 
 /**
