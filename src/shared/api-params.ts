@@ -1,3 +1,5 @@
+import { statusRuleSchema } from './domain.ts';
+import { peerThresholdsSchema } from './peer-options.ts';
 import { checkAddressProblem } from './check-address.ts';
 import { z } from 'zod';
 import { COUNTER_NAMES } from './domain.ts';
@@ -157,6 +159,8 @@ const peerChangeSchema = z.discriminatedUnion('action', [
       persistentKeepalive: keepaliveSchema.optional(),
       presharedKey: z.enum(['rotate', 'remove']).optional(),
       checkAddress: checkAddressSchema.nullable().optional(),
+      statusRule: statusRuleSchema.nullable().optional(),
+      statusThresholds: peerThresholdsSchema.nullable().optional(),
     }),
   }),
   z.strictObject({ action: z.enum(['disable', 'enable', 'remove']), peer: peerReferenceSchema }),

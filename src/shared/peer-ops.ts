@@ -11,6 +11,8 @@
  */
 
 import { z } from 'zod';
+import { peerOptionsSchema } from './peer-options.ts';
+import { statusRuleSchema } from './domain.ts';
 import { driftReportSchema, planPreviewSchema, type PeerChangeRequest } from './peers.ts';
 
 /** A peer as the config file describes it (no secret: whether it has a preshared key, not which). */
@@ -22,6 +24,9 @@ export const configPeerViewSchema = z.object({
   endpoint: z.string().nullable(),
   /** `# CheckAddress = …`: what its ping check pings instead of its host address. */
   checkAddress: z.string().nullable(),
+  /** `# StatusRule`, `# StatusThresholds`: its own status rule and thresholds. */
+  statusRule: statusRuleSchema.nullable(),
+  statusThresholds: z.object({ onlineSeconds: z.number(), staleSeconds: z.number() }).nullable(),
   hasPresharedKey: z.boolean(),
   disabled: z.boolean(),
 });
@@ -200,8 +205,8 @@ export const peerNamesSchema = z.object({
   iface: z.string(),
   /** Public key → name; peers without a name are absent. */
   names: z.record(z.string(), z.string()),
-  /** Public key → the address its ping check pings (`# CheckAddress = …`); peers without one are absent. */
-  checkAddresses: z.record(z.string(), z.string()).optional(),
+  /** Public key → its own monitoring options (`# CheckAddress`, `# StatusRule`, `# StatusThresholds`); peers without any are absent. */
+  options: z.record(z.string(), peerOptionsSchema).optional(),
 });
 export type PeerNames = z.infer<typeof peerNamesSchema>;
 

@@ -1,3 +1,4 @@
+import type { StatusRule } from './domain.ts';
 /**
  * Peer management types shared by the engine, the CLI and the UI: what the admin asks for (drafts,
  * edits), what WG Deck shows before applying (the plan preview) and what differs between a server's
@@ -48,6 +49,10 @@ export interface PeerEdit {
   presharedKey?: 'rotate' | 'remove';
   /** What its ping check pings (`# CheckAddress = …`); null: its host address again. */
   checkAddress?: string | null;
+  /** Its own status rule (`# StatusRule = …`); null: the server's or the fleet's again. */
+  statusRule?: StatusRule | null;
+  /** Its own online/stale thresholds (`# StatusThresholds = …`); null: the fleet's again. */
+  statusThresholds?: { onlineSeconds: number; staleSeconds: number } | null;
 }
 
 /** One requested change; `peer` is a public key or a peer name (resolved against the config file). */

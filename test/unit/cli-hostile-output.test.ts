@@ -83,6 +83,8 @@ function hostileView(): InterfaceConfigView {
         allowedIps: ['198.18.128.2/32'],
         persistentKeepalive: null,
         checkAddress: null,
+        statusRule: null,
+        statusThresholds: null,
         endpoint: null,
         hasPresharedKey: false,
         disabled: false,

@@ -1,3 +1,10 @@
+import type { StatusRule } from '../../shared/domain.ts';
+import {
+  parseStatusRule,
+  parseThresholdsText,
+  THRESHOLDS_RULE,
+  type PeerThresholds,
+} from '../../shared/peer-options.ts';
 import { writeFile } from 'node:fs/promises';
 import { methodSchemas } from '../../shared/api.ts';
 import { plural } from '../../shared/format.ts';
@@ -25,6 +32,8 @@ export type Values = {
   allowedIps?: string;
   keepalive?: string;
   checkAddress?: string;
+  statusRule?: string;
+  thresholds?: string;
   psk?: true;
   publicKey?: string;
   clientConfig?: string;
@@ -56,6 +65,18 @@ function integer(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d{1,6}$/.test(text)) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
   return Number(text);
+}
+
+function statusRule(text: string): StatusRule {
+  const rule = parseStatusRule(text);
+  if (rule === null) throw new UsageError(`--status-rule is handshake, ping, either or none, got "${text}"`);
+  return rule;
+}
+
+function thresholds(text: string): PeerThresholds {
+  const parsed = parseThresholdsText(text);
+  if (parsed === null) throw new UsageError(`--thresholds: ${THRESHOLDS_RULE}, or none; got "${text}"`);
+  return parsed;
 }
 
 function keepalive(text: string | undefined): number | null | undefined {
@@ -93,9 +114,14 @@ function operationFor(sub: Change, v: Values): PeerOperation {
       if (v.rotatePsk) edit.presharedKey = 'rotate';
       if (v.removePsk) edit.presharedKey = 'remove';
       if (v.checkAddress !== undefined) edit.checkAddress = v.checkAddress === 'none' ? null : v.checkAddress;
+      if (v.statusRule !== undefined)
+        edit.statusRule = v.statusRule === 'none' ? null : statusRule(v.statusRule);
+      if (v.thresholds !== undefined)
+        edit.statusThresholds = v.thresholds === 'none' ? null : thresholds(v.thresholds);
       if (Object.keys(edit).length === 0)
         throw new UsageError(
-          'nothing to edit: give --name, --allowed-ips, --keepalive, --check-address, --rotate-psk or --remove-psk',
+          'nothing to edit: give --name, --allowed-ips, --keepalive, --check-address, --status-rule, ' +
+            '--thresholds, --rotate-psk or --remove-psk',
         );
       change = { action: 'edit', peer: peer(), edit };
       break;

@@ -71,6 +71,8 @@ function editCommand(): Command {
       .option('--allowed-ips <CIDR,...>', 'replace its allowed IPs')
       .option('--keepalive <N|off>', 'persistent keepalive, in seconds, or off')
       .option('--check-address <IP|none>', 'what its ping check pings (none: its own IP)')
+      .option('--status-rule <RULE|none>', 'handshake, ping or either (none: the server\'s)')
+      .option('--thresholds <ON/STALE|none>', 'its own online/stale seconds, e.g. 60/600')
       .option('--rotate-psk', 'give it a new preshared key (shown once)')
       .option('--remove-psk', 'remove its preshared key'),
   );

@@ -138,7 +138,7 @@ export class Engine {
       onLive: (server, live) =>
         this.#names.onLive(server, live, (name, ifaces) => this.#peers.learnNames(name, ifaces)),
       onForget: (name) => this.#names.forget(name),
-      checkAddresses: (server, iface) => this.#names.checkAddressesOf(server, iface),
+      peerOptions: (server, iface) => this.#names.optionsOf(server, iface),
     });
     this.#servers.attachFleet({
       run: async (server) => {

@@ -1,3 +1,4 @@
+import type { PeerOptions } from '../../../shared/peer-options.ts';
 import { sameSessionConfig } from './session-config.ts';
 import type { SyncedServer } from '../../../shared/api.ts';
 import type { InterfaceDump, ServerLive, StatusThresholds } from '../../../shared/domain.ts';
@@ -22,8 +23,8 @@ export interface FleetDeps {
   onLive?: (server: ServerConfig, live: ServerLive) => void;
   /** A server left the fleet (removed, or gone from servers.json). */
   onForget?: (name: string) => void;
-  /** The check addresses the config files give the peers of an interface (peer names' book). */
-  checkAddresses?: (server: string, iface: string) => Readonly<Record<string, string>> | undefined;
+  /** What the config files set for the peers of an interface (peer names' book, peer-options.ts). */
+  peerOptions?: (server: string, iface: string) => Readonly<Record<string, PeerOptions>> | undefined;
 }
 
 /** How sessions are started: the poll interval of servers without their own, and status thresholds. */
@@ -72,7 +73,7 @@ export class FleetService {
       intervalSeconds: server.intervalSeconds ?? policy.intervalSeconds,
       thresholds: policy.thresholds,
       ping: policy.ping,
-      checkAddresses: (iface) => deps.checkAddresses?.(server.name, iface),
+      peerOptions: (iface) => deps.peerOptions?.(server.name, iface),
       log: deps.log,
       onSnapshot: (snapshot, receivedAt) =>
         deps.domainEvents.publish([

@@ -13,7 +13,7 @@ import { planAuth, type Credentials } from '../ssh/auth.ts';
 import { ChannelLimiter } from '../ssh/channel-limiter.ts';
 import { dial, type DialOptions, type HostKeyGate, type Hop, type SshSession } from '../ssh/dial.ts';
 import { execCommand, type ExecOptions, type ExecResult } from '../ssh/exec.ts';
-import { ServerTracker, type CheckAddresses } from '../state/server-tracker.ts';
+import { ServerTracker, type PeerOptionsOf } from '../state/server-tracker.ts';
 import { verifiedInterface } from '../state/verified-interface.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { classifyWgError } from './wg-error.ts';
@@ -40,8 +40,8 @@ export interface SessionOptions {
   thresholds: StatusThresholds;
   /** Ping checks run by the collector; default off. */
   ping?: PingSettings;
-  /** The config files' check addresses of an interface's peers (else each peer's host address). */
-  checkAddresses?: CheckAddresses;
+  /** What the config files set for an interface's peers: check address, status rule, thresholds. */
+  peerOptions?: PeerOptionsOf;
   log?: (message: string) => void;
   /** Every parsed snapshot, with the laptop time it arrived (the history store records it). */
   onSnapshot?: (snapshot: Snapshot, receivedAt: number) => void;
@@ -122,7 +122,7 @@ export class ServerSession {
 
   constructor(options: SessionOptions) {
     this.#options = options;
-    this.#tracker = new ServerTracker(this.#ruled(options.thresholds), options.checkAddresses);
+    this.#tracker = new ServerTracker(this.#ruled(options.thresholds), options.peerOptions);
     this.#pacer = new FramePacer(minFrameSpacingMs(options.intervalSeconds));
     this.#live = {
       name: options.server.name,

@@ -26,4 +26,18 @@ describe('PeerNameBook', () => {
     const hostile = SERVER_CONF.replace('# Name = alice', '# Name = \u001b[2J\u001b[31malice\u202e\u2066');
     expect(book.learn('edge', 'wg0', hostile)?.names[ALICE]).toBe('[2J[31malice');
   });
+
+  it("learns each peer's monitoring options with its name; a change to them alone is news", () => {
+    const book = new PeerNameBook();
+    expect(book.learn('edge', 'wg0', SERVER_CONF)?.options).toBeUndefined();
+    const withOptions = SERVER_CONF.replace(
+      '# Name = alice',
+      '# Name = alice\n# CheckAddress = 198.18.8.1\n# StatusRule = either\n# StatusThresholds = 60/600',
+    );
+    expect(book.learn('edge', 'wg0', withOptions)?.options).toEqual({
+      [ALICE]: { checkAddress: '198.18.8.1', rule: 'either', onlineSeconds: 60, staleSeconds: 600 },
+    });
+    expect(book.optionsOf('edge', 'wg0')?.[ALICE]?.rule).toBe('either');
+    expect(book.learn('edge', 'wg0', withOptions.replace('either', 'ping'))).not.toBeNull();
+  });
 });

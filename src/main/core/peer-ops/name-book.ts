@@ -5,7 +5,20 @@
  */
 
 import type { PeerNames } from '../../../shared/peer-ops.ts';
-import { configPeers, parseConfig } from '../peers/config-file.ts';
+import type { PeerOptions } from '../../../shared/peer-options.ts';
+import { configPeers, parseConfig, type FilePeer } from '../peers/config-file.ts';
+
+/** A peer's own monitoring options from its comments, or null when it sets none. */
+function optionsOfPeer(peer: FilePeer): PeerOptions | null {
+  const options: PeerOptions = {};
+  if (peer.checkAddress !== null) options.checkAddress = peer.checkAddress;
+  if (peer.statusRule !== null) options.rule = peer.statusRule;
+  if (peer.statusThresholds !== null) {
+    options.onlineSeconds = peer.statusThresholds.onlineSeconds;
+    options.staleSeconds = peer.statusThresholds.staleSeconds;
+  }
+  return Object.keys(options).length > 0 ? options : null;
+}
 
 export class PeerNameBook {
   readonly #names = new Map<string, PeerNames>();
@@ -13,17 +26,16 @@ export class PeerNameBook {
   /** Learns the names in `fileText`; returns them when they differ from what was known. */
   learn(server: string, iface: string, fileText: string): PeerNames | null {
     const names: Record<string, string> = {};
-    const checkAddresses: Record<string, string> = {};
+    const options: Record<string, PeerOptions> = {};
     for (const peer of configPeers(parseConfig(fileText))) {
       if (peer.publicKey === null) continue;
       if (peer.name !== null) names[peer.publicKey] = peer.name;
-      if (peer.checkAddress !== null) checkAddresses[peer.publicKey] = peer.checkAddress;
+      const own = optionsOfPeer(peer);
+      if (own) options[peer.publicKey] = own;
     }
     // Only files that set some carry the field: the others' entries stay as they were.
     const entry: PeerNames =
-      Object.keys(checkAddresses).length > 0
-        ? { server, iface, names, checkAddresses }
-        : { server, iface, names };
+      Object.keys(options).length > 0 ? { server, iface, names, options } : { server, iface, names };
     return this.set(entry) ? entry : null;
   }
 
@@ -34,7 +46,7 @@ export class PeerNameBook {
     if (
       known &&
       JSON.stringify(known.names) === JSON.stringify(entry.names) &&
-      JSON.stringify(known.checkAddresses ?? {}) === JSON.stringify(entry.checkAddresses ?? {})
+      JSON.stringify(known.options ?? {}) === JSON.stringify(entry.options ?? {})
     )
       return false;
     this.#names.set(key, entry);
@@ -46,9 +58,9 @@ export class PeerNameBook {
     return this.#names.get(`${server}\n${iface}`)?.names[publicKey] ?? null;
   }
 
-  /** The check addresses of an interface's peers (`# CheckAddress = …`), or undefined when none are known. */
-  checkAddressesOf(server: string, iface: string): Readonly<Record<string, string>> | undefined {
-    return this.#names.get(`${server}\n${iface}`)?.checkAddresses;
+  /** The monitoring options of an interface's peers (peer-options.ts), or undefined when none are known. */
+  optionsOf(server: string, iface: string): Readonly<Record<string, PeerOptions>> | undefined {
+    return this.#names.get(`${server}\n${iface}`)?.options;
   }
 
   all(): PeerNames[] {

@@ -1,3 +1,4 @@
+import type { PeerOptions } from '../../../shared/peer-options.ts';
 import type { PeerNames } from '../../../shared/peer-ops.ts';
 import type { ServerLive } from '../../../shared/domain.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
@@ -45,9 +46,9 @@ export class PeerNamesService {
     return this.#book.nameOf(server, iface, publicKey);
   }
 
-  /** The check addresses the interface's config file gives its peers, as known at this moment. */
-  checkAddressesOf(server: string, iface: string): Readonly<Record<string, string>> | undefined {
-    return this.#book.checkAddressesOf(server, iface);
+  /** The monitoring options the interface's config file gives its peers, as known at this moment. */
+  optionsOf(server: string, iface: string): Readonly<Record<string, PeerOptions>> | undefined {
+    return this.#book.optionsOf(server, iface);
   }
 
   /** A config file's text was seen (read or written by a peer operation). Remembered, then announced. */

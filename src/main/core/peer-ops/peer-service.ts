@@ -455,6 +455,8 @@ export function interfaceView(
         persistentKeepalive: peer.persistentKeepalive,
         endpoint: peer.endpoint,
         checkAddress: peer.checkAddress,
+        statusRule: peer.statusRule,
+        statusThresholds: peer.statusThresholds,
         hasPresharedKey: peer.presharedKey !== null,
         disabled: peer.disabled,
       })),

@@ -163,6 +163,8 @@ describe('reading', () => {
         publicKey: ALICE,
         name: 'alice',
         checkAddress: null,
+        statusRule: null,
+        statusThresholds: null,
         presharedKey: null,
         allowedIps: ['10.8.0.2/32', 'fd42:42:42::2/128'],
         endpoint: null,
@@ -174,6 +176,8 @@ describe('reading', () => {
         publicKey: BOB,
         name: "bob's phone",
         checkAddress: null,
+        statusRule: null,
+        statusThresholds: null,
         presharedKey: PSK_BOB,
         allowedIps: ['10.8.0.3/32', 'fd42:42:42::3/128'],
         endpoint: null,
@@ -185,6 +189,8 @@ describe('reading', () => {
         publicKey: CAROL,
         name: 'carol',
         checkAddress: null,
+        statusRule: null,
+        statusThresholds: null,
         presharedKey: null,
         allowedIps: ['10.8.0.4/32'],
         endpoint: null,
@@ -196,6 +202,8 @@ describe('reading', () => {
         publicKey: DAVE,
         name: "dave's router",
         checkAddress: null,
+        statusRule: null,
+        statusThresholds: null,
         presharedKey: null,
         allowedIps: ['10.8.0.5/32', '192.168.50.0/24'],
         endpoint: '198.18.7.9:51820',
@@ -775,6 +783,43 @@ describe('10,000 peers', () => {
 });
 
 describe('the ping check address beside the name', () => {
+  it('a status rule and thresholds of its own, beside the name; unreadable ones are warnings', () => {
+    const conf = (block: string) =>
+      `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\n\n[Peer]\n# Name = site-a\n${block}PublicKey = ${ALICE}\nAllowedIPs = 198.18.8.0/24\n`;
+    const before = conf('');
+    const set = text(
+      updatePeer(parseConfig(before), ALICE, {
+        statusRule: 'ping',
+        statusThresholds: { onlineSeconds: 60, staleSeconds: 600 },
+        checkAddress: '198.18.8.1',
+      }),
+    );
+    expect(set).toBe(conf('# CheckAddress = 198.18.8.1\n# StatusRule = ping\n# StatusThresholds = 60/600\n'));
+    expect(findPeer(parseConfig(set), ALICE)).toMatchObject({
+      statusRule: 'ping',
+      statusThresholds: { onlineSeconds: 60, staleSeconds: 600 },
+      checkAddress: '198.18.8.1',
+    });
+    assertWgAccepts(set);
+    expect(
+      text(
+        updatePeer(parseConfig(set), ALICE, { statusRule: null, statusThresholds: null, checkAddress: null }),
+      ),
+    ).toBe(before);
+    const bad = parseConfig(conf('# StatusRule = sometimes\n# StatusThresholds = 600/60\n'));
+    expect(findPeer(bad, ALICE)).toMatchObject({ statusRule: null, statusThresholds: null });
+    expect(
+      configProblems(bad)
+        .map((p) => p.message)
+        .join('\n'),
+    ).toMatch(/StatusRule .*\n.*StatusThresholds/);
+    expect(
+      problemsOf(() =>
+        updatePeer(parseConfig(before), ALICE, { statusThresholds: { onlineSeconds: 5, staleSeconds: 10 } }),
+      ),
+    ).toEqual([expect.stringMatching(/^statusThresholds: thresholds are ONLINE\/STALE/)]);
+  });
+
   const conf = (block: string) =>
     `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\nListenPort = 51820\n\n[Peer]\n${block}PublicKey = ${ALICE}\nAllowedIPs = 198.18.8.0/24\n`;
 

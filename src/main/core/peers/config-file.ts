@@ -49,6 +49,15 @@
 import { isValidHost } from '../../../shared/validation.ts';
 import { cleanName } from '../collector/text-fields.ts';
 import { checkAddressProblem } from '../../../shared/check-address.ts';
+import type { StatusRule } from '../../../shared/domain.ts';
+import {
+  formatThresholds,
+  parseStatusRule,
+  parseThresholdsText,
+  peerThresholdsSchema,
+  THRESHOLDS_RULE,
+  type PeerThresholds,
+} from '../../../shared/peer-options.ts';
 import { isWireGuardKey } from '../collector/wg-key.ts';
 import { formatPrefix, hasHostBits, parsePrefix } from './ip.ts';
 import { isZeroKey } from './keys.ts';
@@ -99,6 +108,10 @@ export interface FilePeer {
   name: string | null;
   /** `# CheckAddress = …` in the block: what its ping check pings instead of its host address. */
   checkAddress: string | null;
+  /** `# StatusRule = …`: its own status rule. */
+  statusRule: StatusRule | null;
+  /** `# StatusThresholds = ONLINE/STALE`: its own thresholds. */
+  statusThresholds: PeerThresholds | null;
   /** The key itself (the file is secret); null when none or all zero (which wg treats as none). */
   presharedKey: string | null;
   /** Entries as written, in order (wg's view: whitespace removed; several lines concatenated). */
@@ -155,6 +168,10 @@ export interface PeerUpdate {
   name?: string | null;
   /** `# CheckAddress = …`; null removes it. */
   checkAddress?: string | null;
+  /** `# StatusRule = …`; null removes it. */
+  statusRule?: StatusRule | null;
+  /** `# StatusThresholds = …`; null removes it. */
+  statusThresholds?: PeerThresholds | null;
   presharedKey?: string | null;
   allowedIps?: readonly string[];
   persistentKeepalive?: number | null;
@@ -300,6 +317,8 @@ interface PeerFields {
   publicKey: string | null;
   name: string | null;
   checkAddress: string | null;
+  statusRule: StatusRule | null;
+  statusThresholds: PeerThresholds | null;
   presharedKey: string | null;
   allowedIps: string[];
   endpoint: string | null;
@@ -309,8 +328,40 @@ interface PeerFields {
 
 const NAME_RE = /^[ \t]*#[ \t]*name[ \t]*[=:][ \t]*(.*?)[ \t]*$/di;
 const FRIENDLY_RE = /^[ \t]*#[ \t]*friendly_name[ \t]*=[ \t]*(.*?)[ \t]*$/di;
-/** WG Deck's own, beside the name: `# CheckAddress = 198.18.4.2` (seed 002's ping checks). */
-const CHECK_ADDRESS_RE = /^[ \t]*#[ \t]*checkaddress[ \t]*=[ \t]*(.*?)[ \t]*$/di;
+/**
+ * WG Deck's own peer options, beside the name (shared/peer-options.ts): `# CheckAddress = …`,
+ * `# StatusRule = …`, `# StatusThresholds = …`. Group 1 is the key, group 2 the value.
+ */
+const OPTION_RE = /^[ \t]*#[ \t]*(checkaddress|statusrule|statusthresholds)[ \t]*=[ \t]*(.*?)[ \t]*$/di;
+type OptionKey = 'checkaddress' | 'statusrule' | 'statusthresholds';
+const OPTION_SPELLING: Record<OptionKey, string> = {
+  checkaddress: 'CheckAddress',
+  statusrule: 'StatusRule',
+  statusthresholds: 'StatusThresholds',
+};
+
+/** Reads one option comment into `fields`; a value it cannot read is a warning, never a guess. */
+function readOption(
+  text: string,
+  fields: PeerFields,
+  problem: (message: string, fatal?: boolean) => void,
+): void {
+  const match = OPTION_RE.exec(text);
+  if (!match) return;
+  const key = match[1]!.toLowerCase() as OptionKey;
+  const value = match[2]!;
+  const shown = JSON.stringify(value.slice(0, 64));
+  if (key === 'checkaddress' && fields.checkAddress === null) {
+    if (checkAddressProblem(value) === null) fields.checkAddress = value;
+    else problem(`CheckAddress ${shown} is not an address`, false);
+  } else if (key === 'statusrule' && fields.statusRule === null) {
+    fields.statusRule = parseStatusRule(value);
+    if (fields.statusRule === null) problem(`StatusRule ${shown} is not handshake, ping or either`, false);
+  } else if (key === 'statusthresholds' && fields.statusThresholds === null) {
+    fields.statusThresholds = parseThresholdsText(value);
+    if (fields.statusThresholds === null) problem(`StatusThresholds ${shown}: ${THRESHOLDS_RULE}`, false);
+  }
+}
 /** Other tools' comments above `[Peer]`, each capturing the name. */
 const LEADING_NAME_RES = [
   NAME_RE,
@@ -408,6 +459,8 @@ function readPeer(lines: readonly ConfigLine[], head: number, known?: readonly L
     publicKey: null,
     name: shownName(readName(lines, infos, head)),
     checkAddress: null,
+    statusRule: null,
+    statusThresholds: null,
     presharedKey: null,
     allowedIps: [],
     endpoint: null,
@@ -420,13 +473,7 @@ function readPeer(lines: readonly ConfigLine[], head: number, known?: readonly L
     const problem = (message: string, fatal = true): void => {
       fields.problems.push({ index: i, message, fatal });
     };
-    if (info.kind === 'comment' && fields.checkAddress === null) {
-      const address = CHECK_ADDRESS_RE.exec(lines[i]!.text)?.[1];
-      if (address !== undefined) {
-        if (checkAddressProblem(address) === null) fields.checkAddress = address;
-        else problem(`CheckAddress ${JSON.stringify(address.slice(0, 64))} is not an address`, false);
-      }
-    }
+    if (info.kind === 'comment') readOption(lines[i]!.text, fields, problem);
     if (info.kind === 'blank' || info.kind === 'comment') continue;
     if (info.kind !== 'entry') {
       problem(info.kind === 'header' ? 'unexpected section header' : 'not a "Key = value" line');
@@ -609,6 +656,8 @@ export function configPeers(file: ConfigFile): FilePeer[] {
         publicKey: fields.publicKey,
         name: fields.name,
         checkAddress: fields.checkAddress,
+        statusRule: fields.statusRule,
+        statusThresholds: fields.statusThresholds,
         presharedKey: fields.presharedKey,
         allowedIps: fields.allowedIps,
         endpoint: fields.endpoint,
@@ -1010,6 +1059,8 @@ export function updatePeer(file: ConfigFile, publicKey: string, update: PeerUpda
   }
   const checkProblem = update.checkAddress == null ? null : checkAddressProblem(update.checkAddress);
   if (checkProblem !== null) problems.push({ field: 'checkAddress', message: checkProblem });
+  if (update.statusThresholds != null && !peerThresholdsSchema.safeParse(update.statusThresholds).success)
+    problems.push({ field: 'statusThresholds', message: THRESHOLDS_RULE });
   throwIfProblems(problems);
   const index = requirePeer(file, publicKey);
   const block = file.blocks[index]!;
@@ -1041,30 +1092,38 @@ function editPeerLines(
     set('persistentkeepalive', seconds === null || seconds === 0 ? null : String(seconds));
   }
   if (update.name !== undefined) setName(lines, head, update.name, eol);
-  if (update.checkAddress !== undefined) setCheckAddress(lines, head, update.checkAddress, eol);
+  if (update.checkAddress !== undefined) setOption(lines, head, 'checkaddress', update.checkAddress, eol);
+  if (update.statusRule !== undefined) setOption(lines, head, 'statusrule', update.statusRule, eol);
+  if (update.statusThresholds !== undefined) {
+    const text = update.statusThresholds === null ? null : formatThresholds(update.statusThresholds);
+    setOption(lines, head, 'statusthresholds', text, eol);
+  }
   return lines;
 }
 
-/** Rewrites the block's `# CheckAddress` line in place, else adds one under the name (or `[Peer]`). */
-function setCheckAddress(lines: ConfigLine[], head: number, address: string | null, eol: Eol): void {
-  let nameLine = -1;
+/**
+ * Rewrites the block's option comment in place, else adds one under the name and the other options
+ * (or under `[Peer]`); null removes it.
+ */
+function setOption(lines: ConfigLine[], head: number, key: OptionKey, value: string | null, eol: Eol): void {
+  let after = head;
   for (let i = head + 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (classify(line.text).kind !== 'comment') continue;
-    const span = CHECK_ADDRESS_RE.exec(line.text)?.indices?.[1];
-    if (span) {
-      if (address === null) removeAt(lines, i);
+    const match = OPTION_RE.exec(line.text);
+    const span = match?.indices?.[2];
+    if (match && span && match[1]!.toLowerCase() === key) {
+      if (value === null) removeAt(lines, i);
       else
         lines[i] = {
-          text: `${line.text.slice(0, span[0])}${address}${line.text.slice(span[1])}`,
+          text: `${line.text.slice(0, span[0])}${value}${line.text.slice(span[1])}`,
           eol: line.eol,
         };
       return;
     }
-    if (nameLine < 0 && NAME_RE.test(line.text)) nameLine = i;
+    if ((match || NAME_RE.test(line.text)) && i === after + 1) after = i;
   }
-  if (address !== null)
-    insertAfter(lines, nameLine >= 0 ? nameLine : head, `# CheckAddress = ${address}`, eol);
+  if (value !== null) insertAfter(lines, after, `# ${OPTION_SPELLING[key]} = ${value}`, eol);
 }
 
 /** Inserts `line` after `index`, keeping a missing final newline at the end. */

@@ -19,6 +19,13 @@
  */
 
 import { checkAddressProblem } from '../../../shared/check-address.ts';
+import type { StatusRule } from '../../../shared/domain.ts';
+import {
+  formatThresholds,
+  peerThresholdsSchema,
+  THRESHOLDS_RULE,
+  type PeerThresholds,
+} from '../../../shared/peer-options.ts';
 import type { InterfaceDump } from '../../../shared/domain.ts';
 import { INTERFACE_NAME_PATTERN } from '../../../shared/ip-rules.ts';
 import type {
@@ -88,6 +95,9 @@ export type PeerChange =
       presharedKey?: string | null;
       /** `# CheckAddress`; null removes it. */
       checkAddress?: string | null;
+      /** `# StatusRule`, `# StatusThresholds`; null removes them. */
+      statusRule?: StatusRule | null;
+      statusThresholds?: PeerThresholds | null;
     }
   | { action: 'disable' | 'enable' | 'remove'; publicKey: string };
 
@@ -169,7 +179,9 @@ function checkSyntax(changes: readonly PeerChange[], problems: FieldProblem[]): 
         allowedIps === undefined &&
         persistentKeepalive === undefined &&
         presharedKey === undefined &&
-        checkAddress === undefined
+        checkAddress === undefined &&
+        change.statusRule === undefined &&
+        change.statusThresholds === undefined
       ) {
         problems.push({ field: `changes[${index}]`, message: 'an edit must change at least one field' });
       }
@@ -180,6 +192,8 @@ function checkSyntax(changes: readonly PeerChange[], problems: FieldProblem[]): 
       if (presharedKey != null) checkKey(field('presharedKey'), presharedKey, problems);
       const checkProblem = checkAddress == null ? null : checkAddressProblem(checkAddress);
       if (checkProblem !== null) problems.push({ field: field('checkAddress'), message: checkProblem });
+      if (change.statusThresholds != null && !peerThresholdsSchema.safeParse(change.statusThresholds).success)
+        problems.push({ field: field('statusThresholds'), message: THRESHOLDS_RULE });
     }
   });
 }
@@ -341,6 +355,8 @@ function applyChanges(file: ConfigFile, changes: readonly PeerChange[], resolved
         if (change.persistentKeepalive !== undefined) update.persistentKeepalive = change.persistentKeepalive;
         if (change.presharedKey !== undefined) update.presharedKey = change.presharedKey;
         if (change.checkAddress !== undefined) update.checkAddress = change.checkAddress;
+        if (change.statusRule !== undefined) update.statusRule = change.statusRule;
+        if (change.statusThresholds !== undefined) update.statusThresholds = change.statusThresholds;
         next = updatePeer(next, key, update);
         break;
       }
@@ -469,6 +485,14 @@ function describeChange(
       const shown = (peer: FilePeer | undefined) => peer?.checkAddress ?? 'its host address';
       details.push(`ping check address: ${shown(before)} → ${shown(after)}`);
     }
+    if (change.statusRule !== undefined && before?.statusRule !== after?.statusRule) {
+      const shown = (peer: FilePeer | undefined) => peer?.statusRule ?? "the server's";
+      details.push(`status rule: ${shown(before)} → ${shown(after)}`);
+    }
+    const thresholdsText = (peer: FilePeer | undefined) =>
+      peer?.statusThresholds ? `${formatThresholds(peer.statusThresholds)} s` : 'the fleet’s';
+    if (change.statusThresholds !== undefined && thresholdsText(before) !== thresholdsText(after))
+      details.push(`status thresholds: ${thresholdsText(before)} → ${thresholdsText(after)}`);
     if (change.presharedKey !== undefined) {
       details.push(
         change.presharedKey === null

@@ -76,6 +76,8 @@ export function prepareChanges(
     if (edit.allowedIps !== undefined) change.allowedIps = edit.allowedIps;
     if (edit.persistentKeepalive !== undefined) change.persistentKeepalive = edit.persistentKeepalive;
     if (edit.checkAddress !== undefined) change.checkAddress = edit.checkAddress;
+    if (edit.statusRule !== undefined) change.statusRule = edit.statusRule;
+    if (edit.statusThresholds !== undefined) change.statusThresholds = edit.statusThresholds;
     if (edit.presharedKey === 'remove') change.presharedKey = null;
     if (edit.presharedKey === 'rotate') {
       change.presharedKey = keys.presharedKey();

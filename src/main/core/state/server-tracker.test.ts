@@ -175,7 +175,7 @@ describe('ServerTracker', () => {
 
 describe('ping checks in the live state', () => {
   it("pings each peer's check address (config file first, else its host address) and shows the latest round", () => {
-    const explicit: Record<string, string> = { [KEY_B]: '198.18.9.1' };
+    const explicit: Record<string, { checkAddress?: string }> = { [KEY_B]: { checkAddress: '198.18.9.1' } };
     const tracker = new ServerTracker(DEFAULT_THRESHOLDS, () => explicit);
     const peers = [peer({}), peer({ publicKey: KEY_B, allowedIps: ['198.18.9.0/24'] })];
     const first = tracker.apply(snapshot(100, 1000, peers));
@@ -202,5 +202,21 @@ describe('ping checks in the live state', () => {
     delete explicit[KEY_B];
     expect(tracker.apply(snapshot(115, 1015, peers)).interfaces[0]!.peers[1]!.checkAddress).toBeNull();
     expect(tracker.pingTargets).toEqual(['198.18.128.2']);
+  });
+
+  it("a peer's own status rule and thresholds apply to it alone", () => {
+    const own = { [KEY_B]: { rule: 'ping' as const, onlineSeconds: 30, staleSeconds: 60 } };
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS, () => own);
+    // Both handshook 45 s ago: online by the fleet's 120 s, stale by B's own 30 s.
+    const peers = [peer({ latestHandshake: 955 }), peer({ publicKey: KEY_B, latestHandshake: 955 })];
+    const state = tracker.apply(snapshot(100, 1000, peers));
+    expect(state.interfaces[0]!.peers.map((p) => p.status)).toEqual(['online', 'stale']);
+    const round = {
+      at: 1004,
+      results: [{ address: '198.18.128.2', ok: true, rttMs: 0.4, error: null }],
+    };
+    // B's rule is ping, and its (host) address answers: online again.
+    const next = tracker.apply({ ...snapshot(105, 1005, peers), ping: round });
+    expect(next.interfaces[0]!.peers[1]!.status).toBe('online');
   });
 });

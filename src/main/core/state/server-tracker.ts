@@ -14,6 +14,7 @@ import { counterRestarted, counterStep, cpuBusyShare } from './counter-rules.ts'
 import { liveStatus } from './peer-status.ts';
 import { hostAddressOf } from '../../../shared/check-address.ts';
 import { PingState } from './ping-state.ts';
+import type { PeerOptions } from '../../../shared/peer-options.ts';
 
 interface PeerMemory {
   key: string;
@@ -101,20 +102,29 @@ function systemLive(
  * clock, counter resets detected per peer and interface, statuses from handshake age.
  * One tracker per server; not shared, so no locking.
  */
-/** Public key → the check address the config file gives it, per interface (peer names' book). */
-export type CheckAddresses = (iface: string) => Readonly<Record<string, string>> | undefined;
+/** Public key → the options its config file gives it (peer-options.ts), per interface (peer names' book). */
+export type PeerOptionsOf = (iface: string) => Readonly<Record<string, PeerOptions>> | undefined;
+
+/** The server's thresholds with what a peer sets itself (its rule, its online/stale seconds). */
+function withPeerOptions(thresholds: StatusThresholds, own: PeerOptions): StatusThresholds {
+  return {
+    onlineSeconds: own.onlineSeconds ?? thresholds.onlineSeconds,
+    staleSeconds: own.staleSeconds ?? thresholds.staleSeconds,
+    rule: own.rule ?? thresholds.rule,
+  };
+}
 
 export class ServerTracker {
   #memory: Memory | null = null;
   #epoch = 0;
   #thresholds: StatusThresholds;
-  readonly #checkAddresses: CheckAddresses;
+  readonly #optionsOf: PeerOptionsOf;
   readonly #ping = new PingState();
   #targets: string[] = [];
 
-  constructor(thresholds: StatusThresholds, checkAddresses: CheckAddresses = () => undefined) {
+  constructor(thresholds: StatusThresholds, optionsOf: PeerOptionsOf = () => undefined) {
     this.#thresholds = thresholds;
-    this.#checkAddresses = checkAddresses;
+    this.#optionsOf = optionsOf;
   }
 
   /** The addresses the ping checks ping, as of the last apply(): sorted, each once. */
@@ -148,7 +158,7 @@ export class ServerTracker {
       const countersBefore = usable ? memory.counters : null;
       const counters = snapshot.netdev[dump.name] ?? null;
       const peers: PeerLive[] = new Array<PeerLive>(dump.peers.length);
-      const explicit = this.#checkAddresses(dump.name);
+      const explicit = this.#optionsOf(dump.name);
       const previousOrder = memory.order;
       const order = new Array<PeerMemory>(dump.peers.length);
       for (let i = 0; i < dump.peers.length; i++) {
@@ -186,13 +196,14 @@ export class ServerTracker {
           old.hostFrom = peer.allowedIps;
           old.host = hostAddressOf(peer.allowedIps);
         }
-        const checkAddress = explicit?.[peer.publicKey] ?? old.host;
+        const own = explicit?.[peer.publicKey];
+        const checkAddress = own?.checkAddress ?? old.host;
         if (checkAddress !== null) targets.add(checkAddress);
         const ping = this.#ping.of(checkAddress);
         const status = liveStatus(
           { latestHandshake: peer.latestHandshake, persistentKeepalive: peer.persistentKeepalive, ping },
           snapshot.serverTime,
-          this.#thresholds,
+          own === undefined ? this.#thresholds : withPeerOptions(this.#thresholds, own),
           old.last?.status ?? null,
         );
         const last = old.last;

@@ -31,6 +31,8 @@ function peer(partial: Partial<ConfigPeerView>): ConfigPeerView {
     publicKey: 'K',
     name: null,
     checkAddress: null,
+    statusRule: null,
+    statusThresholds: null,
     allowedIps: [],
     persistentKeepalive: null,
     endpoint: null,

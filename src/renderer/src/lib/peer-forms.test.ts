@@ -29,6 +29,8 @@ const peer: ConfigPeerView = {
   persistentKeepalive: 25,
   endpoint: null,
   checkAddress: null,
+  statusRule: null,
+  statusThresholds: null,
   hasPresharedKey: true,
   disabled: false,
 };
@@ -173,6 +175,28 @@ describe('the edit form', () => {
     expect(defaultCheckAddress('198.18.8.0/24')).toBeNull();
   });
 
+  it('sets and clears its own status rule and thresholds', () => {
+    const form = editFormFromPeer(peer);
+    expect(editFromForm({ ...form, statusRule: 'ping', statusThresholds: '60/600' }, peer)).toEqual({
+      statusRule: 'ping',
+      statusThresholds: { onlineSeconds: 60, staleSeconds: 600 },
+    });
+    const own = {
+      ...peer,
+      statusRule: 'ping' as const,
+      statusThresholds: { onlineSeconds: 60, staleSeconds: 600 },
+    };
+    expect(editFormFromPeer(own)).toMatchObject({ statusRule: 'ping', statusThresholds: '60/600' });
+    expect(editFromForm({ ...editFormFromPeer(own), statusThresholds: ' 60 / 600 ' }, own)).toEqual({});
+    expect(editFromForm({ ...editFormFromPeer(own), statusRule: '', statusThresholds: '' }, own)).toEqual({
+      statusRule: null,
+      statusThresholds: null,
+    });
+    expect(editFormErrors({ ...form, statusThresholds: '600/60' }, peer).statusThresholds).toMatch(
+      /ONLINE\/STALE/,
+    );
+  });
+
   it('starts from the peer and sends only what changed', () => {
     const form = editFormFromPeer(peer);
     expect(form).toEqual({
@@ -180,6 +204,8 @@ describe('the edit form', () => {
       allowedIps: '10.8.0.2/32, fd42::2/128',
       keepalive: '25',
       checkAddress: '',
+      statusRule: '',
+      statusThresholds: '',
       presharedKey: 'keep',
     });
     expect(editFromForm(form, peer)).toEqual({});

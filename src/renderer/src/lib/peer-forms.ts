@@ -1,3 +1,5 @@
+import type { StatusRule } from '../../../shared/domain.ts';
+import { formatThresholds, parseThresholdsText, THRESHOLDS_RULE } from '../../../shared/peer-options.ts';
 import { checkAddressProblem, hostAddressOf } from '../../../shared/check-address.ts';
 /**
  * The add-peer and edit-peer forms: their values (strings, as typed), the checks run as the admin
@@ -171,7 +173,14 @@ export function addRequestFromForm(form: AddPeerForm, canPersistSecrets: boolean
 
 // --- The edit form ---------------------------------------------------------------------------------
 
-export type EditField = 'name' | 'allowedIps' | 'keepalive' | 'checkAddress' | 'presharedKey';
+export type EditField =
+  | 'name'
+  | 'allowedIps'
+  | 'keepalive'
+  | 'checkAddress'
+  | 'statusRule'
+  | 'statusThresholds'
+  | 'presharedKey';
 
 export interface EditPeerForm {
   name: string;
@@ -179,6 +188,10 @@ export interface EditPeerForm {
   keepalive: string;
   /** Empty: its host address (the first single-host AllowedIPs entry). */
   checkAddress: string;
+  /** Empty: the server's rule. */
+  statusRule: StatusRule | '';
+  /** `ONLINE/STALE` seconds; empty: the fleet's thresholds. */
+  statusThresholds: string;
   presharedKey: 'keep' | 'rotate' | 'remove';
 }
 
@@ -188,6 +201,8 @@ export function editFormFromPeer(peer: ConfigPeerView): EditPeerForm {
     allowedIps: peer.allowedIps.join(', '),
     keepalive: peer.persistentKeepalive === null ? '' : String(peer.persistentKeepalive),
     checkAddress: peer.checkAddress ?? '',
+    statusRule: peer.statusRule ?? '',
+    statusThresholds: peer.statusThresholds ? formatThresholds(peer.statusThresholds) : '',
     presharedKey: 'keep',
   };
 }
@@ -208,6 +223,11 @@ export function editFromForm(form: EditPeerForm, peer: ConfigPeerView): PeerEdit
   if (normalized !== peer.persistentKeepalive) edit.persistentKeepalive = normalized;
   const check = form.checkAddress.trim() === '' ? null : form.checkAddress.trim();
   if (check !== peer.checkAddress) edit.checkAddress = check;
+  const rule = form.statusRule === '' ? null : form.statusRule;
+  if (rule !== peer.statusRule) edit.statusRule = rule;
+  const thresholds = form.statusThresholds.trim() === '' ? null : parseThresholdsText(form.statusThresholds);
+  const before = peer.statusThresholds ? formatThresholds(peer.statusThresholds) : null;
+  if ((thresholds ? formatThresholds(thresholds) : null) !== before) edit.statusThresholds = thresholds;
   if (form.presharedKey !== 'keep') edit.presharedKey = form.presharedKey;
   return edit;
 }
@@ -226,6 +246,8 @@ export function editFormErrors(form: EditPeerForm, peer: ConfigPeerView): FieldE
   const check = form.checkAddress.trim();
   const checkProblem = check === '' ? null : checkAddressProblem(check);
   if (checkProblem) errors.checkAddress = checkProblem;
+  if (form.statusThresholds.trim() !== '' && parseThresholdsText(form.statusThresholds) === null)
+    errors.statusThresholds = THRESHOLDS_RULE;
   if (form.presharedKey === 'remove' && !peer.hasPresharedKey)
     errors.presharedKey = 'this peer has no preshared key';
   return errors;
@@ -265,6 +287,8 @@ const CHANGE_FIELDS: Record<string, AddField | EditField> = {
   publicKey: 'publicKey',
   presharedKey: 'presharedKey',
   checkAddress: 'checkAddress',
+  statusRule: 'statusRule',
+  statusThresholds: 'statusThresholds',
 };
 const CLIENT_FIELDS: Record<string, AddField> = {
   dns: 'dns',

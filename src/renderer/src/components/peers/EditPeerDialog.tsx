@@ -13,17 +13,26 @@ import {
   type EditPeerForm,
 } from '../../lib/peer-forms.ts';
 import { CopyButton, Modal } from '../common.tsx';
-import { FormErrors } from '../FormField.tsx';
+import { FormErrors, FormField } from '../FormField.tsx';
 import {
   AllowedIpsField,
   CheckAddressField,
   KeepaliveField,
   NameField,
   PreviewButtons,
+  TextField,
 } from './PeerFormParts.tsx';
 import { usePeerForm } from './use-peer-form.ts';
 
-const FIELDS: readonly EditField[] = ['name', 'allowedIps', 'keepalive', 'checkAddress', 'presharedKey'];
+const FIELDS: readonly EditField[] = [
+  'name',
+  'allowedIps',
+  'keepalive',
+  'checkAddress',
+  'statusRule',
+  'statusThresholds',
+  'presharedKey',
+];
 
 function EditPeerForm({
   server,
@@ -83,6 +92,37 @@ function EditPeerForm({
       />
       <KeepaliveField field={bind('keepalive')} hint="Seconds; empty = off" />
       <CheckAddressField field={bind('checkAddress')} fallback={defaultCheckAddress(form.allowedIps)} />
+      <div className="form-grid">
+        <FormField
+          label="Status rule"
+          id={id('statusRule')}
+          error={errorOf('statusRule')}
+          hint="Its own, kept in the config file"
+        >
+          {(control) => (
+            <select
+              {...control}
+              value={form.statusRule}
+              onChange={(e) => set('statusRule', e.target.value as EditPeerForm['statusRule'], 'statusRule')}
+              data-form-field="statusRule"
+              data-testid="peer-status-rule"
+            >
+              <option value="">As for its server</option>
+              <option value="handshake">Online by handshake</option>
+              <option value="ping">Online if it answers ping</option>
+              <option value="either">Either</option>
+            </select>
+          )}
+        </FormField>
+        <TextField
+          field={bind('statusThresholds')}
+          label="Online / stale after"
+          hint="Seconds, e.g. 60/600; empty: the fleet's"
+          placeholder="as in Settings"
+          className="input-short"
+          testId="peer-status-thresholds"
+        />
+      </div>
       <fieldset className="fieldset" data-form-field="presharedKey" tabIndex={-1}>
         <legend>Preshared key{peer.hasPresharedKey ? ' (one is set)' : ' (none)'}</legend>
         <div className="radio-row">
