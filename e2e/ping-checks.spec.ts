@@ -72,6 +72,33 @@ describeLab('ping checks in Chromium against a real server', () => {
     await expect.poll(() => check().getAttribute('data-state'), { timeout: 45_000 }).toBe('ok');
   });
 
+  it("the edit form sets the peer's own check address and status rule: into its config file, then in force", async () => {
+    await page.goto(`${app.url}#/server/${server().name}`);
+    await page.getByTestId(`manage-${client().interface}`).click();
+    const row = page.locator(`[data-testid="config-peer"][data-peer="${client().publicKey}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByTestId('peer-action-edit').click();
+    const dialog = page.getByTestId('edit-peer-dialog');
+    await dialog.getByTestId('peer-check-address').waitFor();
+    expect(await dialog.getByTestId('peer-check-address').getAttribute('placeholder')).toBe(
+      client().tunnelV4,
+    );
+    await dialog.getByTestId('peer-check-address').fill(client().tunnelV4);
+    await dialog.getByTestId('peer-status-rule').selectOption('ping');
+    await dialog.getByTestId('peer-status-thresholds').fill('60/600');
+    await shotsAtEverySize(page, 'edit-peer-status-options');
+    await dialog.getByTestId('preview-button').click();
+    await page.getByTestId('plan-preview').waitFor();
+    expect(await page.getByTestId('plan-tier').getAttribute('data-tier')).toBe('0');
+    expect(await page.getByTestId('plan-preview').textContent()).toContain("status rule: the server's → ping");
+    await page.getByTestId('apply-button').click();
+    await expect
+      .poll(async () => (await lab.exec(0, `cat ${server().interfaces[0]!.configPath}`)).stdout, {
+        timeout: 30_000,
+      })
+      .toMatch(/# CheckAddress = [\d.]+\n# StatusRule = ping\n# StatusThresholds = 60\/600\n/);
+  });
+
   it('Settings offers the ping interval and the status rule', async () => {
     await page.goto(`${app.url}#/settings`);
     await page.getByTestId('status-rule').waitFor();
