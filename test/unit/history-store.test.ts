@@ -482,13 +482,17 @@ describe('HistoryStore: maintain', () => {
     for (let i = 0; i < 13 * 60; i++) store.record('s', sim.step(5), T0 + i * 5000, 5);
     let calls = 0;
     let worst = 0;
+    let total = 0;
     for (; calls < 10_000; calls++) {
       const start = performance.now();
       const result = store.maintain(1);
-      worst = Math.max(worst, performance.now() - start);
+      const took = performance.now() - start;
+      worst = Math.max(worst, took);
+      total += took;
       if (result.idle) break;
     }
     expect(calls).toBeGreaterThan(10);
-    expect(worst).toBeLessThan(500);
+    // No unit is a large share of the whole (a share, not milliseconds: the machine may be busy).
+    expect(worst).toBeLessThan(total / 4);
   }, 60_000);
 });
