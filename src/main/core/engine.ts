@@ -128,6 +128,7 @@ export class Engine {
       afterLiveChange: options.afterLiveChange,
       onFileText: (server, iface, text) => this.#names.learn(server, iface, text),
       onVerifiedLive: (server, iface, live) => this.#fleet.showVerified(server, iface, live),
+      onDrift: (server, report) => this.#eventLog.onDrift(server, report),
     });
     this.#fleet = new FleetService({
       gate: (server) => this.#servers.gate(server),

@@ -124,4 +124,35 @@ describe('the event log', () => {
     expect(readEventLog(path, { server: 'other' }).map((e) => e.type)).toEqual(['server.rebooted']);
     expect(readEventLog(join(tmpdir(), 'no-such-history.db'), {})).toEqual([]);
   });
+
+  it('logs drift once when an interface starts drifting (or drifts otherwise), not on every look', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wgdeck-log-')), 'history.db');
+    const store = HistoryStore.open(path);
+    const recorder = new EventRecorder({ bus: new DomainEventBus(), store: () => store, nameOf: none });
+    const inSync = {
+      iface: 'wg0',
+      inSync: true,
+      onlyLive: [],
+      onlyFile: [],
+      disabledButLive: [],
+      different: [],
+      interface: [],
+    };
+    const handAdded = { publicKey: KEY, name: null, allowedIps: ['198.18.4.9/32'] };
+    const drifting = { ...inSync, inSync: false, onlyLive: [handAdded] };
+    recorder.onDrift('s', inSync);
+    recorder.onDrift('s', drifting);
+    recorder.onDrift('s', drifting); // looked at again: not news
+    recorder.onDrift('s', { ...drifting, onlyFile: [handAdded] }); // drifts otherwise: news
+    recorder.onDrift('s', inSync);
+    recorder.onDrift('s', drifting); // drifts again after being in sync: news
+    const logged = store.events({ types: ['drift.found'] });
+    expect(logged).toHaveLength(3);
+    expect(logged.at(-1)).toMatchObject({
+      server: 's',
+      interface: 'wg0',
+      details: { onlyLive: 1, onlyFile: 0, different: 0, disabledButLive: 0, interfaceSettings: 0 },
+    });
+    store.close();
+  });
 });

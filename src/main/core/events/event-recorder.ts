@@ -5,6 +5,7 @@
  */
 import type { LoggedEvent } from '../../../shared/event-log.ts';
 import type { PeerTxEvent } from '../../../shared/peer-ops.ts';
+import type { DriftReport } from '../../../shared/peers.ts';
 import type { DomainEvent, DomainEventBus } from '../bus/domain-events.ts';
 import { errorMessage } from '../errors.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -90,8 +91,22 @@ export function logEntryForChange(event: PeerTxEvent, at: number): LoggedEvent |
   };
 }
 
+/** What a drift report says, in counts (details of a `drift.found` entry); null when in sync. */
+export function driftDetails(report: DriftReport): LoggedEvent['details'] | null {
+  if (report.inSync) return null;
+  return {
+    onlyLive: report.onlyLive.length,
+    onlyFile: report.onlyFile.length,
+    disabledButLive: report.disabledButLive.length,
+    different: report.different.length,
+    interfaceSettings: report.interface.length,
+  };
+}
+
 export class EventRecorder {
   readonly #store: () => HistoryStore | null;
+  /** Per server and interface, the drift last logged: the same drift seen again is not news. */
+  readonly #drift = new Map<string, string>();
   readonly #nameOf: NameOf;
   readonly #log: ((message: string) => void) | undefined;
 
@@ -114,6 +129,36 @@ export class EventRecorder {
   onChange(event: PeerTxEvent): void {
     const entry = logEntryForChange(event, Date.now());
     if (entry) this.#write([entry]);
+  }
+
+  /** A drift comparison was made: logged when the interface drifts and did not, or drifts otherwise. */
+  onDrift(server: string, report: DriftReport): void {
+    const key = `${server}\n${report.iface}`;
+    const details = driftDetails(report);
+    if (details === null) {
+      this.#drift.delete(key);
+      return;
+    }
+    const signature = JSON.stringify([
+      report.onlyLive,
+      report.onlyFile,
+      report.disabledButLive,
+      report.different,
+      report.interface,
+    ]);
+    if (this.#drift.get(key) === signature) return;
+    this.#drift.set(key, signature);
+    this.#write([
+      {
+        at: Date.now() / 1000,
+        type: 'drift.found',
+        server,
+        interface: report.iface,
+        peer: null,
+        name: null,
+        details,
+      },
+    ]);
   }
 
   #write(entries: LoggedEvent[]): void {

@@ -1,3 +1,4 @@
+import type { DriftReport } from '../../../shared/peers.ts';
 /**
  * The `peers:*` methods of the contract: read an interface's config file, preview operations (kept in
  * memory, with their generated keys, for a few minutes), apply them commit-confirmed, drift per
@@ -54,6 +55,8 @@ export interface PeerServiceDeps extends TxDeps {
   onFileText?: (server: string, iface: string, text: string) => void;
   /** The interface as a confirmed apply's verification read it: shown at once, not at the next frame. */
   onVerifiedLive?: (server: string, iface: string, live: InterfaceDump) => void;
+  /** Every drift comparison made (a config view read, `peers:drift`): the event log keeps news of it. */
+  onDrift?: (server: string, report: DriftReport) => void;
 }
 
 interface StoredPlan {
@@ -95,7 +98,9 @@ export class PeerService {
       const read = await readInterface(runnerFor(server, ssh), iface, path);
       const file = requireFile(read, path, ssh.label);
       this.#deps.onFileText?.(server.name, iface, file.fileText);
-      return interfaceView(server.name, iface, path, file);
+      const view = interfaceView(server.name, iface, path, file);
+      if (view.drift) this.#deps.onDrift?.(server.name, view.drift);
+      return view;
     });
   }
 
@@ -152,6 +157,7 @@ export class PeerService {
           out.push({ iface, configPath: path, report: null, problem: errorMessage(error) });
         }
       }
+      for (const { report } of out) if (report) this.#deps.onDrift?.(server.name, report);
       return out;
     });
   }
