@@ -121,6 +121,7 @@ describe('the alert service', () => {
 
   it('keeps rules in alerts.json: add, edit, snooze, remove; a damaged file is an error', async () => {
     const added = await service.add({ kind: 'server-unreachable', server: 'edge', minutes: 5 });
+    if (added.kind !== 'server-unreachable') throw new Error('kind');
     expect(added).toMatchObject({ kind: 'server-unreachable', enabled: true, snoozedUntil: null });
     expect(added.id).toMatch(/^[a-z0-9]{8}$/);
     const file = JSON.parse(readFileSync(join(dataDir, 'alerts.json'), 'utf8')) as { version: number };
