@@ -322,7 +322,7 @@ export class AlertEvaluator {
             resolvedAt: null,
           };
           this.#episodes.set(key, fired);
-          out.push({ type: 'fired', alert: this.#alert(fired), at: now });
+          out.push({ type: 'fired', alert: this.#alert(fired, now), at: now });
         } else if (episode?.firing && now - condition.since >= resolveAfterMs) {
           out.push(this.#resolve(episode, now));
         }
@@ -342,10 +342,11 @@ export class AlertEvaluator {
   #resolve(episode: Episode, now: number): AlertTransition {
     episode.firing = false;
     episode.resolvedAt = now;
-    return { type: 'resolved', alert: this.#alert(episode), at: now };
+    return { type: 'resolved', alert: this.#alert(episode, now), at: now };
   }
 
-  #alert(episode: Episode): FiringAlert {
+  /** The alert of an episode; `snoozed` as of `now` (a transition's time, or the list's). */
+  #alert(episode: Episode, now: number): FiringAlert {
     const { rule, condition } = episode;
     return {
       rule: rule.id,
@@ -355,7 +356,7 @@ export class AlertEvaluator {
       publicKey: condition.publicKey,
       message: episode.message,
       since: episode.firedAt / 1000,
-      snoozed: isSnoozed(rule, episode.firedAt),
+      snoozed: isSnoozed(rule, now),
     };
   }
 
@@ -364,7 +365,7 @@ export class AlertEvaluator {
     return [...this.#episodes.values()]
       .filter((e) => e.firing)
       .sort((a, b) => a.firedAt - b.firedAt)
-      .map((e) => ({ ...this.#alert(e), snoozed: isSnoozed(e.rule, now) }));
+      .map((e) => this.#alert(e, now));
   }
 }
 

@@ -470,22 +470,22 @@ function NotificationsNote() {
   const [state, setState] = useState<NotificationState>(notificationState);
   if (host !== 'browser') {
     return (
-      <p className="muted small">
+      <p className="muted small alerts-note">
         Desktop notifications come from the WG Deck app while it runs (also in the tray).
       </p>
     );
   }
   if (state === 'unsupported')
-    return <p className="muted small">This browser cannot show desktop notifications.</p>;
+    return <p className="muted small alerts-note">This browser cannot show desktop notifications.</p>;
   if (state === 'granted')
     return (
-      <p className="muted small" data-testid="notifications-on">
+      <p className="muted small alerts-note" data-testid="notifications-on">
         Desktop notifications are on for this tab: each alert that fires shows one.
       </p>
     );
   if (state === 'denied')
     return (
-      <p className="muted small">
+      <p className="muted small alerts-note">
         Desktop notifications are blocked for this page in the browser’s site settings.
       </p>
     );
