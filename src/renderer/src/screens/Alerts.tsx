@@ -160,7 +160,7 @@ function RuleRow({ rule, onChanged }: { rule: AlertRule; onChanged: (error: ApiE
           )}
         </form>
       </td>
-      <td>
+      <td className="alerts-snooze-cell">
         {snoozed ? (
           <span className="alerts-snooze">
             <span className="muted small" data-testid="alert-snoozed">
