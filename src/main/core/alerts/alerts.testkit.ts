@@ -64,6 +64,7 @@ export function sample(
       uptimeSeconds: null,
     },
     wgError: null,
+    ping: null,
   };
   return { type: 'server.sample', server, snapshot, receivedAt: at, intervalSeconds: 5 };
 }
