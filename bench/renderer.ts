@@ -83,6 +83,15 @@ function syntheticEngine(histories: ServerLive[][]) {
     'group:remove': notInBench,
     'placement:rank': notInBench,
     'events:list': () => Promise.resolve([]),
+    'alert:list': () => Promise.resolve([]),
+    'alert:add': notInBench,
+    'alert:update': notInBench,
+    'alert:remove': notInBench,
+    'alert:snooze': notInBench,
+    'alerts:firing': () => Promise.resolve([]),
+    'alert:webhook': () => Promise.resolve({ url: null }),
+    'alert:setWebhook': notInBench,
+    'alert:testWebhook': notInBench,
   } satisfies ApiHandlers;
   return {
     handlers,

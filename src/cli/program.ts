@@ -15,6 +15,7 @@ import { missingRequired } from './flags.ts';
 import type { CliRun } from './run.ts';
 import { driftCommands } from './syntax/drift.ts';
 import { eventsCommands } from './syntax/events.ts';
+import { alertCommands } from './syntax/alert.ts';
 import { groupCommands } from './syntax/group.ts';
 import { peerCommands } from './syntax/peer.ts';
 import { placementCommands } from './syntax/placement.ts';
@@ -86,6 +87,7 @@ function buildProgram(run: CliRun): Command {
     .addCommand(eventsCommands(run))
     .addCommand(groupCommands(run))
     .addCommand(placementCommands(run))
+    .addCommand(alertCommands(run))
     .addCommand(helpCommand(program, run))
     .addHelpText('after', AFTER_HELP)
     // After commander's own checks (unknown flags, arguments), never on --help.

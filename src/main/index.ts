@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { app, protocol, safeStorage, utilityProcess, type BrowserWindow } from 'electron';
+import { Notification, app, protocol, safeStorage, utilityProcess, type BrowserWindow } from 'electron';
+import { AlertDesktop } from './alert-desktop.ts';
 import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol.ts';
 import { defaultDataDir } from './core/store/data-dir.ts';
 import { EngineHost } from './engine-host.ts';
@@ -84,6 +85,16 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     host.onSummary((summary) => tray.update(summary));
+    const alerts = new AlertDesktop({
+      tray: (firing) => tray.setAlerts(firing),
+      show: ({ title, body }) => {
+        if (!Notification.isSupported()) return;
+        const notice = new Notification({ title, body });
+        notice.on('click', show);
+        notice.show();
+      },
+    });
+    host.onEvent((event, payload) => alerts.onEvent(event, payload));
 
     app.on('before-quit', () => {
       quitting = true;

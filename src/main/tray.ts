@@ -1,5 +1,7 @@
 import { Menu, Tray, nativeImage } from 'electron';
+import type { FiringAlert } from '../shared/alerts.ts';
 import { fleetLevel, summaryText, type FleetSummary } from './fleet-summary.ts';
+import { trayAlertLines, trayAlertSuffix } from './tray-alerts.ts';
 import { TRAY_ICONS } from './tray-icons.ts';
 
 export interface TrayActions {
@@ -9,11 +11,12 @@ export interface TrayActions {
   setCloseToTray(value: boolean): void;
 }
 
-/** The tray icon: fleet status at a glance (colour, tooltip, first menu line), show / quit. */
+/** The tray icon: fleet status at a glance (colour, tooltip, first menu line), firing alerts, show / quit. */
 export class FleetTray {
   readonly #tray: Tray;
   readonly #actions: TrayActions;
   #summary: FleetSummary | null = null;
+  #alerts: FiringAlert[] = [];
 
   constructor(actions: TrayActions) {
     this.#actions = actions;
@@ -24,6 +27,11 @@ export class FleetTray {
 
   update(summary: FleetSummary): void {
     this.#summary = summary;
+    this.#render();
+  }
+
+  setAlerts(firing: FiringAlert[]): void {
+    this.#alerts = firing;
     this.#render();
   }
 
@@ -40,13 +48,20 @@ export class FleetTray {
   #render(): void {
     const text = summaryText(this.#summary);
     this.#tray.setImage(this.#icon());
-    this.#tray.setToolTip(`WG Deck — ${text}`);
+    this.#tray.setToolTip(`WG Deck — ${text}${trayAlertSuffix(this.#alerts)}`);
+    const alerts = trayAlertLines(this.#alerts);
     if (process.platform === 'darwin' && this.#summary && this.#summary.serversTotal > 0) {
       this.#tray.setTitle(` ${this.#summary.serversUp}/${this.#summary.serversTotal}`);
     }
     this.#tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: text, enabled: false },
+        ...(alerts.length > 0
+          ? [
+              { type: 'separator' as const },
+              ...alerts.map((label) => ({ label, click: () => this.#actions.show() })),
+            ]
+          : []),
         { type: 'separator' },
         { label: 'Show WG Deck', click: () => this.#actions.show() },
         {

@@ -5,7 +5,13 @@ import { assertServesContract } from './serve-rpc.ts';
 
 describe('the contract', () => {
   it('forwards the same events over every transport, declared once', () => {
-    expect(FORWARDED_EVENTS).toEqual(['fleet:delta', 'fleet:removed', 'peers:tx', 'peers:names']);
+    expect(FORWARDED_EVENTS).toEqual([
+      'fleet:delta',
+      'fleet:removed',
+      'peers:tx',
+      'peers:names',
+      'alerts:changed',
+    ]);
   });
 
   it('declares every method with an argument tuple, a result schema and whether to retry', () => {

@@ -47,6 +47,16 @@ import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { eventQuerySchema, loggedEventSchema } from './event-log.ts';
 import { groupSummarySchema } from './groups.ts';
 import { placementSchema } from './placement.ts';
+import {
+  alertRuleIdSchema,
+  alertRuleSchema,
+  firingAlertSchema,
+  newAlertRuleSchema,
+  snoozeSchema,
+  webhookSettingsSchema,
+  webhookTestResultSchema,
+  webhookUrlSchema,
+} from './alerts.ts';
 import { groupNameSchema, groupSchema, serverConfigSchema, serverNameSchema } from './validation.ts';
 
 /**
@@ -213,6 +223,33 @@ export const METHODS = {
     result: clientConfigResultSchema,
     retrySafe: true,
   }),
+  /** Alert rules (alerts.json), in the order they were added. */
+  'alert:list': method({ params: none, result: z.array(alertRuleSchema), retrySafe: true }),
+  'alert:add': method({ params: z.tuple([newAlertRuleSchema]), result: alertRuleSchema, retrySafe: false }),
+  /** Replaces the rule with the same id (thresholds, scope, enabled). */
+  'alert:update': method({ params: z.tuple([alertRuleSchema]), result: alertRuleSchema, retrySafe: true }),
+  'alert:remove': method({ params: z.tuple([alertRuleIdSchema]), result: nothing, retrySafe: false }),
+  /** Snooze a rule for N seconds or until cleared (null: lift it): it still evaluates, nobody is told. */
+  'alert:snooze': method({
+    params: z.tuple([alertRuleIdSchema, snoozeSchema]),
+    result: alertRuleSchema,
+    retrySafe: false,
+  }),
+  /** The alerts firing now in this engine (`alerts:changed` follows the list). */
+  'alerts:firing': method({ params: none, result: z.array(firingAlertSchema), retrySafe: true }),
+  'alert:webhook': method({ params: none, result: webhookSettingsSchema, retrySafe: true }),
+  'alert:setWebhook': method({
+    params: z.tuple([webhookSettingsSchema]),
+    result: webhookSettingsSchema,
+    retrySafe: true,
+  }),
+  /** POSTs a test payload to the URL given (null: the saved one); the status or the error. */
+  'alert:testWebhook': method({
+    params: z.tuple([webhookUrlSchema.nullable()]),
+    result: webhookTestResultSchema,
+    retrySafe: false,
+    timeoutMs: 15_000,
+  }),
   'settings:get': method({ params: none, result: settingsSchema, retrySafe: true }),
   'settings:update': method({
     params: z.tuple([settingsPatchSchema]),
@@ -284,6 +321,8 @@ export const EVENTS = {
   'peers:tx': event({ payload: peerTxEventSchema, crosses: true }),
   /** An interface's peer names changed (a config file was read or written). */
   'peers:names': event({ payload: peerNamesSchema, crosses: true }),
+  /** The alerts firing now, whole, whenever the list changes (fired, resolved, snoozed). */
+  'alerts:changed': event({ payload: z.array(firingAlertSchema), crosses: true }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

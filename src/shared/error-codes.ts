@@ -97,6 +97,12 @@ const ERROR_CODES = {
     hint: 'Every server in the group is full, down, without fresh metrics or without a capacity set; the message says which.',
     exit: 'failure',
   },
+  NO_SUCH_ALERT_RULE: {
+    title: 'No such alert rule',
+    hint: 'It may have been removed from another window or the CLI.',
+    exit: 'usage',
+    cli: 'wgdeck alert list shows the rules and their ids.',
+  },
   NO_SUCH_SSH_HOST: {
     title: 'No such host in the ssh config',
     hint: 'Import from ~/.ssh/config lists the hosts it found; a name only matched by a wildcard is not one.',

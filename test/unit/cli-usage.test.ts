@@ -45,9 +45,15 @@ const COMMANDS: [string[], string][] = [
   [['peer', 'remove'], 'Usage: wgdeck peer disable|enable|remove --server S'],
   [['peer', 'restore'], 'Usage: wgdeck peer restore --server S --interface I --backup ID'],
   [['drift'], 'Usage: wgdeck drift --server S'],
+  [['alert'], 'Usage: wgdeck alert COMMAND'],
+  [['alert', 'add'], 'Usage: wgdeck alert add KIND [options]'],
+  [['alert', 'edit'], 'Usage: wgdeck alert edit ID [options]'],
+  [['alert', 'list'], 'Usage: wgdeck alert list [--json]'],
+  [['alert', 'remove'], 'Usage: wgdeck alert remove ID'],
+  [['alert', 'snooze'], 'Usage: wgdeck alert snooze ID [--for AGE]'],
   [['help'], 'Usage: wgdeck help [COMMAND...]'],
 ];
-const LEAVES = COMMANDS.filter(([path]) => !['', 'server', 'peer'].includes(path.join(' ')));
+const LEAVES = COMMANDS.filter(([path]) => !['', 'server', 'peer', 'alert'].includes(path.join(' ')));
 
 const ESC = '\u001b';
 

@@ -2,6 +2,7 @@ import type { ApiEvents, ApiHandlers, AppInfo, EventName } from '../../shared/ap
 import type { ServerLive } from '../../shared/domain.ts';
 import type { ServerConfig } from '../../shared/server-config.ts';
 import type { Settings } from '../../shared/settings.ts';
+import { AlertService } from './alerts/alert-service.ts';
 import { DomainEventBus } from './bus/domain-events.ts';
 import { ContractEvents } from './contract-events.ts';
 import { WgDeckError, errorMessage } from './errors.ts';
@@ -53,6 +54,7 @@ export const APP_VERSION = '0.1.0';
  * - events   (events/): the event log, written where history is recorded
  * - groups   (groups/): groups.json, and placement within a group
  * - settings (settings/): settings.json, and what a change restarts
+ * - alerts   (alerts/): alerts.json, rules evaluated against the bus, firing list, webhook
  */
 export class Engine {
   /**
@@ -71,6 +73,7 @@ export class Engine {
   readonly #history: HistoryService;
   readonly #peers: PeerService;
   readonly #names: PeerNamesService;
+  readonly #alerts: AlertService;
   readonly #namesStore: PeerNamesStore;
   #started = false;
   /** Stops watching servers.json, settings.json and peer-names.json (changes made by other processes). */
@@ -158,6 +161,15 @@ export class Engine {
       live: async (names) =>
         this.#started ? this.#fleet.live() : await this.#servers.pollOnce(names, { samples: 2 }),
     });
+    this.#alerts = new AlertService({
+      dataDir: options.dataDir,
+      bus: this.domainEvents,
+      live: () => this.#fleet.live(),
+      nameOf: (server, iface, key) => this.#names.nameOf(server, iface, key),
+      onChange: (firing) => this.#events.emit('alerts:changed', firing),
+      primary: () => this.#history.recording !== null,
+      log,
+    });
     this.handlers = this.#handlers();
   }
 
@@ -186,6 +198,7 @@ export class Engine {
     const servers = this.#servers;
     const peers = this.#peers;
     const history = this.#history;
+    const alerts = this.#alerts;
     return {
       'app:info': () =>
         Promise.resolve({
@@ -227,6 +240,15 @@ export class Engine {
       'peers:discard': (planId) => Promise.resolve(peers.discard(planId)),
       'peers:change': (request) => peers.change(request),
       'peers:clientConfig': (server, iface, key) => peers.clientConfig(server, iface, key),
+      'alert:list': () => alerts.list(),
+      'alert:add': (rule) => alerts.add(rule),
+      'alert:update': (rule) => alerts.update(rule),
+      'alert:remove': (id) => alerts.remove(id),
+      'alert:snooze': (id, snooze) => alerts.snooze(id, snooze),
+      'alerts:firing': () => Promise.resolve(alerts.firing()),
+      'alert:webhook': () => alerts.webhook(),
+      'alert:setWebhook': (settings) => alerts.setWebhook(settings),
+      'alert:testWebhook': (url) => alerts.testWebhook(url),
       'settings:get': () => this.#settings.get(),
       'settings:update': (patch) => this.#settings.update(patch),
     };
@@ -241,6 +263,7 @@ export class Engine {
     this.#started = true;
     const settings = await this.#settings.get();
     this.#history.open(settings.retention);
+    this.#alerts.start();
     for (const server of await this.#servers.list()) {
       if (!names || names.includes(server.name)) this.#fleet.run(server, settings);
     }
@@ -260,6 +283,7 @@ export class Engine {
           this.#reload(() => this.#settings.reload()),
         ),
         watchDataFile(this.#namesStore.path, () => this.#names.reload()),
+        watchDataFile(this.#alerts.store.path, () => void this.#alerts.reload()),
       );
     }
   }
@@ -284,6 +308,7 @@ export class Engine {
     this.#started = false;
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
     this.#fleet.stop();
+    this.#alerts.stop();
     this.#history.close();
   }
 

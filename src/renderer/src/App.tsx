@@ -1,3 +1,4 @@
+import { AlertsPage } from './screens/Alerts.tsx';
 import { EventsPage } from './screens/Events.tsx';
 import { useEffect, useRef } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
@@ -54,6 +55,9 @@ function Main() {
       break;
     case 'events':
       content = <EventsPage server={route.server} />;
+      break;
+    case 'alerts':
+      content = <AlertsPage />;
       break;
     case 'server':
       content = (

@@ -31,6 +31,9 @@ function runCommand(command: PaletteCommand): void {
     case 'events':
       navigate({ page: 'events' });
       break;
+    case 'alerts':
+      navigate({ page: 'alerts' });
+      break;
     case 'overview':
       navigate({ page: 'overview' });
       break;

@@ -8,6 +8,7 @@ describe('routes', () => {
     { page: 'settings' },
     { page: 'events' },
     { page: 'events', server: 'edge-1' },
+    { page: 'alerts' },
     { page: 'server', server: 'edge-1' },
     { page: 'server', server: 'edge-1', iface: 'wg0' },
     { page: 'server', server: 'edge.1_x', iface: 'wg0', peer: 'ab+/cd==' },

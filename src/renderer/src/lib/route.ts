@@ -4,6 +4,7 @@ export type Route =
   | { page: 'overview' }
   | { page: 'add' }
   | { page: 'settings' }
+  | { page: 'alerts' }
   | { page: 'events'; server?: string }
   | { page: 'server'; server: string; iface?: string; peer?: string };
 
@@ -23,6 +24,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'add' };
     case 'settings':
       return { page: 'settings' };
+    case 'alerts':
+      return { page: 'alerts' };
     case 'events': {
       const server = decode(parts[1]);
       return server ? { page: 'events', server } : { page: 'events' };
@@ -50,6 +53,8 @@ export function routeHash(route: Route): string {
       return '#/add';
     case 'settings':
       return '#/settings';
+    case 'alerts':
+      return '#/alerts';
     case 'events':
       return route.server ? `#/events/${encodeURIComponent(route.server)}` : '#/events';
     case 'server': {

@@ -64,6 +64,7 @@ const ServerLink = memo(function ServerLink({
 const PAGES = [
   { page: 'overview', label: 'Overview', icon: '⌂' },
   { page: 'events', label: 'Events', icon: '≡' },
+  { page: 'alerts', label: 'Alerts', icon: '!' },
 ] as const;
 
 export function Sidebar() {

@@ -11,6 +11,7 @@ export type PaletteCommand =
   | { id: 'settings'; label: string }
   | { id: 'overview'; label: string }
   | { id: 'events'; label: string }
+  | { id: 'alerts'; label: string }
   | { id: 'theme'; label: string; theme: ThemeChoice }
   | { id: 'toggle-sidebar'; label: string };
 
@@ -18,6 +19,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'add-server', label: 'Add server' },
   { id: 'overview', label: 'Go to overview' },
   { id: 'events', label: 'Show the event log' },
+  { id: 'alerts', label: 'Show alerts and alert rules' },
   { id: 'settings', label: 'Open settings' },
   { id: 'theme', label: 'Theme: system', theme: 'system' },
   { id: 'theme', label: 'Theme: light', theme: 'light' },

@@ -7,11 +7,13 @@ import type {
   SyncedServer,
   WgDeckApi,
 } from '../../../shared/api.ts';
+import type { FiringAlert } from '../../../shared/alerts.ts';
 import type { ServerDelta } from '../../../shared/live-delta.ts';
 import type { PeerNames, PeerTxEvent } from '../../../shared/peer-ops.ts';
 import type { GroupSummary } from '../../../shared/groups.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { connectApi } from '../api/index.ts';
+import { BrowserNotifier } from '../lib/browser-notifier.ts';
 import { toApiError, type ApiError } from '../lib/errors.ts';
 import { txKey } from '../lib/plan-view.ts';
 import { parseRoute, routeHash, type Route } from '../lib/route.ts';
@@ -39,6 +41,8 @@ export interface AppState {
   peerTx: Record<string, PeerTxEvent>;
   /** Peer names per `server/iface` (peerNamesKey), from config files the engine read or wrote. */
   peerNames: Record<string, Record<string, string>>;
+  /** The alerts firing now (`alerts:firing`, then `alerts:changed`). */
+  firing: FiringAlert[];
 }
 
 const RATE_UNIT_KEY = 'wgdeck.rateUnit';
@@ -64,7 +68,25 @@ export const useApp = create<AppState>()(() => ({
   paletteOpen: false,
   peerTx: {},
   peerNames: {},
+  firing: [],
 }));
+
+/** Browser mode notifies here; the app's main process notifies for Electron. */
+const notifier = new BrowserNotifier(() => useApp.getState().info?.host === 'browser');
+
+function onFiring(firing: FiringAlert[]): void {
+  useApp.setState({ firing });
+  notifier.changed(firing);
+}
+
+function loadFiring(): void {
+  call('alerts:firing')
+    .then((firing) => {
+      notifier.loaded(firing);
+      useApp.setState({ firing });
+    })
+    .catch(() => undefined);
+}
 
 let api: WgDeckApi | null = null;
 const unsubscribers: (() => void)[] = [];
@@ -148,6 +170,7 @@ function onTransportResync(): void {
   call('settings:get')
     .then((settings) => useApp.setState({ settings }))
     .catch(() => undefined);
+  loadFiring();
 }
 
 function onRemoved(name: string): void {
@@ -235,6 +258,7 @@ export async function start(): Promise<void> {
     unsubscribers.push(api.subscribe('fleet:resync', () => onTransportResync()));
     unsubscribers.push(api.subscribe('peers:tx', (event) => onPeerTx(event)));
     unsubscribers.push(api.subscribe('peers:names', (names) => onPeerNames([names])));
+    unsubscribers.push(api.subscribe('alerts:changed', (firing) => onFiring(firing)));
     const [info, configs, settings, groups] = await Promise.all([
       call('app:info'),
       call('server:list'),
@@ -243,6 +267,7 @@ export async function start(): Promise<void> {
       resync(),
     ]);
     useApp.setState({ info, configs, settings, groups, phase: 'ready' });
+    loadFiring();
     // Names are a nicety: an engine that knows none yet (or fails to say) changes nothing.
     call('peers:names')
       .then(onPeerNames)
