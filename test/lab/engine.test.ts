@@ -572,6 +572,18 @@ describeLab('engine and CLI against real servers', () => {
       lab.clientExec(client.index, `sysctl -qw net.ipv4.icmp_echo_ignore_all=${on ? 1 : 0}`);
     try {
       await engine.handlers['settings:update']({ ping: { intervalSeconds: 5, parallel: 10 } });
+      const rule = await engine.handlers['alert:add']({
+        kind: 'ping-loss',
+        server,
+        iface: client.interface,
+        publicKey: client.publicKey,
+        minutes: 0,
+      });
+      const alerts: string[] = [];
+      engine.domainEvents.subscribe((e) => {
+        if ((e.type === 'alert.fired' || e.type === 'alert.resolved') && e.rule === rule.id)
+          alerts.push(e.type);
+      });
       await engine.start([server]);
       // The server pings the client's tunnel address (its host entry in AllowedIPs), through the tunnel.
       const answering = await waitFor(engine, server, (l) => peerOf(l)?.ping?.ok === true, 45_000);
@@ -583,8 +595,14 @@ describeLab('engine and CLI against real servers', () => {
       // Two more rounds while it stays silent: still the one event.
       const failingAt = Date.now();
       await waitFor(engine, server, (l) => (peerOf(l)?.ping?.at ?? 0) * 1000 > failingAt + 6000, 40_000);
+      // The ping-loss alert fired once, however many rounds stayed silent.
+      expect(alerts).toEqual(['alert.fired']);
       await ignoreEcho(false);
       await waitFor(engine, server, (l) => peerOf(l)?.ping?.ok === true, 45_000);
+      const resolvedBy = Date.now() + 20_000;
+      while (alerts.length < 2 && Date.now() < resolvedBy) await new Promise((r) => setTimeout(r, 250));
+      expect(alerts).toEqual(['alert.fired', 'alert.resolved']);
+      await engine.handlers['alert:remove'](rule.id);
       const log = await cli.run(['events', '--server', server, '--since', '10m', '--json']);
       expect(log.stderr).toBe('');
       const events = (JSON.parse(log.stdout) as { events: LoggedEvent[] }).events.filter(
