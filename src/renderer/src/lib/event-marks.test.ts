@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type LoggedEvent } from '../../../shared/event-log.ts';
 import {
   belongsTo,
-  COLUMN_PX,
   endpointEvents,
   eventsOnChart,
   groupMarks,
+  MARK_GAP_PX,
   markColor,
   type ChartEvent,
 } from './event-marks.ts';
@@ -114,58 +114,61 @@ function event(t: number, kind: ChartEvent['kind'] = 'neutral'): ChartEvent {
   return { t, kind, title: kind, name: 's1', detail: '' };
 }
 
-describe('grouping per pixel column', () => {
-  // 1000 ms over 100 px: 10 ms a pixel, COLUMN_PX pixels a column.
-  const column = 10 * COLUMN_PX;
+describe('grouping by pixel distance', () => {
+  // 1000 ms over 100 px: 10 ms a pixel; marks MARK_GAP_PX pixels apart at least.
+  const gap = 10 * MARK_GAP_PX;
 
-  it('events in one column are one mark at the earliest, of the most pressing kind', () => {
+  it("events within a mark's width of its first are one mark at the first, of the most pressing kind", () => {
     const { marks, hidden } = groupMarks(
-      [event(T0 + 2 * column + 1, 'good'), event(T0 + 2 * column + 3, 'problem'), event(T0 + 5 * column)],
+      [event(T0 + 300, 'good'), event(T0 + 300 + gap - 1, 'problem'), event(T0 + 300 + gap)],
       T0,
       T0 + 1000,
       100,
     );
     expect(hidden).toBe(0);
     expect(marks.map((m) => [m.t, m.kind, m.events.length])).toEqual([
-      [T0 + 2 * column + 1, 'problem', 2],
-      [T0 + 5 * column, 'neutral', 1],
+      [T0 + 300, 'problem', 2],
+      [T0 + 300 + gap, 'neutral', 1],
     ]);
-    expect(marks[0]!.x).toBeCloseTo((2 * column + 1) / 10);
+    expect(marks[0]!.x).toBeCloseTo(30);
     expect(marks[0]!.events.map((e) => e.kind)).toEqual(['good', 'problem']);
   });
 
-  it('neighbouring columns stay apart; both ends of the window are kept, outside is not', () => {
+  it("no two marks are nearer than MARK_GAP_PX, however the events fall; the window's ends count, outside does not", () => {
+    const events = [
+      T0 - 1,
+      T0,
+      T0 + 1001,
+      T0 + 1000,
+      ...Array.from({ length: 30 }, (_, i) => T0 + 200 + i * 13),
+    ];
     const { marks } = groupMarks(
-      [
-        event(T0 + column - 1),
-        event(T0 + column),
-        event(T0),
-        event(T0 + 1000),
-        event(T0 + 1001),
-        event(T0 - 1),
-      ],
+      events.map((t) => event(t)),
       T0,
       T0 + 1000,
       100,
     );
-    expect(marks.map((m) => m.t)).toEqual([T0, T0 + column, T0 + 1000]);
-    expect(marks[0]!.events).toHaveLength(2);
+    for (let i = 1; i < marks.length; i++)
+      expect(marks[i]!.x - marks[i - 1]!.x).toBeGreaterThanOrEqual(MARK_GAP_PX);
+    expect(marks[0]!.t).toBe(T0);
+    expect(marks[marks.length - 1]!.t).toBe(T0 + 1000);
+    expect(marks.reduce((n, m) => n + m.events.length, 0)).toBe(32);
   });
 
   it('caps the count: trouble first, then the newest; the rest are counted as hidden', () => {
     const events = [
       event(T0, 'problem'),
-      event(T0 + 100),
-      event(T0 + 200, 'good'),
-      event(T0 + 300),
-      event(T0 + 400),
-      event(T0 + 401),
+      event(T0 + 150),
+      event(T0 + 300, 'good'),
+      event(T0 + 450),
+      event(T0 + 600),
+      event(T0 + 601),
     ];
     const { marks, hidden } = groupMarks(events, T0, T0 + 1000, 100, 3);
     expect(marks.map((m) => [m.t, m.kind])).toEqual([
       [T0, 'problem'],
-      [T0 + 200, 'good'],
-      [T0 + 400, 'neutral'],
+      [T0 + 300, 'good'],
+      [T0 + 600, 'neutral'],
     ]);
     expect(hidden).toBe(2);
   });

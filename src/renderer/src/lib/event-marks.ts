@@ -1,7 +1,7 @@
 /**
  * Which logged events a history chart marks on its time axis, and how: each chart shows the events
  * of its own scope and of the scopes around it (a server going down explains the gap in a peer's
- * chart), events within one pixel column are one mark, and a chart never shows more than
+ * chart), events too close to tell apart are one mark, and a chart never shows more than
  * MAX_MARKS marks (trouble first, then the newest).
  */
 import type { LoggedEvent } from '../../../shared/event-log.ts';
@@ -40,8 +40,11 @@ export interface EventMark {
   events: ChartEvent[];
 }
 
-/** Width of the columns whose events become one mark, in pixels (a mark is about this wide). */
-export const COLUMN_PX = 4;
+/**
+ * Marks closer than this (pixels, about a mark's width) would overlap: a mark takes every event
+ * within this distance after its first, so no two marks ever cover each other.
+ */
+export const MARK_GAP_PX = 10;
 /** More marks than this is noise; the least pressing are left out. */
 export const MAX_MARKS = 40;
 
@@ -112,8 +115,8 @@ export function endpointEvents(
 }
 
 /**
- * Events (oldest first) as marks: one per COLUMN_PX column of a plot `plotWidth` pixels wide showing
- * [from, to], at most `max` of them.
+ * Events as marks on a plot `plotWidth` pixels wide showing [from, to]: events within MARK_GAP_PX
+ * of a mark's first event join it, at most `max` marks.
  */
 export function groupMarks(
   events: readonly ChartEvent[],
@@ -124,20 +127,18 @@ export function groupMarks(
 ): { marks: EventMark[]; hidden: number } {
   const span = to - from;
   if (span <= 0 || plotWidth <= 0) return { marks: [], hidden: 0 };
-  const byColumn = new Map<number, EventMark>();
+  const all: EventMark[] = [];
   for (const event of [...events].sort((a, b) => a.t - b.t)) {
     if (event.t < from || event.t > to) continue;
     const x = ((event.t - from) / span) * plotWidth;
-    const column = Math.min(Math.floor(x / COLUMN_PX), Math.floor(plotWidth / COLUMN_PX));
-    const mark = byColumn.get(column);
-    if (!mark) {
-      byColumn.set(column, { t: event.t, x, kind: event.kind, events: [event] });
+    const mark = all[all.length - 1];
+    if (!mark || x - mark.x >= MARK_GAP_PX) {
+      all.push({ t: event.t, x, kind: event.kind, events: [event] });
       continue;
     }
     mark.events.push(event);
     if (RANK[event.kind] > RANK[mark.kind]) mark.kind = event.kind;
   }
-  const all = [...byColumn.values()];
   const kept =
     all.length <= max
       ? all

@@ -73,8 +73,11 @@ export function EventMarks({
   plotWidth: number;
   colors: ChartColors;
 }) {
-  const [shown, setShown] = useState<number | null>(null);
+  // The pointed-at mark speaks over the focused one (a mouse user looks where they point).
+  const [hovered, setHovered] = useState<number | null>(null);
+  const [focused, setFocused] = useState<number | null>(null);
   const [current, setCurrent] = useState(0);
+  const shown = hovered ?? focused;
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const labelId = useId();
   const active = shown === null ? undefined : marks[shown];
@@ -82,7 +85,10 @@ export function EventMarks({
 
   const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>, i: number) => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-    if (e.key === 'Escape') setShown(null);
+    if (e.key === 'Escape') {
+      setHovered(null);
+      setFocused(null);
+    }
     if (step === 0) return;
     e.preventDefault();
     const next = Math.max(0, Math.min(marks.length - 1, i + step));
@@ -115,13 +121,13 @@ export function EventMarks({
           aria-label={sayMark(mark)}
           aria-describedby={shown === i ? labelId : undefined}
           style={{ left: mark.x, '--mark-color': markColor(mark.kind, colors) } as CSSProperties}
-          onPointerEnter={() => setShown(i)}
-          onPointerLeave={() => setShown((s) => (s === i ? null : s))}
+          onPointerEnter={() => setHovered(i)}
+          onPointerLeave={() => setHovered((h) => (h === i ? null : h))}
           onFocus={() => {
             setCurrent(i);
-            setShown(i);
+            setFocused(i);
           }}
-          onBlur={() => setShown((s) => (s === i ? null : s))}
+          onBlur={() => setFocused((f) => (f === i ? null : f))}
           onKeyDown={(e) => onKeyDown(e, i)}
         >
           {mark.events.length > 1 && <span className="event-mark-count">{mark.events.length}</span>}
