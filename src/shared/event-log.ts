@@ -55,6 +55,8 @@ export const eventQuerySchema = z.strictObject({
   types: z.array(eventTypeSchema).max(EVENT_TYPES.length).optional(),
   /** Unix seconds: only events at or after. */
   since: z.number().nonnegative().optional(),
+  /** Unix seconds: only events at or before (a chart showing a past window). */
+  until: z.number().nonnegative().optional(),
   /** Newest first, at most this many. */
   limit: z.number().int().min(1).max(EVENT_QUERY_LIMIT_MAX).optional(),
 });

@@ -117,6 +117,10 @@ describe('the event log', () => {
       'peer.online',
       'server.recovered',
     ]);
+    // A chart's window: both ends included.
+    expect(
+      reopened.events({ since: AT / 1000, until: (AT + 5000) / 1000, server: 's' }).map((e) => e.type),
+    ).toEqual(['server.recovered', 'server.unreachable']);
     // Another process reads beside the writer.
     expect(readEventLog(path, { limit: 2 }).map((e) => e.type)).toEqual(['server.rebooted', 'peer.online']);
     reopened.close();

@@ -57,6 +57,10 @@ export function queryEvents(db: DatabaseSync, q: EventQuery): LoggedEvent[] {
     where.push('t >= ?');
     args.push(Math.floor(q.since * 1000));
   }
+  if (q.until !== undefined) {
+    where.push('t <= ?');
+    args.push(Math.ceil(q.until * 1000));
+  }
   const sql =
     'SELECT t, type, server, iface, peer, name, details FROM log' +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +

@@ -17,7 +17,9 @@ export type HistoryMethod =
   | 'history:server'
   | 'history:fleet'
   | 'history:usage'
-  | 'history:events';
+  | 'history:events'
+  /** The event log is kept with history: its marks on the charts queue with them. */
+  | 'events:list';
 
 export type HistoryArg<M extends HistoryMethod> = Parameters<ApiMethods[M]>[0];
 export type HistoryResult<M extends HistoryMethod> = ReturnType<ApiMethods[M]>;

@@ -15,6 +15,7 @@ export interface ChartColors {
   text: string;
   faint: string;
   bad: string;
+  ok: string;
 }
 
 const FALLBACK: ChartColors = {
@@ -26,6 +27,7 @@ const FALLBACK: ChartColors = {
   text: '#1b1b1f',
   faint: '#9a9aa4',
   bad: '#d83a3a',
+  ok: '#1f9d55',
 };
 
 function read(): ChartColors {
@@ -40,6 +42,7 @@ function read(): ChartColors {
     text: v('--text', FALLBACK.text),
     faint: v('--text-faint', FALLBACK.faint),
     bad: v('--bad', FALLBACK.bad),
+    ok: v('--ok', FALLBACK.ok),
   };
 }
 

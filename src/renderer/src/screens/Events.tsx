@@ -1,41 +1,11 @@
 import { useEffect, useState } from 'react';
 import { EVENT_TYPES, type EventQuery, type EventType, type LoggedEvent } from '../../../shared/event-log.ts';
-import { formatDuration, shortKey } from '../../../shared/format.ts';
+import { shortKey } from '../../../shared/format.ts';
 import { formatAge, formatDateTime } from '../../../shared/time-format.ts';
 import { toApiError, type ApiError } from '../lib/errors.ts';
+import { EVENT_LABEL, eventDetails, eventKind } from '../lib/event-text.ts';
 import { routeHash } from '../lib/route.ts';
 import { call, navigate, useApp } from '../store/store.ts';
-
-/** What each type says, in the list's words. */
-const TYPE_LABEL: Record<EventType, string> = {
-  'peer.online': 'Peer online',
-  'peer.offline': 'Peer offline',
-  'peer.session': 'Session started',
-  'peer.roamed': 'Peer roamed',
-  'ping.failed': 'Ping failed',
-  'ping.recovered': 'Ping recovered',
-  'server.unreachable': 'Server unreachable',
-  'server.recovered': 'Server back',
-  'server.rebooted': 'Server rebooted',
-  'interface.errors': 'Interface errors rising',
-  'counter.reset': 'Counters reset',
-  'drift.found': 'Drift found',
-  'change.applied': 'Change applied',
-  'change.rolledBack': 'Change rolled back',
-  'alert.fired': 'Alert fired',
-  'alert.resolved': 'Alert resolved',
-};
-
-/** Types that mean trouble: shown in the alert colour. */
-const BAD: ReadonlySet<EventType> = new Set([
-  'peer.offline',
-  'ping.failed',
-  'server.unreachable',
-  'server.rebooted',
-  'interface.errors',
-  'change.rolledBack',
-  'alert.fired',
-]);
 
 const SINCE = [
   { id: '1h', label: 'Last hour', seconds: 3600 },
@@ -48,32 +18,6 @@ type SinceId = (typeof SINCE)[number]['id'];
 /** How often an open list asks again: events are rare, and a poll is 5 s. */
 const REFRESH_MS = 10_000;
 const LIMIT = 500;
-
-/** Each detail in words; a key this version does not know is shown as it is. */
-const DETAIL: Record<string, (value: string | number | boolean) => string> = {
-  downForSeconds: (v) => `down for ${formatDuration(Number(v))}`,
-  state: (v) => `now ${String(v)}`,
-  error: (v) => String(v),
-  from: (v) => `from ${String(v)}`,
-  to: (v) => `to ${String(v)}`,
-  handshakeAt: (v) => `handshake ${formatDateTime(Number(v) * 1000)}`,
-  txId: () => '',
-  message: (v) => String(v),
-  rxErrors: (v) => `+${String(v)} RX errors`,
-  txErrors: (v) => `+${String(v)} TX errors`,
-  rxDropped: (v) => `+${String(v)} RX dropped`,
-  txDropped: (v) => `+${String(v)} TX dropped`,
-};
-
-function details(event: LoggedEvent): string {
-  return Object.entries(event.details)
-    .flatMap(([key, value]) => {
-      if (value === null || value === '') return [];
-      const text = DETAIL[key]?.(value) ?? `${key}: ${String(value)}`;
-      return text === '' ? [] : [text];
-    })
-    .join(' · ');
-}
 
 /** The event log, newest first, filtered by server, type, peer and age; refreshed while open. */
 export function EventsPage({ server }: { server?: string | undefined }) {
@@ -143,7 +87,7 @@ export function EventsPage({ server }: { server?: string | undefined }) {
             <option value="">All types</option>
             {EVENT_TYPES.map((t) => (
               <option key={t} value={t}>
-                {TYPE_LABEL[t]}
+                {EVENT_LABEL[t]}
               </option>
             ))}
           </select>
@@ -209,7 +153,9 @@ export function EventsPage({ server }: { server?: string | undefined }) {
                   <th scope="row" title={formatDateTime(e.at * 1000)}>
                     {formatAge(e.at, now)}
                   </th>
-                  <td className={BAD.has(e.type) ? 'alert-text' : undefined}>{TYPE_LABEL[e.type]}</td>
+                  <td className={eventKind(e.type) === 'problem' ? 'alert-text' : undefined}>
+                    {EVENT_LABEL[e.type]}
+                  </td>
                   <td>
                     <a
                       href={routeHash({
@@ -224,7 +170,7 @@ export function EventsPage({ server }: { server?: string | undefined }) {
                   <td className={e.name ? undefined : 'mono'}>
                     {e.peer ? (e.name ?? shortKey(e.peer)) : ''}
                   </td>
-                  <td className="events-details">{details(e)}</td>
+                  <td className="events-details">{eventDetails(e)}</td>
                 </tr>
               ))}
             </tbody>

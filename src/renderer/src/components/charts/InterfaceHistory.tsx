@@ -20,6 +20,7 @@ import { useApp } from '../../store/store.ts';
 import { Legend } from './ChartPanel.tsx';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { plotWidthOf, TimeChart, type SeriesDef } from './TimeChart.tsx';
+import { useChartEvents } from './use-chart-events.ts';
 
 const HEIGHT = 150;
 const COUNTERS: CounterName[] = [
@@ -83,6 +84,7 @@ export const InterfaceChart = memo(function InterfaceChart({
     (width) => plotWidthOf(cellWidthOf(width)),
   );
   const loaded = chart.loaded;
+  const events = useChartEvents({ server, iface }, loaded?.range ?? null);
   const columns = columnsFor(chart.width);
 
   const charts: MiniChart[] = useMemo(
@@ -182,6 +184,7 @@ export const InterfaceChart = memo(function InterfaceChart({
                     width={cellWidthOf(width)}
                     height={HEIGHT}
                     title={`${iface}: ${v.chart.title}`}
+                    events={events}
                     {...interact}
                   />
                   {v.empty && <div className="chart-empty">No data recorded in this range</div>}

@@ -19,7 +19,9 @@ import { useChartColors } from '../../lib/theme.ts';
 import { useApp } from '../../store/store.ts';
 import { HistoryUnavailable } from './ChartPanel.tsx';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
-import { PLOT_INSET, TimeChart, type Marker, type SeriesDef } from './TimeChart.tsx';
+import { endpointEvents, eventsOnChart, type ChartEvent } from '../../lib/event-marks.ts';
+import { PLOT_INSET, TimeChart, type SeriesDef } from './TimeChart.tsx';
+import { useLoggedEvents } from './use-chart-events.ts';
 
 const HEIGHT = 190;
 const STRIP_HEIGHT = 14;
@@ -190,10 +192,16 @@ export const PeerChart = memo(function PeerChart({
       axis: rateAxis(rowsMax(rows, ['rxRate', 'txRate'], bands), rateUnit),
     };
   }, [loaded, intervalMs, rateUnit]);
-  const markers: Marker[] = useMemo(
-    () => (events.value?.endpoints ?? []).map((e) => ({ t: e.t, label: e.endpoint ?? 'endpoint gone' })),
-    [events.value],
-  );
+  const logged = useLoggedEvents(server, loaded?.range ?? null);
+  const marked: ChartEvent[] = useMemo(() => {
+    if (!loaded) return [];
+    const { from, to } = loaded.range;
+    const name = logged.find((e) => e.peer === peer && e.name !== null)?.name ?? shortKey(peer);
+    return [
+      ...eventsOnChart(logged, { server, iface, peer }, from, to),
+      ...endpointEvents(events.value?.endpoints ?? [], logged, name),
+    ];
+  }, [loaded, logged, server, iface, peer, events.value]);
   const format = useCallback((v: number) => formatRate(v, rateUnit), [rateUnit]);
 
   return (
@@ -242,7 +250,7 @@ export const PeerChart = memo(function PeerChart({
               format={format}
               width={width}
               height={HEIGHT}
-              markers={markers}
+              events={marked}
               title="Received and sent rate over time"
               {...interact}
             />

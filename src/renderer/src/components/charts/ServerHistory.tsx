@@ -15,6 +15,7 @@ import { useChartColors } from '../../lib/theme.ts';
 import { useApp } from '../../store/store.ts';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { TimeChart, type SeriesDef } from './TimeChart.tsx';
+import { useChartEvents } from './use-chart-events.ts';
 
 const HEIGHT = 160;
 
@@ -40,6 +41,7 @@ export const ServerChart = memo(function ServerChart({ server }: { server: strin
     server,
   );
   const loaded = chart.loaded;
+  const events = useChartEvents({ server }, loaded?.range ?? null);
   const series: SeriesDef[] = useMemo(
     () => [
       { key: 'cpu', label: 'CPU', color: colors.rx },
@@ -109,6 +111,7 @@ export const ServerChart = memo(function ServerChart({ server }: { server: strin
             width={width}
             height={HEIGHT}
             tooltipExtra={tooltipExtra}
+            events={events}
             title={`CPU and memory of ${server}`}
             {...interact}
           />

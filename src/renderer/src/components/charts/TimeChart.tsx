@@ -13,8 +13,10 @@ import {
 } from 'recharts';
 import { formatBucket, formatTimeTick, formatWindow } from '../../../../shared/time-format.ts';
 import { timeTicks, type Axis, type ChartRow } from '../../lib/charts.ts';
+import { groupMarks, markColor, type ChartEvent } from '../../lib/event-marks.ts';
 import { useChartColors } from '../../lib/theme.ts';
 import { nearestIndex, type TimeWindow } from '../../lib/time-range.ts';
+import { EventMarks } from './EventMarks.tsx';
 import { ZoomLayer } from './ZoomLayer.tsx';
 
 export interface SeriesDef {
@@ -22,11 +24,6 @@ export interface SeriesDef {
   label: string;
   color: string;
   dashed?: boolean;
-}
-
-export interface Marker {
-  t: number;
-  label: string;
 }
 
 export const Y_AXIS_WIDTH = 70;
@@ -137,7 +134,7 @@ export const TimeChart = memo(function TimeChart({
   format,
   width,
   height,
-  markers,
+  events,
   tooltipExtra,
   title,
   syncId,
@@ -155,7 +152,8 @@ export const TimeChart = memo(function TimeChart({
   format: (v: number) => string;
   width: number;
   height: number;
-  markers?: readonly Marker[];
+  /** Marked on the time axis, a line each across the plot (see lib/event-marks.ts). */
+  events?: readonly ChartEvent[];
   tooltipExtra?: (row: ChartRow) => ReactNode;
   title: string;
   /** Charts with one syncId show one crosshair: at the hovered time, in each chart's nearest bucket. */
@@ -175,6 +173,8 @@ export const TimeChart = memo(function TimeChart({
     () => new Map(series.map((s) => [s.key, isolatedPoints(rows, s.key)])),
     [rows, series],
   );
+  const plotWidth = plotWidthOf(width);
+  const marks = useMemo(() => groupMarks(events ?? [], from, to, plotWidth), [events, from, to, plotWidth]);
   const tick = { fill: colors.axis, fontSize: 11 };
   // Another chart's hovered time → this chart's nearest bucket (their grids differ with their widths).
   const syncByTime = useCallback(
@@ -242,11 +242,12 @@ export const TimeChart = memo(function TimeChart({
             tooltipType="none"
           />
         ))}
-      {markers?.map((m) => (
+      {marks.marks.map((m) => (
         <ReferenceLine
           key={`m-${m.t}`}
           x={m.t}
-          stroke={colors.faint}
+          stroke={markColor(m.kind, colors)}
+          strokeOpacity={0.6}
           strokeDasharray="3 3"
           ifOverflow="hidden"
           label={undefined}
@@ -308,18 +309,33 @@ export const TimeChart = memo(function TimeChart({
       />
     </ComposedChart>
   );
-  if (!onZoom) return chart;
   return (
-    <ZoomLayer
-      plotLeft={PLOT_INSET.left}
-      plotWidth={plotWidthOf(width)}
-      top={MARGIN.top}
-      height={height - MARGIN.top - X_AXIS_HEIGHT}
-      view={{ from, to }}
-      onZoom={onZoom}
-      onReset={onResetZoom}
-    >
-      {chart}
-    </ZoomLayer>
+    <div className="time-chart">
+      {onZoom ? (
+        <ZoomLayer
+          plotLeft={PLOT_INSET.left}
+          plotWidth={plotWidth}
+          top={MARGIN.top}
+          height={height - MARGIN.top - X_AXIS_HEIGHT}
+          view={{ from, to }}
+          onZoom={onZoom}
+          onReset={onResetZoom}
+        >
+          {chart}
+        </ZoomLayer>
+      ) : (
+        chart
+      )}
+      {marks.marks.length > 0 && (
+        <EventMarks
+          marks={marks.marks}
+          hidden={marks.hidden}
+          left={PLOT_INSET.left}
+          top={height - MARGIN.bottom - X_AXIS_HEIGHT}
+          plotWidth={plotWidth}
+          colors={colors}
+        />
+      )}
+    </div>
   );
 });
