@@ -108,8 +108,8 @@ export class ServerSession {
   #live: ServerLive;
   #ssh: SshSession | null = null;
   #channel: ClientChannel | null = null;
-  /** The ping target list last written to the collector's stdin. */
-  #sentTargets: string | null = null;
+  /** The ping target list last written to the collector's stdin (the tracker keeps it until it changes). */
+  #sentTargets: readonly string[] | null = null;
   #attempt = 0;
   #retryTimer: NodeJS.Timeout | null = null;
   #watchdog: NodeJS.Timeout | null = null;
@@ -316,10 +316,9 @@ export class ServerSession {
   #sendPingTargets(): void {
     if (!this.#options.ping || this.#options.ping.intervalSeconds === 0 || !this.#channel) return;
     const targets = this.#tracker.pingTargets;
-    const text = targets.length === 0 ? '.\n' : `${targets.join('\n')}\n.\n`;
-    if (text === this.#sentTargets) return;
-    this.#sentTargets = text;
-    this.#channel.write(text);
+    if (targets === this.#sentTargets) return;
+    this.#sentTargets = targets;
+    this.#channel.write(targets.length === 0 ? '.\n' : `${targets.join('\n')}\n.\n`);
   }
 
   #onSnapshot(snapshot: Snapshot): void {

@@ -197,8 +197,11 @@ describe('ping checks in the live state', () => {
       { ok: false, rttMs: null, at: 1004, failing: false, error: null },
     ]);
     // A frame without a round keeps the last one, the very same objects.
+    const targets = tracker.pingTargets;
     const third = tracker.apply(snapshot(110, 1010, peers));
     expect(third.interfaces[0]!.peers[0]!.ping).toBe(second.interfaces[0]!.peers[0]!.ping);
+    // Nothing came, went or moved: the very same list (the session sends nothing new).
+    expect(tracker.pingTargets).toBe(targets);
     delete explicit[KEY_B];
     expect(tracker.apply(snapshot(115, 1015, peers)).interfaces[0]!.peers[1]!.checkAddress).toBeNull();
     expect(tracker.pingTargets).toEqual(['198.18.128.2']);

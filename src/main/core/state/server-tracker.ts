@@ -120,15 +120,28 @@ export class ServerTracker {
   #thresholds: StatusThresholds;
   readonly #optionsOf: PeerOptionsOf;
   readonly #ping = new PingState();
-  #targets: string[] = [];
+  #targets: readonly string[] = [];
+  /** A peer came, went or changed its check address since `#targets` was built. */
+  #targetsDirty = false;
 
   constructor(thresholds: StatusThresholds, optionsOf: PeerOptionsOf = () => undefined) {
     this.#thresholds = thresholds;
     this.#optionsOf = optionsOf;
   }
 
-  /** The addresses the ping checks ping, as of the last apply(): sorted, each once. */
+  /**
+   * The addresses the ping checks ping, as of the last apply(): sorted, each once. The same array
+   * until a peer comes, goes or changes its check address (rebuilt only then, not every frame).
+   */
   get pingTargets(): readonly string[] {
+    if (this.#targetsDirty) {
+      const targets = new Set<string>();
+      for (const iface of this.#memory?.interfaces.values() ?? [])
+        for (const peer of iface.peers.values())
+          if (peer.last?.checkAddress) targets.add(peer.last.checkAddress);
+      this.#targets = [...targets].sort();
+      this.#targetsDirty = false;
+    }
     return this.#targets;
   }
 
@@ -146,7 +159,6 @@ export class ServerTracker {
     // entries not seen in this snapshot are dropped at the end.
     const epoch = ++this.#epoch;
     if (snapshot.ping) this.#ping.apply(snapshot.ping);
-    const targets = new Set<string>();
     const interfacesMemory = previous?.interfaces ?? new Map<string, InterfaceMemory>();
     const interfaces: InterfaceLive[] = [];
     for (const dump of snapshot.interfaces) {
@@ -198,7 +210,7 @@ export class ServerTracker {
         }
         const own = explicit?.[peer.publicKey];
         const checkAddress = own?.checkAddress ?? old.host;
-        if (checkAddress !== null) targets.add(checkAddress);
+        if (old.last === null || old.last.checkAddress !== checkAddress) this.#targetsDirty = true;
         const ping = this.#ping.of(checkAddress);
         const status = liveStatus(
           { latestHandshake: peer.latestHandshake, persistentKeepalive: peer.persistentKeepalive, ping },
@@ -249,6 +261,7 @@ export class ServerTracker {
       if (memory.peers.size > dump.peers.length) {
         for (const [key, peerMemory] of memory.peers)
           if (peerMemory.epoch !== epoch) memory.peers.delete(key);
+        this.#targetsDirty = true;
       }
       memory.counters = counters;
       memory.epoch = epoch;
@@ -262,7 +275,11 @@ export class ServerTracker {
         peers,
       });
     }
-    for (const [name, memory] of interfacesMemory) if (memory.epoch !== epoch) interfacesMemory.delete(name);
+    for (const [name, memory] of interfacesMemory) {
+      if (memory.epoch === epoch) continue;
+      interfacesMemory.delete(name);
+      this.#targetsDirty = true;
+    }
 
     let netRx = 0;
     let netTx = 0;
@@ -283,7 +300,6 @@ export class ServerTracker {
       usable ? counterStep(usable.netTx, netTx, dt).rate : null,
     );
 
-    this.#targets = [...targets].sort();
     this.#memory = {
       monotonic: snapshot.monotonic,
       interfaces: interfacesMemory,
@@ -299,5 +315,6 @@ export class ServerTracker {
   reset(): void {
     this.#memory = null;
     this.#ping.reset();
+    this.#targetsDirty = true;
   }
 }
