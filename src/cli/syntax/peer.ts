@@ -64,14 +64,15 @@ function editCommand(): Command {
     peerCommand(
       'edit',
       "change a peer's name, IPs, keepalive or key",
-      "Change a peer's name, allowed IPs, keepalive or preshared key.",
+      "Change a peer's name, allowed IPs, keepalive or preshared key, or how it is\n" +
+        'watched: its ping check address, status rule and thresholds.',
     )
       .addOption(peerFlag())
       .option('--name <N>', 'rename it')
       .option('--allowed-ips <CIDR,...>', 'replace its allowed IPs')
       .option('--keepalive <N|off>', 'persistent keepalive, in seconds, or off')
       .option('--check-address <IP|none>', 'what its ping check pings (none: its own IP)')
-      .option('--status-rule <RULE|none>', 'handshake, ping or either (none: the server\'s)')
+      .option('--status-rule <RULE|none>', "handshake, ping or either (none: the server's)")
       .option('--thresholds <ON/STALE|none>', 'its own online/stale seconds, e.g. 60/600')
       .option('--rotate-psk', 'give it a new preshared key (shown once)')
       .option('--remove-psk', 'remove its preshared key'),
