@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, statusRuleSchema } from './domain.ts';
 import { DEFAULT_RETENTION } from './history.ts';
+import {
+  DEFAULT_METRICS,
+  DEFAULT_VICTORIA_METRICS,
+  metricsSettingsSchema,
+  victoriaMetricsSettingsSchema,
+} from './exporter-settings.ts';
 import { intervalSchema } from './validation.ts';
 
 /**
@@ -53,6 +59,10 @@ export const settingsSchema = z.strictObject({
   retention: retentionSchema,
   /** Ping checks (a settings file from before them gets the defaults: the store merges them in). */
   ping: pingSettingsSchema,
+  /** The Prometheus endpoint (off by default). */
+  metrics: metricsSettingsSchema,
+  /** VictoriaMetrics push and chart reads (off by default). */
+  victoriaMetrics: victoriaMetricsSettingsSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -65,4 +75,6 @@ export const DEFAULT_SETTINGS: Settings = {
   thresholds: DEFAULT_THRESHOLDS,
   retention: DEFAULT_RETENTION,
   ping: DEFAULT_PING,
+  metrics: DEFAULT_METRICS,
+  victoriaMetrics: DEFAULT_VICTORIA_METRICS,
 };

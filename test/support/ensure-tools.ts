@@ -6,6 +6,14 @@ const NEEDED: Record<string, string> = {
   'ssh-agent': 'openssh-client',
   'ssh-add': 'openssh-client',
   chattr: 'e2fsprogs',
+  // wg's own parser and key derivation are the oracles of the config-file, plan and key tests.
+  wg: 'wireguard-tools',
+  'wg-quick': 'wireguard-tools',
+  // The ping section runs real pings on loopback.
+  ping: 'iputils-ping',
+  // The Prometheus endpoint is checked with `promtool check metrics`; the push against a real one.
+  promtool: 'prometheus',
+  'victoria-metrics': 'victoria-metrics',
 };
 
 function missing(): string[] {

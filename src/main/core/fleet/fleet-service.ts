@@ -11,7 +11,7 @@ import type { ContractEvents } from '../contract-events.ts';
 import type { Credentials } from '../ssh/auth.ts';
 import type { SshSession } from '../ssh/dial.ts';
 import type { RecordingGate } from '../ssh/host-key-gate.ts';
-import { ServerSession } from './server-session.ts';
+import { ServerSession, type SessionStats } from './server-session.ts';
 
 export interface FleetDeps {
   gate: (server: ServerConfig) => RecordingGate;
@@ -56,6 +56,11 @@ export class FleetService {
 
   live(): ServerLive[] {
     return [...this.#sessions.values()].map((session) => session.live);
+  }
+
+  /** Each running session's own figures, by server name (the exporters' collector metrics). */
+  stats(): Map<string, Readonly<SessionStats>> {
+    return new Map([...this.#sessions].map(([name, session]) => [name, session.stats]));
   }
 
   synced(): SyncedServer[] {

@@ -93,6 +93,18 @@ export async function dialOptionsFor(
   };
 }
 
+/** What a session has taken in since it started (WG Deck's own collector metrics). */
+export interface SessionStats {
+  /** Frames taken (parsed and applied); refused ones are ServerLive.droppedFrames. */
+  frames: number;
+  /** Bytes read from the collector's stdout. */
+  bytesReceived: number;
+  /** Connections made after the first (a lost connection, a restart). */
+  reconnects: number;
+  /** How long the engine took to take the last frame in (state update and publish), seconds. */
+  lastFrameSeconds: number | null;
+}
+
 /**
  * One server's live connection: one SSH connection, one long-lived collector channel streaming frames,
  * reconnect with backoff and jitter, a watchdog for servers that go silent. Failures stay inside the
@@ -111,6 +123,8 @@ export class ServerSession {
   /** The ping target list last written to the collector's stdin (the tracker keeps it until it changes). */
   #sentTargets: readonly string[] | null = null;
   #attempt = 0;
+  #connects = 0;
+  readonly #stats: SessionStats = { frames: 0, bytesReceived: 0, reconnects: 0, lastFrameSeconds: null };
   #retryTimer: NodeJS.Timeout | null = null;
   #watchdog: NodeJS.Timeout | null = null;
   #lastFrameAt = 0;
@@ -138,6 +152,10 @@ export class ServerSession {
 
   get live(): ServerLive {
     return this.#live;
+  }
+
+  get stats(): Readonly<SessionStats> {
+    return this.#stats;
   }
 
   get server(): ServerConfig {
@@ -237,6 +255,8 @@ export class ServerSession {
     const generation = this.#generation;
     const { server } = this.#options;
     this.#publish({ state: this.#attempt === 0 ? 'connecting' : 'reconnecting' });
+    this.#connects += 1;
+    this.#stats.reconnects = this.#connects - 1;
     let ssh: SshSession;
     try {
       const credentials = await this.#options.credentials();
@@ -290,7 +310,10 @@ export class ServerSession {
         return;
       }
       this.#channel = channel;
-      channel.on('data', (chunk: Buffer) => stream.push(chunk));
+      channel.on('data', (chunk: Buffer) => {
+        this.#stats.bytesReceived += chunk.length;
+        stream.push(chunk);
+      });
       channel.stderr.on('data', (chunk: Buffer) => {
         if (stderrLeft <= 0) return;
         const shown = chunk.subarray(0, stderrLeft);
@@ -322,6 +345,13 @@ export class ServerSession {
   }
 
   #onSnapshot(snapshot: Snapshot): void {
+    const started = performance.now();
+    this.#take(snapshot);
+    this.#stats.frames += 1;
+    this.#stats.lastFrameSeconds = (performance.now() - started) / 1000;
+  }
+
+  #take(snapshot: Snapshot): void {
     this.#reportDroppedFrames();
     this.#lastFrameAt = Date.now();
     this.#streaming = true;

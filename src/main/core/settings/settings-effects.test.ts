@@ -10,6 +10,7 @@ describe('a settings change touches only what it affects', () => {
       restartPing: false,
       thresholds: false,
       retention: true,
+      exporters: false,
     });
   });
 
@@ -20,6 +21,7 @@ describe('a settings change touches only what it affects', () => {
       restartPing: false,
       thresholds: true,
       retention: false,
+      exporters: false,
     });
   });
 
@@ -29,6 +31,7 @@ describe('a settings change touches only what it affects', () => {
       restartPing: false,
       thresholds: false,
       retention: false,
+      exporters: false,
     });
   });
 
@@ -43,6 +46,23 @@ describe('a settings change touches only what it affects', () => {
       restartPing: false,
       thresholds: false,
       retention: false,
+      exporters: false,
+    });
+  });
+});
+
+describe('exporter settings', () => {
+  it('a new metrics address or VictoriaMetrics URL restarts only the exporters', () => {
+    const next = {
+      ...DEFAULT_SETTINGS,
+      metrics: { listen: '127.0.0.1:9586', names: 'mdlayher' as const },
+    };
+    expect(settingsEffects(DEFAULT_SETTINGS, next)).toEqual({
+      reconnectGlobalInterval: false,
+      restartPing: false,
+      thresholds: false,
+      retention: false,
+      exporters: true,
     });
   });
 });

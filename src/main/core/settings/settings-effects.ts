@@ -11,6 +11,8 @@ export interface SettingsEffects {
   restartPing: boolean;
   thresholds: boolean;
   retention: boolean;
+  /** The Prometheus endpoint or VictoriaMetrics changed: the exporters restart, sessions do not. */
+  exporters: boolean;
 }
 
 export function settingsEffects(before: Settings, next: Settings): SettingsEffects {
@@ -19,5 +21,8 @@ export function settingsEffects(before: Settings, next: Settings): SettingsEffec
     restartPing: JSON.stringify(before.ping) !== JSON.stringify(next.ping),
     thresholds: JSON.stringify(before.thresholds) !== JSON.stringify(next.thresholds),
     retention: JSON.stringify(before.retention) !== JSON.stringify(next.retention),
+    exporters:
+      JSON.stringify([before.metrics, before.victoriaMetrics]) !==
+      JSON.stringify([next.metrics, next.victoriaMetrics]),
   };
 }

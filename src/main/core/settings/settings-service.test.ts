@@ -25,7 +25,13 @@ describe('SettingsService', () => {
     await settings.get();
     await settings.update({ retention: { ...DEFAULT_SETTINGS.retention, rawHours: 12 } });
     expect(changes.map((c) => c.effects)).toEqual([
-      { reconnectGlobalInterval: false, restartPing: false, thresholds: false, retention: true },
+      {
+        reconnectGlobalInterval: false,
+        restartPing: false,
+        thresholds: false,
+        retention: true,
+        exporters: false,
+      },
     ]);
     expect((await new SettingsStore(dataDir).get()).retention.rawHours).toBe(12);
   });
@@ -41,6 +47,7 @@ describe('SettingsService', () => {
       restartPing: false,
       thresholds: false,
       retention: false,
+      exporters: false,
     });
   });
 

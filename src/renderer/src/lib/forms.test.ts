@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_METRICS, DEFAULT_VICTORIA_METRICS } from '../../../shared/exporter-settings.ts';
 import {
   EMPTY_SERVER_FORM,
   configPathsText,
@@ -295,6 +296,8 @@ describe('validateSettingsForm', () => {
     thresholds: { onlineSeconds: 120, staleSeconds: 300 },
     retention: { rawHours: 48, minuteDays: 90, hourDays: 730 },
     ping: { intervalSeconds: 60, parallel: 10 },
+    metrics: DEFAULT_METRICS,
+    victoriaMetrics: DEFAULT_VICTORIA_METRICS,
   });
 
   it('round-trips settings', () => {
