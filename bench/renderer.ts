@@ -92,6 +92,8 @@ function syntheticEngine(histories: ServerLive[][]) {
     'alert:webhook': () => Promise.resolve({ url: null }),
     'alert:setWebhook': notInBench,
     'alert:testWebhook': notInBench,
+    'exporters:status': notInBench,
+    'exporters:setVmSecret': notInBench,
   } satisfies ApiHandlers;
   return {
     handlers,

@@ -24,6 +24,7 @@ import {
   type SyncedServer,
 } from './api-results.ts';
 import { serverLiveSchema } from './domain.ts';
+import { exporterStatusSchema } from './exporter-settings.ts';
 import {
   fleetSeriesSchema,
   interfaceSeriesSchema,
@@ -249,6 +250,14 @@ export const METHODS = {
     result: webhookTestResultSchema,
     retrySafe: false,
     timeoutMs: 15_000,
+  }),
+  /** The Prometheus endpoint's address and the VictoriaMetrics push's state and backlog. */
+  'exporters:status': method({ params: none, result: exporterStatusSchema, retrySafe: true }),
+  /** VictoriaMetrics' password (basic auth) or token (bearer), into the keychain; null forgets it. */
+  'exporters:setVmSecret': method({
+    params: z.tuple([z.string().min(1).max(4096).nullable()]),
+    result: nothing,
+    retrySafe: true,
   }),
   'settings:get': method({ params: none, result: settingsSchema, retrySafe: true }),
   'settings:update': method({

@@ -12,13 +12,13 @@ export const METRIC_NAME_PROFILES = ['mdlayher', 'mindflavor'] as const;
 export const metricNameProfileSchema = z.enum(METRIC_NAME_PROFILES);
 export type MetricNameProfile = z.infer<typeof metricNameProfileSchema>;
 
-/** `ADDR:PORT` (`[v6]:PORT` for IPv6) → its parts, or null when it is not one. */
+/** `ADDR:PORT` (`[v6]:PORT` for IPv6; port 0: any free one) → its parts, or null when it is not one. */
 export function parseListenAddress(value: string): { host: string; port: number } | null {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/.exec(value);
   if (!match) return null;
   const host = match[1] ?? match[2] ?? '';
   const port = Number(match[3]);
-  if (port < 1 || port > 65535) return null;
+  if (port > 65535) return null;
   if (match[1] === undefined && !isValidHost(host)) return null;
   return { host, port };
 }
@@ -78,3 +78,29 @@ export const DEFAULT_VICTORIA_METRICS: VictoriaMetricsSettings = {
 
 /** SecretStore item holding VictoriaMetrics' password (basic) or token (bearer). */
 export const VM_SECRET_ID = 'victoria-metrics:credential';
+
+/** How the exporters are doing, for the Settings screen and `wgdeck collect`'s log. */
+export const exporterStatusSchema = z.object({
+  metrics: z.object({
+    /** Where `/metrics` is served now (`http://ADDR:PORT/metrics`); null when off or failed. */
+    url: z.string().nullable(),
+    /** Why it could not listen (address in use, not an address of this machine). */
+    error: z.string().nullable(),
+  }),
+  push: z.object({
+    /** off: no URL or push disabled; ok: the last push was taken; failing: buffering on disk. */
+    state: z.enum(['off', 'ok', 'failing']),
+    /** Laptop time (ms) of the last push VictoriaMetrics took; null before one. */
+    lastPushAt: z.number().nullable(),
+    /** Samples waiting on disk to be sent (0 when caught up). */
+    backlogSamples: z.number(),
+    backlogBytes: z.number(),
+    /** The last failure, as said to the admin; null when fine. */
+    error: z.string().nullable(),
+  }),
+});
+export type ExporterStatus = z.infer<typeof exporterStatusSchema>;
+export const EXPORTERS_OFF: ExporterStatus = {
+  metrics: { url: null, error: null },
+  push: { state: 'off', lastPushAt: null, backlogSamples: 0, backlogBytes: 0, error: null },
+};

@@ -7,12 +7,14 @@ import { DomainEventBus } from './bus/domain-events.ts';
 import { ContractEvents } from './contract-events.ts';
 import { WgDeckError, errorMessage } from './errors.ts';
 import { EventRecorder } from './events/event-recorder.ts';
+import { ExporterService, type PollSink } from './exporters/exporter-service.ts';
 import { FleetService } from './fleet/fleet-service.ts';
 import { GroupService } from './groups/group-service.ts';
 import { HistoryService } from './history/history-service.ts';
 import { PeerNamesService } from './peer-ops/peer-names.ts';
 import { PeerService } from './peer-ops/peer-service.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
+import { VM_SECRET_ID, type VictoriaMetricsSettings } from '../../shared/exporter-settings.ts';
 import { ServerService } from './servers/server-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { PeerNamesStore } from './store/peer-names-store.ts';
@@ -37,6 +39,11 @@ export interface EngineOptions {
    */
   recordHistory?: boolean;
   log?: (message: string) => void;
+  /**
+   * Builds the VictoriaMetrics push from its settings and its secret (password or token; undefined
+   * when none is kept). Without it, no push.
+   */
+  victoriaMetrics?: (settings: VictoriaMetricsSettings, secret: () => Promise<string | undefined>) => PollSink | null;
   /** Test hook (lab): runs right after a peer change is applied live, before it is verified. */
   afterLiveChange?: (server: string, iface: string) => Promise<void>;
 }
@@ -55,6 +62,7 @@ export const APP_VERSION = '0.1.0';
  * - groups   (groups/): groups.json, and placement within a group
  * - settings (settings/): settings.json, and what a change restarts
  * - alerts   (alerts/): alerts.json, rules evaluated against the bus, firing list, webhook
+ * - exporters (exporters/): the Prometheus endpoint, the VictoriaMetrics push
  */
 export class Engine {
   /**
@@ -75,6 +83,7 @@ export class Engine {
   readonly #names: PeerNamesService;
   readonly #alerts: AlertService;
   readonly #namesStore: PeerNamesStore;
+  readonly #exporters: ExporterService;
   #started = false;
   /** Stops watching servers.json, settings.json and peer-names.json (changes made by other processes). */
   #unwatch: (() => void)[] = [];
@@ -102,6 +111,7 @@ export class Engine {
     this.#settings = new SettingsService(options.dataDir, (next, effects) => {
       if (effects.thresholds) this.#fleet.setThresholds(next.thresholds);
       if (effects.retention) this.#history.retention = next.retention;
+      if (effects.exporters && this.#started) void this.#configureExporters(next);
       if (effects.restartPing) this.#fleet.setPing(next.ping);
       else if (effects.reconnectGlobalInterval) this.#fleet.setGlobalInterval(next.intervalSeconds);
     });
@@ -139,9 +149,14 @@ export class Engine {
       events: this.#events,
       domainEvents: this.domainEvents,
       log,
-      onLive: (server, live) =>
-        this.#names.onLive(server, live, (name, ifaces) => this.#peers.learnNames(name, ifaces)),
-      onForget: (name) => this.#names.forget(name),
+      onLive: (server, live) => {
+        this.#names.onLive(server, live, (name, ifaces) => this.#peers.learnNames(name, ifaces));
+        this.#exporters.onLive(live);
+      },
+      onForget: (name) => {
+        this.#names.forget(name);
+        this.#exporters.forget(name);
+      },
       peerOptions: (server, iface) => this.#names.optionsOf(server, iface),
     });
     this.#servers.attachFleet({
@@ -170,7 +185,26 @@ export class Engine {
       primary: () => this.#history.recording !== null,
       log,
     });
+    this.#exporters = new ExporterService({
+      bus: this.domainEvents,
+      live: () => this.#fleet.live(),
+      stats: () => this.#fleet.stats(),
+      nameOf: (server, iface, key) => this.#names.nameOf(server, iface, key),
+      log,
+    });
     this.handlers = this.#handlers();
+  }
+
+  #configureExporters(settings: Settings): Promise<void> {
+    const make = this.#options.victoriaMetrics;
+    return this.#exporters.configure(settings.metrics, settings.victoriaMetrics, (vm) =>
+      make ? make(vm, () => this.#servers.secrets.getItem(VM_SECRET_ID)) : null,
+    );
+  }
+
+  /** The exporters' state (for `wgdeck serve --metrics` and `wgdeck collect`, which report it). */
+  exporterStatus(): ReturnType<ExporterService['status']> {
+    return this.#exporters.status();
   }
 
   get servers(): ServerStore {
@@ -249,6 +283,12 @@ export class Engine {
       'alert:webhook': () => alerts.webhook(),
       'alert:setWebhook': (settings) => alerts.setWebhook(settings),
       'alert:testWebhook': (url) => alerts.testWebhook(url),
+      'exporters:status': () => Promise.resolve(this.#exporters.status()),
+      'exporters:setVmSecret': async (secret) => {
+        if (secret === null) await servers.secrets.setItem(VM_SECRET_ID, '', true);
+        else await servers.secrets.setItem(VM_SECRET_ID, secret, true);
+        if (this.#started) await this.#configureExporters(await this.#settings.get());
+      },
       'settings:get': () => this.#settings.get(),
       'settings:update': (patch) => this.#settings.update(patch),
     };
@@ -264,6 +304,8 @@ export class Engine {
     const settings = await this.#settings.get();
     this.#history.open(settings.retention);
     this.#alerts.start();
+    this.#exporters.start();
+    await this.#configureExporters(settings);
     for (const server of await this.#servers.list()) {
       if (!names || names.includes(server.name)) this.#fleet.run(server, settings);
     }
@@ -309,6 +351,20 @@ export class Engine {
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
     this.#fleet.stop();
     this.#alerts.stop();
+    void this.#exporters.stop();
+    this.#history.close();
+  }
+
+  /**
+   * Like stop(), and waits until the exporters have sent or saved what they hold (SIGTERM in
+   * `wgdeck collect`: nothing pushed is lost, nothing sent twice).
+   */
+  async stopAndFlush(): Promise<void> {
+    this.#started = false;
+    for (const unwatch of this.#unwatch.splice(0)) unwatch();
+    this.#fleet.stop();
+    this.#alerts.stop();
+    await this.#exporters.stop();
     this.#history.close();
   }
 

@@ -22,6 +22,10 @@ export class MetricsPage {
     this.#writer = new ExpositionWriter(profile);
     this.#series = series;
     collectDefaultMetrics({ register: this.#registry, prefix: 'wgdeck_' });
+    // prom-client names three gauges `*_total`, which promtool (rightly) refuses: counts of what is
+    // open now are not counters. They say nothing an admin of WireGuard needs.
+    for (const gauge of ['active_handles_total', 'active_requests_total', 'active_resources_total'])
+      this.#registry.removeSingleMetric(`wgdeck_nodejs_${gauge}`);
   }
 
   get contentType(): string {
