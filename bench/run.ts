@@ -1,5 +1,6 @@
 // `npm run bench`: figures, medians and ratios against baselines measured in the same run.
 import { cpus } from 'node:os';
+import { benchExporters } from './exporters.ts';
 import { benchLiveUpdate } from './live-update.ts';
 import { benchHistory } from './history.ts';
 import { benchKnownHosts } from './known-hosts.ts';
@@ -23,6 +24,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['files', benchPeerFiles],
   ['selectors', benchSelectors],
   ['knownhosts', benchKnownHosts],
+  ['exporters', benchExporters],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

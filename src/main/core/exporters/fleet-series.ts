@@ -58,6 +58,17 @@ export function fleetSeries(
     if (!list) out.set(family, (list = []));
     list.push({ labels, value });
   };
+  const list = (family: MetricFamily): Series[] => {
+    let series = out.get(family);
+    if (!series) out.set(family, (series = []));
+    return series;
+  };
+  const rx = list(PEER_FAMILIES.receiveBytes);
+  const tx = list(PEER_FAMILIES.transmitBytes);
+  const handshake = list(PEER_FAMILIES.lastHandshake);
+  const info = list(PEER_FAMILIES.info);
+  const up = list(PEER_FAMILIES.up);
+  const rtt = list(PEER_FAMILIES.pingRtt);
   const mdlayher = profile === 'mdlayher';
   const mindflavor = profile === 'mindflavor';
   for (const { live, snapshot, stats, intervalSeconds } of servers) {
@@ -93,30 +104,35 @@ export function fleetSeries(
         }
       }
       let active = 0;
+      const name = iface.name;
+      // The peer loop is the hot part at 10,000 peers: label arrays are written out, not spread.
       for (const peer of iface.peers) {
-        const base = [server, iface.name, peer.publicKey];
-        const withDev = mdlayher ? [...base, iface.name] : base;
+        const key = peer.publicKey;
+        const withDevice = mdlayher ? [server, name, key, name] : [server, name, key];
         const allowed = peer.allowedIps.join(',');
-        const name = nameOf(server, iface.name, peer.publicKey);
-        const counterLabels = mindflavor ? [...base, allowed, name ?? ''] : withDev;
-        add(PEER_FAMILIES.receiveBytes, counterLabels, peer.rxBytes);
-        add(PEER_FAMILIES.transmitBytes, counterLabels, peer.txBytes);
-        add(PEER_FAMILIES.lastHandshake, counterLabels, peer.latestHandshake ?? 0);
-        add(
-          PEER_FAMILIES.info,
-          [...base, name ?? '', allowed, peer.endpoint ?? '', ...(mdlayher ? [iface.name] : [])],
-          1,
-        );
-        const up = peerUp(peer, serverTime);
-        if (up) active += 1;
-        add(PEER_FAMILIES.up, withDev, up ? 1 : 0);
+        const peerName = nameOf(server, name, key) ?? '';
+        const counterLabels = mindflavor ? [server, name, key, allowed, peerName] : withDevice;
+        rx.push({ labels: counterLabels, value: peer.rxBytes });
+        tx.push({ labels: counterLabels, value: peer.txBytes });
+        handshake.push({ labels: counterLabels, value: peer.latestHandshake ?? 0 });
+        const endpoint = peer.endpoint ?? '';
+        info.push({
+          labels: mdlayher
+            ? [server, name, key, peerName, allowed, endpoint, name]
+            : [server, name, key, peerName, allowed, endpoint],
+          value: 1,
+        });
+        const isUp = peerUp(peer, serverTime);
+        if (isUp) active += 1;
+        up.push({ labels: withDevice, value: isUp ? 1 : 0 });
         if (peer.ping?.ok && peer.ping.rttMs !== null)
-          add(PEER_FAMILIES.pingRtt, withDev, peer.ping.rttMs / 1000);
+          rtt.push({ labels: withDevice, value: peer.ping.rttMs / 1000 });
       }
       add(INTERFACE_FAMILIES.peers, ifaceLabels, iface.peers.length);
       add(INTERFACE_FAMILIES.peersActive, ifaceLabels, active);
     }
   }
+  for (const [family, series] of out) if (series.length === 0) out.delete(family);
   return out;
 }
 
