@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -29,6 +29,34 @@ function expectBetween(value: number | null | undefined, before: number, after: 
     value! >= Math.min(before, after) && value! <= Math.max(before, after),
     `${what}: ${value} not in [${before}, ${after}]`,
   ).toBe(true);
+}
+
+/** Our nine counters → their series on /metrics. */
+const COUNTER_METRICS: Record<string, string> = {
+  rxBytes: 'wireguard_interface_receive_bytes_total',
+  txBytes: 'wireguard_interface_transmit_bytes_total',
+  rxPackets: 'wireguard_interface_receive_packets_total',
+  txPackets: 'wireguard_interface_transmit_packets_total',
+  rxErrors: 'wireguard_interface_receive_errors_total',
+  txErrors: 'wireguard_interface_transmit_errors_total',
+  rxDropped: 'wireguard_interface_receive_dropped_total',
+  txDropped: 'wireguard_interface_transmit_dropped_total',
+  multicast: 'wireguard_interface_multicast_total',
+};
+
+/** The samples of a text exposition (no timestamps), labels unescaped. */
+function parseExposition(text: string): { name: string; labels: Record<string, string>; value: number }[] {
+  const out: { name: string; labels: Record<string, string>; value: number }[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    }
+    out.push({ name: match[1]!, labels, value: Number(match[3]) });
+  }
+  return out;
 }
 
 function compareWithTruth(server: StatusJson['servers'][number], before: Truth, after: Truth): void {
@@ -371,6 +399,107 @@ describeLab('engine and CLI against real servers', () => {
     const config = readFileSync(lab.servers[0]!.interfaces[0]!.hostConfigPath, 'utf8');
     for (const secret of config.matchAll(/^(?:PrivateKey|PresharedKey)\s*=\s*(\S+)/gm)) {
       expect(JSON.stringify(status)).not.toContain(secret[1]);
+    }
+  });
+
+  it('/metrics equals wg show all dump and /proc/net/dev, series by series, and passes promtool check metrics', async () => {
+    const engine = new Engine({ dataDir: cli.dataDir, userKnownHostsPath: null });
+    await engine.handlers['settings:update']({ metrics: { listen: '127.0.0.1:0', names: 'mdlayher' } });
+    for (const client of lab.clients) await lab.setTraffic(client.index, false);
+    try {
+      await engine.start(['s0', 's1']);
+      const url = engine.exporterStatus().metrics.url;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const up = async (): Promise<string> => {
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const text = await (await fetch(url!)).text();
+          if (
+            text.includes('wgdeck_server_up{server="s0"} 1') &&
+            text.includes('wgdeck_server_up{server="s1"} 1')
+          )
+            return text;
+          if (Date.now() > deadline) throw new Error(`servers not up in /metrics:\n${text.slice(0, 2000)}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      await up();
+      const before = await Promise.all(lab.servers.map((_, i) => readTruth(lab, i)));
+      // Wait for frames made after `before` (the servers' clocks are this machine's): the scrape then
+      // reads the fleet as those frames left it, between the two readings.
+      const readAt = Date.now() / 1000;
+      await Promise.all(
+        ['s0', 's1'].map((name) => waitFor(engine, name, (l) => (l.serverTime ?? 0) > readAt + 1, 15_000)),
+      );
+      const text = await up();
+      const after = await Promise.all(lab.servers.map((_, i) => readTruth(lab, i)));
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(`${check.stdout}${check.stderr}`).toBe('');
+      expect(check.status).toBe(0);
+      const samples = parseExposition(text);
+      const value = (name: string, labels: Record<string, string>): number | undefined =>
+        samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+          ?.value;
+      let peersChecked = 0;
+      for (const [index, server] of ['s0', 's1'].entries()) {
+        const a = after[index]!;
+        const b = before[index]!;
+        for (const line of a.dump.filter((f) => f.length === 5)) {
+          const iface = line[0]!;
+          const labels = { server, interface: iface };
+          const counters = countersOf(a.netdev[iface]!);
+          const countersBefore = countersOf(b.netdev[iface]!);
+          for (const [name, metric] of Object.entries(COUNTER_METRICS)) {
+            expectBetween(
+              value(metric, labels),
+              countersBefore[name]!,
+              counters[name]!,
+              `${server} ${iface} ${metric}`,
+            );
+          }
+          const peers = a.dump.filter((f) => f.length === 9 && f[0] === iface);
+          expect(value('wireguard_peers', labels)).toBe(peers.length);
+          for (const peer of peers) {
+            const key = peer[1]!;
+            const was = b.dump.find((f) => f[0] === iface && f[1] === key)!;
+            const at = { ...labels, public_key: key };
+            expectBetween(
+              value('wireguard_peer_receive_bytes_total', at),
+              Number(was[6]),
+              Number(peer[6]),
+              'rx',
+            );
+            expectBetween(
+              value('wireguard_peer_transmit_bytes_total', at),
+              Number(was[7]),
+              Number(peer[7]),
+              'tx',
+            );
+            expectBetween(
+              value('wireguard_peer_last_handshake_seconds', at),
+              Number(was[5]),
+              Number(peer[5]),
+              'hs',
+            );
+            const info = samples.find(
+              (s) => s.name === 'wireguard_peer_info' && s.labels['public_key'] === key,
+            )!;
+            expect(info.labels['allowed_ips'] ?? '').toBe(peer[4] === '(none)' ? '' : peer[4]);
+            expect(info.labels['endpoint'] ?? '').toBe(peer[3] === '(none)' ? '' : peer[3]);
+            peersChecked += 1;
+          }
+        }
+      }
+      expect(peersChecked).toBeGreaterThanOrEqual(8);
+      // No secret ever reaches the endpoint either.
+      const config = readFileSync(lab.servers[0]!.interfaces[0]!.hostConfigPath, 'utf8');
+      for (const secret of config.matchAll(/^(?:PrivateKey|PresharedKey)\s*=\s*(\S+)/gm)) {
+        expect(text).not.toContain(secret[1]);
+      }
+    } finally {
+      for (const client of lab.clients) await lab.setTraffic(client.index, true);
+      engine.stop();
+      await engine.handlers['settings:update']({ metrics: { listen: null, names: 'mdlayher' } });
     }
   });
 

@@ -229,3 +229,6 @@ export function labelsIn(family: MetricFamily, profile: MetricNameProfile): read
   const extra = family.extraLabels?.[profile];
   return extra ? [...family.labels, ...extra] : family.labels;
 }
+
+/** The profiles other than the default, whose spellings docs/metrics.md maps. */
+export const METRIC_NAME_PROFILES_USED = ['mindflavor'] as const satisfies readonly MetricNameProfile[];
