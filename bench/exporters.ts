@@ -8,7 +8,7 @@ import { syntheticServerStates } from './synthetic-server.ts';
 export function tenThousandPeers(): ServerMetricsInput[] {
   return Array.from({ length: 10 }, (_, i) => {
     const [, live] = syntheticServerStates({ name: `s${i}`, peers: 1000, polls: 1, every: 20, seed: i + 1 });
-    return { live: { ...live!, state: 'connected' as const }, snapshot: null, intervalSeconds: 5 };
+    return { live: { ...live!, state: 'connected' as const }, netdev: null, intervalSeconds: 5 };
   });
 }
 

@@ -39,7 +39,7 @@ export interface PollSink {
  */
 export class ExporterService {
   readonly #deps: ExporterDeps;
-  readonly #snapshots = new Map<string, { snapshot: Snapshot; intervalSeconds: number }>();
+  readonly #frames = new Map<string, { netdev: Snapshot['netdev']; intervalSeconds: number }>();
   #endpoint: MetricsEndpoint | null = null;
   #endpointError: string | null = null;
   #sink: PollSink | null = null;
@@ -58,16 +58,16 @@ export class ExporterService {
   }
 
   #input(live: ServerLive, stats: Readonly<SessionStats> | undefined): ServerMetricsInput {
-    const last = this.#snapshots.get(live.name);
-    return { live, snapshot: last?.snapshot ?? null, stats, intervalSeconds: last?.intervalSeconds };
+    const last = this.#frames.get(live.name);
+    return { live, netdev: last?.netdev ?? null, stats, intervalSeconds: last?.intervalSeconds };
   }
 
-  /** Frames are kept as they come (for devices other than WireGuard's); forgotten with their server. */
+  /** Each frame's device counters are kept (for devices other than WireGuard's); forgotten with their server. */
   start(): void {
     this.#unsubscribe ??= this.#deps.bus.subscribe((event) => {
       if (event.type === 'server.sample') {
-        this.#snapshots.set(event.server, {
-          snapshot: event.snapshot,
+        this.#frames.set(event.server, {
+          netdev: event.snapshot.netdev,
           intervalSeconds: event.intervalSeconds,
         });
       }
@@ -85,7 +85,7 @@ export class ExporterService {
   }
 
   forget(server: string): void {
-    this.#snapshots.delete(server);
+    this.#frames.delete(server);
   }
 
   /**

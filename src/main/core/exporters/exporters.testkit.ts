@@ -78,7 +78,7 @@ export function testServer(name: string, peers: PeerLive[], overrides: Partial<S
 export function testInput(live: ServerLive): ServerMetricsInput {
   return {
     live,
-    snapshot: null,
+    netdev: null,
     stats: { frames: 7, bytesReceived: 4096, reconnects: 1, lastFrameSeconds: 0.002 },
     intervalSeconds: 5,
   };

@@ -38,4 +38,23 @@ describe('the text format', () => {
     expect(text).toContain(testKey(2));
     expect(fleetSeries([testInput(testServer('s', []))], 'mdlayher').get(PEER_FAMILIES.up)).toBeUndefined();
   });
+
+  it("a server's network devices, every one but lo, from its last frame", () => {
+    const counters = {
+      rxBytes: 5,
+      txBytes: 7,
+      rxPackets: 0,
+      txPackets: 0,
+      rxErrors: 0,
+      txErrors: 0,
+      rxDropped: 0,
+      txDropped: 0,
+      multicast: 0,
+    };
+    const input = { ...testInput(testServer('s', [])), netdev: { lo: counters, eth0: counters } };
+    const text = new ExpositionWriter('mdlayher').write(fleetSeries([input], 'mdlayher'));
+    expect(text).toContain('wgdeck_server_network_receive_bytes_total{server="s",device="eth0"} 5\n');
+    expect(text).toContain('wgdeck_server_network_transmit_bytes_total{server="s",device="eth0"} 7\n');
+    expect(text).not.toContain('device="lo"');
+  });
 });

@@ -15,8 +15,11 @@ import {
 /** What the exporters know of one server at a moment. */
 export interface ServerMetricsInput {
   live: ServerLive;
-  /** Its last frame as parsed (for every network device, not only WireGuard's); null before one. */
-  snapshot: Snapshot | null;
+  /**
+   * Every network device's counters in its last frame (not only WireGuard's); null before one. Only
+   * these are kept of a frame: the rest is in the live state already.
+   */
+  netdev: Snapshot['netdev'] | null;
   stats?: Readonly<SessionStats>;
   intervalSeconds?: number;
 }
@@ -71,7 +74,7 @@ export function fleetSeries(
   const rtt = list(PEER_FAMILIES.pingRtt);
   const mdlayher = profile === 'mdlayher';
   const mindflavor = profile === 'mindflavor';
-  for (const { live, snapshot, stats, intervalSeconds } of servers) {
+  for (const { live, netdev, stats, intervalSeconds } of servers) {
     const server = live.name;
     const streaming = isStreaming(live);
     add(SERVER_FAMILIES.up, [server], streaming ? 1 : 0);
@@ -84,7 +87,7 @@ export function fleetSeries(
     add(COLLECTOR_FAMILIES.droppedFrames, [server], live.droppedFrames);
     add(COLLECTOR_FAMILIES.pollInterval, [server], intervalSeconds);
     if (!streaming) continue;
-    serverSeries(add, live, snapshot);
+    serverSeries(add, live, netdev);
     const serverTime = live.serverTime ?? 0;
     for (const iface of live.interfaces) {
       const ifaceLabels = [server, iface.name];
@@ -139,7 +142,7 @@ export function fleetSeries(
 function serverSeries(
   add: (family: MetricFamily, labels: readonly string[], value: number | null | undefined) => void,
   live: ServerLive,
-  snapshot: Snapshot | null,
+  netdev: Snapshot['netdev'] | null,
 ): void {
   const server = [live.name];
   const system = live.system;
@@ -156,8 +159,8 @@ function serverSeries(
     add(SERVER_FAMILIES.uptime, server, system.uptimeSeconds);
   }
   add(SERVER_FAMILIES.time, server, live.serverTime);
-  if (snapshot) {
-    for (const [device, counters] of Object.entries(snapshot.netdev)) {
+  if (netdev) {
+    for (const [device, counters] of Object.entries(netdev)) {
       if (device === 'lo') continue;
       add(SERVER_FAMILIES.networkReceive, [live.name, device], counters.rxBytes);
       add(SERVER_FAMILIES.networkTransmit, [live.name, device], counters.txBytes);
