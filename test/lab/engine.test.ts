@@ -403,7 +403,7 @@ describeLab('engine and CLI against real servers', () => {
   });
 
   it('/metrics equals wg show all dump and /proc/net/dev, series by series, and passes promtool check metrics', async () => {
-    const engine = new Engine({ dataDir: cli.dataDir, userKnownHostsPath: null });
+    const engine = new Engine({ dataDir: cli.dataDir, userKnownHostsPath: null, recordHistory: true });
     await engine.handlers['settings:update']({ metrics: { listen: '127.0.0.1:0', names: 'mdlayher' } });
     for (const client of lab.clients) await lab.setTraffic(client.index, false);
     try {

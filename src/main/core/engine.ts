@@ -14,7 +14,12 @@ import { HistoryService } from './history/history-service.ts';
 import { PeerNamesService } from './peer-ops/peer-names.ts';
 import { PeerService } from './peer-ops/peer-service.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
-import { VM_SECRET_ID, type VictoriaMetricsSettings } from '../../shared/exporter-settings.ts';
+import {
+  VM_SECRET_ID,
+  type MetricNameProfile,
+  type VictoriaMetricsSettings,
+} from '../../shared/exporter-settings.ts';
+import { victoriaMetricsSink } from './exporters/victoria/index.ts';
 import { ServerService } from './servers/server-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { PeerNamesStore } from './store/peer-names-store.ts';
@@ -40,10 +45,14 @@ export interface EngineOptions {
   recordHistory?: boolean;
   log?: (message: string) => void;
   /**
-   * Builds the VictoriaMetrics push from its settings and its secret (password or token; undefined
-   * when none is kept). Without it, no push.
+   * Builds the VictoriaMetrics push from its settings, its secret (password or token; undefined when
+   * none is kept) and the metric names in use. Default: victoriaMetricsSink (buffer in the data dir).
    */
-  victoriaMetrics?: (settings: VictoriaMetricsSettings, secret: () => Promise<string | undefined>) => PollSink | null;
+  victoriaMetrics?: (
+    settings: VictoriaMetricsSettings,
+    secret: () => Promise<string | undefined>,
+    names: MetricNameProfile,
+  ) => PollSink | null;
   /** Test hook (lab): runs right after a peer change is applied live, before it is verified. */
   afterLiveChange?: (server: string, iface: string) => Promise<void>;
 }
@@ -195,10 +204,24 @@ export class Engine {
     this.handlers = this.#handlers();
   }
 
+  /**
+   * Only the processes that record history export (the app, `serve`, `collect`): a one-shot command
+   * or `watch` beside them would push every sample twice and compete for the metrics port.
+   */
   #configureExporters(settings: Settings): Promise<void> {
-    const make = this.#options.victoriaMetrics;
-    return this.#exporters.configure(settings.metrics, settings.victoriaMetrics, (vm) =>
-      make ? make(vm, () => this.#servers.secrets.getItem(VM_SECRET_ID)) : null,
+    if (!this.#options.recordHistory) return Promise.resolve();
+    const secret = (): Promise<string | undefined> => this.#servers.secrets.getItem(VM_SECRET_ID);
+    const make =
+      this.#options.victoriaMetrics ??
+      ((vm: VictoriaMetricsSettings, _secret: typeof secret, names: MetricNameProfile) =>
+        victoriaMetricsSink(vm, secret, {
+          dataDir: this.#options.dataDir,
+          names,
+          nameOf: (server, iface, key) => this.#names.nameOf(server, iface, key),
+          log: this.#options.log,
+        }));
+    return this.#exporters.configure(settings.metrics, settings.victoriaMetrics, (vm, names) =>
+      make(vm, secret, names),
     );
   }
 

@@ -28,6 +28,8 @@ export interface ExporterDeps {
 export interface PollSink {
   onPoll(input: ServerMetricsInput): void;
   status(): ExporterStatus['push'];
+  /** A server was removed: what is kept for it goes. */
+  forget?(server: string): void;
   /** Sends or saves what is still held, then stops (SIGTERM, settings changed). */
   close(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export class ExporterService {
   #endpoint: MetricsEndpoint | null = null;
   #endpointError: string | null = null;
   #sink: PollSink | null = null;
+  #sinkError: string | null = null;
   #unsubscribe: (() => void) | null = null;
   /** Serializes reconfiguration: a burst of settings changes applies one at a time. */
   #configuring: Promise<void> = Promise.resolve();
@@ -86,16 +89,17 @@ export class ExporterService {
 
   forget(server: string): void {
     this.#frames.delete(server);
+    this.#sink?.forget?.(server);
   }
 
   /**
    * Applies the settings: (re)starts or stops `/metrics`, and swaps the poll sink. `makeSink` builds
-   * the VictoriaMetrics push from its settings (null: none).
+   * the VictoriaMetrics push from its settings and the metric names in use (null: none).
    */
   configure(
     metrics: MetricsSettings,
     vm: VictoriaMetricsSettings,
-    makeSink: (vm: VictoriaMetricsSettings) => PollSink | null = () => null,
+    makeSink: (vm: VictoriaMetricsSettings, names: MetricsSettings['names']) => PollSink | null = () => null,
   ): Promise<void> {
     this.#configuring = this.#configuring.then(async () => {
       await this.#closeEndpoint();
@@ -111,7 +115,15 @@ export class ExporterService {
         }
       }
       await this.#sink?.close();
-      this.#sink = makeSink(vm);
+      this.#sink = null;
+      this.#sinkError = null;
+      try {
+        this.#sink = makeSink(vm, metrics.names);
+      } catch (error) {
+        // The data directory's buffer could not be opened: said in the status, and the rest runs.
+        this.#sinkError = errorMessage(error);
+        this.#deps.log?.(`victoria-metrics: ${this.#sinkError}`);
+      }
     });
     return this.#configuring;
   }
@@ -124,7 +136,11 @@ export class ExporterService {
   status(): ExporterStatus {
     return {
       metrics: { url: this.#endpoint?.url ?? null, error: this.#endpointError },
-      push: this.#sink?.status() ?? EXPORTERS_OFF.push,
+      push:
+        this.#sink?.status() ??
+        (this.#sinkError
+          ? { ...EXPORTERS_OFF.push, state: 'failing', error: this.#sinkError }
+          : EXPORTERS_OFF.push),
     };
   }
 
