@@ -104,8 +104,10 @@ export class ExporterService {
     this.#configuring = this.#configuring.then(async () => {
       await this.#closeEndpoint();
       if (metrics.listen !== null) {
-        const page = new MetricsPage(metrics.names, () =>
-          fleetSeries(this.inputs(), metrics.names, this.#deps.nameOf),
+        const page = new MetricsPage(
+          metrics.names,
+          () => fleetSeries(this.inputs(), metrics.names, this.#deps.nameOf),
+          () => this.status().push,
         );
         try {
           this.#endpoint = await startMetricsEndpoint(metrics.listen, page);

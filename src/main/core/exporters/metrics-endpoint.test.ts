@@ -108,6 +108,29 @@ describe('/metrics', () => {
     expect(hostAllowed('198.18.0.5', 'collector.example')).toBe(true);
   });
 
+  it("says the VictoriaMetrics push's backlog and failure, and passes promtool with them", async () => {
+    endpoint = await startMetricsEndpoint(
+      '127.0.0.1:0',
+      new MetricsPage(
+        'mdlayher',
+        () => fleetSeries(fleet, 'mdlayher', names),
+        () => ({
+          state: 'failing',
+          lastPushAt: 1_800_000_000_000,
+          backlogSamples: 1234,
+          backlogBytes: 5678,
+          error: 'x',
+        }),
+      ),
+    );
+    const text = await (await fetch(endpoint.url)).text();
+    expect(text).toContain('\nwgdeck_push_backlog_samples 1234\n');
+    expect(text).toContain('\nwgdeck_push_backlog_bytes 5678\n');
+    expect(text).toContain('\nwgdeck_push_failing 1\n');
+    expect(text).toContain('\nwgdeck_push_last_success_timestamp_seconds 1800000000\n');
+    expect(promtool(text).status).toBe(0);
+  });
+
   it('names a port in use', async () => {
     await scrape();
     const port = new URL(endpoint!.url).port;
