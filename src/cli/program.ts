@@ -13,6 +13,7 @@ import { cliHint, serverNameOf } from './error-hints.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { missingRequired } from './flags.ts';
 import type { CliRun } from './run.ts';
+import { collectCommands } from './syntax/collect.ts';
 import { driftCommands } from './syntax/drift.ts';
 import { eventsCommands } from './syntax/events.ts';
 import { alertCommands } from './syntax/alert.ts';
@@ -82,6 +83,7 @@ function buildProgram(run: CliRun): Command {
     .addCommand(statusCommands(run))
     .addCommand(watchCommands(run))
     .addCommand(serveCommands(run))
+    .addCommand(collectCommands(run))
     .addCommand(peerCommands(run))
     .addCommand(driftCommands(run))
     .addCommand(eventsCommands(run))

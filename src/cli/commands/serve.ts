@@ -10,6 +10,8 @@ import { isValidHost } from '../../shared/validation.ts';
 import type { CliContext } from '../context.ts';
 import { openInBrowser, type RedirectFile } from '../open-browser.ts';
 import { EXIT } from '../exit-codes.ts';
+import { onStopSignals } from '../stop-signals.ts';
+import { exporterOverride, type MetricsFlags } from './exporter-flags.ts';
 import { UsageError } from '../usage-error.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -42,7 +44,7 @@ function portArg(value: string | undefined): number {
   return Number(value);
 }
 
-export type ServeOptions = { port?: string; listen?: string; open?: true };
+export type ServeOptions = MetricsFlags & { port?: string; listen?: string; open?: true };
 
 /** `wgdeck serve`: the engine plus the UI in a browser, until Ctrl+C. */
 export async function serve(ctx: CliContext, values: ServeOptions): Promise<number> {
@@ -51,6 +53,7 @@ export async function serve(ctx: CliContext, values: ServeOptions): Promise<numb
   if (!isWildcard(listen) && !isValidHost(listen)) {
     throw new UsageError(`--listen needs an address or host name (got ${listen})`);
   }
+  const override = exporterOverride(values);
   const rendererDir = ensureRenderer(ctx);
   const verbose = process.env['WGDECK_DEBUG'] === '1';
   const exposure = dataDirExposure(ctx.dataDir);
@@ -59,6 +62,7 @@ export async function serve(ctx: CliContext, values: ServeOptions): Promise<numb
     dataDir: ctx.dataDir,
     host: 'browser',
     recordHistory: true,
+    exportersOverride: override,
     log: verbose ? ctx.err : undefined,
   });
   let mode: BrowserMode;
@@ -82,6 +86,9 @@ export async function serve(ctx: CliContext, values: ServeOptions): Promise<numb
   if (warning) ctx.err(warning);
   ctx.out(`WG Deck is running. Open this URL in a browser (the token in it is the key):\n\n  ${mode.url}\n`);
   if (isWildcard(listen)) ctx.out("From another machine, use this machine's address instead of 127.0.0.1.");
+  const metrics = engine.exporterStatus().metrics;
+  if (metrics.url) ctx.out(`Prometheus metrics: ${metrics.url}`);
+  else if (metrics.error) ctx.err(`wgdeck: warning: /metrics is not served: ${metrics.error}`);
   ctx.out(`Data dir: ${ctx.dataDir}. Ctrl+C stops.`);
   let redirect: RedirectFile | null = null;
   const removeRedirect = (): void => redirect?.remove();
@@ -93,22 +100,12 @@ export async function serve(ctx: CliContext, values: ServeOptions): Promise<numb
     process.once('exit', removeRedirect);
   }
 
-  await new Promise<void>((done) => {
-    // Ctrl+C reaches every process of the terminal's group (npm start, this): the first signal stops
-    // cleanly, a second one while stopping does not cut that short; a third forces the exit.
-    let signals = 0;
-    const stop = (): void => {
-      signals += 1;
-      if (signals === 1) done();
-      if (signals === 3) process.exit(130);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await onStopSignals();
   ctx.err('Stopping…');
   removeRedirect();
   process.off('exit', removeRedirect);
   await mode.close();
-  engine.stop();
+  // What the VictoriaMetrics push holds is sent (or saved for the next run) before the exit.
+  await engine.stopAndFlush();
   return EXIT.ok;
 }

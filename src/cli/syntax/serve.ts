@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { ServeOptions } from '../commands/serve.ts';
 import { action, type CliRun } from '../run.ts';
+import { withMetricsFlags } from './exporter-flags.ts';
 
 export function serveCommands(run: CliRun): Command {
   const command = new Command('serve')
@@ -14,6 +15,7 @@ export function serveCommands(run: CliRun): Command {
       'the address to listen on (default 127.0.0.1; any other is reachable from the network, over plain HTTP)',
     )
     .option('--open', 'open the URL in your browser');
+  withMetricsFlags(command);
   return action(command, run, async (ctx, options: ServeOptions) =>
     (await import('../commands/serve.ts')).serve(ctx, options),
   );

@@ -17,6 +17,8 @@ import { MemorySecretStore, type SecretStore } from './secrets.ts';
 import {
   VM_SECRET_ID,
   type MetricNameProfile,
+  type ExporterStatus,
+  type MetricsSettings,
   type VictoriaMetricsSettings,
 } from '../../shared/exporter-settings.ts';
 import { victoriaMetricsSink } from './exporters/victoria/index.ts';
@@ -53,6 +55,15 @@ export interface EngineOptions {
     secret: () => Promise<string | undefined>,
     names: MetricNameProfile,
   ) => PollSink | null;
+  /**
+   * Exporter settings for this run instead of the saved ones (`wgdeck collect` and `serve` flags: a
+   * unit's command line is its configuration), and the VictoriaMetrics secret read from a file.
+   */
+  exportersOverride?: {
+    metrics?: MetricsSettings;
+    victoriaMetrics?: VictoriaMetricsSettings;
+    vmSecret?: string;
+  };
   /** Test hook (lab): runs right after a peer change is applied live, before it is verified. */
   afterLiveChange?: (server: string, iface: string) => Promise<void>;
 }
@@ -210,7 +221,10 @@ export class Engine {
    */
   #configureExporters(settings: Settings): Promise<void> {
     if (!this.#options.recordHistory) return Promise.resolve();
-    const secret = (): Promise<string | undefined> => this.#servers.secrets.getItem(VM_SECRET_ID);
+    const override = this.#options.exportersOverride;
+    const fileSecret = override?.vmSecret;
+    const secret = (): Promise<string | undefined> =>
+      fileSecret !== undefined ? Promise.resolve(fileSecret) : this.#servers.secrets.getItem(VM_SECRET_ID);
     const make =
       this.#options.victoriaMetrics ??
       ((vm: VictoriaMetricsSettings, _secret: typeof secret, names: MetricNameProfile) =>
@@ -220,8 +234,10 @@ export class Engine {
           nameOf: (server, iface, key) => this.#names.nameOf(server, iface, key),
           log: this.#options.log,
         }));
-    return this.#exporters.configure(settings.metrics, settings.victoriaMetrics, (vm, names) =>
-      make(vm, secret, names),
+    return this.#exporters.configure(
+      override?.metrics ?? settings.metrics,
+      override?.victoriaMetrics ?? settings.victoriaMetrics,
+      (vm, names) => make(vm, secret, names),
     );
   }
 
@@ -382,13 +398,19 @@ export class Engine {
    * Like stop(), and waits until the exporters have sent or saved what they hold (SIGTERM in
    * `wgdeck collect`: nothing pushed is lost, nothing sent twice).
    */
-  async stopAndFlush(): Promise<void> {
+  async stopAndFlush(): Promise<ExporterStatus['push']> {
     this.#started = false;
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
     this.#fleet.stop();
     this.#alerts.stop();
-    await this.#exporters.stop();
+    const push = await this.#exporters.stop();
     this.#history.close();
+    return push;
+  }
+
+  /** A peer's name as the config files know it now, or null (for logs that name peers). */
+  nameOf(server: string, iface: string, publicKey: string): string | null {
+    return this.#names.nameOf(server, iface, publicKey);
   }
 
   /** Resolves once every peer name learned or forgotten so far is remembered in the data dir. */

@@ -153,13 +153,18 @@ export class ExporterService {
     await endpoint?.close();
   }
 
-  /** Stops the endpoint and flushes the sinks (what SIGTERM waits for). */
-  async stop(): Promise<void> {
+  /**
+   * Stops the endpoint and flushes the sinks (what SIGTERM waits for); returns how the push was left
+   * (what stayed in the outage buffer for the next run).
+   */
+  async stop(): Promise<ExporterStatus['push']> {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     await this.#configuring;
     await this.#closeEndpoint();
-    await this.#sink?.close();
+    const sink = this.#sink;
     this.#sink = null;
+    await sink?.close();
+    return sink?.status() ?? EXPORTERS_OFF.push;
   }
 }
