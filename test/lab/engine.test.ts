@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../e2e/lab/exec.ts';
@@ -11,6 +12,9 @@ import { COUNTER_NAMES, type ServerLive } from '../../src/shared/domain.ts';
 import type { PeerNames } from '../../src/shared/peer-ops.ts';
 import { Engine } from '../../src/main/core/engine.ts';
 import { cliSandbox, type CliResult } from './cli-harness.ts';
+import { slowProxy, startCollector, type CollectorProcess } from './collector-run.ts';
+import { startVictoria } from '../support/victoria.ts';
+import { until as waitFor } from '../support/until.ts';
 import { sshChains, untilNoSshConnections } from './ssh-chains.ts';
 import { describeLab } from './support.ts';
 import { countersOf, readTruth, type Truth } from './wg-truth.ts';
@@ -500,6 +504,78 @@ describeLab('engine and CLI against real servers', () => {
       for (const client of lab.clients) await lab.setTraffic(client.index, true);
       engine.stop();
       await engine.handlers['settings:update']({ metrics: { listen: null, names: 'mdlayher' } });
+    }
+  });
+
+  it('wgdeck collect as its unit runs it: SIGTERM mid-push and a restart lose no sample and send none twice to VictoriaMetrics', async () => {
+    const vm = await startVictoria();
+    const proxy = await slowProxy(vm.url, 700);
+    // The unit's state directory: the servers and trusted host keys, no history yet.
+    const state = mkdtempSync(join(tmpdir(), 'wgdeck-state-'));
+    const home = mkdtempSync(join(tmpdir(), 'wgdeck-home-'));
+    for (const name of readdirSync(cli.dataDir))
+      if (!/^history|^vm-buffer|\.lock$/.test(name))
+        cpSync(join(cli.dataDir, name), join(state, name), { recursive: true });
+    const args = ['--vm-url', proxy.url, '--log-format', 'json', '--log-polls'];
+    const polls = (c: CollectorProcess, server: string) =>
+      c.lines
+        .filter((l) => l['msg'] === 'poll' && l['server'] === server)
+        .map((l) => l['serverTime'] as number);
+    const collectors: CollectorProcess[] = [];
+    try {
+      for (const server of ['s0', 's1']) {
+        const edit = spawnSync(
+          join(ROOT, 'bin', 'wgdeck'),
+          ['--data-dir', state, 'server', 'edit', server, '--interval', '1'],
+          {
+            encoding: 'utf8',
+          },
+        );
+        expect(edit.status, edit.stderr).toBe(0);
+      }
+      const first = startCollector(state, home, args);
+      collectors.push(first);
+      await waitFor(
+        () => polls(first, 's0').length >= 4 && polls(first, 's1').length >= 4,
+        'four polls each',
+        30_000,
+      );
+      await waitFor(() => proxy.inFlight() > 0, 'a push in flight', 10_000);
+      expect(await first.stop(), first.stderr()).toBe(0);
+      expect(first.lines.at(0)).toMatchObject({
+        msg: 'started',
+        servers: expect.arrayContaining(['s0', 's1']) as unknown,
+        push: proxy.url,
+      });
+      expect(first.lines.at(-1)).toMatchObject({ msg: 'stopped' });
+      expect(first.stderr()).toBe('');
+
+      const second = startCollector(state, home, args);
+      collectors.push(second);
+      await waitFor(
+        () => polls(second, 's0').length >= 3 && polls(second, 's1').length >= 3,
+        'three more polls each',
+        30_000,
+      );
+      expect(await second.stop(), second.stderr()).toBe(0);
+      expect(second.lines.at(-1)).toMatchObject({ msg: 'stopped', backlogSamples: 0 });
+
+      for (const server of ['s0', 's1']) {
+        const logged = [...polls(first, server), ...polls(second, server)].map((t) => Math.round(t * 1000));
+        const [series] = await vm.exportRaw(`wgdeck_server_time_seconds{server="${server}"}`);
+        const pushed = series?.timestamps ?? [];
+        // Every poll either collector logged is in VictoriaMetrics, once; nothing else is.
+        expect(new Set(pushed).size, `${server}: a sample sent twice`).toBe(pushed.length);
+        expect(
+          [...pushed].sort((a, b) => a - b),
+          server,
+        ).toEqual([...logged].sort((a, b) => a - b));
+        expect(series!.values.map((v) => Math.round(v * 1000))).toEqual(pushed);
+      }
+    } finally {
+      for (const c of collectors) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+      await proxy.close();
+      await vm.close();
     }
   });
 

@@ -94,7 +94,12 @@ function logEvent(event: DomainEvent, engine: Engine, log: Log, polls: boolean):
   if (event.type === 'server.sample') {
     if (polls) {
       const peers = event.snapshot.interfaces.reduce((sum, i) => sum + i.peers.length, 0);
-      log('debug', 'poll', { server: event.server, interfaces: event.snapshot.interfaces.length, peers });
+      log('debug', 'poll', {
+        server: event.server,
+        serverTime: event.snapshot.serverTime,
+        interfaces: event.snapshot.interfaces.length,
+        peers,
+      });
     }
     return;
   }
