@@ -11,6 +11,7 @@ import { ExporterService, type PollSink } from './exporters/exporter-service.ts'
 import { FleetService } from './fleet/fleet-service.ts';
 import { GroupService } from './groups/group-service.ts';
 import { HistoryService } from './history/history-service.ts';
+import { VmChartReader } from './history/vm-history.ts';
 import { PeerNamesService } from './peer-ops/peer-names.ts';
 import { PeerService } from './peer-ops/peer-service.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
@@ -43,7 +44,10 @@ export interface EngineOptions {
    * Builds the VictoriaMetrics push from its settings and its secret (password or token; undefined
    * when none is kept). Without it, no push.
    */
-  victoriaMetrics?: (settings: VictoriaMetricsSettings, secret: () => Promise<string | undefined>) => PollSink | null;
+  victoriaMetrics?: (
+    settings: VictoriaMetricsSettings,
+    secret: () => Promise<string | undefined>,
+  ) => PollSink | null;
   /** Test hook (lab): runs right after a peer change is applied live, before it is verified. */
   afterLiveChange?: (server: string, iface: string) => Promise<void>;
 }
@@ -233,6 +237,12 @@ export class Engine {
     const peers = this.#peers;
     const history = this.#history;
     const alerts = this.#alerts;
+    // Charts read VictoriaMetrics too (settings.victoriaMetrics.readCharts) for spans local lacks.
+    const vm = new VmChartReader({
+      settings: () => this.#settings.get(),
+      secret: () => servers.secrets.getItem(VM_SECRET_ID),
+      log: this.#options.log,
+    });
     return {
       'app:info': () =>
         Promise.resolve({
@@ -257,10 +267,10 @@ export class Engine {
       'placement:rank': (group) => this.#groups.rank(group),
       'fleet:state': () => Promise.resolve(this.#fleet.live()),
       'fleet:sync': () => Promise.resolve(this.#fleet.synced()),
-      'history:peer': (q) => history.query((h) => h.peerSeries(q)),
-      'history:interface': (q) => history.query((h) => h.interfaceSeries(q)),
-      'history:server': (q) => history.query((h) => h.serverSeries(q)),
-      'history:fleet': (q) => history.query((h) => h.fleetSeries(q)),
+      'history:peer': async (q) => vm.peer(q, await history.query((h) => h.peerSeries(q))),
+      'history:interface': async (q) => vm.interface(q, await history.query((h) => h.interfaceSeries(q))),
+      'history:server': async (q) => vm.server(q, await history.query((h) => h.serverSeries(q))),
+      'history:fleet': async (q) => vm.fleet(q, await history.query((h) => h.fleetSeries(q))),
       'history:usage': (q) => history.query((h) => h.usage(q)),
       'events:list': (q) => Promise.resolve(history.events(q)),
       'history:events': (q) =>
