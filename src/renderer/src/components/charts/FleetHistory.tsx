@@ -1,4 +1,5 @@
 import { memo, useCallback, useMemo } from 'react';
+import { chartSources } from '../../lib/sources.ts';
 import { formatRate } from '../../../../shared/format.ts';
 import {
   hasData,
@@ -102,6 +103,7 @@ export const FleetChart = memo(function FleetChart() {
             height={HEIGHT}
             tooltipExtra={tooltipExtra}
             title="Fleet throughput over time"
+            sources={chartSources(loaded.data)}
             {...interact}
           />
         )

@@ -1,4 +1,5 @@
 import { memo, useMemo } from 'react';
+import { chartSources } from '../../lib/sources.ts';
 import { formatPerSecond, formatRate } from '../../../../shared/format.ts';
 import type { CounterName, InterfaceSeries } from '../../../../shared/history.ts';
 import {
@@ -185,6 +186,7 @@ export const InterfaceChart = memo(function InterfaceChart({
                     height={HEIGHT}
                     title={`${iface}: ${v.chart.title}`}
                     events={events}
+                    sources={chartSources(loaded.data)}
                     {...interact}
                   />
                   {v.empty && <div className="chart-empty">No data recorded in this range</div>}

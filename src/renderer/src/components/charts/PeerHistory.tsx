@@ -1,4 +1,5 @@
 import { memo, useCallback, useMemo, useState } from 'react';
+import { chartSources } from '../../lib/sources.ts';
 import { formatBytes, formatRate, shortKey } from '../../../../shared/format.ts';
 import { dayKey, formatDateTime, formatUsagePeriod, monthKey } from '../../../../shared/time-format.ts';
 import type { EndpointEvent, HandshakeEvent, PeerSeries } from '../../../../shared/history.ts';
@@ -252,6 +253,7 @@ export const PeerChart = memo(function PeerChart({
               height={HEIGHT}
               events={marked}
               title="Received and sent rate over time"
+              sources={chartSources(loaded.data)}
               {...interact}
             />
             {events.value && (

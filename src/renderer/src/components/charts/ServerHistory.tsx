@@ -1,4 +1,5 @@
 import { memo, useMemo } from 'react';
+import { chartSources } from '../../lib/sources.ts';
 import { formatBytes, formatPercent } from '../../../../shared/format.ts';
 import {
   hasData,
@@ -113,6 +114,7 @@ export const ServerChart = memo(function ServerChart({ server }: { server: strin
             tooltipExtra={tooltipExtra}
             events={events}
             title={`CPU and memory of ${server}`}
+            sources={chartSources(loaded.data)}
             {...interact}
           />
         )
