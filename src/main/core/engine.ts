@@ -299,6 +299,7 @@ export class Engine {
         else await servers.secrets.setItem(VM_SECRET_ID, secret, true);
         if (this.#started) await this.#configureExporters(await this.#settings.get());
       },
+      'exporters:vmSecretSet': async () => Boolean(await servers.secrets.getItem(VM_SECRET_ID)),
       'settings:get': () => this.#settings.get(),
       'settings:update': (patch) => this.#settings.update(patch),
     };
