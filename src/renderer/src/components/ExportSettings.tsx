@@ -135,8 +135,7 @@ export function ExportSettings() {
       aria-label="Export"
       data-testid="export-settings"
     >
-      <h2 className="section-title">Export</h2>
-      <h3 className="subsection-title">Prometheus endpoint</h3>
+      <h2 className="section-title">Export to Prometheus</h2>
       <div className="form-grid">
         <FormField
           id={`${uid}-listen`}
@@ -176,7 +175,7 @@ export function ExportSettings() {
           <p className="field-hint">{NAME_PROFILE_HINT[form.names]}</p>
         </fieldset>
       </div>
-      <h3 className="subsection-title">VictoriaMetrics</h3>
+      <h2 className="section-title">Export to VictoriaMetrics</h2>
       <div className="form-grid">
         <FormField
           id={`${uid}-url`}
@@ -241,27 +240,32 @@ export function ExportSettings() {
                   {secretSet === null ? '' : secretSet ? 'Set (in the keychain).' : 'Not set.'}
                 </span>{' '}
                 {secretSet ? 'Type a new one to replace it.' : 'Kept in the keychain, never shown again.'}
-                {secretSet && (
-                  <>
-                    {' '}
-                    <button type="button" className="link-button" onClick={forget} disabled={busy}>
-                      Forget it
-                    </button>
-                  </>
-                )}
               </>
             }
           >
             {(props) => (
-              <input
-                {...props}
-                type="password"
-                value={form.vmSecret}
-                autoComplete="new-password"
-                placeholder={secretSet ? '••••••••' : ''}
-                onChange={(e) => set('vmSecret', e.target.value)}
-                data-testid="export-vm-secret"
-              />
+              <div className="input-with-unit">
+                <input
+                  {...props}
+                  type="password"
+                  value={form.vmSecret}
+                  autoComplete="new-password"
+                  placeholder={secretSet ? '••••••••' : ''}
+                  onChange={(e) => set('vmSecret', e.target.value)}
+                  data-testid="export-vm-secret"
+                />
+                {secretSet && (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={forget}
+                    disabled={busy}
+                    data-testid="export-vm-secret-forget"
+                  >
+                    Forget
+                  </button>
+                )}
+              </div>
             )}
           </FormField>
         )}
@@ -287,11 +291,11 @@ export function ExportSettings() {
         </div>
       </div>
       <dl className="export-status" role="status" aria-live="polite" data-testid="export-status">
-        <dt>/metrics</dt>
+        <dt>Prometheus</dt>
         <dd data-testid="export-status-metrics" data-error={status?.metrics.error ? true : undefined}>
           {status ? metricsStatusText(status.metrics) : (statusError ?? '…')}
         </dd>
-        <dt>Push</dt>
+        <dt>VictoriaMetrics push</dt>
         <dd data-testid="export-status-push" data-state={status?.push.state}>
           {status ? pushStatusText(status.push, now) : (statusError ?? '…')}
         </dd>

@@ -250,8 +250,8 @@ export const TimeChart = memo(function TimeChart({
           key={`vm-${s.from}`}
           x1={s.from}
           x2={s.to}
-          fill={colors.third}
-          fillOpacity={0.07}
+          fill={colors.faint}
+          fillOpacity={0.12}
           stroke="none"
           ifOverflow="hidden"
         />
@@ -264,8 +264,8 @@ export const TimeChart = memo(function TimeChart({
           x2={s.to}
           y1={0}
           y2={axis.max * 0.025}
-          fill={colors.third}
-          fillOpacity={0.75}
+          fill={colors.axis}
+          fillOpacity={0.8}
           stroke="none"
           ifOverflow="hidden"
         />
