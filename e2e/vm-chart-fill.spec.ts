@@ -13,7 +13,7 @@ import { makeSnapshot } from '../src/main/core/history/simulate.ts';
 import { startVictoria, type Victoria } from '../test/support/victoria.ts';
 import { startBrowserMode, type BrowserModeApp } from './support/browser-mode.ts';
 import { launchChromium } from './support/chromium.ts';
-import { shotsAtEverySize } from './support/screenshots.ts';
+import { SHOTS, shotsAtEverySize } from './support/screenshots.ts';
 
 const SERVER = 'edge-1';
 const POLL_S = 5;
@@ -127,6 +127,9 @@ describe('charts filled from VictoriaMetrics', () => {
         .first()
         .getAttribute('data-source', { timeout: 500 })
         .catch(() => null);
+      // The first filled bucket hovered: kept as a picture of the tooltip naming its source.
+      if (source === 'victoria-metrics' && !seen.has(source))
+        await page.screenshot({ path: join(SHOTS, 'vm-chart-tooltip-1440-light.png') });
       if (source) seen.add(source);
     }
     await page.mouse.move(0, 0);
