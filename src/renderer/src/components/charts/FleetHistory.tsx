@@ -1,5 +1,4 @@
 import { memo, useCallback, useMemo } from 'react';
-import { chartSources } from '../../lib/sources.ts';
 import { formatRate } from '../../../../shared/format.ts';
 import {
   hasData,
@@ -15,6 +14,7 @@ import { useChartColors } from '../../lib/theme.ts';
 import { useApp } from '../../store/store.ts';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { TimeChart, type SeriesDef } from './TimeChart.tsx';
+import { chartSources } from '../../lib/sources.ts';
 
 const HEIGHT = 190;
 const OVERVIEW = { kind: 'overview', id: 'fleet' } as const;

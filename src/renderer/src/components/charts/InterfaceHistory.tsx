@@ -1,5 +1,4 @@
 import { memo, useMemo } from 'react';
-import { chartSources } from '../../lib/sources.ts';
 import { formatPerSecond, formatRate } from '../../../../shared/format.ts';
 import type { CounterName, InterfaceSeries } from '../../../../shared/history.ts';
 import {
@@ -22,6 +21,7 @@ import { Legend } from './ChartPanel.tsx';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { plotWidthOf, TimeChart, type SeriesDef } from './TimeChart.tsx';
 import { useChartEvents } from './use-chart-events.ts';
+import { chartSources } from '../../lib/sources.ts';
 
 const HEIGHT = 150;
 const COUNTERS: CounterName[] = [

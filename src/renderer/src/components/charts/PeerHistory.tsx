@@ -1,5 +1,4 @@
 import { memo, useCallback, useMemo, useState } from 'react';
-import { chartSources } from '../../lib/sources.ts';
 import { formatBytes, formatRate, shortKey } from '../../../../shared/format.ts';
 import { dayKey, formatDateTime, formatUsagePeriod, monthKey } from '../../../../shared/time-format.ts';
 import type { EndpointEvent, HandshakeEvent, PeerSeries } from '../../../../shared/history.ts';
@@ -23,6 +22,7 @@ import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { endpointEvents, eventsOnChart, type ChartEvent } from '../../lib/event-marks.ts';
 import { PLOT_INSET, TimeChart, type SeriesDef } from './TimeChart.tsx';
 import { useLoggedEvents } from './use-chart-events.ts';
+import { chartSources } from '../../lib/sources.ts';
 
 const HEIGHT = 190;
 const STRIP_HEIGHT = 14;

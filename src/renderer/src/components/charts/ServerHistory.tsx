@@ -1,5 +1,4 @@
 import { memo, useMemo } from 'react';
-import { chartSources } from '../../lib/sources.ts';
 import { formatBytes, formatPercent } from '../../../../shared/format.ts';
 import {
   hasData,
@@ -17,6 +16,7 @@ import { useApp } from '../../store/store.ts';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { TimeChart, type SeriesDef } from './TimeChart.tsx';
 import { useChartEvents } from './use-chart-events.ts';
+import { chartSources } from '../../lib/sources.ts';
 
 const HEIGHT = 160;
 
