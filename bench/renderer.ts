@@ -94,6 +94,7 @@ function syntheticEngine(histories: ServerLive[][]) {
     'alert:testWebhook': notInBench,
     'exporters:status': notInBench,
     'exporters:setVmSecret': notInBench,
+    'exporters:vmSecretSet': notInBench,
   } satisfies ApiHandlers;
   return {
     handlers,

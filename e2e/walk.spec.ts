@@ -176,6 +176,16 @@ describeLab('every screen, at both sizes, light and dark, against a real server'
     expect(await walk('09-settings')).toEqual({});
   });
 
+  it('settings: the Export section, filled in (not saved)', async () => {
+    const section = page.getByTestId('export-settings');
+    await page.getByTestId('export-listen').fill('127.0.0.1:9586');
+    await page.getByTestId('export-vm-url').fill('http://127.0.0.1:8428');
+    await page.getByTestId('export-vm-auth-basic').check();
+    await page.getByTestId('export-vm-username').fill('wgdeck');
+    await page.getByTestId('export-status-push').filter({ hasText: /\S/ }).waitFor();
+    expect(await walk('09-settings-export', () => section.scrollIntoViewIfNeeded())).toEqual({});
+  });
+
   it('the event log', async () => {
     await go('#/events');
     await page.locator('[data-testid="events-table"], [data-testid="events-empty"]').first().waitFor();

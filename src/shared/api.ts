@@ -259,6 +259,8 @@ export const METHODS = {
     result: nothing,
     retrySafe: true,
   }),
+  /** Whether a VictoriaMetrics password or token is kept (the form says "set", never shows it). */
+  'exporters:vmSecretSet': method({ params: none, result: z.boolean(), retrySafe: true }),
   'settings:get': method({ params: none, result: settingsSchema, retrySafe: true }),
   'settings:update': method({
     params: z.tuple([settingsPatchSchema]),

@@ -61,6 +61,18 @@ export interface ServerQuery extends RangeQuery {
 
 export type FleetQuery = RangeQuery;
 
+/** Where a chart's points came from: this laptop's store, or VictoriaMetrics (spans local lacks). */
+export const SERIES_SOURCES = ['local', 'victoria-metrics'] as const;
+export type SeriesSource = (typeof SERIES_SOURCES)[number];
+
+/** `[from, to)` in ms: consecutive buckets with data that came from one source. */
+export const sourceSpanSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  source: z.enum(SERIES_SOURCES),
+});
+export type SourceSpan = z.infer<typeof sourceSpanSchema>;
+
 const seriesFrameSchema = z.object({
   /** Bucket starts; bucket i covers [t[i], t[i] + step). */
   t: z.array(z.number()),
@@ -69,6 +81,16 @@ const seriesFrameSchema = z.object({
   /** The tier that served the range (older or not-yet-rolled-up parts may come from another). */
   tier: tierSchema,
   gaps: z.array(gapRangeSchema),
+  /**
+   * Which buckets came from where, oldest first; buckets without data are in no span. Absent: all
+   * local (the store alone answers without it; the engine adds it when it merges VictoriaMetrics).
+   */
+  sources: z.array(sourceSpanSchema).optional(),
+  /**
+   * Present when chart reads from VictoriaMetrics are on: `error` says why it could not be read this
+   * time (the chart then shows local data only); null when it answered or was not needed.
+   */
+  victoriaMetrics: z.object({ error: z.string().nullable() }).optional(),
 });
 
 /** One value per bucket; null where the bucket has no data. */

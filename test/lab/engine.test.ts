@@ -14,7 +14,7 @@ import { Engine } from '../../src/main/core/engine.ts';
 import { cliSandbox, type CliResult } from './cli-harness.ts';
 import { slowProxy, startCollector, type CollectorProcess } from './collector-run.ts';
 import { startVictoria } from '../support/victoria.ts';
-import { until as waitFor } from '../support/until.ts';
+import { until as untilTrue } from '../support/until.ts';
 import { sshChains, untilNoSshConnections } from './ssh-chains.ts';
 import { describeLab } from './support.ts';
 import { countersOf, readTruth, type Truth } from './wg-truth.ts';
@@ -535,12 +535,12 @@ describeLab('engine and CLI against real servers', () => {
       }
       const first = startCollector(state, home, args);
       collectors.push(first);
-      await waitFor(
+      await untilTrue(
         () => polls(first, 's0').length >= 4 && polls(first, 's1').length >= 4,
         'four polls each',
         30_000,
       );
-      await waitFor(() => proxy.inFlight() > 0, 'a push in flight', 10_000);
+      await untilTrue(() => proxy.inFlight() > 0, 'a push in flight', 10_000);
       expect(await first.stop(), first.stderr()).toBe(0);
       expect(first.lines.at(0)).toMatchObject({
         msg: 'started',
@@ -552,7 +552,7 @@ describeLab('engine and CLI against real servers', () => {
 
       const second = startCollector(state, home, args);
       collectors.push(second);
-      await waitFor(
+      await untilTrue(
         () => polls(second, 's0').length >= 3 && polls(second, 's1').length >= 3,
         'three more polls each',
         30_000,

@@ -11,6 +11,7 @@ import { ExporterService, type PollSink } from './exporters/exporter-service.ts'
 import { FleetService } from './fleet/fleet-service.ts';
 import { GroupService } from './groups/group-service.ts';
 import { HistoryService } from './history/history-service.ts';
+import { VmChartReader } from './history/vm-history.ts';
 import { PeerNamesService } from './peer-ops/peer-names.ts';
 import { PeerService } from './peer-ops/peer-service.ts';
 import { MemorySecretStore, type SecretStore } from './secrets.ts';
@@ -272,6 +273,12 @@ export class Engine {
     const peers = this.#peers;
     const history = this.#history;
     const alerts = this.#alerts;
+    // Charts read VictoriaMetrics too (settings.victoriaMetrics.readCharts) for spans local lacks.
+    const vm = new VmChartReader({
+      settings: () => this.#settings.get(),
+      secret: () => servers.secrets.getItem(VM_SECRET_ID),
+      log: this.#options.log,
+    });
     return {
       'app:info': () =>
         Promise.resolve({
@@ -296,10 +303,10 @@ export class Engine {
       'placement:rank': (group) => this.#groups.rank(group),
       'fleet:state': () => Promise.resolve(this.#fleet.live()),
       'fleet:sync': () => Promise.resolve(this.#fleet.synced()),
-      'history:peer': (q) => history.query((h) => h.peerSeries(q)),
-      'history:interface': (q) => history.query((h) => h.interfaceSeries(q)),
-      'history:server': (q) => history.query((h) => h.serverSeries(q)),
-      'history:fleet': (q) => history.query((h) => h.fleetSeries(q)),
+      'history:peer': async (q) => vm.peer(q, await history.query((h) => h.peerSeries(q))),
+      'history:interface': async (q) => vm.interface(q, await history.query((h) => h.interfaceSeries(q))),
+      'history:server': async (q) => vm.server(q, await history.query((h) => h.serverSeries(q))),
+      'history:fleet': async (q) => vm.fleet(q, await history.query((h) => h.fleetSeries(q))),
       'history:usage': (q) => history.query((h) => h.usage(q)),
       'events:list': (q) => Promise.resolve(history.events(q)),
       'history:events': (q) =>
@@ -328,6 +335,7 @@ export class Engine {
         else await servers.secrets.setItem(VM_SECRET_ID, secret, true);
         if (this.#started) await this.#configureExporters(await this.#settings.get());
       },
+      'exporters:vmSecretSet': async () => Boolean(await servers.secrets.getItem(VM_SECRET_ID)),
       'settings:get': () => this.#settings.get(),
       'settings:update': (patch) => this.#settings.update(patch),
     };

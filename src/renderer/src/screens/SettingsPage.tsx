@@ -2,6 +2,7 @@ import type { StatusRule } from '../../../shared/domain.ts';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { settingsToForm, validateSettingsForm, type SettingsForm } from '../lib/forms.ts';
 import { toApiError, type ApiError } from '../lib/errors.ts';
+import { ExportSettings } from '../components/ExportSettings.tsx';
 import { setTheme, THEME_CHOICES, THEME_LABEL, useTheme } from '../lib/ui-prefs.ts';
 import { setRateUnit, updateSettings, useApp } from '../store/store.ts';
 
@@ -178,6 +179,7 @@ export function SettingsPage() {
           </>
         )}
       </form>
+      <ExportSettings />
       <section className="panel form" aria-labelledby={`${uid}-display`}>
         <h2 id={`${uid}-display`} className="section-title">
           Display

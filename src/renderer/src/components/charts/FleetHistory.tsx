@@ -14,6 +14,7 @@ import { useChartColors } from '../../lib/theme.ts';
 import { useApp } from '../../store/store.ts';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { TimeChart, type SeriesDef } from './TimeChart.tsx';
+import { chartSources } from '../../lib/sources.ts';
 
 const HEIGHT = 190;
 const OVERVIEW = { kind: 'overview', id: 'fleet' } as const;
@@ -102,6 +103,7 @@ export const FleetChart = memo(function FleetChart() {
             height={HEIGHT}
             tooltipExtra={tooltipExtra}
             title="Fleet throughput over time"
+            sources={chartSources(loaded.data)}
             {...interact}
           />
         )

@@ -3,6 +3,7 @@ import type { Tier } from '../../../../shared/history.ts';
 import { exportFileName, refreshInterval, type HistoryRange } from '../../lib/charts.ts';
 import { downloadCsv, exportPng } from '../../lib/export.ts';
 import { isUnavailable, useSeries, type Loaded } from '../../lib/history.ts';
+import { sourceNote, type Provenance } from '../../lib/sources.ts';
 import { scopeKey, type PageScope, type TimeWindow } from '../../lib/time-range.ts';
 import { pickRange, resetZoom, usePageRange, zoomTo } from '../../store/time-range.ts';
 import { ChartBody, ExportButtons, Legend, RangePicker, rangeCaption, useWidth } from './ChartPanel.tsx';
@@ -62,7 +63,7 @@ export type HistoryChart<T> = ReturnType<typeof useHistoryChart<T>>;
  * keeps no history), the caption, the chart area with its loading/error/empty states, and the legend.
  * `children` draws the chart once a series is loaded and the area measured.
  */
-export function HistoryPanel<T extends { step: number; tier: Tier }>({
+export function HistoryPanel<T extends { step: number; tier: Tier } & Provenance>({
   chart,
   className = 'panel chart-panel',
   label,
@@ -122,6 +123,7 @@ export function HistoryPanel<T extends { step: number; tier: Tier }>({
   const [section, setSection] = useState<HTMLElement | null>(null);
   const owner = usePickerOwner(scopeKey(scope), pickerAlways ? null : section);
   const Heading = level === 2 ? 'h2' : 'h3';
+  const note = loaded ? sourceNote(loaded.data) : null;
   const exportCsv = () => {
     if (!loaded) return;
     downloadCsv(csv(loaded.data), exportFileName(exportName, Date.now(), 'csv'));
@@ -148,6 +150,7 @@ export function HistoryPanel<T extends { step: number; tier: Tier }>({
       data-tier={loaded?.data.tier}
       data-step={loaded?.data.step}
       data-loading={markLoading ? state.loading || undefined : undefined}
+      data-vm={note?.kind}
     >
       <header className="chart-head">
         <Heading className="section-title">{heading}</Heading>
@@ -167,6 +170,12 @@ export function HistoryPanel<T extends { step: number; tier: Tier }>({
           </ChartBody>
         </div>
         {loaded && legend && <Legend series={legend} />}
+        {note && (
+          <p className="chart-source-note small" data-kind={note.kind} data-testid="chart-source-note">
+            {note.kind === 'filled' && <span className="source-swatch" aria-hidden="true" />}
+            <span data-export="text">{note.text}</span>
+          </p>
+        )}
       </div>
       {after}
     </section>

@@ -21,6 +21,7 @@ import { Legend } from './ChartPanel.tsx';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { plotWidthOf, TimeChart, type SeriesDef } from './TimeChart.tsx';
 import { useChartEvents } from './use-chart-events.ts';
+import { chartSources } from '../../lib/sources.ts';
 
 const HEIGHT = 150;
 const COUNTERS: CounterName[] = [
@@ -185,6 +186,7 @@ export const InterfaceChart = memo(function InterfaceChart({
                     height={HEIGHT}
                     title={`${iface}: ${v.chart.title}`}
                     events={events}
+                    sources={chartSources(loaded.data)}
                     {...interact}
                   />
                   {v.empty && <div className="chart-empty">No data recorded in this range</div>}

@@ -22,6 +22,7 @@ import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { endpointEvents, eventsOnChart, type ChartEvent } from '../../lib/event-marks.ts';
 import { PLOT_INSET, TimeChart, type SeriesDef } from './TimeChart.tsx';
 import { useLoggedEvents } from './use-chart-events.ts';
+import { chartSources } from '../../lib/sources.ts';
 
 const HEIGHT = 190;
 const STRIP_HEIGHT = 14;
@@ -252,6 +253,7 @@ export const PeerChart = memo(function PeerChart({
               height={HEIGHT}
               events={marked}
               title="Received and sent rate over time"
+              sources={chartSources(loaded.data)}
               {...interact}
             />
             {events.value && (

@@ -16,6 +16,7 @@ import { useApp } from '../../store/store.ts';
 import { HistoryPanel, useHistoryChart } from './HistoryPanel.tsx';
 import { TimeChart, type SeriesDef } from './TimeChart.tsx';
 import { useChartEvents } from './use-chart-events.ts';
+import { chartSources } from '../../lib/sources.ts';
 
 const HEIGHT = 160;
 
@@ -113,6 +114,7 @@ export const ServerChart = memo(function ServerChart({ server }: { server: strin
             tooltipExtra={tooltipExtra}
             events={events}
             title={`CPU and memory of ${server}`}
+            sources={chartSources(loaded.data)}
             {...interact}
           />
         )

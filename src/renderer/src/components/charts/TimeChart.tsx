@@ -4,6 +4,7 @@ import {
   CartesianGrid,
   ComposedChart,
   Line,
+  ReferenceArea,
   ReferenceLine,
   Tooltip,
   XAxis,
@@ -14,6 +15,8 @@ import {
 import { formatBucket, formatTimeTick, formatWindow } from '../../../../shared/time-format.ts';
 import { timeTicks, type Axis, type ChartRow } from '../../lib/charts.ts';
 import { groupMarks, markColor, type ChartEvent } from '../../lib/event-marks.ts';
+import { remoteSpans, SOURCE_LABEL, sourceAt } from '../../lib/sources.ts';
+import type { SourceSpan } from '../../../../shared/history.ts';
 import { useChartColors } from '../../lib/theme.ts';
 import { nearestIndex, type TimeWindow } from '../../lib/time-range.ts';
 import { EventMarks } from './EventMarks.tsx';
@@ -59,6 +62,7 @@ function TooltipBox({
   format,
   bands,
   extra,
+  sources,
 }: {
   row: ChartRow;
   series: readonly SeriesDef[];
@@ -66,6 +70,7 @@ function TooltipBox({
   format: (v: number) => string;
   bands: boolean;
   extra?: (row: ChartRow) => ReactNode;
+  sources?: readonly SourceSpan[];
 }) {
   const attrs: Record<string, string> = {};
   for (const s of series) {
@@ -73,6 +78,7 @@ function TooltipBox({
     attrs[`data-${kebab(s.key)}`] = v === null || v === undefined ? '' : String(v);
   }
   const empty = series.every((s) => row.v[s.key] === null);
+  const source = row.gap || empty ? null : sourceAt(sources, row.t);
   return (
     <div
       className="chart-tooltip"
@@ -80,6 +86,7 @@ function TooltipBox({
       data-t={row.gap ? row.gap[0] : row.t}
       data-step={step}
       data-gap={empty || undefined}
+      data-source={source ?? undefined}
       {...attrs}
     >
       <div className="chart-tooltip-time num">
@@ -113,6 +120,12 @@ function TooltipBox({
           </tbody>
         </table>
       )}
+      {source && (
+        <div className="chart-tooltip-source" data-source={source}>
+          {source === 'victoria-metrics' && <span className="source-swatch" aria-hidden="true" />}
+          {SOURCE_LABEL[source]}
+        </div>
+      )}
       {!row.gap && extra?.(row)}
     </div>
   );
@@ -140,6 +153,7 @@ export const TimeChart = memo(function TimeChart({
   syncId,
   onZoom,
   onResetZoom,
+  sources,
 }: {
   rows: ChartRow[];
   series: readonly SeriesDef[];
@@ -162,6 +176,11 @@ export const TimeChart = memo(function TimeChart({
   onZoom?: (window: TimeWindow) => void;
   /** A double click on the plot. */
   onResetZoom?: () => void;
+  /**
+   * Where the buckets came from, when VictoriaMetrics reads are on: its spans are tinted, with a
+   * strip along the time axis, and the tooltip names each bucket's source.
+   */
+  sources?: readonly SourceSpan[];
 }) {
   const colors = useChartColors();
   const span = to - from;
@@ -174,6 +193,7 @@ export const TimeChart = memo(function TimeChart({
     [rows, series],
   );
   const plotWidth = plotWidthOf(width);
+  const filled = useMemo(() => remoteSpans(sources), [sources]);
   const marks = useMemo(() => groupMarks(events ?? [], from, to, plotWidth), [events, from, to, plotWidth]);
   const tick = { fill: colors.axis, fontSize: 11 };
   // Another chart's hovered time → this chart's nearest bucket (their grids differ with their widths).
@@ -225,6 +245,31 @@ export const TimeChart = memo(function TimeChart({
         axisLine={false}
         tickLine={false}
       />
+      {filled.map((s) => (
+        <ReferenceArea
+          key={`vm-${s.from}`}
+          x1={s.from}
+          x2={s.to}
+          fill={colors.faint}
+          fillOpacity={0.12}
+          stroke="none"
+          ifOverflow="hidden"
+        />
+      ))}
+      {/* The strip along the time axis: readable where the tint is too faint (a small span). */}
+      {filled.map((s) => (
+        <ReferenceArea
+          key={`vm-strip-${s.from}`}
+          x1={s.from}
+          x2={s.to}
+          y1={0}
+          y2={axis.max * 0.025}
+          fill={colors.axis}
+          fillOpacity={0.8}
+          stroke="none"
+          ifOverflow="hidden"
+        />
+      ))}
       {bands &&
         series.map((s) => (
           <Area
@@ -303,6 +348,7 @@ export const TimeChart = memo(function TimeChart({
               format={format}
               bands={bands}
               extra={tooltipExtra}
+              sources={sources}
             />
           );
         }}
