@@ -27,3 +27,12 @@ try {
   console.error(`engine: could not start the fleet: ${errorMessage(error)}`);
 }
 port.postMessage({ type: 'ready' });
+
+// The window closed (utilityProcess.kill() sends SIGTERM): what the VictoriaMetrics push holds is sent
+// or saved to its outage buffer, and the history closed, before the process goes.
+process.once('SIGTERM', () => {
+  engine
+    .stopAndFlush()
+    .catch((error: unknown) => console.error(`engine: stopping: ${errorMessage(error)}`))
+    .finally(() => process.exit(0));
+});
