@@ -10,6 +10,7 @@ import { benchPeerFiles } from './peer-files.ts';
 import { benchPollCost } from './poll-cost.ts';
 import { benchRenderer } from './renderer.ts';
 import { benchSelectors } from './selectors.ts';
+import { benchVictoria } from './victoria.ts';
 import type { BarResult } from './stats.ts';
 
 console.log(`WG Deck benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
@@ -25,6 +26,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['selectors', benchSelectors],
   ['knownhosts', benchKnownHosts],
   ['exporters', benchExporters],
+  ['push', benchVictoria],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

@@ -23,11 +23,11 @@ import { crc32 } from 'node:zlib';
  * Files: `NNNNNNNNNNNN.seg` segments of records appended one after another, and `cursor` (the first
  * record not yet sent: `<segment> <record>`), rewritten whole (rename) after each batch is taken, so a
  * restart neither loses nor resends what was sent. A record is a 16-byte header — magic, body length,
- * sample count, CRC-32 of the body — and its body (gzip of the text format). A crash in the middle of an
+ * sample count, CRC-32 of the body — and its body (the pusher's: brotli of the text format). A crash in the middle of an
  * append leaves a torn record at a segment's end: found by its length or CRC when the store opens, and
  * cut off (its samples were never acknowledged either: the poll they came from is lost, nothing else).
  *
- * The store is bounded (`capBytes`, default 2 GiB, about two days at 1,000 peers): past it, the oldest
+ * The store is bounded (`capBytes`, default 2 GiB, about 36 h at 5 s × 1,000 peers): past it, the oldest
  * segments are dropped, and `dropped` says how many samples went.
  */
 export interface BufferedRecord {
