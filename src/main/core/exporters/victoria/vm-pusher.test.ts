@@ -162,7 +162,7 @@ describe('the push with credentials, against victoria-metrics with -httpAuth', (
   it('basic auth: the right password is taken; a wrong one is a clear, kept failure', async () => {
     const wrong = sink(guarded.url, dataDir(), { auth: 'basic', username: 'deck' }, 'nope');
     wrong.onPoll(poll('e1', 0));
-    await until(() => wrong.status().state === 'failing', 'refused');
+    await until(() => /refused the credentials/.test(wrong.status().error ?? ''), 'refused');
     expect(wrong.status().error).toMatch(/refused the credentials \(HTTP 401/);
     expect(wrong.status().backlogSamples).toBeGreaterThan(0);
     const right = sink(guarded.url, dataDir(), { auth: 'basic', username: 'deck' }, 's3cret');

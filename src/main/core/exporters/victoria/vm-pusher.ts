@@ -72,6 +72,8 @@ export class VmPusher implements PollSink {
   #buffering = false;
   /** Samples of the polls being pushed from memory now (0: none): still backlog until taken. */
   #memoryInFlight = 0;
+  /** Samples on their way to disk (being compressed): still backlog until appended. */
+  #toDiskSamples = 0;
   /** close() was called: what is held is sent once more (no back-off), until CLOSE_WAIT_MS. */
   #closing = false;
   /** Nothing more is sent. */
@@ -123,7 +125,7 @@ export class VmPusher implements PollSink {
 
   status(): ExporterStatus['push'] {
     const disk = this.#store?.backlog ?? { samples: 0, bytes: 0 };
-    let memorySamples = this.#memoryInFlight;
+    let memorySamples = this.#memoryInFlight + this.#toDiskSamples;
     for (const poll of this.#memory) memorySamples += poll.samples;
     const state = !this.#store ? 'off' : this.#buffering || this.#error ? 'failing' : 'ok';
     return {
@@ -171,22 +173,27 @@ export class VmPusher implements PollSink {
     this.#memory = [];
     this.#memoryBytes = 0;
     this.#buffering = true;
-    this.#toDisk(async () => {
-      const records: BufferedRecord[] = [];
-      for (const poll of polls)
-        records.push({ body: await brotliAsync(poll.text, BROTLI), samples: poll.samples });
-      return records;
-    });
+    this.#toDisk(
+      polls.reduce((sum, p) => sum + p.samples, 0),
+      async () => {
+        const records: BufferedRecord[] = [];
+        for (const poll of polls)
+          records.push({ body: await brotliAsync(poll.text, BROTLI), samples: poll.samples });
+        return records;
+      },
+    );
   }
 
   /**
    * Appends what `records` makes to the disk buffer after every earlier append. A failed one (disk
    * full) loses those polls, says so, and does not stop the ones after it.
    */
-  #toDisk(records: () => Promise<BufferedRecord[]>): void {
+  #toDisk(samples: number, records: () => Promise<BufferedRecord[]>): void {
     const store = this.#store!;
+    this.#toDiskSamples += samples;
     this.#diskChain = this.#diskChain
       .then(async () => store.append(await records()))
+      .finally(() => (this.#toDiskSamples -= samples))
       .catch((error: unknown) => this.#fail(new Error(`cannot save to ${store.dir}: ${String(error)}`)));
   }
 
@@ -264,7 +271,7 @@ export class VmPusher implements PollSink {
       }
       // To disk, before the polls that arrived meanwhile (#spill chains them after it).
       this.#buffering = true;
-      this.#toDisk(async () => [{ body: await brotliAsync(text, BROTLI), samples }]);
+      this.#toDisk(samples, async () => [{ body: await brotliAsync(text, BROTLI), samples }]);
       this.#spill();
       throw error;
     }
