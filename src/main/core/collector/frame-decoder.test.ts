@@ -59,7 +59,16 @@ describe('FrameDecoder: frames', () => {
     expect(frames).toHaveLength(1);
     const frame = frames[0]!;
     expect(frame.seq).toBe(1);
-    expect(Object.keys(frame.sections)).toEqual(['time', 'wg', 'netdev', 'stat', 'meminfo', 'loadavg', 'df', 'ping']);
+    expect(Object.keys(frame.sections)).toEqual([
+      'time',
+      'wg',
+      'netdev',
+      'stat',
+      'meminfo',
+      'loadavg',
+      'df',
+      'ping',
+    ]);
     expect(frame.sections.time?.args).toEqual(['1750000000', '123456.78']);
     expect(frame.sections.time?.lines).toEqual([]);
     expect(frame.sections.wg?.args).toEqual(['0']);

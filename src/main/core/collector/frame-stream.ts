@@ -2,6 +2,7 @@ import type { Snapshot } from '../../../shared/domain.ts';
 import { FrameDecoder } from './frame-decoder.ts';
 import type { FramePacer } from './frame-pacer.ts';
 import { frameMonotonic, parseFrame } from './parse-frame.ts';
+import { WgDeltaAssembler } from './wg-delta.ts';
 
 export interface FrameStreamHandlers {
   onSnapshot: (snapshot: Snapshot) => void;
@@ -17,14 +18,28 @@ export interface FrameStreamHandlers {
    * asked before the frame is parsed, so refused frames cost next to nothing.
    */
   pacer?: FramePacer;
+  /**
+   * A delta frame could not be applied (one was lost): the frames until the next whole one are
+   * dropped, and the session asks the collector for one now.
+   */
+  onKeyframeNeeded?: () => void;
 }
 
-/** Bytes from the collector channel in, parsed snapshots out: decoder, pacer and parser joined. */
+/** Bytes from the collector channel in, parsed snapshots out: decoder, delta frames, pacer and parser joined. */
 export function createFrameStream(handlers: FrameStreamHandlers): { push(chunk: Buffer): void; end(): void } {
   const decoder = new FrameDecoder({ onDrop: handlers.onDrop, onFatal: handlers.onFatal });
   const pacer = handlers.pacer;
+  const deltas = new WgDeltaAssembler();
   const deliver = (frames: ReturnType<FrameDecoder['push']>): void => {
-    for (const raw of frames) {
+    for (const delivered of frames) {
+      // Every frame, before the pacer: a delta it refused would leave the state behind.
+      const whole = deltas.apply(delivered);
+      if (!whole.ok) {
+        handlers.onDrop(whole.reason);
+        handlers.onKeyframeNeeded?.();
+        continue;
+      }
+      const raw = whole.frame;
       if (pacer && !pacer.admit(frameMonotonic(raw))) continue;
       const result = parseFrame(raw);
       if (!result.ok) {

@@ -69,7 +69,8 @@ function shellQuote(text: string): string {
 /**
  * The command line for the exec channel. The script travels as an argument (it holds no secret), so
  * the server needs nothing but `sh`. Arguments: interval, sudo|root, frame limit, ping interval (0:
- * off), pings at once. `maxFrames` 0 streams until the session ends; `collectOnce` uses
+ * off), pings at once, delta frames (0: every frame whole; N: a whole `wg` dump every N frames, and
+ * in between only the lines that changed — sections/wg.ts, wg-delta.ts). `maxFrames` 0 streams until the session ends; `collectOnce` uses
  * one frame (interval 0); the benchmark streams frames back to back (interval 0, N frames).
  * `sections` is for tests of the registry itself; the engine always runs the registry's.
  */
@@ -79,7 +80,10 @@ export function collectorCommand(
   maxFrames = 0,
   sections?: readonly AnySection[],
   ping: PingSettings = PING_OFF,
+  keyframeEvery = 0,
 ): string {
+  if (!Number.isInteger(keyframeEvery) || keyframeEvery < 0 || keyframeEvery > 10_000)
+    throw new RangeError(`keyframe interval must be an integer 0..10000 frames, got ${keyframeEvery}`);
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 300) {
     throw new RangeError(`collector interval must be an integer 0..300 s, got ${intervalSeconds}`);
   }
@@ -95,6 +99,6 @@ export function collectorCommand(
     throw new RangeError(`ping parallelism must be an integer 1..64, got ${parallel}`);
   return (
     `exec sh -c ${shellQuote(script)} wgdeck ${intervalSeconds} ${useSudo ? 'sudo' : 'root'} ${maxFrames}` +
-    ` ${pingSeconds} ${parallel}`
+    ` ${pingSeconds} ${parallel} ${keyframeEvery}`
   );
 }

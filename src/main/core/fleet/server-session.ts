@@ -29,6 +29,12 @@ const NEEDS_ADMIN = new Set([
 ]);
 /** The collector's stderr is only logged, and only this much of it per stream. */
 const MAX_LOGGED_STDERR_BYTES = 4096;
+/**
+ * A whole `wg` dump every this many frames, and in between only the lines that changed (issue 14:
+ * idle peers cost nothing on the wire). Every 60 frames is every 5 min at 5 s: the longest a state
+ * could stay wrong if the collector ever failed to answer a keyframe request.
+ */
+const KEYFRAME_EVERY = 60;
 /** Errors worth retrying, but slowly: someone has to change something on the server first. */
 const SLOW_RETRY = new Set(['AUTH_FAILED', 'WG_MISSING', 'WEAK_SSH_ALGORITHM']);
 
@@ -292,12 +298,23 @@ export class ServerSession {
         this.#fail(code === 'no-wg' ? new WgMissingError(ssh.label) : new WgDeckError('REMOTE_FATAL', code));
       },
       pacer: this.#pacer,
+      // SIGUSR1 makes the collector's next frame whole (sections/wg.ts); at most one ask per frame.
+      onKeyframeNeeded: () => {
+        if (generation === this.#generation) this.#channel?.signal('USR1');
+      },
     });
     // What the collector prints on stderr only goes to the log, and only its start: a server that
     // writes there without end must not flood it.
     let stderrLeft = MAX_LOGGED_STDERR_BYTES;
     this.#sentTargets = null;
-    const command = collectorCommand(intervalSeconds, server.sudo, 0, undefined, this.#options.ping);
+    const command = collectorCommand(
+      intervalSeconds,
+      server.sudo,
+      0,
+      undefined,
+      this.#options.ping,
+      KEYFRAME_EVERY,
+    );
     ssh.client.exec(command, (error, channel) => {
       if (generation !== this.#generation) {
         channel?.close();

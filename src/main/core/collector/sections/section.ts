@@ -91,11 +91,13 @@ export function unusable(error: string): SectionOutcome<never> {
 
 /**
  * Shell text written indented in a TypeScript file: raw (backslashes stay), without the first
- * newline, the last blank line and the common indentation. No `${}` substitutions: the shell's own
- * `${var}` would be taken for one.
+ * newline, the last blank line and the common indentation. A `${}` is a TypeScript constant put in
+ * verbatim (so the shell's own `${var}` cannot be written here: write `$var`).
  */
-export function sh(strings: TemplateStringsArray): string {
-  const lines = strings.raw.join('').split('\n');
+export function sh(strings: TemplateStringsArray, ...pieces: string[]): string {
+  // Raw, so a backslash is the shell's; a piece (an awk program kept in a constant) goes in verbatim.
+  const text = strings.raw.reduce((out, raw, i) => out + raw + (i < pieces.length ? pieces[i] : ''), '');
+  const lines = text.split('\n');
   if (lines[0]?.trim() === '') lines.shift();
   if (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
   const indents = lines

@@ -13,7 +13,10 @@ import { readSections } from './read-sections.ts';
 import type { AnySection } from './section.ts';
 import { checkSections, defineSection, parsed, sh, unusable } from './section.ts';
 
-/** The collector script as it was written by hand before sections were declared. */
+/**
+ * The collector script (without ping checks) as reviewed: first written by hand before sections were
+ * declared, then the delta frames of sections/wg.ts. A change to any section's shell shows here.
+ */
 const HAND_WRITTEN_SCRIPT = String.raw`
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"
@@ -24,6 +27,9 @@ if ! command -v wg >/dev/null 2>&1; then
   echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
   exit 127
 fi
+kev=$6; wgn=; wgp=; kf=
+case "$kev" in ''|*[!0-9]*) kev=0;; esac
+trap 'kf=1' USR1
 n=0
 while :; do
   n=$((n+1))
@@ -33,11 +39,23 @@ while :; do
   # wg runs once more just to capture why.
   dump=$($WG show all dump 2>/dev/null </dev/null)
   rc=$?
-  echo "@wgdeck wg $rc"
+  wgb=
+  if [ -n "$kf" ]; then kf=; wgn=; fi
   if [ "$rc" -eq 0 ]; then
-    [ -z "$dump" ] || printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}'
+    [ -z "$dump" ] || dump=$(printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}')
+    if [ "$kev" -gt 0 ] && [ -n "$wgn" ] && [ $((n % kev)) -ne 0 ]; then wgb=" delta $wgn"; fi
+  fi
+  echo "@wgdeck wg $rc$wgb"
+  if [ "$rc" -eq 0 ]; then
+    if [ -n "$wgb" ]; then
+      { printf '%s\n' "$wgp"; echo @@; printf '%s\n' "$dump"; } | awk 'BEGIN{FS="\t"} NF==0{next} $0=="@@"{c=1; next} {k=(NF==9 ? $1 FS $2 : $1)} !c{o[k]=$0; next} {s[k]=1; if(!(k in o) || o[k]!=$0) print "+ " $0} END{for(k in o) if(!(k in s)) print "- " k}'
+    else
+      [ -z "$dump" ] || printf '%s\n' "$dump"
+    fi
+    if [ "$kev" -gt 0 ]; then wgp=$dump; wgn=$n; fi
   else
     $WG show all dump 2>&1 >/dev/null </dev/null | awk 'NR<=20{print "! " substr($0,1,400)}'
+    wgp=; wgn=
   fi
   unset dump
   echo "@wgdeck netdev"
@@ -102,14 +120,14 @@ function frameOf(text: string, names?: readonly string[]): RawFrame {
 }
 
 describe('the section registry', () => {
-  it('builds the script that was written by hand, byte for byte (the sections before ping checks)', () => {
+  it('builds the reviewed script, byte for byte (the sections before ping checks)', () => {
     const handWritten = SECTIONS.filter((section) => section.name !== 'ping');
     expect(collectorScript(handWritten)).toBe(HAND_WRITTEN_SCRIPT);
     // And the command line the engine sends, quoted for `sh -c`; ping checks off unless asked for.
     const quoted = `'${HAND_WRITTEN_SCRIPT.replace(/'/g, `'\\''`)}'`;
-    expect(collectorCommand(5, true, 0, handWritten)).toBe(`exec sh -c ${quoted} wgdeck 5 sudo 0 0 1`);
+    expect(collectorCommand(5, true, 0, handWritten)).toBe(`exec sh -c ${quoted} wgdeck 5 sudo 0 0 1 0`);
     expect(collectorCommand(5, true, 0, handWritten, { intervalSeconds: 60, parallel: 10 })).toBe(
-      `exec sh -c ${quoted} wgdeck 5 sudo 0 60 10`,
+      `exec sh -c ${quoted} wgdeck 5 sudo 0 60 10 0`,
     );
   });
 

@@ -3,6 +3,19 @@ import { cleanMessage, parseUint, quote } from '../text-fields.ts';
 import { defineSection, parsed, sh, unusable } from './section.ts';
 import type { Fills } from './snapshot-fields.ts';
 
+/** Masks every secret of a dump line: see wgSection. */
+const MASK =
+  'BEGIN{FS=OFS="\\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}';
+
+/**
+ * A delta frame's lines from the previous masked dump, `@@`, and this one: `+ <line>` for every line
+ * that is new or changed (any field: counters, handshake, endpoint), `- <key>` for every one gone. A
+ * line's key is its interface, and for a peer the interface and public key (wg-delta.ts keys alike).
+ */
+const DIFF =
+  'BEGIN{FS="\\t"} NF==0{next} $0=="@@"{c=1; next} {k=(NF==9 ? $1 FS $2 : $1)} ' +
+  '!c{o[k]=$0; next} {s[k]=1; if(!(k in o) || o[k]!=$0) print "+ " $0} END{for(k in o) if(!(k in s)) print "- " k}';
+
 /** Prefix of the lines the script writes instead of the dump when `wg` fails. */
 const ERROR_LINE_PREFIX = '! ';
 /** Enough bytes for 1 KiB of cleaned text even when the lines are short and prefixed. */
@@ -27,18 +40,33 @@ export const wgSection = defineSection({
       if ! command -v wg >/dev/null 2>&1; then
         echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
         exit 127
-      fi`,
+      fi
+      kev=$6; wgn=; wgp=; kf=
+      case "$kev" in ''|*[!0-9]*) kev=0;; esac
+      trap 'kf=1' USR1`,
     prepare: sh`
       # stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on failure
       # wg runs once more just to capture why.
       dump=$($WG show all dump 2>/dev/null </dev/null)
-      rc=$?`,
-    args: '$rc',
+      rc=$?
+      wgb=
+      if [ -n "$kf" ]; then kf=; wgn=; fi
+      if [ "$rc" -eq 0 ]; then
+        [ -z "$dump" ] || dump=$(printf '%s\n' "$dump" | awk '${MASK}')
+        if [ "$kev" -gt 0 ] && [ -n "$wgn" ] && [ $((n % kev)) -ne 0 ]; then wgb=" delta $wgn"; fi
+      fi`,
+    args: '$rc$wgb',
     body: sh`
       if [ "$rc" -eq 0 ]; then
-        [ -z "$dump" ] || printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}'
+        if [ -n "$wgb" ]; then
+          { printf '%s\n' "$wgp"; echo @@; printf '%s\n' "$dump"; } | awk '${DIFF}'
+        else
+          [ -z "$dump" ] || printf '%s\n' "$dump"
+        fi
+        if [ "$kev" -gt 0 ]; then wgp=$dump; wgn=$n; fi
       else
         $WG show all dump 2>&1 >/dev/null </dev/null | awk 'NR<=20{print "! " substr($0,1,400)}'
+        wgp=; wgn=
       fi
       unset dump`,
   },
