@@ -29,17 +29,46 @@ function indented(text: string | undefined, indent: string): string[] {
   return text.split('\n').map((line) => (line === '' ? line : `${indent}${line}`));
 }
 
-/**
- * The loop that prints the sections, in their order, every frame. Its text is byte for byte the one
- * written by hand before sections were declared (a test holds it), leading blank line included.
- */
+/** Paths and patterns go into awk string and regex literals: keep them to characters that mean nothing there. */
+const SAFE_PATH = /^\/[A-Za-z0-9/._-]+$/;
+const SAFE_LINES = /^[A-Za-z0-9^$()[\]|:_ .*+?-]+$/;
+
+/** One `awk` that prints a run of file sections, marker and lines each; a file it cannot open is an empty section. */
+function fileReader(run: readonly AnySection[]): string {
+  const reads = run.map(({ name, remote }) => {
+    const { path, lines } = remote.file!;
+    if (!SAFE_PATH.test(path) || (lines !== undefined && !SAFE_LINES.test(lines)))
+      throw new Error(`section ${name}: file ${path} or its pattern has characters awk would read`);
+    const print = lines === undefined ? 'print l' : `if (l ~ /${lines}/) print l`;
+    return `print "@wgdeck ${name}"; f="${path}"; while ((getline l < f) > 0) ${print}; close(f)`;
+  });
+  return `awk 'BEGIN{${reads.join('; ')}}' </dev/null`;
+}
+
+/** The frame's shell: each section's prepare, marker and body; a run of file sections as one awk. */
+function frameLines(sections: readonly AnySection[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < sections.length;) {
+    const { name, remote } = sections[i]!;
+    if (remote.file) {
+      let end = i;
+      while (end < sections.length && sections[end]!.remote.file) end++;
+      out.push(`${INDENT}${fileReader(sections.slice(i, end))}`);
+      i = end;
+      continue;
+    }
+    out.push(...indented(remote.prepare, INDENT));
+    if (!remote.ownMarker)
+      out.push(`${INDENT}echo "@wgdeck ${name}${remote.args === undefined ? '' : ` ${remote.args}`}"`);
+    out.push(...indented(remote.body, INDENT));
+    i++;
+  }
+  return out;
+}
+
+/** The loop that prints the sections, in their order, every frame (a test holds its text, byte for byte). */
 export function collectorScript(sections: readonly AnySection[]): string {
   checkSections(sections);
-  const frame = sections.flatMap(({ name, remote }) => [
-    ...indented(remote.prepare, INDENT),
-    `${INDENT}echo "@wgdeck ${name}${remote.args === undefined ? '' : ` ${remote.args}`}"`,
-    ...indented(remote.body, INDENT),
-  ]);
   return [
     '',
     'export LC_ALL=C',
@@ -51,7 +80,7 @@ export function collectorScript(sections: readonly AnySection[]): string {
     'while :; do',
     `${INDENT}n=$((n+1))`,
     `${INDENT}echo "@wgdeck frame $n"`,
-    ...frame,
+    ...frameLines(sections),
     `${INDENT}echo "@wgdeck end $n"`,
     `${INDENT}if [ "$max" -gt 0 ] && [ "$n" -ge "$max" ]; then exit 0; fi`,
     `${INDENT}if [ "$iv" -gt 0 ]; then sleep "$iv"; fi`,

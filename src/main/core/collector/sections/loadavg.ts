@@ -4,7 +4,7 @@ import { defineSection, parsed } from './section.ts';
 /** `@wgdeck loadavg`, then /proc/loadavg: the 1, 5 and 15 minute load averages (best-effort). */
 export const loadavgSection = defineSection({
   name: 'loadavg',
-  remote: { body: 'cat /proc/loadavg' },
+  remote: { file: { path: '/proc/loadavg' } },
   parse: (section) => {
     const { value, warnings } = parseLoadavg(section.lines);
     return parsed(value, warnings);

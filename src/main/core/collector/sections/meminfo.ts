@@ -4,7 +4,7 @@ import { defineSection, parsed } from './section.ts';
 /** `@wgdeck meminfo`, then the MemTotal and MemAvailable lines of /proc/meminfo (best-effort). */
 export const meminfoSection = defineSection({
   name: 'meminfo',
-  remote: { body: `grep -E '^(MemTotal|MemAvailable):' /proc/meminfo` },
+  remote: { file: { path: '/proc/meminfo', lines: '^(MemTotal|MemAvailable):' } },
   parse: (section) => {
     const { value, warnings } = parseMeminfo(section.lines);
     return parsed(value, warnings);

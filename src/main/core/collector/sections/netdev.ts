@@ -9,7 +9,7 @@ import type { Fills } from './snapshot-fields.ts';
  */
 export const netdevSection = defineSection({
   name: 'netdev',
-  remote: { body: 'cat /proc/net/dev' },
+  remote: { file: { path: '/proc/net/dev' } },
   parse: (section) => {
     const { counters, warnings } = parseNetdev(section.lines);
     return parsed<Fills<'netdev'>>({ netdev: counters }, warnings);

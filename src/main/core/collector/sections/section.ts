@@ -22,6 +22,14 @@ export interface RemoteSnippet {
   readonly args?: string;
   /** Prints the section's content: whole lines, newline-terminated. */
   readonly body?: string;
+  /** The body prints the marker line itself (the `wg` section: its awk knows the marker's words last). */
+  readonly ownMarker?: true;
+  /**
+   * The section is the lines of one file (matching the extended regular expression `lines`, when
+   * given), instead of `body`. Side by side in the list, such sections are read by one `awk` per
+   * frame rather than a process each (issue 14: server CPU per frame).
+   */
+  readonly file?: { readonly path: string; readonly lines?: string };
 }
 
 /** What a section's parser made of it: its value (with warnings, for partly usable output) or why it is unusable. */

@@ -15,7 +15,8 @@ import { checkSections, defineSection, parsed, sh, unusable } from './section.ts
 
 /**
  * The collector script (without ping checks) as reviewed: first written by hand before sections were
- * declared, then the delta frames of sections/wg.ts. A change to any section's shell shows here.
+ * declared, then the delta frames of sections/wg.ts, then one awk per frame for the dump and one for
+ * the /proc files. A change to any section's shell shows here.
  */
 const HAND_WRITTEN_SCRIPT = String.raw`
 export LC_ALL=C
@@ -27,45 +28,33 @@ if ! command -v wg >/dev/null 2>&1; then
   echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
   exit 127
 fi
-kev=$6; wgn=; wgp=; kf=
+kev=$6; wgn=; wgp=; kf=; wga='BEGIN{FS=OFS="\t"} NF==0{next} $0=="@@"{c=1; next} !c{o[(NF==9 ? $1 FS $2 : $1)]=$0; next} /^@rc [0-9]+$/{rc=substr($0,5)+0; next} {if(NF==9){if($3!="(none)")$3="(hidden)"} else if($2!="(none)")$2="(hidden)"; d[++m]=$0} END{if(rc!=0){print "@wgdeck wg " rc; exit 1} if(base==""){print "@wgdeck wg 0"; for(i=1;i<=m;i++) print d[i]} else{print "@wgdeck wg 0 delta " base; for(i=1;i<=m;i++){$0=d[i]; k=(NF==9 ? $1 FS $2 : $1); s[k]=1; if(!(k in o) || o[k]!=$0) print "+ " $0} for(k in o) if(!(k in s)) print "- " k} if(keep) for(i=1;i<=m;i++) print d[i] > "/dev/fd/3"}'
 case "$kev" in ''|*[!0-9]*) kev=0;; esac
 trap 'kf=1' USR1
 n=0
 while :; do
   n=$((n+1))
   echo "@wgdeck frame $n"
-  echo "@wgdeck time $(date +%s) $(cut -d' ' -f1 /proc/uptime)"
-  # stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on failure
-  # wg runs once more just to capture why.
-  dump=$($WG show all dump 2>/dev/null </dev/null)
-  rc=$?
+  read -r tup _ </proc/uptime
+  echo "@wgdeck time $(date +%s) $tup"
+  # wg's stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on
+  # failure wg runs once more just to capture why. The dump never sits in a shell variable on its
+  # way out (dash is slow with 100 KB strings); only the masked copy a delta needs does.
   wgb=
   if [ -n "$kf" ]; then kf=; wgn=; fi
-  if [ "$rc" -eq 0 ]; then
-    [ -z "$dump" ] || dump=$(printf '%s\n' "$dump" | awk 'BEGIN{FS=OFS="\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}')
-    if [ "$kev" -gt 0 ] && [ -n "$wgn" ] && [ $((n % kev)) -ne 0 ]; then wgb=" delta $wgn"; fi
+  if [ "$kev" -gt 0 ] && [ -n "$wgn" ] && [ $((n % kev)) -ne 0 ]; then wgb=$wgn; fi
+  if [ "$kev" -gt 0 ]; then
+    { wgp=$({ [ -z "$wgb" ] || printf '%s\n' "$wgp"; echo @@; $WG show all dump 2>/dev/null </dev/null; printf '\n@rc %s\n' "$?"; } | awk -v base="$wgb" -v keep=1 "$wga" 3>&1 >&4); } 4>&1
+  else
+    { echo @@; $WG show all dump 2>/dev/null </dev/null; printf '\n@rc %s\n' "$?"; } | awk -v keep=0 "$wga"
   fi
-  echo "@wgdeck wg $rc$wgb"
-  if [ "$rc" -eq 0 ]; then
-    if [ -n "$wgb" ]; then
-      { printf '%s\n' "$wgp"; echo @@; printf '%s\n' "$dump"; } | awk 'BEGIN{FS="\t"} NF==0{next} $0=="@@"{c=1; next} {k=(NF==9 ? $1 FS $2 : $1)} !c{o[k]=$0; next} {s[k]=1; if(!(k in o) || o[k]!=$0) print "+ " $0} END{for(k in o) if(!(k in s)) print "- " k}'
-    else
-      [ -z "$dump" ] || printf '%s\n' "$dump"
-    fi
-    if [ "$kev" -gt 0 ]; then wgp=$dump; wgn=$n; fi
+  if [ $? -eq 0 ]; then
+    wgn=$n
   else
     $WG show all dump 2>&1 >/dev/null </dev/null | awk 'NR<=20{print "! " substr($0,1,400)}'
     wgp=; wgn=
   fi
-  unset dump
-  echo "@wgdeck netdev"
-  cat /proc/net/dev
-  echo "@wgdeck stat"
-  grep '^cpu' /proc/stat
-  echo "@wgdeck meminfo"
-  grep -E '^(MemTotal|MemAvailable):' /proc/meminfo
-  echo "@wgdeck loadavg"
-  cat /proc/loadavg
+  awk 'BEGIN{print "@wgdeck netdev"; f="/proc/net/dev"; while ((getline l < f) > 0) print l; close(f); print "@wgdeck stat"; f="/proc/stat"; while ((getline l < f) > 0) if (l ~ /^cpu/) print l; close(f); print "@wgdeck meminfo"; f="/proc/meminfo"; while ((getline l < f) > 0) if (l ~ /^(MemTotal|MemAvailable):/) print l; close(f); print "@wgdeck loadavg"; f="/proc/loadavg"; while ((getline l < f) > 0) print l; close(f)}' </dev/null
   echo "@wgdeck df"
   df -P -k / 2>/dev/null | awk 'NR==2{print $2, $3}'
   echo "@wgdeck end $n"
@@ -202,6 +191,37 @@ describe('the section registry', () => {
       'strict',
     ]);
     expect(readSections(strictFrame, [...SECTIONS, strict])).toEqual({ ok: false, error: 'flaky: broken' });
+  });
+
+  it('reads side-by-side file sections with one awk; a file that cannot be opened is an empty section', () => {
+    const fileSection = (name: string, path: string, lines?: string) =>
+      defineSection({
+        name,
+        remote: { file: { path, ...(lines === undefined ? {} : { lines }) } },
+        parse: (section) => parsed({ lines: section.lines }),
+        otherwise: 'drop-frame' as const,
+      });
+    const sections = [
+      SECTIONS[0],
+      fileSection('up', '/proc/uptime'),
+      fileSection('gone', '/nonexistent/wgdeck'),
+      fileSection('cpu', '/proc/stat', '^cpu[0-9]'),
+    ] as const;
+    const script = collectorScript(sections);
+    expect(script.match(/awk 'BEGIN/g)).toHaveLength(1);
+    const stdout = collect(sections);
+    expect(stdout).toMatch(/\n@wgdeck up\n[0-9.]+ [0-9.]+\n@wgdeck gone\n@wgdeck cpu\ncpu0 /);
+    const result = readSections(frameOf(stdout, ['time', 'up', 'gone', 'cpu']), sections);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.values.gone.lines).toEqual([]);
+    expect(result.values.cpu.lines.every((line) => /^cpu[0-9]+ /.test(line))).toBe(true);
+    // Paths and patterns become awk literals: nothing there may end one.
+    for (const [path, lines] of [
+      ['/proc/x"y', undefined],
+      ['/proc/x', '^a/b'],
+      ["/proc/x'", undefined],
+    ])
+      expect(() => collectorScript([fileSection('bad', path!, lines)])).toThrow(/characters awk would read/);
   });
 
   it('refuses a name the decoder could not tell from a corrupt marker, and a name twice', () => {

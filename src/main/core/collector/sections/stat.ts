@@ -4,7 +4,7 @@ import { defineSection, parsed } from './section.ts';
 /** `@wgdeck stat`, then the `cpu` lines of /proc/stat: CPU jiffies and count (best-effort). */
 export const statSection = defineSection({
   name: 'stat',
-  remote: { body: `grep '^cpu' /proc/stat` },
+  remote: { file: { path: '/proc/stat', lines: '^cpu' } },
   parse: (section) => {
     const { value, warnings } = parseStat(section.lines);
     return parsed(value, warnings);

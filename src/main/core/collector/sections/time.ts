@@ -9,7 +9,8 @@ import type { Fills } from './snapshot-fields.ts';
  */
 export const timeSection = defineSection({
   name: 'time',
-  remote: { args: sh`$(date +%s) $(cut -d' ' -f1 /proc/uptime)` },
+  // `read` is the shell's own: one process (date) for the clocks instead of two.
+  remote: { prepare: 'read -r tup _ </proc/uptime', args: sh`$(date +%s) $tup` },
   parse: (section) => {
     const [unix, uptime] = section.args;
     if (section.args.length !== 2 || unix === undefined || uptime === undefined) {

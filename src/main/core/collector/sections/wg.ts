@@ -3,18 +3,26 @@ import { cleanMessage, parseUint, quote } from '../text-fields.ts';
 import { defineSection, parsed, sh, unusable } from './section.ts';
 import type { Fills } from './snapshot-fields.ts';
 
-/** Masks every secret of a dump line: see wgSection. */
-const MASK =
-  'BEGIN{FS=OFS="\\t"} NF==9{if($3!="(none)")$3="(hidden)"; print; next} {if($2!="(none)")$2="(hidden)"; print}';
-
 /**
- * A delta frame's lines from the previous masked dump, `@@`, and this one: `+ <line>` for every line
- * that is new or changed (any field: counters, handshake, endpoint), `- <key>` for every one gone. A
- * line's key is its interface, and for a peer the interface and public key (wg-delta.ts keys alike).
+ * One awk per frame masks the dump and, for a delta frame, compares it with the previous one. Its
+ * input: the previous masked dump (delta frames only), `@@`, wg's output, and `@rc <wg's exit code>`.
+ * It prints the section itself, marker line first (only it knows the exit code by then): the whole
+ * masked dump, or `+ <line>` for each line new or changed since frame `base` (any field: counters,
+ * handshake, endpoint) and `- <key>` for each one gone. With `keep=1` it also writes the masked dump
+ * to fd 3, which the shell keeps for the next frame. Masking: every preshared key (field 3 of 9-field
+ * peer lines) and, on every other line, field 2 (the interface private key, whatever the line's width
+ * in some other `wg` build) become "(hidden)". A line's key is its interface, and for a peer the
+ * interface and public key (wg-delta.ts keys alike). Exits 1 when wg failed, so the shell asks why.
  */
-const DIFF =
-  'BEGIN{FS="\\t"} NF==0{next} $0=="@@"{c=1; next} {k=(NF==9 ? $1 FS $2 : $1)} ' +
-  '!c{o[k]=$0; next} {s[k]=1; if(!(k in o) || o[k]!=$0) print "+ " $0} END{for(k in o) if(!(k in s)) print "- " k}';
+const WG_AWK =
+  'BEGIN{FS=OFS="\\t"} NF==0{next} $0=="@@"{c=1; next} !c{o[(NF==9 ? $1 FS $2 : $1)]=$0; next} ' +
+  '/^@rc [0-9]+$/{rc=substr($0,5)+0; next} ' +
+  '{if(NF==9){if($3!="(none)")$3="(hidden)"} else if($2!="(none)")$2="(hidden)"; d[++m]=$0} ' +
+  'END{if(rc!=0){print "@wgdeck wg " rc; exit 1} ' +
+  'if(base==""){print "@wgdeck wg 0"; for(i=1;i<=m;i++) print d[i]} ' +
+  'else{print "@wgdeck wg 0 delta " base; for(i=1;i<=m;i++){$0=d[i]; k=(NF==9 ? $1 FS $2 : $1); s[k]=1; ' +
+  'if(!(k in o) || o[k]!=$0) print "+ " $0} for(k in o) if(!(k in s)) print "- " k} ' +
+  'if(keep) for(i=1;i<=m;i++) print d[i] > "/dev/fd/3"}';
 
 /** Prefix of the lines the script writes instead of the dump when `wg` fails. */
 const ERROR_LINE_PREFIX = '! ';
@@ -41,34 +49,28 @@ export const wgSection = defineSection({
         echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
         exit 127
       fi
-      kev=$6; wgn=; wgp=; kf=
+      kev=$6; wgn=; wgp=; kf=; wga='${WG_AWK}'
       case "$kev" in ''|*[!0-9]*) kev=0;; esac
       trap 'kf=1' USR1`,
-    prepare: sh`
-      # stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on failure
-      # wg runs once more just to capture why.
-      dump=$($WG show all dump 2>/dev/null </dev/null)
-      rc=$?
+    ownMarker: true,
+    body: sh`
+      # wg's stderr is kept out of a good dump (sudo's "unable to resolve host" warns yet exits 0); on
+      # failure wg runs once more just to capture why. The dump never sits in a shell variable on its
+      # way out (dash is slow with 100 KB strings); only the masked copy a delta needs does.
       wgb=
       if [ -n "$kf" ]; then kf=; wgn=; fi
-      if [ "$rc" -eq 0 ]; then
-        [ -z "$dump" ] || dump=$(printf '%s\n' "$dump" | awk '${MASK}')
-        if [ "$kev" -gt 0 ] && [ -n "$wgn" ] && [ $((n % kev)) -ne 0 ]; then wgb=" delta $wgn"; fi
-      fi`,
-    args: '$rc$wgb',
-    body: sh`
-      if [ "$rc" -eq 0 ]; then
-        if [ -n "$wgb" ]; then
-          { printf '%s\n' "$wgp"; echo @@; printf '%s\n' "$dump"; } | awk '${DIFF}'
-        else
-          [ -z "$dump" ] || printf '%s\n' "$dump"
-        fi
-        if [ "$kev" -gt 0 ]; then wgp=$dump; wgn=$n; fi
+      if [ "$kev" -gt 0 ] && [ -n "$wgn" ] && [ $((n % kev)) -ne 0 ]; then wgb=$wgn; fi
+      if [ "$kev" -gt 0 ]; then
+        { wgp=$({ [ -z "$wgb" ] || printf '%s\n' "$wgp"; echo @@; $WG show all dump 2>/dev/null </dev/null; printf '\n@rc %s\n' "$?"; } | awk -v base="$wgb" -v keep=1 "$wga" 3>&1 >&4); } 4>&1
+      else
+        { echo @@; $WG show all dump 2>/dev/null </dev/null; printf '\n@rc %s\n' "$?"; } | awk -v keep=0 "$wga"
+      fi
+      if [ $? -eq 0 ]; then
+        wgn=$n
       else
         $WG show all dump 2>&1 >/dev/null </dev/null | awk 'NR<=20{print "! " substr($0,1,400)}'
         wgp=; wgn=
-      fi
-      unset dump`,
+      fi`,
   },
   parse: (section) => {
     const [statusText] = section.args;
