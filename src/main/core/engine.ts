@@ -9,6 +9,7 @@ import { WgDeckError, errorMessage } from './errors.ts';
 import { EventRecorder } from './events/event-recorder.ts';
 import { ExporterService, type PollSink } from './exporters/exporter-service.ts';
 import { FleetService } from './fleet/fleet-service.ts';
+import type { SessionStats } from './fleet/server-session.ts';
 import { GroupService } from './groups/group-service.ts';
 import { HistoryService } from './history/history-service.ts';
 import { VmChartReader } from './history/vm-history.ts';
@@ -65,6 +66,12 @@ export interface EngineOptions {
     victoriaMetrics?: VictoriaMetricsSettings;
     vmSecret?: string;
   };
+  /**
+   * Delta frames (issue 14): the collector sends a whole `wg` dump every this many frames and only
+   * what changed in between. Default 60; 0 sends every frame whole (the fallback, and the benchmark's
+   * and lab test's reference).
+   */
+  keyframeEvery?: number;
   /** Test hook (lab): runs right after a peer change is applied live, before it is verified. */
   afterLiveChange?: (server: string, iface: string) => Promise<void>;
 }
@@ -179,6 +186,7 @@ export class Engine {
         this.#exporters.forget(name);
       },
       peerOptions: (server, iface) => this.#names.optionsOf(server, iface),
+      keyframeEvery: options.keyframeEvery,
     });
     this.#servers.attachFleet({
       run: async (server) => {
@@ -391,6 +399,11 @@ export class Engine {
     const servers: ServerConfig[] = await this.#servers.list();
     const settings: Settings = await this.#settings.get();
     this.#fleet.sync(servers, settings);
+  }
+
+  /** Each running session's own figures (frames, bytes received, reconnects), by server name. */
+  collectorStats(): Map<string, Readonly<SessionStats>> {
+    return this.#fleet.stats();
   }
 
   stop(): void {

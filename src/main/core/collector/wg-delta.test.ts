@@ -165,23 +165,24 @@ describe('delta frames (the real script, sh and awk)', () => {
     expect(b.snapshots.map((s) => s.seq)).toEqual([1, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
-  it('SIGUSR1 makes the next frame whole (what the session sends when a delta was lost)', async () => {
+  it('a line `k` on stdin makes the next frame whole (what the session sends when a delta was lost)', async () => {
     const dir = fakeWg();
     const child = spawn('sh', ['-c', collectorCommand(1, false, 0, undefined, undefined, 1000)], {
       env: { ...process.env, PATH: `${dir}:${process.env['PATH'] ?? '/usr/bin:/bin'}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     try {
       await until(() => /@wgdeck wg 0 delta 2\n/.test(out), 'two deltas', 15_000);
-      child.kill('SIGUSR1');
+      child.stdin.write('k\n');
       const sent = (out.match(/^@wgdeck frame /gm) ?? []).length;
       await until(() => (out.match(/^@wgdeck end /gm) ?? []).length >= sent + 2, 'two more frames', 15_000);
       const markers = [...out.matchAll(/^@wgdeck wg (.*)$/gm)].map((m) => m[1]);
       expect(markers.slice(0, 3)).toEqual(['0', '0 delta 1', '0 delta 2']);
       expect(markers.slice(3)).toContain('0');
     } finally {
+      child.stdin.end();
       child.kill('SIGTERM');
     }
   });

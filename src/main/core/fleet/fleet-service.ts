@@ -25,6 +25,8 @@ export interface FleetDeps {
   onForget?: (name: string) => void;
   /** What the config files set for the peers of an interface (peer names' book, peer-options.ts). */
   peerOptions?: (server: string, iface: string) => Readonly<Record<string, PeerOptions>> | undefined;
+  /** Delta frames: a whole dump every this many frames; 0 sends every frame whole (server-session.ts). */
+  keyframeEvery?: number;
 }
 
 /** How sessions are started: the poll interval of servers without their own, and status thresholds. */
@@ -78,6 +80,7 @@ export class FleetService {
       intervalSeconds: server.intervalSeconds ?? policy.intervalSeconds,
       thresholds: policy.thresholds,
       ping: policy.ping,
+      keyframeEvery: deps.keyframeEvery,
       peerOptions: (iface) => deps.peerOptions?.(server.name, iface),
       log: deps.log,
       onSnapshot: (snapshot, receivedAt) =>

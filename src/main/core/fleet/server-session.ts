@@ -34,7 +34,7 @@ const MAX_LOGGED_STDERR_BYTES = 4096;
  * idle peers cost nothing on the wire). Every 60 frames is every 5 min at 5 s: the longest a state
  * could stay wrong if the collector ever failed to answer a keyframe request.
  */
-const KEYFRAME_EVERY = 60;
+export const KEYFRAME_EVERY = 60;
 /** Errors worth retrying, but slowly: someone has to change something on the server first. */
 const SLOW_RETRY = new Set(['AUTH_FAILED', 'WG_MISSING', 'WEAK_SSH_ALGORITHM']);
 
@@ -46,6 +46,8 @@ export interface SessionOptions {
   thresholds: StatusThresholds;
   /** Ping checks run by the collector; default off. */
   ping?: PingSettings;
+  /** A whole `wg` dump every this many frames (default KEYFRAME_EVERY); 0: every frame whole. */
+  keyframeEvery?: number;
   /** What the config files set for an interface's peers: check address, status rule, thresholds. */
   peerOptions?: PeerOptionsOf;
   log?: (message: string) => void;
@@ -298,9 +300,10 @@ export class ServerSession {
         this.#fail(code === 'no-wg' ? new WgMissingError(ssh.label) : new WgDeckError('REMOTE_FATAL', code));
       },
       pacer: this.#pacer,
-      // SIGUSR1 makes the collector's next frame whole (sections/wg.ts); at most one ask per frame.
+      // A line `k` on stdin makes the collector's next frame whole (sections/ping.ts reads it); at
+      // most one ask per refused frame.
       onKeyframeNeeded: () => {
-        if (generation === this.#generation) this.#channel?.signal('USR1');
+        if (generation === this.#generation) this.#channel?.write('k\n');
       },
     });
     // What the collector prints on stderr only goes to the log, and only its start: a server that
@@ -313,7 +316,7 @@ export class ServerSession {
       0,
       undefined,
       this.#options.ping,
-      KEYFRAME_EVERY,
+      this.#options.keyframeEvery ?? KEYFRAME_EVERY,
     );
     ssh.client.exec(command, (error, channel) => {
       if (generation !== this.#generation) {

@@ -12,7 +12,10 @@ const MAX_RESULTS = 20_000;
  * channel, so they cost no login and see the tunnel as the server does.
  *
  * The engine writes the addresses to check on the channel's stdin, one per line, each list ended by a
- * line `.`; a reader in the background keeps the latest list in a private temporary directory. Every
+ * line `.`; a reader in the background keeps the latest list in a private temporary directory. The
+ * same reader takes a line `k`, the engine asking for a whole `wg` dump (sections/wg.ts), and passes it
+ * on to the collector's shell as SIGUSR1: sshd cannot be asked to (it refuses the SSH signal request
+ * for a root login, and signals the whole process group for others, killing `wg` mid-dump). Every
  * `$4` seconds (0: never) a round pings each address once (`ping -n -c 1 -W 2`, `$5` at a time via
  * `xargs -P`) in the background, so a slow round never delays a frame. The frame after a round ends
  * carries its results, `<address> ok <rtt-ms|->`, `<address> fail` (no reply) or `<address> err
@@ -38,13 +41,16 @@ export const pingSection = defineSection({
         trap 'exit 129' HUP
         trap 'exit 141' PIPE
         trap 'exit 143' TERM
+      fi
+      if [ -n "$pd" ] || [ "$kev" -gt 0 ]; then
         exec 3<&0
         (
           while IFS= read -r l; do
             case $l in
-              .) mv -f "$pd/next" "$pd/targets" 2>/dev/null || : > "$pd/targets";;
+              k) kill -USR1 $$ 2>/dev/null;;
+              .) [ -z "$pd" ] || mv -f "$pd/next" "$pd/targets" 2>/dev/null || : > "$pd/targets";;
               ''|-*|*[!0-9A-Fa-f.:]*) ;;
-              *) printf '%s\n' "$l" >> "$pd/next";;
+              *) [ -z "$pd" ] || printf '%s\n' "$l" >> "$pd/next";;
             esac
           done
         ) <&3 >/dev/null 2>&1 &

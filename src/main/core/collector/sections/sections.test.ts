@@ -213,8 +213,8 @@ describe('the section registry', () => {
     expect(stdout).toMatch(/\n@wgdeck up\n[0-9.]+ [0-9.]+\n@wgdeck gone\n@wgdeck cpu\ncpu0 /);
     const result = readSections(frameOf(stdout, ['time', 'up', 'gone', 'cpu']), sections);
     if (!result.ok) throw new Error(result.error);
-    expect(result.values.gone.lines).toEqual([]);
-    expect(result.values.cpu.lines.every((line) => /^cpu[0-9]+ /.test(line))).toBe(true);
+    expect(result.values.gone!.lines).toEqual([]);
+    expect(result.values.cpu!.lines.every((line) => /^cpu[0-9]+ /.test(line))).toBe(true);
     // Paths and patterns become awk literals: nothing there may end one.
     for (const [path, lines] of [
       ['/proc/x"y', undefined],
