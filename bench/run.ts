@@ -9,6 +9,7 @@ import { benchPeerApply } from './peer-apply.ts';
 import { benchPeerFiles } from './peer-files.ts';
 import { benchPollCost } from './poll-cost.ts';
 import { benchRenderer } from './renderer.ts';
+import { benchScale } from './scale.ts';
 import { benchSelectors } from './selectors.ts';
 import { benchVictoria } from './victoria.ts';
 import type { BarResult } from './stats.ts';
@@ -27,6 +28,7 @@ const suites: [string, () => Promise<BarResult[]>][] = [
   ['knownhosts', benchKnownHosts],
   ['exporters', benchExporters],
   ['push', benchVictoria],
+  ['scale', benchScale],
 ];
 const results: BarResult[] = [];
 for (const [name, suite] of suites) {

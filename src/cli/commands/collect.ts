@@ -8,9 +8,12 @@ import { formatLogLine, type LogFormat, type LogLevel } from '../collector/log-l
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { onStopSignals } from '../stop-signals.ts';
+import { keyframeEveryOf, type StreamFlags } from './stream-flags.ts';
 import { exporterOverride, type MetricsFlags, type VictoriaFlags } from './exporter-flags.ts';
 
-export type CollectOptions = MetricsFlags & VictoriaFlags & { logFormat?: LogFormat; logPolls?: true };
+export type CollectOptions = MetricsFlags &
+  VictoriaFlags &
+  StreamFlags & { logFormat?: LogFormat; logPolls?: true };
 
 type Log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
 
@@ -38,6 +41,7 @@ export async function collect(ctx: CliContext, values: CollectOptions): Promise<
     host: 'cli',
     recordHistory: true,
     exportersOverride: override,
+    keyframeEvery: keyframeEveryOf(values),
     log: (line) => {
       const { msg, fields } = engineLine(line);
       log('warn', msg, fields);

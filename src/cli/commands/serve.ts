@@ -11,6 +11,7 @@ import type { CliContext } from '../context.ts';
 import { openInBrowser, type RedirectFile } from '../open-browser.ts';
 import { EXIT } from '../exit-codes.ts';
 import { onStopSignals } from '../stop-signals.ts';
+import { keyframeEveryOf, type StreamFlags } from './stream-flags.ts';
 import { exporterOverride, type MetricsFlags } from './exporter-flags.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -44,7 +45,7 @@ function portArg(value: string | undefined): number {
   return Number(value);
 }
 
-export type ServeOptions = MetricsFlags & { port?: string; listen?: string; open?: true };
+export type ServeOptions = MetricsFlags & StreamFlags & { port?: string; listen?: string; open?: true };
 
 /** `wgdeck serve`: the engine plus the UI in a browser, until Ctrl+C. */
 export async function serve(ctx: CliContext, values: ServeOptions): Promise<number> {
@@ -63,6 +64,7 @@ export async function serve(ctx: CliContext, values: ServeOptions): Promise<numb
     host: 'browser',
     recordHistory: true,
     exportersOverride: override,
+    keyframeEvery: keyframeEveryOf(values),
     log: verbose ? ctx.err : undefined,
   });
   let mode: BrowserMode;

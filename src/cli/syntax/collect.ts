@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CollectOptions } from '../commands/collect.ts';
 import { LOG_FORMATS } from '../collector/log-line.ts';
+import { withStreamFlags } from './stream-flags.ts';
 import { action, type CliRun } from '../run.ts';
 import { withMetricsFlags, withVictoriaFlags } from './exporter-flags.ts';
 
@@ -14,6 +15,7 @@ export function collectCommands(run: CliRun): Command {
     );
   withMetricsFlags(command);
   withVictoriaFlags(command);
+  withStreamFlags(command);
   command
     .addOption(
       new Option('--log-format <FORMAT>', 'json: one object per line').choices(LOG_FORMATS).default('json'),

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { ServeOptions } from '../commands/serve.ts';
+import { withStreamFlags } from './stream-flags.ts';
 import { action, type CliRun } from '../run.ts';
 import { withMetricsFlags } from './exporter-flags.ts';
 
@@ -16,6 +17,7 @@ export function serveCommands(run: CliRun): Command {
     )
     .option('--open', 'open the URL in your browser');
   withMetricsFlags(command);
+  withStreamFlags(command);
   return action(command, run, async (ctx, options: ServeOptions) =>
     (await import('../commands/serve.ts')).serve(ctx, options),
   );

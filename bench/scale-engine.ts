@@ -1,0 +1,77 @@
+// One engine for `npm run bench -- scale`, in its own process so its CPU and memory are its own:
+// starts every server of the data dir (or none: the empty baseline), lets them settle, then measures
+// for a while. Prints one JSON line. Arguments: <data-dir> <keyframe-every> <warmup-s> <measure-s> [none]
+import { Engine } from '../src/main/core/engine.ts';
+
+const [dataDir, keyframeText, warmupText, measureText, none] = process.argv.slice(2);
+const keyframeEvery = Number(keyframeText);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const logged = new Map<string, number>();
+const engine = new Engine({
+  dataDir: dataDir!,
+  userKnownHostsPath: null,
+  recordHistory: true,
+  keyframeEvery,
+  // Counted by kind (server names and numbers out): what went wrong, if anything.
+  log: (line) => {
+    const kind = line
+      .replace(/^[^:]*: /, '')
+      .replace(/\d+/g, 'N')
+      .slice(0, 90);
+    logged.set(kind, (logged.get(kind) ?? 0) + 1);
+  },
+});
+let peers = 0;
+engine.subscribe('fleet:server', (live) => {
+  if (live.interfaces.length > 0) peers = live.interfaces.reduce((n, i) => n + i.peers.length, 0);
+});
+await engine.start(none === 'none' ? [] : undefined);
+await sleep(Number(warmupText) * 1000);
+
+const totals = () => {
+  let bytes = 0;
+  let frames = 0;
+  let reconnects = 0;
+  for (const stats of engine.collectorStats().values()) {
+    bytes += stats.bytesReceived;
+    frames += stats.frames;
+    reconnects += stats.reconnects;
+  }
+  return { bytes, frames, reconnects };
+};
+const startCpu = process.cpuUsage();
+const startAt = performance.now();
+const start = totals();
+const rss: number[] = [];
+const heap: number[] = [];
+const end = performance.now() + Number(measureText) * 1000;
+while (performance.now() < end) {
+  await sleep(5000);
+  gc?.();
+  const memory = process.memoryUsage();
+  rss.push(memory.rss);
+  heap.push(memory.heapUsed);
+}
+const cpu = process.cpuUsage(startCpu);
+const seconds = (performance.now() - startAt) / 1000;
+const finish = totals();
+const servers = engine.collectorStats().size;
+engine.stop();
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+console.log(
+  JSON.stringify({
+    servers,
+    peersPerServer: peers,
+    seconds,
+    cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
+    rss: median(rss),
+    heapUsed: median(heap),
+    bytes: finish.bytes - start.bytes,
+    frames: finish.frames - start.frames,
+    reconnects: finish.reconnects - start.reconnects,
+    logged: Object.fromEntries([...logged].sort((a, b) => b[1] - a[1]).slice(0, 6)),
+  }),
+);
+process.exit(0);
