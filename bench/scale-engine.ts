@@ -2,6 +2,7 @@
 // starts every server of the data dir (or none: the empty baseline), lets them settle, then measures
 // for a while. Prints one JSON line. Arguments: <data-dir> <keyframe-every> <warmup-s> <measure-s> [none]
 import { Engine } from '../src/main/core/engine.ts';
+import { median } from './stats.ts';
 
 const [dataDir, keyframeText, warmupText, measureText, none] = process.argv.slice(2);
 const keyframeEvery = Number(keyframeText);
@@ -59,7 +60,6 @@ const seconds = (performance.now() - startAt) / 1000;
 const finish = totals();
 const servers = engine.collectorStats().size;
 engine.stop();
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 console.log(
   JSON.stringify({
     servers,

@@ -28,7 +28,7 @@ if ! command -v wg >/dev/null 2>&1; then
   echo "@wgdeck fatal no-wg the 'wg' command (wireguard-tools) is not installed on this server"
   exit 127
 fi
-kev=$6; wgn=; wgp=; kf=; wga='BEGIN{FS=OFS="\t"} NF==0{next} $0=="@@"{c=1; next} !c{o[(NF==9 ? $1 FS $2 : $1)]=$0; next} /^@rc [0-9]+$/{rc=substr($0,5)+0; next} {if(NF==9){if($3!="(none)")$3="(hidden)"} else if($2!="(none)")$2="(hidden)"; d[++m]=$0} END{if(rc!=0){print "@wgdeck wg " rc; exit 1} if(base==""){print "@wgdeck wg 0"; for(i=1;i<=m;i++) print d[i]} else{print "@wgdeck wg 0 delta " base; for(i=1;i<=m;i++){$0=d[i]; k=(NF==9 ? $1 FS $2 : $1); s[k]=1; if(!(k in o) || o[k]!=$0) print "+ " $0} for(k in o) if(!(k in s)) print "- " k} if(keep) for(i=1;i<=m;i++) print d[i] > "/dev/fd/3"}'
+kev=$6; wgn=; wgp=; kf=; wga='function key(){return NF==9 ? $1 FS $2 : $1} BEGIN{FS=OFS="\t"} NF==0{next} $0=="@@"{c=1; next} !c{o[key()]=$0; next} /^@rc [0-9]+$/{rc=substr($0,5)+0; next} {if(NF==9){if($3!="(none)")$3="(hidden)"} else if($2!="(none)")$2="(hidden)"; d[++m]=$0; if(base!="") dk[m]=key()} END{if(rc!=0){print "@wgdeck wg " rc; exit 1} if(base==""){print "@wgdeck wg 0"; for(i=1;i<=m;i++) print d[i]} else{print "@wgdeck wg 0 delta " base; for(i=1;i<=m;i++){k=dk[i]; s[k]=1; if(!(k in o) || o[k]!=d[i]) print "+ " d[i]} for(k in o) if(!(k in s)) print "- " k} if(keep) for(i=1;i<=m;i++) print d[i] > "/dev/fd/3"}'
 case "$kev" in ''|*[!0-9]*) kev=0;; esac
 trap 'kf=1' USR1
 n=0

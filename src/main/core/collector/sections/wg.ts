@@ -12,16 +12,18 @@ import type { Fills } from './snapshot-fields.ts';
  * to fd 3, which the shell keeps for the next frame. Masking: every preshared key (field 3 of 9-field
  * peer lines) and, on every other line, field 2 (the interface private key, whatever the line's width
  * in some other `wg` build) become "(hidden)". A line's key is its interface, and for a peer the
- * interface and public key (wg-delta.ts keys alike). Exits 1 when wg failed, so the shell asks why.
+ * interface and public key (wg-delta.ts keys alike), worked out once per line as it is read. Exits 1
+ * when wg failed, so the shell asks why.
  */
 const WG_AWK =
-  'BEGIN{FS=OFS="\\t"} NF==0{next} $0=="@@"{c=1; next} !c{o[(NF==9 ? $1 FS $2 : $1)]=$0; next} ' +
+  'function key(){return NF==9 ? $1 FS $2 : $1} ' +
+  'BEGIN{FS=OFS="\\t"} NF==0{next} $0=="@@"{c=1; next} !c{o[key()]=$0; next} ' +
   '/^@rc [0-9]+$/{rc=substr($0,5)+0; next} ' +
-  '{if(NF==9){if($3!="(none)")$3="(hidden)"} else if($2!="(none)")$2="(hidden)"; d[++m]=$0} ' +
+  '{if(NF==9){if($3!="(none)")$3="(hidden)"} else if($2!="(none)")$2="(hidden)"; d[++m]=$0; if(base!="") dk[m]=key()} ' +
   'END{if(rc!=0){print "@wgdeck wg " rc; exit 1} ' +
   'if(base==""){print "@wgdeck wg 0"; for(i=1;i<=m;i++) print d[i]} ' +
-  'else{print "@wgdeck wg 0 delta " base; for(i=1;i<=m;i++){$0=d[i]; k=(NF==9 ? $1 FS $2 : $1); s[k]=1; ' +
-  'if(!(k in o) || o[k]!=$0) print "+ " $0} for(k in o) if(!(k in s)) print "- " k} ' +
+  'else{print "@wgdeck wg 0 delta " base; for(i=1;i<=m;i++){k=dk[i]; s[k]=1; ' +
+  'if(!(k in o) || o[k]!=d[i]) print "+ " d[i]} for(k in o) if(!(k in s)) print "- " k} ' +
   'if(keep) for(i=1;i<=m;i++) print d[i] > "/dev/fd/3"}';
 
 /** Prefix of the lines the script writes instead of the dump when `wg` fails. */
