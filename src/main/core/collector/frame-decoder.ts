@@ -16,6 +16,7 @@
  * stream is cut (64 KiB chunks or 1-byte packets) does not change what is held (`held`).
  */
 
+import type { InterfaceDump } from '../../../shared/domain.ts';
 import { isUnsafeCodePoint } from '../../../shared/safe-text.ts';
 import { GrowingBuffer } from '../growing-buffer.ts';
 import { SECTION_NAMES } from './sections/index.ts';
@@ -28,11 +29,17 @@ export class RawSection {
   readonly args: string[];
   /** The output as received: whole lines, each newline-terminated. */
   readonly bytes: Buffer;
+  /**
+   * A `wg` section's interfaces when the delta assembler has parsed them already (wg-delta.ts): the
+   * peers that did not change are the objects of the frame before, and `bytes` is empty.
+   */
+  readonly assembled: InterfaceDump[] | undefined;
   #lines: string[] | undefined;
 
-  constructor(args: string[], bytes: Buffer) {
+  constructor(args: string[], bytes: Buffer, assembled?: InterfaceDump[]) {
     this.args = args;
     this.bytes = bytes;
+    this.assembled = assembled;
   }
 
   /** The output as UTF-8 lines without terminators (LF or CRLF); decoded on first use. */

@@ -41,7 +41,7 @@ export function createFrameStream(handlers: FrameStreamHandlers): { push(chunk: 
       }
       const raw = whole.frame;
       if (pacer && !pacer.admit(frameMonotonic(raw))) continue;
-      const result = parseFrame(raw);
+      const result = parseFrame(deltas.assembled(raw));
       if (!result.ok) {
         handlers.onDrop(result.error);
         continue;

@@ -150,6 +150,21 @@ describe('delta frames (the real script, sh and awk)', () => {
     expect(delta).toContain('- wg1\n');
   });
 
+  it('an idle peer keeps its object from frame to frame, in delta and whole streams alike', () => {
+    for (const stream of [whole, delta]) {
+      const [first, second] = snapshots(stream).snapshots;
+      const peersOf = (s: Snapshot) => new Map(s.interfaces[0]!.peers.map((p) => [p.publicKey, p]));
+      const [a, b] = [peersOf(first!), peersOf(second!)];
+      // Frame 2 changed only peer 1's counters: 2 and 3 are the very objects of frame 1.
+      expect(b.get(key(1))).not.toBe(a.get(key(1)));
+      expect(b.get(key(1))!.rxBytes).toBe(200);
+      expect(b.get(key(2))).toBe(a.get(key(2)));
+      expect(b.get(key(3))).toBe(a.get(key(3)));
+      // A snapshot's arrays are its own: nothing downstream sees a later frame through them.
+      expect(second!.interfaces[0]!.peers).not.toBe(first!.interfaces[0]!.peers);
+    }
+  });
+
   it('a lost frame is never applied over: frames are refused until a whole one, and one is asked for', () => {
     const frames = delta.split(/(?=^@wgdeck frame )/m);
     const lossy = frames.filter((f) => !f.startsWith('@wgdeck frame 2\n')).join('');

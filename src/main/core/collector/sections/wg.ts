@@ -84,6 +84,9 @@ export const wgSection = defineSection({
         wgError: wgErrorText(section.bytes, status),
       });
     }
+    // Parsed already, with the peers that did not change kept as they were (wg-delta.ts).
+    if (section.assembled)
+      return parsed<Fills<'interfaces' | 'wgError'>>({ interfaces: section.assembled, wgError: null });
     const dump = parseWgDump(section.bytes);
     if (!dump.ok) return unusable(dump.error);
     return parsed<Fills<'interfaces' | 'wgError'>>({ interfaces: dump.interfaces, wgError: null });
