@@ -173,6 +173,17 @@ export function formatExpires(at: number): string {
   return iso.endsWith(':00.000Z') ? `${iso.slice(0, 16)}Z` : `${iso.slice(0, 19)}Z`;
 }
 
+/**
+ * An expiry as a request carries it (ms): a whole second, since the file has no finer spelling
+ * (formatExpires), and a time a Date can hold.
+ */
+export const expiresAtSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(8.64e15)
+  .refine((at) => at % 1000 === 0, EXPIRES_RULE);
+
 // --- schedule ------------------------------------------------------------------------------------
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -241,6 +252,15 @@ export function parseSchedule(text: string): Schedule | null {
   return { days, fromMinute, toMinute, timeZone: zone };
 }
 
+/**
+ * A schedule as a request carries it: one the file reads back the same (a zone Intl knows, days in
+ * order and each once), so what is previewed is what is written.
+ */
+export const scheduleInputSchema = scheduleSchema.refine((schedule) => {
+  const back = parseSchedule(formatSchedule(schedule));
+  return back !== null && JSON.stringify(back) === JSON.stringify(schedule);
+}, SCHEDULE_RULE);
+
 export function formatSchedule(schedule: Schedule): string {
   const clock = (minutes: number) =>
     `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -296,8 +316,15 @@ export function scheduleAllows(schedule: Schedule, at: number): boolean {
 
 // --- why the enforcer disabled a peer ------------------------------------------------------------
 
+export const DISABLED_BY_RULE =
+  'why the enforcer disabled a peer is "quota PERIOD" (2026-12-04, 2026-12 or total), "expiry" or "schedule"';
+
+/** A quota period's key as `quotaPeriodAt` names it: `2026-12-04`, `2026-12`, `total`. */
+const PERIOD_KEY_RE = /^(\d{4}-\d{2}(-\d{2})?|total)$/;
+
+/** The period is checked: it is written into the config file as it is. */
 export const disabledBySchema = z.discriminatedUnion('reason', [
-  z.strictObject({ reason: z.literal('quota'), period: z.string() }),
+  z.strictObject({ reason: z.literal('quota'), period: z.string().regex(PERIOD_KEY_RE, DISABLED_BY_RULE) }),
   z.strictObject({ reason: z.literal('expiry') }),
   z.strictObject({ reason: z.literal('schedule') }),
 ]);
@@ -306,7 +333,7 @@ export type DisabledBy = z.infer<typeof disabledBySchema>;
 /** `quota 2026-12`, `expiry`, `schedule` → why; null when it is none of them. */
 export function parseDisabledBy(text: string): DisabledBy | null {
   const words = text.trim().toLowerCase().split(/\s+/);
-  if (words[0] === 'quota' && words.length === 2 && /^(\d{4}-\d{2}(-\d{2})?|total)$/.test(words[1]!))
+  if (words[0] === 'quota' && words.length === 2 && PERIOD_KEY_RE.test(words[1]!))
     return { reason: 'quota', period: words[1]! };
   if ((words[0] === 'expiry' || words[0] === 'schedule') && words.length === 1) return { reason: words[0] };
   return null;

@@ -165,6 +165,10 @@ describe('reading', () => {
         checkAddress: null,
         statusRule: null,
         statusThresholds: null,
+        quota: null,
+        expiresAt: null,
+        schedule: null,
+        disabledBy: null,
         presharedKey: null,
         allowedIps: ['10.8.0.2/32', 'fd42:42:42::2/128'],
         endpoint: null,
@@ -178,6 +182,10 @@ describe('reading', () => {
         checkAddress: null,
         statusRule: null,
         statusThresholds: null,
+        quota: null,
+        expiresAt: null,
+        schedule: null,
+        disabledBy: null,
         presharedKey: PSK_BOB,
         allowedIps: ['10.8.0.3/32', 'fd42:42:42::3/128'],
         endpoint: null,
@@ -191,6 +199,10 @@ describe('reading', () => {
         checkAddress: null,
         statusRule: null,
         statusThresholds: null,
+        quota: null,
+        expiresAt: null,
+        schedule: null,
+        disabledBy: null,
         presharedKey: null,
         allowedIps: ['10.8.0.4/32'],
         endpoint: null,
@@ -204,6 +216,10 @@ describe('reading', () => {
         checkAddress: null,
         statusRule: null,
         statusThresholds: null,
+        quota: null,
+        expiresAt: null,
+        schedule: null,
+        disabledBy: null,
         presharedKey: null,
         allowedIps: ['10.8.0.5/32', '192.168.50.0/24'],
         endpoint: '198.18.7.9:51820',
@@ -854,5 +870,94 @@ describe('the ping check address beside the name', () => {
     expect(
       problemsOf(() => updatePeer(parseConfig(before), ALICE, { checkAddress: '198.18.8.0/24' })),
     ).toEqual(['checkAddress: must be one IPv4 or IPv6 address, without a prefix']);
+  });
+});
+
+describe('lifecycle rules beside the name (peer-lifecycle.ts)', () => {
+  const conf = (block: string) =>
+    `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\n\n[Peer]\n# Name = site-a\n${block}PublicKey = ${ALICE}\nAllowedIPs = 198.18.8.0/24\n`;
+  const quota = {
+    bytes: 50 * 1024 ** 3,
+    period: 'month' as const,
+    direction: 'both' as const,
+    reenable: true,
+  };
+  const schedule = { days: [1, 2, 3, 4, 5], fromMinute: 480, toMinute: 1080, timeZone: 'Europe/Berlin' };
+  const expiresAt = Date.UTC(2027, 1, 1); // through 2027-01-31
+
+  it('are written beside the name, read back, and removed to the same bytes', () => {
+    const before = conf('');
+    const set = text(updatePeer(parseConfig(before), ALICE, { quota, expiresAt, schedule }));
+    expect(set).toBe(
+      conf('# Quota = 50GiB/month\n# Expires = 2027-01-31\n# Schedule = mon-fri 08:00-18:00 Europe/Berlin\n'),
+    );
+    expect(findPeer(parseConfig(set), ALICE)).toMatchObject({ quota, expiresAt, schedule, disabledBy: null });
+    assertWgAccepts(set);
+    expect(text(updatePeer(parseConfig(set), ALICE, { quota: null, expiresAt: null, schedule: null }))).toBe(
+      before,
+    );
+  });
+
+  it('disable writes why the enforcer did it, a plain disable drops it, enable removes it', () => {
+    const before = conf('# Quota = 1GiB/day\n');
+    const disabled = text(disablePeer(parseConfig(before), ALICE, { reason: 'quota', period: '2026-12-04' }));
+    expect(disabled).toContain('#! # Quota = 1GiB/day\n#! # DisabledBy = quota 2026-12-04\n');
+    const peer = findPeer(parseConfig(disabled), ALICE)!;
+    expect(peer).toMatchObject({ disabled: true, disabledBy: { reason: 'quota', period: '2026-12-04' } });
+    expect(peer.quota?.period).toBe('day');
+    expect(text(enablePeer(parseConfig(disabled), ALICE))).toBe(before);
+    const stale = conf('# DisabledBy = expiry\n');
+    expect(findPeer(parseConfig(text(disablePeer(parseConfig(stale), ALICE))), ALICE)?.disabledBy).toBeNull();
+  });
+
+  it("edits a disabled peer's rules inside its commented block", () => {
+    const disabled = text(disablePeer(parseConfig(conf('')), ALICE, { reason: 'expiry' }));
+    const edited = text(updatePeer(parseConfig(disabled), ALICE, { expiresAt: Date.UTC(2027, 5, 1, 18) }));
+    expect(edited).toContain('#! # Expires = 2027-06-01T18:00Z\n');
+    expect(findPeer(parseConfig(edited), ALICE)).toMatchObject({
+      disabled: true,
+      expiresAt: Date.UTC(2027, 5, 1, 18),
+      disabledBy: { reason: 'expiry' },
+    });
+  });
+
+  it('unreadable values are warnings naming the rule, kept in the file, never guessed', () => {
+    const bad = conf('# Quota = lots\n# Expires = soon\n# Schedule = weekdays 9-5\n# DisabledBy = boredom\n');
+    const file = parseConfig(bad);
+    expect(findPeer(file, ALICE)).toMatchObject({
+      quota: null,
+      expiresAt: null,
+      schedule: null,
+      disabledBy: null,
+    });
+    const messages = configProblems(file).map((p) => p.message);
+    expect(messages).toEqual([
+      expect.stringMatching(/^Quota "lots": a quota is SIZE\/day/),
+      expect.stringMatching(/^Expires "soon": an expiry is a date/),
+      expect.stringMatching(/^Schedule "weekdays 9-5": a schedule is DAYS/),
+      expect.stringMatching(/^DisabledBy "boredom": why the enforcer/),
+    ]);
+    expect(configProblems(file).every((p) => !p.fatal)).toBe(true);
+    expect(text(file)).toBe(bad);
+    const disabled = parseConfig(text(disablePeer(parseConfig(bad), ALICE)));
+    expect(configProblems(disabled).map((p) => p.message)[0]).toMatch(/^disabled peer: Quota "lots"/);
+    // Setting a value rewrites the unreadable line in place.
+    expect(text(updatePeer(file, ALICE, { quota }))).toContain('# Quota = 50GiB/month\n# Expires = soon');
+  });
+
+  it('refuses values the file could not read back the same', () => {
+    expect(
+      problemsOf(() =>
+        updatePeer(parseConfig(conf('')), ALICE, {
+          quota: { ...quota, bytes: 0 },
+          expiresAt: expiresAt + 1,
+          schedule: { ...schedule, timeZone: 'Mars/Olympus' },
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^quota: a quota is/),
+      expect.stringMatching(/^expiresAt: an expiry is/),
+      expect.stringMatching(/^schedule: a schedule is/),
+    ]);
   });
 });

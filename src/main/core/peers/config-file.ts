@@ -58,6 +58,26 @@ import {
   THRESHOLDS_RULE,
   type PeerThresholds,
 } from '../../../shared/peer-options.ts';
+import {
+  DISABLED_BY_RULE,
+  EXPIRES_RULE,
+  expiresAtSchema,
+  formatDisabledBy,
+  formatExpires,
+  formatQuota,
+  formatSchedule,
+  parseDisabledBy,
+  parseExpires,
+  parseQuota,
+  parseSchedule,
+  QUOTA_RULE,
+  quotaSchema,
+  SCHEDULE_RULE,
+  scheduleInputSchema,
+  type DisabledBy,
+  type Quota,
+  type Schedule,
+} from '../../../shared/peer-lifecycle.ts';
 import { isWireGuardKey } from '../collector/wg-key.ts';
 import { formatPrefix, hasHostBits, parsePrefix } from './ip.ts';
 import { isZeroKey } from './keys.ts';
@@ -112,6 +132,12 @@ export interface FilePeer {
   statusRule: StatusRule | null;
   /** `# StatusThresholds = ONLINE/STALE`: its own thresholds. */
   statusThresholds: PeerThresholds | null;
+  /** Its lifecycle rules (shared/peer-lifecycle.ts): `# Quota`, `# Expires` (ms), `# Schedule`. */
+  quota: Quota | null;
+  expiresAt: number | null;
+  schedule: Schedule | null;
+  /** `# DisabledBy = …`: why the enforcer disabled it (written by disable, removed by enable). */
+  disabledBy: DisabledBy | null;
   /** The key itself (the file is secret); null when none or all zero (which wg treats as none). */
   presharedKey: string | null;
   /** Entries as written, in order (wg's view: whitespace removed; several lines concatenated). */
@@ -172,6 +198,10 @@ export interface PeerUpdate {
   statusRule?: StatusRule | null;
   /** `# StatusThresholds = …`; null removes it. */
   statusThresholds?: PeerThresholds | null;
+  /** `# Quota`, `# Expires` (ms), `# Schedule`; null removes them. */
+  quota?: Quota | null;
+  expiresAt?: number | null;
+  schedule?: Schedule | null;
   presharedKey?: string | null;
   allowedIps?: readonly string[];
   persistentKeepalive?: number | null;
@@ -319,6 +349,10 @@ interface PeerFields {
   checkAddress: string | null;
   statusRule: StatusRule | null;
   statusThresholds: PeerThresholds | null;
+  quota: Quota | null;
+  expiresAt: number | null;
+  schedule: Schedule | null;
+  disabledBy: DisabledBy | null;
   presharedKey: string | null;
   allowedIps: string[];
   endpoint: string | null;
@@ -329,15 +363,22 @@ interface PeerFields {
 const NAME_RE = /^[ \t]*#[ \t]*name[ \t]*[=:][ \t]*(.*?)[ \t]*$/di;
 const FRIENDLY_RE = /^[ \t]*#[ \t]*friendly_name[ \t]*=[ \t]*(.*?)[ \t]*$/di;
 /**
- * WG Deck's own peer options, beside the name (shared/peer-options.ts): `# CheckAddress = …`,
- * `# StatusRule = …`, `# StatusThresholds = …`. Group 1 is the key, group 2 the value.
+ * WG Deck's own peer options, beside the name: monitoring (shared/peer-options.ts: `# CheckAddress`,
+ * `# StatusRule`, `# StatusThresholds`) and lifecycle (shared/peer-lifecycle.ts: `# Quota`,
+ * `# Expires`, `# Schedule`, `# DisabledBy`). Group 1 is the key, group 2 the value.
  */
-const OPTION_RE = /^[ \t]*#[ \t]*(checkaddress|statusrule|statusthresholds)[ \t]*=[ \t]*(.*?)[ \t]*$/di;
-type OptionKey = 'checkaddress' | 'statusrule' | 'statusthresholds';
+const OPTION_RE =
+  /^[ \t]*#[ \t]*(checkaddress|statusrule|statusthresholds|quota|expires|schedule|disabledby)[ \t]*=[ \t]*(.*?)[ \t]*$/di;
+type OptionKey =
+  'checkaddress' | 'statusrule' | 'statusthresholds' | 'quota' | 'expires' | 'schedule' | 'disabledby';
 const OPTION_SPELLING: Record<OptionKey, string> = {
   checkaddress: 'CheckAddress',
   statusrule: 'StatusRule',
   statusthresholds: 'StatusThresholds',
+  quota: 'Quota',
+  expires: 'Expires',
+  schedule: 'Schedule',
+  disabledby: 'DisabledBy',
 };
 
 /** Reads one option comment into `fields`; a value it cannot read is a warning, never a guess. */
@@ -360,6 +401,18 @@ function readOption(
   } else if (key === 'statusthresholds' && fields.statusThresholds === null) {
     fields.statusThresholds = parseThresholdsText(value);
     if (fields.statusThresholds === null) problem(`StatusThresholds ${shown}: ${THRESHOLDS_RULE}`, false);
+  } else if (key === 'quota' && fields.quota === null) {
+    fields.quota = parseQuota(value);
+    if (fields.quota === null) problem(`Quota ${shown}: ${QUOTA_RULE}`, false);
+  } else if (key === 'expires' && fields.expiresAt === null) {
+    fields.expiresAt = parseExpires(value);
+    if (fields.expiresAt === null) problem(`Expires ${shown}: ${EXPIRES_RULE}`, false);
+  } else if (key === 'schedule' && fields.schedule === null) {
+    fields.schedule = parseSchedule(value);
+    if (fields.schedule === null) problem(`Schedule ${shown}: ${SCHEDULE_RULE}`, false);
+  } else if (key === 'disabledby' && fields.disabledBy === null) {
+    fields.disabledBy = parseDisabledBy(value);
+    if (fields.disabledBy === null) problem(`DisabledBy ${shown}: ${DISABLED_BY_RULE}`, false);
   }
 }
 /** Other tools' comments above `[Peer]`, each capturing the name. */
@@ -461,6 +514,10 @@ function readPeer(lines: readonly ConfigLine[], head: number, known?: readonly L
     checkAddress: null,
     statusRule: null,
     statusThresholds: null,
+    quota: null,
+    expiresAt: null,
+    schedule: null,
+    disabledBy: null,
     presharedKey: null,
     allowedIps: [],
     endpoint: null,
@@ -658,6 +715,10 @@ export function configPeers(file: ConfigFile): FilePeer[] {
         checkAddress: fields.checkAddress,
         statusRule: fields.statusRule,
         statusThresholds: fields.statusThresholds,
+        quota: fields.quota,
+        expiresAt: fields.expiresAt,
+        schedule: fields.schedule,
+        disabledBy: fields.disabledBy,
         presharedKey: fields.presharedKey,
         allowedIps: fields.allowedIps,
         endpoint: fields.endpoint,
@@ -943,6 +1004,21 @@ function isBlank(line: ConfigLine): boolean {
   return classify(line.text).kind === 'blank';
 }
 
+/** The lifecycle fields of an edit that the file could not read back the same (peer-lifecycle.ts). */
+export function lifecycleProblems(
+  edit: { quota?: Quota | null; expiresAt?: number | null; schedule?: Schedule | null },
+  field = (name: string): string => name,
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (edit.quota != null && !quotaSchema.safeParse(edit.quota).success)
+    problems.push({ field: field('quota'), message: QUOTA_RULE });
+  if (edit.expiresAt != null && !expiresAtSchema.safeParse(edit.expiresAt).success)
+    problems.push({ field: field('expiresAt'), message: EXPIRES_RULE });
+  if (edit.schedule != null && !scheduleInputSchema.safeParse(edit.schedule).success)
+    problems.push({ field: field('schedule'), message: SCHEDULE_RULE });
+  return problems;
+}
+
 function validateNewPeer(peer: NewPeer, problems: FieldProblem[]): void {
   checkKey('publicKey', peer.publicKey, problems);
   if (peer.name !== null) checkName('name', peer.name, problems);
@@ -1014,19 +1090,29 @@ export function removePeer(file: ConfigFile, publicKey: string): ConfigFile {
   return replaceBlocks(file, index - 1, 2, makeBlock(previous.kind, lines, previous.head));
 }
 
-/** Comments the peer out under the disabled marker, keeping it in place. */
-export function disablePeer(file: ConfigFile, publicKey: string): ConfigFile {
+/**
+ * Comments the peer out under the disabled marker, keeping it in place. `disabledBy` (the enforcer)
+ * is written as `# DisabledBy = …` beside the name; without it (a person) any such line goes, so the
+ * enforcer never re-enables a peer someone disabled by hand.
+ */
+export function disablePeer(
+  file: ConfigFile,
+  publicKey: string,
+  disabledBy: DisabledBy | null = null,
+): ConfigFile {
   const index = requirePeer(file, publicKey);
   const block = file.blocks[index]!;
   if (block.kind === 'disabled') {
     throw new PeerInputError([{ field: 'publicKey', message: 'this peer is already disabled' }]);
   }
-  let contentEnd = block.lines.length;
-  while (contentEnd > block.head + 1 && isBlank(block.lines[contentEnd - 1]!)) contentEnd--;
+  const own = [...block.lines];
+  setOption(own, block.head, 'disabledby', disabledBy && formatDisabledBy(disabledBy), file.eol);
+  let contentEnd = own.length;
+  while (contentEnd > block.head + 1 && isBlank(own[contentEnd - 1]!)) contentEnd--;
   const lines = [
     { text: DISABLED_MARKER, eol: file.eol },
-    ...block.lines.slice(0, contentEnd).map(commentOut),
-    ...block.lines.slice(contentEnd),
+    ...own.slice(0, contentEnd).map(commentOut),
+    ...own.slice(contentEnd),
   ];
   return replaceBlocks(file, index, 1, makeBlock('disabled', lines, 0));
 }
@@ -1039,6 +1125,8 @@ export function enablePeer(file: ConfigFile, publicKey: string): ConfigFile {
     throw new PeerInputError([{ field: 'publicKey', message: 'this peer is not disabled' }]);
   }
   const inner = disabledInner(block)!;
+  // Enabled, it is no longer disabled by anything: `# DisabledBy` goes.
+  setOption(inner.lines, inner.head, 'disabledby', null, file.eol);
   const lines = [...block.lines.slice(0, block.head), ...inner.lines, ...block.lines.slice(inner.end)];
   return replaceBlocks(file, index, 1, makeBlock('peer', lines, block.head + inner.head));
 }
@@ -1061,6 +1149,7 @@ export function updatePeer(file: ConfigFile, publicKey: string, update: PeerUpda
   if (checkProblem !== null) problems.push({ field: 'checkAddress', message: checkProblem });
   if (update.statusThresholds != null && !peerThresholdsSchema.safeParse(update.statusThresholds).success)
     problems.push({ field: 'statusThresholds', message: THRESHOLDS_RULE });
+  problems.push(...lifecycleProblems(update));
   throwIfProblems(problems);
   const index = requirePeer(file, publicKey);
   const block = file.blocks[index]!;
@@ -1098,6 +1187,14 @@ function editPeerLines(
     const text = update.statusThresholds === null ? null : formatThresholds(update.statusThresholds);
     setOption(lines, head, 'statusthresholds', text, eol);
   }
+  if (update.quota !== undefined)
+    setOption(lines, head, 'quota', update.quota && formatQuota(update.quota), eol);
+  if (update.expiresAt !== undefined) {
+    const text = update.expiresAt === null ? null : formatExpires(update.expiresAt);
+    setOption(lines, head, 'expires', text, eol);
+  }
+  if (update.schedule !== undefined)
+    setOption(lines, head, 'schedule', update.schedule && formatSchedule(update.schedule), eol);
   return lines;
 }
 
