@@ -373,6 +373,16 @@ export class HistoryStore {
     }
     const srv = this.#core.servers.get(q.server);
     const e = q.peer === undefined ? srv?.ifaces.get(q.iface) : this.#peer(q.server, q.iface, q.peer);
+    const { rx, tx } = this.#usageIn(e, edges);
+    const out: UsageBucket[] = [];
+    for (let i = 0; i + 1 < edges.length; i++) {
+      out.push({ start: edges[i]!, end: edges[i + 1]!, rxBytes: rx.sums[i]!, txBytes: tx.sums[i]! });
+    }
+    return out;
+  }
+
+  /** Sums an entity's rx and tx (series 0 and 1: a peer's, or an interface's bytes) into the buckets `edges` bound. */
+  #usageIn(e: Entity | undefined, edges: number[]): { rx: UsageAccumulator; tx: UsageAccumulator } {
     const rx = new UsageAccumulator(edges);
     const tx = new UsageAccumulator(edges);
     if (e) {
@@ -383,11 +393,34 @@ export class HistoryStore {
       readSeries(this.#core, e.series[PEER_RX]!, from, to, tier, rx, []);
       readSeries(this.#core, e.series[PEER_TX]!, from, to, tier, tx, []);
     }
-    const out: UsageBucket[] = [];
-    for (let i = 0; i + 1 < edges.length; i++) {
-      out.push({ start: edges[i]!, end: edges[i + 1]!, rxBytes: rx.sums[i]!, txBytes: tx.sums[i]! });
-    }
-    return out;
+    return { rx, tx };
+  }
+
+  /**
+   * A peer's bytes in [from, to), counted exactly as `usage()` counts them (traffic seen after a gap
+   * or a reset where it is first seen), but over any span: a quota's period is a UTC day or month,
+   * and `usage()` buckets by the laptop's local calendar. Hour-aligned bounds read the hour tier.
+   */
+  peerBytes(q: { server: string; iface: string; peer: string; from: number; to: number }): {
+    rxBytes: number;
+    txBytes: number;
+  } {
+    this.#open();
+    validRange(q);
+    const { rx, tx } = this.#usageIn(this.#peer(q.server, q.iface, q.peer), [q.from, q.to]);
+    return { rxBytes: rx.sums[0]!, txBytes: tx.sums[0]! };
+  }
+
+  /**
+   * A peer's reset-adjusted cumulative rx and tx as of its latest sample (memory, no query), or null
+   * for a peer never recorded. It only grows, through resets and gaps, by exactly what `usage()` and
+   * `peerBytes()` count: the difference between two readings is the bytes between them, so a quota
+   * enforcer reads a period's usage as now − (now at the period's start) every poll for nothing.
+   */
+  peerTotals(server: string, iface: string, peer: string): { rx: number; tx: number } | null {
+    this.#open();
+    const e = this.#peer(server, iface, peer);
+    return e ? { rx: e.series[PEER_RX]!.value, tx: e.series[PEER_TX]!.value } : null;
   }
 
   /**
