@@ -1,5 +1,6 @@
 import { statusRuleSchema } from './domain.ts';
 import { peerThresholdsSchema } from './peer-options.ts';
+import { disabledBySchema, expiresAtSchema, quotaSchema, scheduleInputSchema } from './peer-lifecycle.ts';
 import { checkAddressProblem } from './check-address.ts';
 import { z } from 'zod';
 import { COUNTER_NAMES } from './domain.ts';
@@ -161,9 +162,23 @@ const peerChangeSchema = z.discriminatedUnion('action', [
       checkAddress: checkAddressSchema.nullable().optional(),
       statusRule: statusRuleSchema.nullable().optional(),
       statusThresholds: peerThresholdsSchema.nullable().optional(),
+      quota: quotaSchema.nullable().optional(),
+      expiresAt: expiresAtSchema.nullable().optional(),
+      schedule: scheduleInputSchema.nullable().optional(),
     }),
   }),
-  z.strictObject({ action: z.enum(['disable', 'enable', 'remove']), peer: peerReferenceSchema }),
+  /**
+   * The enforcer (issue 15, part B) disables through the same locked, backed-up, verified path:
+   * `{kind:'changes', changes:[{action:'disable', peer, disabledBy:{reason:'quota', period:'2026-12'}}]}`
+   * writes `# DisabledBy = quota 2026-12`; `enable` with the same `disabledBy` applies only while the
+   * file still says it, and removes it.
+   */
+  z.strictObject({
+    action: z.enum(['disable', 'enable']),
+    peer: peerReferenceSchema,
+    disabledBy: disabledBySchema.optional(),
+  }),
+  z.strictObject({ action: z.literal('remove'), peer: peerReferenceSchema }),
 ]);
 const peerOperationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('changes'), changes: z.array(peerChangeSchema).min(1).max(500) }),

@@ -1,4 +1,5 @@
 import type { StatusRule } from './domain.ts';
+import type { DisabledBy, Quota, Schedule } from './peer-lifecycle.ts';
 /**
  * Peer management types shared by the engine, the CLI and the UI: what the admin asks for (drafts,
  * edits), what WG Deck shows before applying (the plan preview) and what differs between a server's
@@ -53,13 +54,23 @@ export interface PeerEdit {
   statusRule?: StatusRule | null;
   /** Its own online/stale thresholds (`# StatusThresholds = …`); null: the fleet's again. */
   statusThresholds?: { onlineSeconds: number; staleSeconds: number } | null;
+  /** Lifecycle rules (peer-lifecycle.ts); null removes one. File only: an edit never re-enables. */
+  quota?: Quota | null;
+  /** ms; null: it never expires. */
+  expiresAt?: number | null;
+  schedule?: Schedule | null;
 }
 
 /** One requested change; `peer` is a public key or a peer name (resolved against the config file). */
 export type PeerChangeRequest =
   | { action: 'add'; draft: PeerDraft }
   | { action: 'edit'; peer: string; edit: PeerEdit }
-  | { action: 'disable' | 'enable' | 'remove'; peer: string };
+  /**
+   * `disabledBy` is the enforcer's (issue 15): disable writes `# DisabledBy = …`; enable with it
+   * applies only while the file still says that reason. Enable always removes `# DisabledBy`.
+   */
+  | { action: 'disable' | 'enable'; peer: string; disabledBy?: DisabledBy }
+  | { action: 'remove'; peer: string };
 
 /**
  * How a plan applies live.

@@ -704,3 +704,54 @@ describe('10,000 peers', () => {
     expect(result.preview.diff.split('\n').length).toBeLessThan(20);
   });
 });
+
+describe('lifecycle rules (issue 15)', () => {
+  const quota = {
+    bytes: 50 * 1024 ** 3,
+    period: 'month' as const,
+    direction: 'both' as const,
+    reenable: true,
+  };
+
+  it('an edit of quota, expiry and schedule is the file only, said in words', () => {
+    const result = plan([
+      {
+        action: 'edit',
+        publicKey: ALICE,
+        quota,
+        expiresAt: Date.UTC(2027, 1, 1),
+        schedule: { days: [1, 2, 3, 4, 5], fromMinute: 480, toMinute: 1080, timeZone: 'UTC' },
+      },
+    ]);
+    expect(result.preview.tier).toBe(0);
+    expect(result.preview.touched).toEqual([]);
+    expect(result.preview.changes[0]!.details).toEqual([
+      'quota: none → 50GiB/month',
+      'expires: never → 2027-01-31',
+      'schedule: always → mon-fri 08:00-18:00',
+    ]);
+    const cleared = plan([{ action: 'edit', publicKey: ALICE, quota: null }], { fileText: result.newText });
+    expect(cleared.preview.changes[0]!.details).toEqual(['quota: 50GiB/month → none']);
+  });
+
+  it('disable writes why; enable with a reason applies only while the file says it', () => {
+    const disabled = plan([
+      { action: 'disable', publicKey: ALICE, disabledBy: { reason: 'quota', period: '2026-12' } },
+    ]);
+    expect(disabled.newText).toContain('#! # DisabledBy = quota 2026-12\n');
+    expect(disabled.preview.changes[0]!.details).toContain('disabled by: quota 2026-12');
+    const live = serverLive(SERVER_PUBLIC);
+    const enable = (disabledBy: { reason: 'expiry' } | { reason: 'quota'; period: string }) =>
+      plan([{ action: 'enable', publicKey: ALICE, disabledBy }], { fileText: disabled.newText, live });
+    expect(problems(() => enable({ reason: 'expiry' }))).toEqual([
+      expect.stringMatching(/disabledBy: this peer is disabled by quota 2026-12, not by expiry/),
+    ]);
+    expect(enable({ reason: 'quota', period: '2026-12' }).newText).not.toContain('DisabledBy');
+  });
+
+  it('refuses unreadable rules before anything else', () => {
+    expect(problems(() => plan([{ action: 'edit', publicKey: ALICE, expiresAt: 1.5 }]))).toEqual([
+      expect.stringMatching(/changes\[0\]\.expiresAt: an expiry is/),
+    ]);
+  });
+});

@@ -27,6 +27,15 @@ import {
   type PeerThresholds,
 } from '../../../shared/peer-options.ts';
 import type { InterfaceDump } from '../../../shared/domain.ts';
+import {
+  formatDisabledBy,
+  formatExpires,
+  formatQuota,
+  formatSchedule,
+  type DisabledBy,
+  type Quota,
+  type Schedule,
+} from '../../../shared/peer-lifecycle.ts';
 import { INTERFACE_NAME_PATTERN } from '../../../shared/ip-rules.ts';
 import type {
   DriftReport,
@@ -55,6 +64,7 @@ import {
   configProblems,
   disablePeer,
   enablePeer,
+  lifecycleProblems,
   parseConfig,
   removePeer,
   serializeConfig,
@@ -98,8 +108,17 @@ export type PeerChange =
       /** `# StatusRule`, `# StatusThresholds`; null removes them. */
       statusRule?: StatusRule | null;
       statusThresholds?: PeerThresholds | null;
+      /** `# Quota`, `# Expires` (ms), `# Schedule`; null removes them. File only: never re-enables. */
+      quota?: Quota | null;
+      expiresAt?: number | null;
+      schedule?: Schedule | null;
     }
-  | { action: 'disable' | 'enable' | 'remove'; publicKey: string };
+  /**
+   * `disabledBy`: the enforcer's reason. Disable writes it as `# DisabledBy`; enable with it applies
+   * only while the file still says that reason (the peer was not re-disabled by hand meanwhile).
+   */
+  | { action: 'disable' | 'enable'; publicKey: string; disabledBy?: DisabledBy }
+  | { action: 'remove'; publicKey: string };
 
 export interface PlanInput {
   iface: string;
@@ -181,7 +200,10 @@ function checkSyntax(changes: readonly PeerChange[], problems: FieldProblem[]): 
         presharedKey === undefined &&
         checkAddress === undefined &&
         change.statusRule === undefined &&
-        change.statusThresholds === undefined
+        change.statusThresholds === undefined &&
+        change.quota === undefined &&
+        change.expiresAt === undefined &&
+        change.schedule === undefined
       ) {
         problems.push({ field: `changes[${index}]`, message: 'an edit must change at least one field' });
       }
@@ -194,6 +216,7 @@ function checkSyntax(changes: readonly PeerChange[], problems: FieldProblem[]): 
       if (checkProblem !== null) problems.push({ field: field('checkAddress'), message: checkProblem });
       if (change.statusThresholds != null && !peerThresholdsSchema.safeParse(change.statusThresholds).success)
         problems.push({ field: field('statusThresholds'), message: THRESHOLDS_RULE });
+      problems.push(...lifecycleProblems(change, field));
     }
   });
 }
@@ -327,6 +350,15 @@ function checkSemantics(
       problem('publicKey', 'this peer is already disabled');
     } else if (change.action === 'enable') {
       if (!current.disabled) problem('publicKey', 'this peer is not disabled');
+      else if (
+        change.disabledBy !== undefined &&
+        (current.disabledBy === null ||
+          formatDisabledBy(current.disabledBy) !== formatDisabledBy(change.disabledBy))
+      )
+        problem(
+          'disabledBy',
+          `this peer is ${current.disabledBy ? `disabled by ${formatDisabledBy(current.disabledBy)}` : 'disabled by hand'}, not by ${formatDisabledBy(change.disabledBy)}`,
+        );
       // Its addresses may have been given to someone else since it was disabled.
       else problems.push(...book.check(key, prefixesOf(current.allowedIps), field('allowedIps')));
     }
@@ -357,11 +389,14 @@ function applyChanges(file: ConfigFile, changes: readonly PeerChange[], resolved
         if (change.checkAddress !== undefined) update.checkAddress = change.checkAddress;
         if (change.statusRule !== undefined) update.statusRule = change.statusRule;
         if (change.statusThresholds !== undefined) update.statusThresholds = change.statusThresholds;
+        if (change.quota !== undefined) update.quota = change.quota;
+        if (change.expiresAt !== undefined) update.expiresAt = change.expiresAt;
+        if (change.schedule !== undefined) update.schedule = change.schedule;
         next = updatePeer(next, key, update);
         break;
       }
       case 'disable':
-        next = disablePeer(next, key);
+        next = disablePeer(next, key, change.disabledBy ?? null);
         break;
       case 'enable':
         next = enablePeer(next, key);
@@ -493,6 +528,7 @@ function describeChange(
       peer?.statusThresholds ? `${formatThresholds(peer.statusThresholds)} s` : 'the fleet’s';
     if (change.statusThresholds !== undefined && thresholdsText(before) !== thresholdsText(after))
       details.push(`status thresholds: ${thresholdsText(before)} → ${thresholdsText(after)}`);
+    details.push(...lifecycleDetails(change, before, after));
     if (change.presharedKey !== undefined) {
       details.push(
         change.presharedKey === null
@@ -503,6 +539,8 @@ function describeChange(
     if (details.length === 0) details.push('no field changes value');
   } else {
     details.push(`allowed IPs: ${ips(before)}`);
+    if (change.action !== 'remove' && change.disabledBy !== undefined)
+      details.push(`disabled by: ${formatDisabledBy(change.disabledBy)}`);
   }
   return {
     action: change.action,
@@ -510,6 +548,28 @@ function describeChange(
     name: after?.name ?? before?.name ?? null,
     details,
   };
+}
+
+/** `quota: none → 50GiB/month`, one line per lifecycle rule the edit changes (file spellings). */
+function lifecycleDetails(
+  change: { quota?: unknown; expiresAt?: unknown; schedule?: unknown },
+  before: FilePeer | undefined,
+  after: FilePeer | undefined,
+): string[] {
+  const rules = [
+    ['quota', change.quota, (p?: FilePeer) => (p?.quota ? formatQuota(p.quota) : 'none')],
+    [
+      'expires',
+      change.expiresAt,
+      (p?: FilePeer) => (p?.expiresAt != null ? formatExpires(p.expiresAt) : 'never'),
+    ],
+    ['schedule', change.schedule, (p?: FilePeer) => (p?.schedule ? formatSchedule(p.schedule) : 'always')],
+  ] as const;
+  const details: string[] = [];
+  for (const [label, asked, shown] of rules)
+    if (asked !== undefined && shown(before) !== shown(after))
+      details.push(`${label}: ${shown(before)} → ${shown(after)}`);
+  return details;
 }
 
 function tierReason(tier: PlanTier, live: InterfaceDump | null, touched: readonly TouchedPeer[]): string {

@@ -66,8 +66,13 @@ export function prepareChanges(
       problems.push(...error.problems);
       return;
     }
+    if (request.action === 'remove') {
+      prepared.changes.push({ action: 'remove', publicKey });
+      return;
+    }
     if (request.action !== 'edit') {
-      prepared.changes.push({ action: request.action, publicKey });
+      const { disabledBy } = request;
+      prepared.changes.push({ action: request.action, publicKey, ...(disabledBy ? { disabledBy } : {}) });
       return;
     }
     const { edit } = request;
@@ -78,6 +83,9 @@ export function prepareChanges(
     if (edit.checkAddress !== undefined) change.checkAddress = edit.checkAddress;
     if (edit.statusRule !== undefined) change.statusRule = edit.statusRule;
     if (edit.statusThresholds !== undefined) change.statusThresholds = edit.statusThresholds;
+    if (edit.quota !== undefined) change.quota = edit.quota;
+    if (edit.expiresAt !== undefined) change.expiresAt = edit.expiresAt;
+    if (edit.schedule !== undefined) change.schedule = edit.schedule;
     if (edit.presharedKey === 'remove') change.presharedKey = null;
     if (edit.presharedKey === 'rotate') {
       change.presharedKey = keys.presharedKey();
