@@ -46,6 +46,20 @@ function server(peers: PeerLive[], extra: Partial<ServerLive> = {}): ServerLive 
 }
 
 describe('DeltaEncoder / applyDelta', () => {
+  it('a ping result or check address that changed on an otherwise idle peer is sent', () => {
+    const encoder = new DeltaEncoder();
+    let held = applyDelta(undefined, encoder.encode(server([peer(1)])));
+    const ping = { ok: true, rttMs: 1.5, at: 100, failing: false, error: null };
+    for (const changed of [
+      { ...peer(1), ping },
+      { ...peer(1), ping: { ...ping, ok: false, rttMs: null, at: 105 } },
+      { ...peer(1), ping: { ...ping, ok: false, rttMs: null, at: 105 }, checkAddress: '198.18.8.1' },
+    ]) {
+      held = applyDelta(held ?? undefined, encoder.encode(server([changed])));
+      expect(held?.live.interfaces[0]!.peers[0]).toEqual(changed);
+    }
+  });
+
   it('round-trips: applying every delta reproduces every full state', () => {
     const encoder = new DeltaEncoder();
     let held: ReturnType<typeof applyDelta> | undefined;

@@ -5,6 +5,7 @@ import {
   serverLiveSchema,
   type InterfaceLive,
   type PeerLive,
+  type PeerPing,
   type ServerLive,
 } from './domain.ts';
 
@@ -86,7 +87,17 @@ function samePeer(a: PeerLive, b: PeerLive): boolean {
     a.presharedKey === b.presharedKey &&
     a.resets === b.resets &&
     a.allowedIps.length === b.allowedIps.length &&
-    a.allowedIps.every((ip, i) => ip === b.allowedIps[i])
+    a.allowedIps.every((ip, i) => ip === b.allowedIps[i]) &&
+    a.checkAddress === b.checkAddress &&
+    samePing(a.ping, b.ping)
+  );
+}
+
+function samePing(a: PeerPing | null, b: PeerPing | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  return (
+    a.ok === b.ok && a.rttMs === b.rttMs && a.at === b.at && a.failing === b.failing && a.error === b.error
   );
 }
 
