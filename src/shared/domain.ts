@@ -184,6 +184,24 @@ export const peerPingSchema = z.object({
 });
 export type PeerPing = z.infer<typeof peerPingSchema>;
 
+/**
+ * A peer's use of its data quota in the quota's current period (issue 15), from the reset-aware
+ * history of the process that records it; absent where nothing records history (a one-shot command).
+ */
+export const peerUsageSchema = z.object({
+  /** What counts against the quota (its direction) so far in the period. */
+  bytes: z.number(),
+  /** The quota itself, in bytes. */
+  limit: z.number(),
+  /** The period's start, ms; 0 for a total quota. */
+  periodStart: z.number(),
+  /** When the next period starts (ms); null for a total quota. */
+  resetsAt: z.number().nullable(),
+  /** `2026-12-04`, `2026-12`, `total`. */
+  periodKey: z.string(),
+});
+export type PeerUsage = z.infer<typeof peerUsageSchema>;
+
 export const peerLiveSchema = peerDumpSchema.extend({
   status: peerStatusSchema,
   /** Bytes/s over the last interval (server time); null until two samples exist. Never negative. */
@@ -195,6 +213,8 @@ export const peerLiveSchema = peerDumpSchema.extend({
   checkAddress: z.string().nullable(),
   /** The latest ping check of `checkAddress` (server clock), or null before the first. */
   ping: peerPingSchema.nullable(),
+  /** Its quota's usage; absent when it has no quota or nothing here records history. */
+  usage: peerUsageSchema.optional(),
 });
 export type PeerLive = z.infer<typeof peerLiveSchema>;
 

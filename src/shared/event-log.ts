@@ -5,6 +5,32 @@
  */
 import { z } from 'zod';
 
+/**
+ * What the lifecycle enforcer (issue 15) did or warns of: each one an event and a notification.
+ * Disabling and re-enabling go through the same locked, backed-up, verified change as a hand's.
+ */
+export const LIFECYCLE_EVENT_TYPES = [
+  /** 80 % of the quota used in its period (once per period). */
+  'peer.quotaWarning',
+  /** Over its quota: disabled until the next period (or by hand, for a `manual` quota). */
+  'peer.quotaExceeded',
+  /** A new period (or a raised or removed quota): re-enabled. */
+  'peer.quotaReset',
+  /** Expires within 3 days (once per expiry date). */
+  'peer.expiryWarning',
+  /** Its expiry passed: disabled. */
+  'peer.expired',
+  /** Its expiry was moved later (or removed): re-enabled. */
+  'peer.expiryExtended',
+  /** Outside its schedule's hours: disabled. */
+  'peer.disabledBySchedule',
+  /** Inside its schedule's hours again: re-enabled. */
+  'peer.enabledBySchedule',
+  /** The enforcer's change was refused or failed (retried at the next interval, said once). */
+  'peer.enforcementFailed',
+] as const;
+export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];
+
 export const EVENT_TYPES = [
   'peer.online',
   'peer.offline',
@@ -22,6 +48,7 @@ export const EVENT_TYPES = [
   'change.rolledBack',
   'alert.fired',
   'alert.resolved',
+  ...LIFECYCLE_EVENT_TYPES,
 ] as const;
 export const eventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof eventTypeSchema>;

@@ -6,6 +6,7 @@ import {
   type InterfaceLive,
   type PeerLive,
   type PeerPing,
+  type PeerUsage,
   type ServerLive,
 } from './domain.ts';
 
@@ -89,7 +90,16 @@ function samePeer(a: PeerLive, b: PeerLive): boolean {
     a.allowedIps.length === b.allowedIps.length &&
     a.allowedIps.every((ip, i) => ip === b.allowedIps[i]) &&
     a.checkAddress === b.checkAddress &&
-    samePing(a.ping, b.ping)
+    samePing(a.ping, b.ping) &&
+    sameUsage(a.usage, b.usage)
+  );
+}
+
+function sameUsage(a: PeerUsage | undefined, b: PeerUsage | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return (
+    a.bytes === b.bytes && a.limit === b.limit && a.periodKey === b.periodKey && a.resetsAt === b.resetsAt
   );
 }
 

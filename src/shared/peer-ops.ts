@@ -12,6 +12,7 @@
 
 import { z } from 'zod';
 import { peerOptionsSchema } from './peer-options.ts';
+import { peerLifecycleSchema } from './peer-lifecycle.ts';
 import { statusRuleSchema } from './domain.ts';
 import { driftReportSchema, planPreviewSchema, type PeerChangeRequest } from './peers.ts';
 
@@ -29,6 +30,8 @@ export const configPeerViewSchema = z.object({
   statusThresholds: z.object({ onlineSeconds: z.number(), staleSeconds: z.number() }).nullable(),
   hasPresharedKey: z.boolean(),
   disabled: z.boolean(),
+  /** `# Quota`, `# Expires`, `# Schedule`, `# DisabledBy` (issue 15). */
+  ...peerLifecycleSchema.shape,
 });
 export type ConfigPeerView = z.infer<typeof configPeerViewSchema>;
 
@@ -207,6 +210,11 @@ export const peerNamesSchema = z.object({
   names: z.record(z.string(), z.string()),
   /** Public key → its own monitoring options (`# CheckAddress`, `# StatusRule`, `# StatusThresholds`); peers without any are absent. */
   options: z.record(z.string(), peerOptionsSchema).optional(),
+  /**
+   * Public key → its lifecycle rules (`# Quota`, `# Expires`, `# Schedule`, `# DisabledBy`), disabled
+   * peers included (the enforcer re-enables them); peers with none are absent.
+   */
+  lifecycle: z.record(z.string(), peerLifecycleSchema).optional(),
 });
 export type PeerNames = z.infer<typeof peerNamesSchema>;
 

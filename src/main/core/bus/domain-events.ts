@@ -5,6 +5,7 @@
  */
 
 import type { ConnectionState, PeerStatus, Snapshot } from '../../../shared/domain.ts';
+import type { LifecycleEventType } from '../../../shared/event-log.ts';
 
 export type DomainEvent =
   /** Every frame taken from a server, as parsed (what history records). */
@@ -83,6 +84,19 @@ export type DomainEvent =
       publicKey: string;
       address: string;
       rttMs: number | null;
+      at: number;
+    }
+  /**
+   * The lifecycle enforcer disabled or re-enabled a peer, warns of its quota or expiry, or failed
+   * (issue 15). `details`: the figures (used, limit, period, expires), short values only.
+   */
+  | {
+      type: 'peer.lifecycle';
+      what: LifecycleEventType;
+      server: string;
+      iface: string;
+      publicKey: string;
+      details: Record<string, string | number | null>;
       at: number;
     }
   /** An alert rule's condition became true (once per episode; rate-limited by the alert service). */

@@ -66,6 +66,8 @@ export function logEntryFor(event: DomainEvent, nameOf: NameOf): LoggedEvent | n
       if (event.publicKey === null) return { ...entry, interface: event.iface };
       return peer({ iface: event.iface, publicKey: event.publicKey }, event.type, entry.details);
     }
+    case 'peer.lifecycle':
+      return peer(event, event.what, event.details);
     default:
       return null;
   }

@@ -38,6 +38,10 @@ function peer(partial: Partial<ConfigPeerView>): ConfigPeerView {
     endpoint: null,
     hasPresharedKey: false,
     disabled: false,
+    quota: null,
+    expiresAt: null,
+    schedule: null,
+    disabledBy: null,
     ...partial,
   };
 }

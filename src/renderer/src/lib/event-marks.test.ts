@@ -192,13 +192,34 @@ describe('kind and colour', () => {
         'interface.errors',
         'alert.fired',
         'change.rolledBack',
+        'peer.quotaWarning',
+        'peer.quotaExceeded',
+        'peer.expiryWarning',
+        'peer.expired',
+        'peer.enforcementFailed',
       ].sort(),
     );
     expect(byKind('good')).toEqual(
-      ['server.recovered', 'peer.online', 'ping.recovered', 'alert.resolved', 'change.applied'].sort(),
+      [
+        'server.recovered',
+        'peer.online',
+        'ping.recovered',
+        'alert.resolved',
+        'change.applied',
+        'peer.quotaReset',
+        'peer.expiryExtended',
+        'peer.enabledBySchedule',
+      ].sort(),
     );
     expect(byKind('neutral')).toEqual(
-      ['peer.roamed', 'peer.session', 'server.rebooted', 'counter.reset', 'drift.found'].sort(),
+      [
+        'peer.roamed',
+        'peer.session',
+        'server.rebooted',
+        'counter.reset',
+        'drift.found',
+        'peer.disabledBySchedule',
+      ].sort(),
     );
   });
 

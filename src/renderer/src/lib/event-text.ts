@@ -23,6 +23,15 @@ export const EVENT_LABEL: Record<EventType, string> = {
   'change.rolledBack': 'Change rolled back',
   'alert.fired': 'Alert fired',
   'alert.resolved': 'Alert resolved',
+  'peer.quotaWarning': 'Quota nearly used',
+  'peer.quotaExceeded': 'Over quota: disabled',
+  'peer.quotaReset': 'Quota reset: enabled',
+  'peer.expiryWarning': 'Expires soon',
+  'peer.expired': 'Expired: disabled',
+  'peer.expiryExtended': 'Expiry extended: enabled',
+  'peer.disabledBySchedule': 'Off schedule: disabled',
+  'peer.enabledBySchedule': 'On schedule: enabled',
+  'peer.enforcementFailed': 'Enforcement failed',
 };
 
 /** Trouble (the alert colour), a recovery or success, or a plain fact. */
@@ -45,6 +54,15 @@ const KIND: Record<EventType, EventKind> = {
   'server.rebooted': 'neutral',
   'counter.reset': 'neutral',
   'drift.found': 'neutral',
+  'peer.quotaWarning': 'problem',
+  'peer.quotaExceeded': 'problem',
+  'peer.expiryWarning': 'problem',
+  'peer.expired': 'problem',
+  'peer.enforcementFailed': 'problem',
+  'peer.quotaReset': 'good',
+  'peer.expiryExtended': 'good',
+  'peer.enabledBySchedule': 'good',
+  'peer.disabledBySchedule': 'neutral',
 };
 
 export function eventKind(type: EventType): EventKind {
@@ -65,6 +83,11 @@ const DETAIL: Record<string, (value: string | number | boolean) => string> = {
   txErrors: (v) => `+${String(v)} TX errors`,
   rxDropped: (v) => `+${String(v)} RX dropped`,
   txDropped: (v) => `+${String(v)} TX dropped`,
+  // A lifecycle event's figures: its message says them in words.
+  usedBytes: () => '',
+  limitBytes: () => '',
+  period: () => '',
+  expiresAt: () => '',
 };
 
 export function eventDetails(event: LoggedEvent): string {

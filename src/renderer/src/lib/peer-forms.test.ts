@@ -33,6 +33,10 @@ const peer: ConfigPeerView = {
   statusThresholds: null,
   hasPresharedKey: true,
   disabled: false,
+  quota: null,
+  expiresAt: null,
+  schedule: null,
+  disabledBy: null,
 };
 
 describe('splitList', () => {
