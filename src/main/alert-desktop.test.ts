@@ -41,3 +41,29 @@ describe('the app’s alert notifications and tray', () => {
     expect(shown).toEqual([]);
   });
 });
+
+describe('the app’s lifecycle notifications', () => {
+  it('shows what the enforcer did, naming the peer and server; ignores a malformed entry', () => {
+    const shown: NoticeText[] = [];
+    const desktop = new AlertDesktop({ show: (n) => shown.push(n), tray: () => undefined });
+    const entry = {
+      at: 1_800_000_000,
+      type: 'peer.quotaExceeded',
+      server: 'edge',
+      interface: 'wg0',
+      peer: 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=',
+      name: 'alice',
+      details: { message: 'used 600 KiB of 500 KiB (120 %) in 2026-12: disabled until 2027-01-01 00:00 UTC' },
+    };
+    desktop.onEvent('peers:lifecycle', entry);
+    desktop.onEvent('peers:lifecycle', { ...entry, type: 'peer.online' });
+    desktop.onEvent('peers:lifecycle', { ...entry, at: 'soon' });
+    expect(shown).toEqual([
+      {
+        title: 'WG Deck: alice on edge: Over quota: disabled',
+        body: entry.details.message,
+        tag: `wgdeck-lifecycle-edge/wg0/${entry.peer}/peer.quotaExceeded`,
+      },
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { EVENTS, type ApiEvents } from '../shared/api.ts';
-import { AlertNotices, noticeText, type NoticeText } from '../shared/alert-notices.ts';
+import { AlertNotices, lifecycleNoticeText, noticeText, type NoticeText } from '../shared/alert-notices.ts';
 import type { FiringAlert } from '../shared/alerts.ts';
 
 /**
@@ -17,8 +17,17 @@ export class AlertDesktop {
     this.#tray = deps.tray;
   }
 
-  /** An event from the engine process; anything but a well-formed `alerts:changed` is ignored. */
+  /**
+   * An event from the engine process; anything but a well-formed `alerts:changed` or
+   * `peers:lifecycle` is ignored.
+   */
   onEvent(event: string, payload: unknown): void {
+    if (event === 'peers:lifecycle') {
+      const parsed = EVENTS['peers:lifecycle'].payload.safeParse(payload);
+      const notice = parsed.success ? lifecycleNoticeText(parsed.data) : null;
+      if (notice) this.#show(notice);
+      return;
+    }
     if (event !== 'alerts:changed') return;
     const parsed = EVENTS['alerts:changed'].payload.safeParse(payload);
     if (!parsed.success) return;

@@ -1,4 +1,5 @@
 import { ALERT_KIND_LABEL, firingKey, type FiringAlert } from './alerts.ts';
+import { LIFECYCLE_EVENT_LABEL, isLifecycleEvent, type LoggedEvent } from './event-log.ts';
 
 /**
  * What to notify of, for every notifier (the browser's Notification API in browser mode, Electron's
@@ -35,5 +36,20 @@ export function noticeText(alert: FiringAlert): NoticeText {
     title: `WG Deck: ${ALERT_KIND_LABEL[alert.kind]}`,
     body: alert.message,
     tag: `wgdeck-alert-${firingKey(alert).replaceAll('\u0000', '/')}`,
+  };
+}
+
+/**
+ * What the lifecycle enforcer did (`peers:lifecycle`) as a notice: `alice on edge: Over quota:
+ * disabled`, the message as its body. Null for an entry that is not a lifecycle event.
+ */
+export function lifecycleNoticeText(event: LoggedEvent): NoticeText | null {
+  if (!isLifecycleEvent(event.type)) return null;
+  const who = event.name ?? (event.peer === null ? 'a peer' : `${event.peer.slice(0, 8)}…`);
+  const message = event.details['message'];
+  return {
+    title: `WG Deck: ${who} on ${event.server}: ${LIFECYCLE_EVENT_LABEL[event.type]}`,
+    body: typeof message === 'string' ? message : '',
+    tag: `wgdeck-lifecycle-${event.server}/${event.interface ?? ''}/${event.peer ?? ''}/${event.type}`,
   };
 }

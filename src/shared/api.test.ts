@@ -11,6 +11,7 @@ describe('the contract', () => {
       'peers:tx',
       'peers:names',
       'alerts:changed',
+      'peers:lifecycle',
     ]);
   });
 

@@ -334,6 +334,11 @@ export const EVENTS = {
   'peers:names': event({ payload: peerNamesSchema, crosses: true }),
   /** The alerts firing now, whole, whenever the list changes (fired, resolved, snoozed). */
   'alerts:changed': event({ payload: z.array(firingAlertSchema), crosses: true }),
+  /**
+   * The lifecycle enforcer disabled or re-enabled a peer, or warns of its quota or expiry (issue 15):
+   * the event log entry, for a desktop notification.
+   */
+  'peers:lifecycle': event({ payload: loggedEventSchema, crosses: true }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -31,6 +31,23 @@ export const LIFECYCLE_EVENT_TYPES = [
 ] as const;
 export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];
 
+/** Their words, for the event log and the notification's title alike. */
+export const LIFECYCLE_EVENT_LABEL: Record<LifecycleEventType, string> = {
+  'peer.quotaWarning': 'Quota nearly used',
+  'peer.quotaExceeded': 'Over quota: disabled',
+  'peer.quotaReset': 'Quota reset: enabled',
+  'peer.expiryWarning': 'Expires soon',
+  'peer.expired': 'Expired: disabled',
+  'peer.expiryExtended': 'Expiry extended: enabled',
+  'peer.disabledBySchedule': 'Off schedule: disabled',
+  'peer.enabledBySchedule': 'On schedule: enabled',
+  'peer.enforcementFailed': 'Enforcement failed',
+};
+
+export function isLifecycleEvent(type: EventType): type is LifecycleEventType {
+  return (LIFECYCLE_EVENT_TYPES as readonly string[]).includes(type);
+}
+
 export const EVENT_TYPES = [
   'peer.online',
   'peer.offline',

@@ -12,6 +12,8 @@ import { FleetService } from './fleet/fleet-service.ts';
 import type { SessionStats } from './fleet/server-session.ts';
 import { GroupService } from './groups/group-service.ts';
 import { HistoryService } from './history/history-service.ts';
+import { LifecycleService } from './lifecycle/lifecycle-service.ts';
+import { logEntryFor } from './events/event-recorder.ts';
 import { VmChartReader } from './history/vm-history.ts';
 import { PeerNamesService } from './peer-ops/peer-names.ts';
 import { PeerService } from './peer-ops/peer-service.ts';
@@ -91,6 +93,7 @@ export const APP_VERSION = '0.1.0';
  * - settings (settings/): settings.json, and what a change restarts
  * - alerts   (alerts/): alerts.json, rules evaluated against the bus, firing list, webhook
  * - exporters (exporters/): the Prometheus endpoint, the VictoriaMetrics push
+ * - lifecycle (lifecycle/): quotas, expiry and schedules judged per frame, enforced by peer changes
  */
 export class Engine {
   /**
@@ -112,6 +115,7 @@ export class Engine {
   readonly #alerts: AlertService;
   readonly #namesStore: PeerNamesStore;
   readonly #exporters: ExporterService;
+  readonly #lifecycle: LifecycleService;
   #started = false;
   /** Stops watching servers.json, settings.json and peer-names.json (changes made by other processes). */
   #unwatch: (() => void)[] = [];
@@ -183,9 +187,11 @@ export class Engine {
       },
       onForget: (name) => {
         this.#names.forget(name);
+        this.#lifecycle.forget(name);
         this.#exporters.forget(name);
       },
       peerOptions: (server, iface) => this.#names.optionsOf(server, iface),
+      peerUsage: (server, iface) => this.#lifecycle.usageOf(server, iface),
       keyframeEvery: options.keyframeEvery,
     });
     this.#servers.attachFleet({
@@ -220,6 +226,20 @@ export class Engine {
       stats: () => this.#fleet.stats(),
       nameOf: (server, iface, key) => this.#names.nameOf(server, iface, key),
       log,
+    });
+    this.#lifecycle = new LifecycleService({
+      bus: this.domainEvents,
+      store: () => this.#history.recording,
+      rulesOf: (server, iface) => this.#names.lifecycleOf(server, iface),
+      readThisRun: (server, iface) => this.#names.readThisRun(server, iface),
+      change: (request) => this.#peers.change(request),
+      log,
+    });
+    // What the enforcer did is a notification too (the app's shell shows it; the log keeps it).
+    this.domainEvents.subscribe((event) => {
+      if (event.type !== 'peer.lifecycle') return;
+      const entry = logEntryFor(event, (server, iface, key) => this.#names.nameOf(server, iface, key));
+      if (entry) this.#events.emit('peers:lifecycle', entry);
     });
     this.handlers = this.#handlers();
   }
@@ -360,6 +380,7 @@ export class Engine {
     this.#history.open(settings.retention);
     this.#alerts.start();
     this.#exporters.start();
+    this.#lifecycle.start();
     await this.#configureExporters(settings);
     for (const server of await this.#servers.list()) {
       if (!names || names.includes(server.name)) this.#fleet.run(server, settings);
@@ -411,6 +432,7 @@ export class Engine {
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
     this.#fleet.stop();
     this.#alerts.stop();
+    this.#lifecycle.stop();
     void this.#exporters.stop();
     this.#history.close();
   }
@@ -424,6 +446,8 @@ export class Engine {
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
     this.#fleet.stop();
     this.#alerts.stop();
+    this.#lifecycle.stop();
+    await this.#lifecycle.idle();
     const push = await this.#exporters.stop();
     this.#history.close();
     return push;

@@ -1,7 +1,7 @@
 import type { PeerOptions } from '../../../shared/peer-options.ts';
 import { sameSessionConfig } from './session-config.ts';
 import type { SyncedServer } from '../../../shared/api.ts';
-import type { InterfaceDump, ServerLive, StatusThresholds } from '../../../shared/domain.ts';
+import type { InterfaceDump, PeerUsage, ServerLive, StatusThresholds } from '../../../shared/domain.ts';
 import { DeltaEncoder } from '../../../shared/live-delta.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import type { PingSettings } from '../../../shared/settings.ts';
@@ -25,6 +25,8 @@ export interface FleetDeps {
   onForget?: (name: string) => void;
   /** What the config files set for the peers of an interface (peer names' book, peer-options.ts). */
   peerOptions?: (server: string, iface: string) => Readonly<Record<string, PeerOptions>> | undefined;
+  /** An interface's peers' quota usage, by public key (the lifecycle service's). */
+  peerUsage?: (server: string, iface: string) => ReadonlyMap<string, PeerUsage> | undefined;
   /** Delta frames: a whole dump every this many frames; 0 sends every frame whole (server-session.ts). */
   keyframeEvery?: number;
 }
@@ -82,6 +84,7 @@ export class FleetService {
       ping: policy.ping,
       keyframeEvery: deps.keyframeEvery,
       peerOptions: (iface) => deps.peerOptions?.(server.name, iface),
+      peerUsage: (iface) => deps.peerUsage?.(server.name, iface),
       log: deps.log,
       onSnapshot: (snapshot, receivedAt) =>
         deps.domainEvents.publish([

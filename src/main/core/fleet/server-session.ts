@@ -13,7 +13,7 @@ import { planAuth, type Credentials } from '../ssh/auth.ts';
 import { ChannelLimiter } from '../ssh/channel-limiter.ts';
 import { dial, type DialOptions, type HostKeyGate, type Hop, type SshSession } from '../ssh/dial.ts';
 import { execCommand, type ExecOptions, type ExecResult } from '../ssh/exec.ts';
-import { ServerTracker, type PeerOptionsOf } from '../state/server-tracker.ts';
+import { ServerTracker, type PeerOptionsOf, type PeerUsageOf } from '../state/server-tracker.ts';
 import { verifiedInterface } from '../state/verified-interface.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { classifyWgError } from './wg-error.ts';
@@ -50,6 +50,8 @@ export interface SessionOptions {
   keyframeEvery?: number;
   /** What the config files set for an interface's peers: check address, status rule, thresholds. */
   peerOptions?: PeerOptionsOf;
+  /** Its peers' quota usage (where history is recorded), for the live state. */
+  peerUsage?: PeerUsageOf;
   log?: (message: string) => void;
   /** Every parsed snapshot, with the laptop time it arrived (the history store records it). */
   onSnapshot?: (snapshot: Snapshot, receivedAt: number) => void;
@@ -144,7 +146,11 @@ export class ServerSession {
 
   constructor(options: SessionOptions) {
     this.#options = options;
-    this.#tracker = new ServerTracker(this.#ruled(options.thresholds), options.peerOptions);
+    this.#tracker = new ServerTracker(
+      this.#ruled(options.thresholds),
+      options.peerOptions,
+      options.peerUsage,
+    );
     this.#pacer = new FramePacer(minFrameSpacingMs(options.intervalSeconds));
     this.#live = {
       name: options.server.name,

@@ -41,3 +41,35 @@ describe('PeerNameBook', () => {
     expect(book.learn('edge', 'wg0', withOptions.replace('either', 'ping'))).not.toBeNull();
   });
 });
+
+describe('PeerNameBook lifecycle rules', () => {
+  it("learns each peer's quota, expiry, schedule and why the enforcer disabled it, disabled peers too", () => {
+    const book = new PeerNameBook();
+    expect(book.learn('edge', 'wg0', SERVER_CONF)?.lifecycle).toBeUndefined();
+    expect(book.readThisRun('edge', 'wg0')).toBe(true);
+    const withRules = SERVER_CONF.replace(
+      '# Name = alice',
+      '# Name = alice\n# Quota = 50GiB/month\n# Expires = 2027-01-31',
+    );
+    const learned = book.learn('edge', 'wg0', withRules);
+    expect(learned?.lifecycle).toEqual({
+      [ALICE]: {
+        quota: { bytes: 50 * 1024 ** 3, period: 'month', direction: 'both', reenable: true },
+        expiresAt: Date.UTC(2027, 1, 1),
+        schedule: null,
+        disabledBy: null,
+      },
+    });
+    expect(book.lifecycleOf('edge', 'wg0')?.[ALICE]?.quota?.period).toBe('month');
+    expect(book.learn('edge', 'wg0', withRules.replace('50GiB', '60GiB'))).not.toBeNull();
+  });
+
+  it('a remembered entry is not one read in this run: the enforcer waits for the file', () => {
+    const book = new PeerNameBook();
+    book.set({ server: 'edge', iface: 'wg0', names: {}, lifecycle: {} });
+    expect(book.readThisRun('edge', 'wg0')).toBe(false);
+    book.learn('edge', 'wg0', SERVER_CONF);
+    book.forget('edge');
+    expect(book.readThisRun('edge', 'wg0')).toBe(false);
+  });
+});

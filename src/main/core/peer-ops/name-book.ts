@@ -4,6 +4,7 @@
  * writes, or remembered from earlier runs; one entry per server and interface.
  */
 
+import type { PeerLifecycle } from '../../../shared/peer-lifecycle.ts';
 import type { PeerNames } from '../../../shared/peer-ops.ts';
 import type { PeerOptions } from '../../../shared/peer-options.ts';
 import { configPeers, parseConfig, type FilePeer } from '../peers/config-file.ts';
@@ -20,22 +21,39 @@ function optionsOfPeer(peer: FilePeer): PeerOptions | null {
   return Object.keys(options).length > 0 ? options : null;
 }
 
+/** A peer's lifecycle rules, or null when it has none (and no enforcer's reason for being disabled). */
+function lifecycleOfPeer(peer: FilePeer): PeerLifecycle | null {
+  const { quota, expiresAt, schedule, disabledBy } = peer;
+  if (quota === null && expiresAt === null && schedule === null && disabledBy === null) return null;
+  return { quota, expiresAt, schedule, disabledBy };
+}
+
 export class PeerNameBook {
   readonly #names = new Map<string, PeerNames>();
+  /**
+   * Interfaces whose file was read in this run: what the enforcer acts on (a remembered entry may
+   * be from before someone changed the file by hand, and a peer must not be disabled on that).
+   */
+  readonly #readThisRun = new Set<string>();
 
   /** Learns the names in `fileText`; returns them when they differ from what was known. */
   learn(server: string, iface: string, fileText: string): PeerNames | null {
     const names: Record<string, string> = {};
     const options: Record<string, PeerOptions> = {};
+    const lifecycle: Record<string, PeerLifecycle> = {};
     for (const peer of configPeers(parseConfig(fileText))) {
       if (peer.publicKey === null) continue;
       if (peer.name !== null) names[peer.publicKey] = peer.name;
       const own = optionsOfPeer(peer);
       if (own) options[peer.publicKey] = own;
+      const rules = lifecycleOfPeer(peer);
+      if (rules) lifecycle[peer.publicKey] = rules;
     }
-    // Only files that set some carry the field: the others' entries stay as they were.
-    const entry: PeerNames =
-      Object.keys(options).length > 0 ? { server, iface, names, options } : { server, iface, names };
+    // Only files that set some carry the fields: the others' entries stay as they were.
+    const entry: PeerNames = { server, iface, names };
+    if (Object.keys(options).length > 0) entry.options = options;
+    if (Object.keys(lifecycle).length > 0) entry.lifecycle = lifecycle;
+    this.#readThisRun.add(`${server}\n${iface}`);
     return this.set(entry) ? entry : null;
   }
 
@@ -46,7 +64,8 @@ export class PeerNameBook {
     if (
       known &&
       JSON.stringify(known.names) === JSON.stringify(entry.names) &&
-      JSON.stringify(known.options ?? {}) === JSON.stringify(entry.options ?? {})
+      JSON.stringify(known.options ?? {}) === JSON.stringify(entry.options ?? {}) &&
+      JSON.stringify(known.lifecycle ?? {}) === JSON.stringify(entry.lifecycle ?? {})
     )
       return false;
     this.#names.set(key, entry);
@@ -63,11 +82,22 @@ export class PeerNameBook {
     return this.#names.get(`${server}\n${iface}`)?.options;
   }
 
+  /** The lifecycle rules of an interface's peers, or undefined when none are known. */
+  lifecycleOf(server: string, iface: string): Readonly<Record<string, PeerLifecycle>> | undefined {
+    return this.#names.get(`${server}\n${iface}`)?.lifecycle;
+  }
+
+  /** Whether the interface's file itself was read in this run (not only remembered from an earlier one). */
+  readThisRun(server: string, iface: string): boolean {
+    return this.#readThisRun.has(`${server}\n${iface}`);
+  }
+
   all(): PeerNames[] {
     return [...this.#names.values()];
   }
 
   forget(server: string): void {
     for (const key of [...this.#names.keys()]) if (key.startsWith(`${server}\n`)) this.#names.delete(key);
+    for (const key of [...this.#readThisRun]) if (key.startsWith(`${server}\n`)) this.#readThisRun.delete(key);
   }
 }

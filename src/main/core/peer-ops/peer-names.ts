@@ -51,6 +51,16 @@ export class PeerNamesService {
     return this.#book.optionsOf(server, iface);
   }
 
+  /** The lifecycle rules an interface's config file gives its peers, as known at this moment. */
+  lifecycleOf(server: string, iface: string): ReturnType<PeerNameBook['lifecycleOf']> {
+    return this.#book.lifecycleOf(server, iface);
+  }
+
+  /** Whether the interface's file was read in this run (the enforcer acts only then). */
+  readThisRun(server: string, iface: string): boolean {
+    return this.#book.readThisRun(server, iface);
+  }
+
   /** A config file's text was seen (read or written by a peer operation). Remembered, then announced. */
   learn(server: string, iface: string, text: string): void {
     this.#enqueue(`peer names of ${server}`, async () => {

@@ -5,6 +5,7 @@ import {
   type InterfaceLive,
   type InterfaceRates,
   type PeerLive,
+  type PeerUsage,
   type Snapshot,
   type StatusThresholds,
   type SystemLive,
@@ -104,6 +105,8 @@ function systemLive(
  */
 /** Public key → the options its config file gives it (peer-options.ts), per interface (peer names' book). */
 export type PeerOptionsOf = (iface: string) => Readonly<Record<string, PeerOptions>> | undefined;
+/** An interface's peers' quota usage (the lifecycle service's), by public key. */
+export type PeerUsageOf = (iface: string) => ReadonlyMap<string, PeerUsage> | undefined;
 
 /** The server's thresholds with what a peer sets itself (its rule, its online/stale seconds). */
 function withPeerOptions(thresholds: StatusThresholds, own: PeerOptions): StatusThresholds {
@@ -119,14 +122,20 @@ export class ServerTracker {
   #epoch = 0;
   #thresholds: StatusThresholds;
   readonly #optionsOf: PeerOptionsOf;
+  readonly #usageOf: PeerUsageOf;
   readonly #ping = new PingState();
   #targets: readonly string[] = [];
   /** A peer came, went or changed its check address since `#targets` was built. */
   #targetsDirty = false;
 
-  constructor(thresholds: StatusThresholds, optionsOf: PeerOptionsOf = () => undefined) {
+  constructor(
+    thresholds: StatusThresholds,
+    optionsOf: PeerOptionsOf = () => undefined,
+    usageOf: PeerUsageOf = () => undefined,
+  ) {
     this.#thresholds = thresholds;
     this.#optionsOf = optionsOf;
+    this.#usageOf = usageOf;
   }
 
   /**
@@ -171,6 +180,7 @@ export class ServerTracker {
       const counters = snapshot.netdev[dump.name] ?? null;
       const peers: PeerLive[] = new Array<PeerLive>(dump.peers.length);
       const explicit = this.#optionsOf(dump.name);
+      const usages = this.#usageOf(dump.name);
       const previousOrder = memory.order;
       const order = new Array<PeerMemory>(dump.peers.length);
       for (let i = 0; i < dump.peers.length; i++) {
@@ -218,9 +228,11 @@ export class ServerTracker {
           own === undefined ? this.#thresholds : withPeerOptions(this.#thresholds, own),
           old.last?.status ?? null,
         );
+        const usage = usages?.get(peer.publicKey);
         const last = old.last;
         if (
           last !== null &&
+          last.usage === usage &&
           last.rxBytes === peer.rxBytes &&
           last.txBytes === peer.txBytes &&
           last.rxRate === rxRate &&
@@ -254,6 +266,7 @@ export class ServerTracker {
           checkAddress,
           ping,
         };
+        if (usage !== undefined) live.usage = usage;
         old.last = live;
         peers[i] = live;
       }

@@ -2,7 +2,7 @@
  * An event log entry in words, one wording for the event list and the chart marks: the type's
  * label, its kind (trouble, good news, or neither) and its details.
  */
-import type { EventType, LoggedEvent } from '../../../shared/event-log.ts';
+import { LIFECYCLE_EVENT_LABEL, type EventType, type LoggedEvent } from '../../../shared/event-log.ts';
 import { formatDuration } from '../../../shared/format.ts';
 import { formatDateTime } from '../../../shared/time-format.ts';
 
@@ -23,15 +23,7 @@ export const EVENT_LABEL: Record<EventType, string> = {
   'change.rolledBack': 'Change rolled back',
   'alert.fired': 'Alert fired',
   'alert.resolved': 'Alert resolved',
-  'peer.quotaWarning': 'Quota nearly used',
-  'peer.quotaExceeded': 'Over quota: disabled',
-  'peer.quotaReset': 'Quota reset: enabled',
-  'peer.expiryWarning': 'Expires soon',
-  'peer.expired': 'Expired: disabled',
-  'peer.expiryExtended': 'Expiry extended: enabled',
-  'peer.disabledBySchedule': 'Off schedule: disabled',
-  'peer.enabledBySchedule': 'On schedule: enabled',
-  'peer.enforcementFailed': 'Enforcement failed',
+  ...LIFECYCLE_EVENT_LABEL,
 };
 
 /** Trouble (the alert colour), a recovery or success, or a plain fact. */
