@@ -1,4 +1,10 @@
-import { AlertNotices, noticeText } from '../../../shared/alert-notices.ts';
+import {
+  AlertNotices,
+  lifecycleNoticeText,
+  noticeText,
+  type NoticeText,
+} from '../../../shared/alert-notices.ts';
+import type { LoggedEvent } from '../../../shared/event-log.ts';
 import type { FiringAlert } from '../../../shared/alerts.ts';
 
 /**
@@ -44,18 +50,26 @@ export class BrowserNotifier {
     this.#primed = true;
     const fresh = this.#notices.next(firing);
     if (!this.#enabled() || notificationState() !== 'granted') return;
-    for (const alert of fresh) {
-      const { title, body, tag } = noticeText(alert);
-      try {
-        // Text only: the body is the alert's message (server and peer names), never markup.
-        const notice = new Notification(title, { body, tag });
-        notice.onclick = () => {
-          window.focus();
-          location.hash = '#/alerts';
-        };
-      } catch {
-        // Some browsers allow notifications only from a service worker; the list still shows it.
-      }
-    }
+    for (const alert of fresh) show(noticeText(alert), '#/alerts');
+  }
+
+  /** What the lifecycle enforcer did (`peers:lifecycle`): each one a notice; the event log keeps it. */
+  lifecycle(event: LoggedEvent): void {
+    const notice = lifecycleNoticeText(event);
+    if (!notice || !this.#enabled() || notificationState() !== 'granted') return;
+    show(notice, '#/events');
+  }
+}
+
+function show({ title, body, tag }: NoticeText, hash: string): void {
+  try {
+    // Text only: the body is the message (server and peer names), never markup.
+    const notice = new Notification(title, { body, tag });
+    notice.onclick = () => {
+      window.focus();
+      location.hash = hash;
+    };
+  } catch {
+    // Some browsers allow notifications only from a service worker; the list still shows it.
   }
 }

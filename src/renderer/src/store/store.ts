@@ -259,6 +259,7 @@ export async function start(): Promise<void> {
     unsubscribers.push(api.subscribe('peers:tx', (event) => onPeerTx(event)));
     unsubscribers.push(api.subscribe('peers:names', (names) => onPeerNames([names])));
     unsubscribers.push(api.subscribe('alerts:changed', (firing) => onFiring(firing)));
+    unsubscribers.push(api.subscribe('peers:lifecycle', (event) => notifier.lifecycle(event)));
     const [info, configs, settings, groups] = await Promise.all([
       call('app:info'),
       call('server:list'),
