@@ -113,7 +113,11 @@ function logEvent(event: DomainEvent, engine: Engine, log: Log, polls: boolean):
   }
   const entry = logEntryFor(event, (server, iface, key) => engine.nameOf(server, iface, key));
   if (!entry) return;
-  const level: LogLevel = /unreachable|offline|failed|errors|fired/.test(entry.type) ? 'warn' : 'info';
+  const level: LogLevel = /unreachable|offline|failed|Failed|errors|fired|Warning|Exceeded|expired/.test(
+    entry.type,
+  )
+    ? 'warn'
+    : 'info';
   log(level, entry.type, {
     server: entry.server,
     interface: entry.interface ?? undefined,

@@ -165,8 +165,8 @@ export class LifecycleService {
       await this.#options.change({ server, iface, operation: { kind: 'changes', changes } });
       for (const { publicKey, action, usage } of actions) {
         this.#retryAt.delete(`${server}\n${iface}\n${publicKey}`);
+        // The event is the record (log, notification, the collector's log line): no second line.
         this.#emit(server, iface, publicKey, action.event, action.message, rules[publicKey]!, usage, now);
-        this.#options.log?.(`lifecycle ${server}/${iface}: ${action.kind}d ${publicKey}: ${action.message}`);
       }
     } catch (error) {
       if (actions.length > 1) {
