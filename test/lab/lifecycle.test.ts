@@ -37,6 +37,7 @@ describeLab('peer lifecycle enforced on a real server', () => {
   let dataDir: string;
   let engine: Engine;
   let rival: Engine;
+  let twin: Engine;
   const logs: string[] = [];
 
   beforeAll(async () => {
@@ -50,6 +51,7 @@ describeLab('peer lifecycle enforced on a real server', () => {
   afterAll(async () => {
     engine?.stop();
     rival?.stop();
+    twin?.stop();
     await lab?.stop();
   }, 120_000);
 
@@ -186,7 +188,14 @@ describeLab('peer lifecycle enforced on a real server', () => {
     expect((await events('peer.quotaReset')).map((e) => e.peer)).toEqual([heavy]);
   }, 120_000);
 
-  it('two recorders on one server (two data dirs) enforce once: the server lock decides', async () => {
+  it('two engines on one data set, and a recorder on another, enforce once', async () => {
+    // A second engine on the same data dir: history has one recorder per data dir, so it only watches.
+    twin = new Engine({ dataDir, userKnownHostsPath: null, recordHistory: true });
+    await twin.start();
+    await until(
+      'the twin streaming',
+      async () => (await twin.handlers['fleet:state']())[0]?.state === 'connected',
+    );
     const rivalDir = mkdtempSync(join(tmpdir(), 'wgdeck-life-rival-'));
     await registerLab(lab, rivalDir);
     rival = new Engine({ dataDir: rivalDir, userKnownHostsPath: null, recordHistory: true });
