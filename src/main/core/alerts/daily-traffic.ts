@@ -24,27 +24,31 @@ export const peerKey = (server: string, iface: string, publicKey: string): strin
  * baseline, so a restarted app starts the day's count again (documented with the rule).
  */
 export class DailyTraffic {
-  readonly #peers = new Map<string, PeerTraffic>();
+  /**
+   * Per server and interface, per peer. Nested rather than one map of joined keys, and updated in
+   * place: this runs for every peer of the fleet every interval, and a new key string and object
+   * per peer per frame was young-generation churn for nothing (issue 14).
+   */
+  readonly #interfaces = new Map<string, Map<string, PeerTraffic>>();
 
   /** Adds a sample's deltas; `at` is the laptop time it arrived (ms). */
   update(server: string, snapshot: Snapshot, at: number): void {
     const day = utcDay(at);
     for (const iface of snapshot.interfaces) {
+      const ifaceKey = `${server}\u0000${iface.name}`;
+      let peers = this.#interfaces.get(ifaceKey);
+      if (!peers) this.#interfaces.set(ifaceKey, (peers = new Map<string, PeerTraffic>()));
       for (const peer of iface.peers) {
-        const key = peerKey(server, iface.name, peer.publicKey);
-        const was = this.#peers.get(key);
+        const was = peers.get(peer.publicKey);
         if (!was) {
-          this.#peers.set(key, { rx: peer.rxBytes, tx: peer.txBytes, day, bytes: 0 });
+          peers.set(peer.publicKey, { rx: peer.rxBytes, tx: peer.txBytes, day, bytes: 0 });
           continue;
         }
-        const delta = (now: number, before: number) => (now >= before ? now - before : now);
-        const added = delta(peer.rxBytes, was.rx) + delta(peer.txBytes, was.tx);
-        this.#peers.set(key, {
-          rx: peer.rxBytes,
-          tx: peer.txBytes,
-          day,
-          bytes: (was.day === day ? was.bytes : 0) + added,
-        });
+        const added = counted(peer.rxBytes, was.rx) + counted(peer.txBytes, was.tx);
+        was.bytes = (was.day === day ? was.bytes : 0) + added;
+        was.rx = peer.rxBytes;
+        was.tx = peer.txBytes;
+        was.day = day;
       }
     }
   }
@@ -54,9 +58,22 @@ export class DailyTraffic {
     at: number,
   ): Generator<{ key: string; server: string; iface: string; publicKey: string; bytes: number }> {
     const day = utcDay(at);
-    for (const [key, traffic] of this.#peers) {
-      const [server, iface, publicKey] = key.split('\u0000') as [string, string, string];
-      yield { key, server, iface, publicKey, bytes: traffic.day === day ? traffic.bytes : 0 };
+    for (const [ifaceKey, peers] of this.#interfaces) {
+      const [server, iface] = ifaceKey.split('\u0000') as [string, string];
+      for (const [publicKey, traffic] of peers) {
+        yield {
+          key: peerKey(server, iface, publicKey),
+          server,
+          iface,
+          publicKey,
+          bytes: traffic.day === day ? traffic.bytes : 0,
+        };
+      }
     }
   }
+}
+
+/** What a counter added since `before`; one that went backwards counts from 0. */
+function counted(now: number, before: number): number {
+  return now >= before ? now - before : now;
 }
