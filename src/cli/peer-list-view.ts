@@ -18,6 +18,12 @@ const HEADERS = ['STATE', 'NAME', 'KEY', 'ALLOWED IPS', 'QUOTA', 'EXPIRES', 'NOT
 /** A peer's usage, where this process knows it (null: unknown, shown as `—`). */
 export type UsageOf = (publicKey: string) => PeerUsage | null;
 
+/** The first allowed IP whole and how many more (`198.18.128.2/32 +1`): `--json` has them all. */
+function ipsCell(ips: readonly string[]): string {
+  if (ips.length === 0) return '(none)';
+  return ips.length === 1 ? ips[0]! : `${ips[0]!} +${ips.length - 1}`;
+}
+
 function cells(peer: ConfigPeerView, now: number, usageOf: UsageOf): string[] {
   const notes = [
     peer.persistentKeepalive ? `ka ${peer.persistentKeepalive}` : '',
@@ -28,7 +34,7 @@ function cells(peer: ConfigPeerView, now: number, usageOf: UsageOf): string[] {
     stateCell(peer.disabled, peer.disabledBy),
     peer.name ?? NO_PEER_NAME,
     peer.publicKey,
-    peer.allowedIps.join(',') || '(none)',
+    ipsCell(peer.allowedIps),
     quotaCell(peer.quota, peer.quota ? usageOf(peer.publicKey) : null),
     expiryCell(peer.expiresAt, now),
     notes.join(' '),
@@ -48,9 +54,9 @@ function columnsFor(rows: readonly string[][], keyWidth: number): Column[] {
   const notes = widest(6);
   return [
     { width: widest(0) }, // state
-    { width: 16, min: 10 }, // name
+    { width: 16, min: 12 }, // name: the notes go before it gets narrower
     { width: keyWidth }, // public key: whole, or its first 8 characters
-    { width: 18, min: 15 }, // allowed IPs: one IPv4 /32 whole
+    { width: Math.max(15, widest(3)), min: 15 }, // allowed IPs: one IPv4 /32 whole
     { width: widest(4), drop: 2 }, // quota: whole or not at all
     { width: widest(5), drop: 3 }, // expires: whole or not at all
     { width: notes, min: Math.min(notes, 9), drop: 4 }, // notes: `ka 25 psk` at least

@@ -334,6 +334,28 @@ describe('peer list', () => {
     expect(lines[2]).toContain(key(1));
   });
 
+  it('shows the first allowed IP whole and how many more; the notes go before the names are cut', () => {
+    // As a lab interface has them: IPv4 and IPv6 each, keepalive and psk notes, one peer with rules.
+    const lab = [1, 2, 3].map((i) =>
+      filePeer(i, {
+        name: i === 3 ? 'zero-one-renamed' : `random peer ${i}`,
+        allowedIps: [`198.18.128.${i}/32`, `fd00::${i}/128`],
+        persistentKeepalive: 15,
+        hasPresharedKey: true,
+        ...(i === 3
+          ? { quota: { ...RULES.quota!, direction: 'rx' as const }, expiresAt: RULES.expiresAt }
+          : {}),
+      }),
+    );
+    const lines = renderPeerList(view(lab), { width: 80, now: NOW });
+    console.log(lines.join('\n'));
+    for (const text of lines) expect(displayWidth(text), text).toBeLessThanOrEqual(80);
+    expect(lines[3]).toMatch(/^ {2}on +random peer 2 +AgICAgIC… 198\.18\.128\.2\/32 \+1 *$/);
+    expect(lines[4]).toMatch(/zero-one-renamed .* 198\.18\.128\.3\/32 \+1 +—·50GiB\/mo rx 2027-01-31$/);
+    const wide = renderPeerList(view(lab), { width: 160, now: NOW });
+    expect(wide[4]).toMatch(/ka 15 psk$/);
+  });
+
   it('--json has the full fields, usage null where it is not known', () => {
     const json = peerListJson(view(PEERS), usageOf);
     expect(json.peers[0]).toMatchObject({
