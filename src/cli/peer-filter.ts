@@ -1,4 +1,5 @@
 import type { PeerLive, PeerStatus, ServerLive } from '../shared/domain.ts';
+import type { PeerLifecycle } from '../shared/peer-lifecycle.ts';
 import type { PeerNames } from '../shared/peer-ops.ts';
 import { comparePeerRows } from '../shared/peer-list.ts';
 import { searchPeers } from '../shared/peer-search.ts';
@@ -9,6 +10,18 @@ export type NamesOf = (server: string, iface: string) => Readonly<Record<string,
 /** `names` (as `peers:names` lists them) as a lookup. */
 export function namesLookup(names: readonly PeerNames[]): NamesOf {
   const byInterface = new Map(names.map((n) => [`${n.server}\n${n.iface}`, n.names]));
+  return (server, iface) => byInterface.get(`${server}\n${iface}`);
+}
+
+/** Public key → lifecycle rules (`# Quota`, `# Expires`, …) of one interface's peers, if known. */
+export type LifecycleOf = (
+  server: string,
+  iface: string,
+) => Readonly<Record<string, PeerLifecycle>> | undefined;
+
+/** The lifecycle rules `peers:names` lists, as a lookup. */
+export function lifecycleLookup(names: readonly PeerNames[]): LifecycleOf {
+  const byInterface = new Map(names.map((n) => [`${n.server}\n${n.iface}`, n.lifecycle]));
   return (server, iface) => byInterface.get(`${server}\n${iface}`);
 }
 

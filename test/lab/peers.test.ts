@@ -220,6 +220,39 @@ describeLab('live peer management on real servers', () => {
     expect(await file()).not.toContain('CheckAddress');
   });
 
+  it('wgdeck peer edit --quota/--expires writes them beside the name, peer list shows them, none clears them', async () => {
+    const cli = cliSandbox();
+    await registerLab(lab, cli.dataDir);
+    const before = await dump();
+    const edit = ['peer', 'edit', '--server', 'lab-s0', '--interface', 'wg0', '--peer', 'zero-one-renamed'];
+    const set = await cli.run([...edit, '--quota', '50GiB/month rx', '--expires', '2027-01-31']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(await file()).toMatch(
+      /# Name = zero-one-renamed\r?\n(# [A-Za-z]+ = .*\r?\n)*# Quota = 50GiB\/month rx\r?\n(# [A-Za-z]+ = .*\r?\n)*# Expires = 2027-01-31\r?\n/,
+    );
+    expect(await dump()).toEqual(before); // a rule in the file: nothing changes live
+
+    const listed = await cli.run(['peer', 'list', '--server', 'lab-s0', '--interface', 'wg0', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const peer = (JSON.parse(listed.stdout) as { peers: Record<string, unknown>[] }).peers.find(
+      (p) => p['name'] === 'zero-one-renamed',
+    )!;
+    expect(peer['quota']).toEqual({ bytes: 50 * 2 ** 30, period: 'month', direction: 'rx', reenable: true });
+    expect(peer['expiresAt']).toBe(Date.UTC(2027, 1, 1)); // the end of 2027-01-31, UTC
+    expect(peer['usage']).toBeNull(); // a one-shot process records no history
+    const table = await cli.run(['peer', 'list', '--server', 'lab-s0', '--interface', 'wg0']);
+    expect(table.stdout).toMatch(/zero-one-renamed.*—·50GiB\/mo rx +2027-01-31/);
+    expect(Math.max(...table.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+
+    const bad = await cli.run([...edit, '--quota', '50 gigs']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--quota: .*got "50 gigs"/);
+
+    const cleared = await cli.run([...edit, '--quota', 'none', '--expires', 'none']);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(await file()).not.toMatch(/# Quota|# Expires/);
+  }, 120_000);
+
   it('a peer created by WG Deck works: a new client brought up from the exported config handshakes and passes traffic', async () => {
     const iface = lab.servers[0]!.interfaces[0]!;
     const subnet4 = iface.addressV4.replace(/\.\d+\//, '.0/');

@@ -7,14 +7,14 @@ import {
 } from '../../shared/peer-options.ts';
 import { writeFile } from 'node:fs/promises';
 import { methodSchemas } from '../../shared/api.ts';
-import { plural } from '../../shared/format.ts';
-import { NO_PEER_NAME } from '../../shared/peer-list.ts';
 import type { ApplyResult, ChangeRequest, ClientOptions, PeerOperation } from '../../shared/peer-ops.ts';
 import type { PeerChangeRequest, PeerEdit } from '../../shared/peers.ts';
 import { clientConfigQrTerminal } from '../../main/core/peers/client-config.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { confirm, interactive } from '../prompt.ts';
+import { lifecycleEdit } from '../lifecycle-flags.ts';
+import { peerListJson, renderPeerList } from '../peer-list-view.ts';
 import { UsageError } from '../usage-error.ts';
 import { WgDeckError } from '../../main/core/errors.ts';
 
@@ -34,6 +34,9 @@ export type Values = {
   checkAddress?: string;
   statusRule?: string;
   thresholds?: string;
+  quota?: string;
+  expires?: string;
+  schedule?: string;
   psk?: true;
   publicKey?: string;
   clientConfig?: string;
@@ -118,10 +121,11 @@ function operationFor(sub: Change, v: Values): PeerOperation {
         edit.statusRule = v.statusRule === 'none' ? null : statusRule(v.statusRule);
       if (v.thresholds !== undefined)
         edit.statusThresholds = v.thresholds === 'none' ? null : thresholds(v.thresholds);
+      Object.assign(edit, lifecycleEdit(v));
       if (Object.keys(edit).length === 0)
         throw new UsageError(
           'nothing to edit: give --name, --allowed-ips, --keepalive, --check-address, --status-rule, ' +
-            '--thresholds, --rotate-psk or --remove-psk',
+            '--thresholds, --quota, --expires, --schedule, --rotate-psk or --remove-psk',
         );
       change = { action: 'edit', peer: peer(), edit };
       break;
@@ -221,23 +225,10 @@ export async function listPeers(
 ): Promise<number> {
   const view = await ctx.engine.handlers['peers:read'](target.server, target.iface);
   if (v.json) {
-    ctx.out(JSON.stringify(view, null, 2));
+    ctx.out(JSON.stringify(peerListJson(view), null, 2));
     return EXIT.ok;
   }
-  ctx.out(
-    `${view.configPath}: ${plural(view.peers.length, 'peer')}${view.live ? '' : ` (${target.iface} is not up)`}`,
-  );
-  for (const peer of view.peers) {
-    ctx.out(
-      `  ${peer.disabled ? 'disabled' : 'enabled '} ${peer.publicKey}  ${(peer.name ?? NO_PEER_NAME).padEnd(20)} ${peer.allowedIps.join(',')}` +
-        `${peer.persistentKeepalive ? `  keepalive ${peer.persistentKeepalive}` : ''}${peer.hasPresharedKey ? '  psk' : ''}`,
-    );
-  }
-  if (view.saveConfig)
-    ctx.out('  ! SaveConfig = true: wg-quick down rewrites this file (wgdeck cannot keep names there)');
-  if (view.drift && !view.drift.inSync)
-    ctx.out(`  ! drift between the file and the live interface: wgdeck drift --server ${target.server}`);
-  ctx.out(`Backups (newest first): ${view.backups.map((b) => b.id).join(', ') || 'none'}`);
+  for (const text of renderPeerList(view, { width: ctx.columns(), now: Date.now() })) ctx.out(text);
   return EXIT.ok;
 }
 

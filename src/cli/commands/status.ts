@@ -1,6 +1,6 @@
 import type { CliContext } from '../context.ts';
 import { EXIT, exitCodeForCode } from '../exit-codes.ts';
-import { filterFleet, namesLookup, type PeerFilter } from '../peer-filter.ts';
+import { filterFleet, lifecycleLookup, namesLookup, type PeerFilter } from '../peer-filter.ts';
 import { toStatusJson } from '../status-json.ts';
 import { renderStatus } from '../status-view.ts';
 import { UsageError } from '../usage-error.ts';
@@ -22,12 +22,15 @@ export type StatusOptions = {
 export async function status(ctx: CliContext, values: StatusOptions): Promise<number> {
   if (values.all && values.server) throw new UsageError('use either --server NAME or --all');
   const servers = await ctx.engine.pollOnce(values.server);
-  const names = namesLookup(await ctx.engine.handlers['peers:names']());
+  const known = await ctx.engine.handlers['peers:names']();
+  const names = namesLookup(known);
   const filter: PeerFilter = { iface: values.interface, status: values.status, query: values.peer };
   if (servers.length === 0 && !values.json)
     ctx.err('No servers yet. Add one: wgdeck server add NAME --host HOST');
-  if (values.json) ctx.out(JSON.stringify(toStatusJson(filterFleet(servers, filter, names), names), null, 2));
-  else for (const text of renderStatus(servers, { names, width: ctx.columns(), filter })) ctx.out(text);
+  if (values.json) {
+    const json = toStatusJson(filterFleet(servers, filter, names), names, lifecycleLookup(known));
+    ctx.out(JSON.stringify(json, null, 2));
+  } else for (const text of renderStatus(servers, { names, width: ctx.columns(), filter })) ctx.out(text);
   const failed = servers.find((s) => s.state !== 'connected');
   if (failed) {
     if (!values.json) ctx.err(`${failed.name}: ${failed.error ?? failed.state}`);

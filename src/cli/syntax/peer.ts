@@ -63,9 +63,12 @@ function editCommand(): Command {
   return changeFlags(
     peerCommand(
       'edit',
-      "change a peer's name, IPs, keepalive or key",
-      "Change a peer's name, allowed IPs, keepalive or preshared key, or how it is\n" +
-        'watched: its ping check address, status rule and thresholds.',
+      "change a peer's name, IPs, keepalive, key or lifecycle",
+      "Change a peer's name, allowed IPs, keepalive or preshared key, how it is\n" +
+        'watched (its ping check address, status rule and thresholds), or its\n' +
+        'lifecycle: a data quota, an expiry, a schedule, kept in the file beside its\n' +
+        'name. Whatever records history (the app, serve, collect) disables the peer\n' +
+        'when one says so; an edit never re-enables it.',
     )
       .addOption(peerFlag())
       .option('--name <N>', 'rename it')
@@ -74,6 +77,9 @@ function editCommand(): Command {
       .option('--check-address <IP|none>', 'what its ping check pings (none: its own IP)')
       .option('--status-rule <RULE|none>', "handshake, ping or either (none: the server's)")
       .option('--thresholds <ON/STALE|none>', 'its own online/stale seconds, e.g. 60/600')
+      .option('--quota <Q|none>', 'SIZE/day|month|total [rx|tx] [manual], e.g. 50GiB/month')
+      .option('--expires <DATE|none>', 'through this UTC day, or until e.g. 2027-01-31T18:00Z')
+      .option('--schedule <S|none>', 'allowed then, e.g. "mon-fri 08:00-18:00 Europe/Berlin"')
       .option('--rotate-psk', 'give it a new preshared key (shown once)')
       .option('--remove-psk', 'remove its preshared key'),
   );
