@@ -96,7 +96,8 @@ describeLab('peer lifecycle enforced on a real server', () => {
     const quiet = peerOf(1);
     await edit(heavy, { quota: parseQuota('300KiB/day')! });
     await edit(quiet, { quota: parseQuota('1GiB/month')! });
-    expect(blockOf(await file(), heavy)).toContain('# Quota = 300KiB/day');
+    // The rule goes under the plain comment that names the peer, which keeps its name.
+    expect(blockOf(await file(), heavy)).toContain('[Peer]\n# lab client 0\n# Quota = 300KiB/day\n');
     // The quiet client's session is up before its pings are counted.
     await lab.clientExec(1, `ping -c 3 -i 0.2 -W 2 ${serverAddress()}`);
     const pinger = await lab.startPinger(1, { intervalMs: 50 });

@@ -910,6 +910,20 @@ describe('lifecycle rules beside the name (peer-lifecycle.ts)', () => {
     expect(findPeer(parseConfig(text(disablePeer(parseConfig(stale), ALICE))), ALICE)?.disabledBy).toBeNull();
   });
 
+  it('go below a plain comment under [Peer] that is the name, so the peer keeps its name', () => {
+    const plain = `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\n\n[Peer]\n# lab client 0\nPublicKey = ${ALICE}\nAllowedIPs = 198.18.8.0/24\n`;
+    expect(findPeer(parseConfig(plain), ALICE)?.name).toBe('lab client 0');
+    const set = text(updatePeer(parseConfig(plain), ALICE, { quota, checkAddress: '198.18.8.1' }));
+    expect(set).toBe(
+      plain.replace(
+        '# lab client 0\n',
+        '# lab client 0\n# CheckAddress = 198.18.8.1\n# Quota = 50GiB/month\n',
+      ),
+    );
+    expect(findPeer(parseConfig(set), ALICE)).toMatchObject({ name: 'lab client 0', quota });
+    expect(text(updatePeer(parseConfig(set), ALICE, { quota: null, checkAddress: null }))).toBe(plain);
+  });
+
   it("edits a disabled peer's rules inside its commented block", () => {
     const disabled = text(disablePeer(parseConfig(conf('')), ALICE, { reason: 'expiry' }));
     const edited = text(updatePeer(parseConfig(disabled), ALICE, { expiresAt: Date.UTC(2027, 5, 1, 18) }));

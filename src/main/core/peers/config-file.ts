@@ -1218,7 +1218,10 @@ function setOption(lines: ConfigLine[], head: number, key: OptionKey, value: str
         };
       return;
     }
-    if ((match || NAME_RE.test(line.text)) && i === after + 1) after = i;
+    // A plain comment right under `[Peer]` may be the peer's name (readName's last rule): options
+    // go below it, or the name would move off its line and the peer would lose it.
+    const nameLine = NAME_RE.test(line.text) || (i === head + 1 && plainName(line.text) !== null);
+    if ((match || nameLine) && i === after + 1) after = i;
   }
   if (value !== null) insertAfter(lines, after, `# ${OPTION_SPELLING[key]} = ${value}`, eol);
 }
