@@ -179,6 +179,50 @@ describe('the edit form', () => {
     expect(defaultCheckAddress('198.18.8.0/24')).toBeNull();
   });
 
+  it('sets, keeps and clears quota, expiry and schedule in the file spelling; a bad one quotes the rule', () => {
+    const form = editFormFromPeer(peer);
+    expect(form).toMatchObject({ quota: '', expires: '', schedule: '' });
+    const edit = editFromForm(
+      {
+        ...form,
+        quota: '50 GiB / month',
+        expires: '2027-01-31',
+        schedule: 'mon-fri 08:00-18:00 Europe/Berlin',
+      },
+      peer,
+    );
+    expect(edit).toEqual({
+      quota: { bytes: 50 * 1024 ** 3, period: 'month', direction: 'both', reenable: true },
+      expiresAt: Date.UTC(2027, 1, 1),
+      schedule: { days: [1, 2, 3, 4, 5], fromMinute: 480, toMinute: 1080, timeZone: 'Europe/Berlin' },
+    });
+    const limited = { ...peer, quota: edit.quota!, expiresAt: edit.expiresAt!, schedule: edit.schedule! };
+    expect(editFormFromPeer(limited)).toMatchObject({
+      quota: '50GiB/month',
+      expires: '2027-01-31',
+      schedule: 'mon-fri 08:00-18:00 Europe/Berlin',
+    });
+    expect(editFromForm(editFormFromPeer(limited), limited)).toEqual({});
+    expect(
+      editFromForm({ ...editFormFromPeer(limited), quota: '50GiB/month ', expires: ' 2027-01-31' }, limited),
+    ).toEqual({});
+    expect(
+      editFromForm({ ...editFormFromPeer(limited), quota: '', expires: '', schedule: ' ' }, limited),
+    ).toEqual({
+      quota: null,
+      expiresAt: null,
+      schedule: null,
+    });
+    const bad = { ...form, quota: 'lots', expires: 'soon', schedule: 'weekdays 9-5' };
+    expect(editFormErrors(bad, peer)).toMatchObject({
+      quota: expect.stringMatching(/^a quota is SIZE\/day/),
+      expires: expect.stringMatching(/^an expiry is a date/),
+      schedule: expect.stringMatching(/^a schedule is DAYS/),
+    });
+    expect(editFromForm(bad, peer)).toEqual({});
+    expect(problemField('changes[0].expiresAt')).toBe('expires');
+  });
+
   it('sets and clears its own status rule and thresholds', () => {
     const form = editFormFromPeer(peer);
     expect(editFromForm({ ...form, statusRule: 'ping', statusThresholds: '60/600' }, peer)).toEqual({
@@ -211,6 +255,9 @@ describe('the edit form', () => {
       statusRule: '',
       statusThresholds: '',
       presharedKey: 'keep',
+      quota: '',
+      expires: '',
+      schedule: '',
     });
     expect(editFromForm(form, peer)).toEqual({});
     expect(editFromForm({ ...form, name: 'alice2', keepalive: '' }, peer)).toEqual({

@@ -1,6 +1,17 @@
 import type { StatusRule } from '../../../shared/domain.ts';
 import { formatThresholds, parseThresholdsText, THRESHOLDS_RULE } from '../../../shared/peer-options.ts';
 import { checkAddressProblem, hostAddressOf } from '../../../shared/check-address.ts';
+import {
+  EXPIRES_RULE,
+  formatExpires,
+  formatQuota,
+  formatSchedule,
+  parseExpires,
+  parseQuota,
+  parseSchedule,
+  QUOTA_RULE,
+  SCHEDULE_RULE,
+} from '../../../shared/peer-lifecycle.ts';
 /**
  * The add-peer and edit-peer forms: their values (strings, as typed), the checks run as the admin
  * types (the shared rules from `shared/peers.ts`, a light CIDR shape check, then the contract's own
@@ -180,7 +191,10 @@ export type EditField =
   | 'checkAddress'
   | 'statusRule'
   | 'statusThresholds'
-  | 'presharedKey';
+  | 'presharedKey'
+  | 'quota'
+  | 'expires'
+  | 'schedule';
 
 export interface EditPeerForm {
   name: string;
@@ -193,6 +207,10 @@ export interface EditPeerForm {
   /** `ONLINE/STALE` seconds; empty: the fleet's thresholds. */
   statusThresholds: string;
   presharedKey: 'keep' | 'rotate' | 'remove';
+  /** The file's spellings (`50GiB/month`, `2027-01-31`, `mon-fri 08:00-18:00 Europe/Berlin`); empty: none. */
+  quota: string;
+  expires: string;
+  schedule: string;
 }
 
 export function editFormFromPeer(peer: ConfigPeerView): EditPeerForm {
@@ -204,7 +222,20 @@ export function editFormFromPeer(peer: ConfigPeerView): EditPeerForm {
     statusRule: peer.statusRule ?? '',
     statusThresholds: peer.statusThresholds ? formatThresholds(peer.statusThresholds) : '',
     presharedKey: 'keep',
+    quota: peer.quota ? formatQuota(peer.quota) : '',
+    expires: peer.expiresAt === null ? '' : formatExpires(peer.expiresAt),
+    schedule: peer.schedule ? formatSchedule(peer.schedule) : '',
   };
+}
+
+/**
+ * A lifecycle rule as typed → its file spelling ('' for none), or null when it does not parse:
+ * compared by spelling, so `50 GiB / month` against the file's `50GiB/month` is no change.
+ */
+function ruleSpelling<T>(text: string, parse: (text: string) => T | null, format: (value: T) => string) {
+  if (text.trim() === '') return '';
+  const value = parse(text);
+  return value === null ? null : format(value);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -229,6 +260,16 @@ export function editFromForm(form: EditPeerForm, peer: ConfigPeerView): PeerEdit
   const before = peer.statusThresholds ? formatThresholds(peer.statusThresholds) : null;
   if ((thresholds ? formatThresholds(thresholds) : null) !== before) edit.statusThresholds = thresholds;
   if (form.presharedKey !== 'keep') edit.presharedKey = form.presharedKey;
+  // Empty clears a rule; one that does not parse is the form's error, never sent.
+  const quota = ruleSpelling(form.quota, parseQuota, formatQuota);
+  if (quota !== null && quota !== (peer.quota ? formatQuota(peer.quota) : ''))
+    edit.quota = quota === '' ? null : parseQuota(quota);
+  const expires = ruleSpelling(form.expires, parseExpires, formatExpires);
+  if (expires !== null && expires !== (peer.expiresAt === null ? '' : formatExpires(peer.expiresAt)))
+    edit.expiresAt = expires === '' ? null : parseExpires(expires);
+  const schedule = ruleSpelling(form.schedule, parseSchedule, formatSchedule);
+  if (schedule !== null && schedule !== (peer.schedule ? formatSchedule(peer.schedule) : ''))
+    edit.schedule = schedule === '' ? null : parseSchedule(schedule);
   return edit;
 }
 
@@ -250,6 +291,9 @@ export function editFormErrors(form: EditPeerForm, peer: ConfigPeerView): FieldE
     errors.statusThresholds = THRESHOLDS_RULE;
   if (form.presharedKey === 'remove' && !peer.hasPresharedKey)
     errors.presharedKey = 'this peer has no preshared key';
+  if (ruleSpelling(form.quota, parseQuota, formatQuota) === null) errors.quota = QUOTA_RULE;
+  if (ruleSpelling(form.expires, parseExpires, formatExpires) === null) errors.expires = EXPIRES_RULE;
+  if (ruleSpelling(form.schedule, parseSchedule, formatSchedule) === null) errors.schedule = SCHEDULE_RULE;
   return errors;
 }
 
@@ -289,6 +333,9 @@ const CHANGE_FIELDS: Record<string, AddField | EditField> = {
   checkAddress: 'checkAddress',
   statusRule: 'statusRule',
   statusThresholds: 'statusThresholds',
+  quota: 'quota',
+  expiresAt: 'expires',
+  schedule: 'schedule',
 };
 const CLIENT_FIELDS: Record<string, AddField> = {
   dns: 'dns',

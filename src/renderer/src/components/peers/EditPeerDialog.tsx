@@ -32,6 +32,9 @@ const FIELDS: readonly EditField[] = [
   'statusRule',
   'statusThresholds',
   'presharedKey',
+  'quota',
+  'expires',
+  'schedule',
 ];
 
 function EditPeerForm({
@@ -123,6 +126,36 @@ function EditPeerForm({
           testId="peer-status-thresholds"
         />
       </div>
+      <fieldset className="fieldset limits-fieldset">
+        <legend>Limits (kept in the config file; empty: none)</legend>
+        <p className="field-hint">
+          Whatever records history here disables the peer when it is over its quota, expired or outside its
+          schedule, and enables it again when the rule allows.
+        </p>
+        <div className="form-grid">
+          <TextField
+            field={bind('quota')}
+            label="Data quota"
+            hint="e.g. 50GiB/month, 2GiB/day rx, 100GB/total"
+            placeholder="no quota"
+            testId="peer-quota"
+          />
+          <TextField
+            field={bind('expires')}
+            label="Expires"
+            hint="A date (through its end, UTC) or 2027-01-31T18:00Z"
+            placeholder="never"
+            testId="peer-expires"
+          />
+        </div>
+        <TextField
+          field={bind('schedule')}
+          label="Allowed hours"
+          hint="e.g. mon-fri 08:00-18:00 Europe/Berlin (default zone UTC)"
+          placeholder="any time"
+          testId="peer-schedule"
+        />
+      </fieldset>
       <fieldset className="fieldset" data-form-field="presharedKey" tabIndex={-1}>
         <legend>Preshared key{peer.hasPresharedKey ? ' (one is set)' : ' (none)'}</legend>
         <div className="radio-row">
@@ -162,7 +195,7 @@ function EditPeerForm({
   );
 }
 
-/** "Edit" of a config row: name, allowed IPs, keepalive, preshared key (keep / rotate / remove). */
+/** "Edit" of a config row: name, allowed IPs, keepalive, checks, limits, preshared key (keep / rotate / remove). */
 export function EditPeerDialog({
   peer,
   onClose,
