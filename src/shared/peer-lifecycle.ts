@@ -339,6 +339,13 @@ export function parseDisabledBy(text: string): DisabledBy | null {
   return null;
 }
 
+/** Why the enforcer disabled a peer, as a few words for a badge or a state cell. */
+export const DISABLED_BY_LABEL: Record<DisabledBy['reason'], string> = {
+  quota: 'over quota',
+  expiry: 'expired',
+  schedule: 'off schedule',
+};
+
 export function formatDisabledBy(by: DisabledBy): string {
   return by.reason === 'quota' ? `quota ${by.period}` : by.reason;
 }

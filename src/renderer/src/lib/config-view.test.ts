@@ -6,6 +6,7 @@ import {
   driftCount,
   hasDrift,
   keptKeys,
+  lifecycleBadges,
   matchesQuery,
   newestFirst,
   pruneKept,
@@ -109,5 +110,45 @@ describe('kept private keys', () => {
     expect(keptKeys(store, 'edge', 'wg0').size).toBe(0);
     store.setItem('wgdeck.keptClientKeys', JSON.stringify({ 'edge/wg0': ['A', 3] }));
     expect([...keptKeys(store, 'edge', 'wg0')]).toEqual(['A']);
+  });
+});
+
+describe('lifecycle badges', () => {
+  const now = Date.UTC(2026, 11, 5, 12);
+  const quota = {
+    bytes: 50 * 1024 ** 3,
+    period: 'month' as const,
+    direction: 'both' as const,
+    reenable: true,
+  };
+  const labels = (p: ConfigPeerView) => lifecycleBadges(p, now).map((b) => `${b.tone}:${b.label}`);
+
+  it('say why the enforcer disabled a peer, in few words; a plain disable stays "Disabled"', () => {
+    expect(labels(peer({}))).toEqual([]);
+    expect(labels(peer({ disabled: true }))).toEqual(['none:Disabled']);
+    const over = peer({ disabled: true, quota, disabledBy: { reason: 'quota', period: '2026-12' } });
+    expect(labels(over)).toEqual(['none:Off: over quota', 'none:Limits']);
+    expect(lifecycleBadges(over, now)[0]!.title).toBe("Disabled by WG Deck's enforcer (quota 2026-12)");
+    const expired = peer({ disabled: true, expiresAt: now - 1000, disabledBy: { reason: 'expiry' } });
+    expect(labels(expired)).toEqual(['none:Off: expired']);
+  });
+
+  it('put the most pressing rule in the label and every rule, as the file spells it, in the title', () => {
+    const all = peer({
+      quota,
+      expiresAt: Date.UTC(2027, 1, 1),
+      schedule: { days: [1, 2, 3, 4, 5], fromMinute: 480, toMinute: 1080, timeZone: 'Europe/Berlin' },
+    });
+    expect(lifecycleBadges(all, now)).toEqual([
+      {
+        label: 'Limits',
+        tone: 'none',
+        title: 'Quota 50GiB/month\nExpires 2027-01-31\nAllowed mon-fri 08:00-18:00 Europe/Berlin',
+      },
+    ]);
+    expect(labels(peer({ expiresAt: now + 2 * 86_400_000 + 3_600_000 }))).toEqual([
+      'warn:Expires in 2 d 1 h',
+    ]);
+    expect(labels(peer({ expiresAt: now - 1 }))).toEqual(['warn:Expired']);
   });
 });

@@ -5,6 +5,14 @@
  */
 import type { BackupInfo, ConfigPeerView } from '../../../shared/peer-ops.ts';
 import type { DriftReport } from '../../../shared/peers.ts';
+import {
+  DISABLED_BY_LABEL,
+  formatDisabledBy,
+  formatExpires,
+  formatQuota,
+  formatSchedule,
+} from '../../../shared/peer-lifecycle.ts';
+import { formatDuration } from '../../../shared/format.ts';
 
 export type PeerDriftKind = 'not-live' | 'disabled-but-live' | 'different';
 
@@ -19,6 +27,50 @@ export const DRIFT_HELP: Record<PeerDriftKind, string> = {
   'disabled-but-live': 'Disabled in the config file, yet still on the live interface',
   different: 'The live interface has other settings for this peer than the config file',
 };
+
+export interface StateBadge {
+  label: string;
+  tone: 'none' | 'warn';
+  /** The whole story, for the tooltip. */
+  title: string;
+}
+
+/** How long before expiry a peer's row warns (the enforcer warns at the same time). */
+export const EXPIRY_WARN_MS = 3 * 86_400_000;
+
+/**
+ * A config row's lifecycle badges: why it is disabled (the enforcer's reason, short) and its rules
+ * in one badge — the most pressing (expired, expires soon) as its label, every rule in its title
+ * in the file's spelling. Short labels, since a 1024-px window gives the column ~100 px.
+ */
+export function lifecycleBadges(peer: ConfigPeerView, now: number): StateBadge[] {
+  const badges: StateBadge[] = [];
+  if (peer.disabled) {
+    badges.push(
+      peer.disabledBy === null
+        ? { label: 'Disabled', tone: 'none', title: 'Disabled in the config file' }
+        : {
+            label: `Off: ${DISABLED_BY_LABEL[peer.disabledBy.reason]}`,
+            tone: 'none',
+            title: `Disabled by WG Deck's enforcer (${formatDisabledBy(peer.disabledBy)})`,
+          },
+    );
+  }
+  const rules = [
+    peer.quota && `Quota ${formatQuota(peer.quota)}`,
+    peer.expiresAt !== null && `Expires ${formatExpires(peer.expiresAt)}`,
+    peer.schedule && `Allowed ${formatSchedule(peer.schedule)}`,
+  ].filter((rule): rule is string => typeof rule === 'string');
+  if (rules.length === 0) return badges;
+  const title = rules.join('\n');
+  const left = peer.expiresAt === null ? null : peer.expiresAt - now;
+  if (left !== null && left <= 0 && peer.disabledBy?.reason !== 'expiry')
+    badges.push({ label: 'Expired', tone: 'warn', title });
+  else if (left !== null && left > 0 && left <= EXPIRY_WARN_MS)
+    badges.push({ label: `Expires in ${formatDuration(left / 1000)}`, tone: 'warn', title });
+  else if (left === null || left > 0) badges.push({ label: 'Limits', tone: 'none', title });
+  return badges;
+}
 
 /** The drift of each peer of the file, by public key. */
 export function driftByPeer(report: DriftReport | null): Map<string, PeerDriftKind> {

@@ -5,11 +5,13 @@ import type { ConfigPeerView } from '../../../../shared/peer-ops.ts';
 import {
   DRIFT_HELP,
   DRIFT_LABEL,
+  lifecycleBadges,
   matchesQuery,
   peerLabel,
   sortConfigPeers,
   type PeerDriftKind,
 } from '../../lib/config-view.ts';
+import { useNow } from '../../lib/ticker.ts';
 import { CopyButton } from '../common.tsx';
 
 const ROW_HEIGHT = 40;
@@ -19,6 +21,22 @@ const COLLAPSED = new Set([3, 4]);
 const HEADER_HEIGHT = 34;
 
 export type RowAction = 'edit' | 'disable' | 'enable' | 'remove' | 'client-config';
+
+/** Its own clock, so "Expires in 2 d" moves on while the row stays memoised. */
+function LifecycleBadges({ peer }: { peer: ConfigPeerView }) {
+  const now = useNow();
+  return lifecycleBadges(peer, now).map((badge, i) => (
+    <span
+      key={badge.label}
+      className="state-badge"
+      data-tone={badge.tone}
+      title={badge.title}
+      data-testid={peer.disabled && i === 0 ? 'peer-disabled-badge' : 'peer-limits-badge'}
+    >
+      {badge.label}
+    </span>
+  ));
+}
 
 const ConfigPeerRow = memo(function ConfigPeerRow({
   peer,
@@ -92,11 +110,7 @@ const ConfigPeerRow = memo(function ConfigPeerRow({
         {peer.hasPresharedKey ? 'yes' : <span className="muted">no</span>}
       </div>
       <div role="cell" className="cell cell-badges">
-        {peer.disabled && (
-          <span className="state-badge" data-tone="none" data-testid="peer-disabled-badge">
-            Disabled
-          </span>
-        )}
+        <LifecycleBadges peer={peer} />
         {drift && (
           <span
             className="state-badge"
