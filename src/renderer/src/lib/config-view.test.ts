@@ -127,8 +127,10 @@ describe('lifecycle badges', () => {
     expect(labels(peer({}))).toEqual([]);
     expect(labels(peer({ disabled: true }))).toEqual(['none:Disabled']);
     const over = peer({ disabled: true, quota, disabledBy: { reason: 'quota', period: '2026-12' } });
-    expect(labels(over)).toEqual(['none:Off: over quota', 'none:Limits']);
-    expect(lifecycleBadges(over, now)[0]!.title).toBe("Disabled by WG Deck's enforcer (quota 2026-12)");
+    expect(labels(over)).toEqual(['none:Off: over quota']);
+    expect(lifecycleBadges(over, now)[0]!.title).toBe(
+      "Disabled by WG Deck's enforcer (quota 2026-12)\nQuota 50GiB/month",
+    );
     const expired = peer({ disabled: true, expiresAt: now - 1000, disabledBy: { reason: 'expiry' } });
     expect(labels(expired)).toEqual(['none:Off: expired']);
   });

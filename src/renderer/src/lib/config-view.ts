@@ -68,6 +68,9 @@ export function lifecycleBadges(peer: ConfigPeerView, now: number): StateBadge[]
     badges.push({ label: 'Expired', tone: 'warn', title });
   else if (left !== null && left > 0 && left <= EXPIRY_WARN_MS)
     badges.push({ label: `Expires in ${formatDuration(left / 1000)}`, tone: 'warn', title });
+  else if (peer.disabled && badges[0] !== undefined)
+    // Disabled, nothing pressing: its one badge carries the rules too (two do not fit the column).
+    badges[0] = { ...badges[0], title: `${badges[0].title}\n${title}` };
   else if (left === null || left > 0) badges.push({ label: 'Limits', tone: 'none', title });
   return badges;
 }

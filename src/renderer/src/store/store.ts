@@ -8,6 +8,7 @@ import type {
   WgDeckApi,
 } from '../../../shared/api.ts';
 import type { FiringAlert } from '../../../shared/alerts.ts';
+import type { LoggedEvent } from '../../../shared/event-log.ts';
 import type { ServerDelta } from '../../../shared/live-delta.ts';
 import type { PeerNames, PeerTxEvent } from '../../../shared/peer-ops.ts';
 import type { GroupSummary } from '../../../shared/groups.ts';
@@ -43,6 +44,11 @@ export interface AppState {
   peerNames: Record<string, Record<string, string>>;
   /** The alerts firing now (`alerts:firing`, then `alerts:changed`). */
   firing: FiringAlert[];
+  /**
+   * Per `server/iface` (peerNamesKey): bumped when the lifecycle enforcer changed its config file,
+   * so an open config view reads it again.
+   */
+  enforcedRevision: Record<string, number>;
 }
 
 const RATE_UNIT_KEY = 'wgdeck.rateUnit';
@@ -69,6 +75,7 @@ export const useApp = create<AppState>()(() => ({
   peerTx: {},
   peerNames: {},
   firing: [],
+  enforcedRevision: {},
 }));
 
 /** Browser mode notifies here; the app's main process notifies for Electron. */
@@ -246,6 +253,22 @@ function onPeerNames(list: readonly PeerNames[]): void {
   });
 }
 
+/** Warnings and failures leave the file as it was; every other lifecycle event disabled or enabled a peer. */
+const FILE_UNCHANGED: ReadonlySet<string> = new Set([
+  'peer.quotaWarning',
+  'peer.expiryWarning',
+  'peer.enforcementFailed',
+]);
+
+function onLifecycle(event: LoggedEvent): void {
+  notifier.lifecycle(event);
+  if (FILE_UNCHANGED.has(event.type) || event.interface === null) return;
+  const key = peerNamesKey(event.server, event.interface);
+  useApp.setState((s) => ({
+    enforcedRevision: { ...s.enforcedRevision, [key]: (s.enforcedRevision[key] ?? 0) + 1 },
+  }));
+}
+
 // --- Start -----------------------------------------------------------------------------------------
 
 export async function start(): Promise<void> {
@@ -259,7 +282,7 @@ export async function start(): Promise<void> {
     unsubscribers.push(api.subscribe('peers:tx', (event) => onPeerTx(event)));
     unsubscribers.push(api.subscribe('peers:names', (names) => onPeerNames([names])));
     unsubscribers.push(api.subscribe('alerts:changed', (firing) => onFiring(firing)));
-    unsubscribers.push(api.subscribe('peers:lifecycle', (event) => notifier.lifecycle(event)));
+    unsubscribers.push(api.subscribe('peers:lifecycle', (event) => onLifecycle(event)));
     const [info, configs, settings, groups] = await Promise.all([
       call('app:info'),
       call('server:list'),

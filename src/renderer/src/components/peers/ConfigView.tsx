@@ -4,7 +4,7 @@ import { driftByPeer, hasDrift, keptKeys, pruneKept } from '../../lib/config-vie
 import { toApiError, type ApiError } from '../../lib/errors.ts';
 import { runPeerAction } from '../../store/peer-actions.ts';
 import { cancelPlan, planOperation, selectPeerState, usePeerFlows } from '../../store/peer-flow.ts';
-import { call } from '../../store/store.ts';
+import { call, peerNamesKey, useApp } from '../../store/store.ts';
 import { CopyButton } from '../common.tsx';
 import { AddPeerDialog } from './AddPeerDialog.tsx';
 import { BackupsList } from './BackupsList.tsx';
@@ -104,10 +104,13 @@ export function ConfigView({
     }
   }, [server, iface]);
 
-  // First load, and again after every apply attempt (the file may have changed either way).
+  const enforced = useApp((s) => s.enforcedRevision[peerNamesKey(server, iface)] ?? 0);
+
+  // First load, again after every apply attempt (the file may have changed either way), and after the
+  // lifecycle enforcer disabled or enabled one of its peers.
   useEffect(() => {
     void load();
-  }, [load, revision]);
+  }, [load, revision, enforced]);
 
   // Leaving the view drops a plan nobody applied (never one being applied: that one must land).
   useEffect(() => () => cancelPlan(server, iface), [server, iface]);

@@ -54,7 +54,8 @@ function EditPeerForm({
     (f) => editFormErrors(f, peer),
   );
   const edit = editFromForm(form, peer);
-  const dirty = hasChanges(edit);
+  // A value that does not parse makes no edit yet is a change: Preview stays open to say what is wrong.
+  const dirty = hasChanges(edit) || Object.keys(editFormErrors(form, peer)).length > 0;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,0 +1,130 @@
+// Issue 15, in Debian Chromium against browser mode and a real lab server: a peer's quota, expiry and
+// allowed hours are set from the edit form into its config file; a client pushing real traffic past
+// its quota is disabled by the enforcer, and the config view and the peer's pages say why.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startLab, type Lab } from './lab/lab.ts';
+import { registerLab } from './lab/register.ts';
+import { describeLab } from '../test/lab/support.ts';
+import { startBrowserMode, type BrowserModeApp } from './support/browser-mode.ts';
+import { launchChromium } from './support/chromium.ts';
+import { shotsAtEverySize } from './support/screenshots.ts';
+
+describeLab('peer lifecycle in Chromium against a real server', () => {
+  let lab: Lab;
+  let app: BrowserModeApp;
+  let browser: Browser;
+  let page: Page;
+  const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-life-data-'));
+  const home = mkdtempSync(join(tmpdir(), 'wgdeck-life-home-'));
+
+  beforeAll(async () => {
+    lab = await startLab({
+      name: 'wgdlife',
+      servers: 1,
+      interfaces: 1,
+      peers: 4,
+      clients: 2,
+      traffic: false,
+    });
+    await registerLab(lab, dataDir);
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ intervalSeconds: 2 }));
+    app = await startBrowserMode(dataDir, home);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await lab?.stop();
+  });
+
+  const server = () => lab.servers[0]!;
+  const heavy = () => lab.clients[0]!;
+  const quiet = () => lab.clients[1]!;
+  const configPath = () => server().interfaces[0]!.configPath;
+  const file = async () => (await lab.exec(0, `cat ${configPath()}`)).stdout;
+  const serverAddress = () => server().interfaces[0]!.addressV4.split('/')[0]!;
+  const rowOf = (key: string) => page.locator(`[data-testid="config-peer"][data-peer="${key}"]`);
+  const openConfig = async () => {
+    await page.goto(`${app.url}#/server/${server().name}`);
+    await page.getByTestId(`manage-${heavy().interface}`).click();
+    await rowOf(heavy().publicKey).waitFor({ timeout: 30_000 });
+  };
+  const applyEdit = async (key: string, fields: Record<string, string>, shot?: string) => {
+    await rowOf(key).getByTestId('peer-action-edit').click();
+    const dialog = page.getByTestId('edit-peer-dialog');
+    await dialog.getByTestId('peer-quota').waitFor();
+    for (const [testId, value] of Object.entries(fields)) await dialog.getByTestId(testId).fill(value);
+    const limits = dialog.getByTestId('peer-schedule');
+    if (shot) await shotsAtEverySize(page, shot, { before: () => limits.scrollIntoViewIfNeeded() });
+    await dialog.getByTestId('preview-button').click();
+    await page.getByTestId('plan-preview').waitFor();
+    const preview = (await page.getByTestId('plan-preview').textContent()) ?? '';
+    await page.getByTestId('apply-button').click();
+    await page.getByTestId('plan-preview').waitFor({ state: 'detached', timeout: 30_000 });
+    return preview;
+  };
+
+  it('a rule that does not parse is refused on its field, quoting the rule; nothing is sent', async () => {
+    await openConfig();
+    await rowOf(heavy().publicKey).getByTestId('peer-action-edit').click();
+    const dialog = page.getByTestId('edit-peer-dialog');
+    await dialog.getByTestId('peer-quota').fill('lots');
+    await dialog.getByTestId('peer-expires').fill('soon');
+    await dialog.getByTestId('preview-button').click();
+    const errors = await dialog.getByTestId('field-error').allTextContents();
+    expect(errors.join('\n')).toContain('a quota is SIZE/day');
+    expect(errors.join('\n')).toContain('an expiry is a date');
+    await shotsAtEverySize(page, 'lifecycle-edit-refused', {
+      before: () => dialog.getByTestId('peer-expires').scrollIntoViewIfNeeded(),
+    });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await file()).not.toContain('# Quota');
+  });
+
+  it('the edit form writes quota, expiry and allowed hours beside the name; the config view shows them', async () => {
+    const preview = await applyEdit(
+      quiet().publicKey,
+      { 'peer-quota': '1GiB/month', 'peer-expires': '2027-01-31', 'peer-schedule': 'daily 00:00-24:00' },
+      'lifecycle-edit-form',
+    );
+    expect(preview).toContain('quota: none → 1GiB/month');
+    expect(preview).toContain('expires: never → 2027-01-31');
+    await expect
+      .poll(file, { timeout: 30_000 })
+      .toContain(
+        '# lab client 1\n# Quota = 1GiB/month\n# Expires = 2027-01-31\n# Schedule = daily 00:00-24:00\n',
+      );
+    const badge = rowOf(quiet().publicKey).getByTestId('peer-limits-badge');
+    await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toBe('Limits');
+    expect(await badge.getAttribute('title')).toBe(
+      'Quota 1GiB/month\nExpires 2027-01-31\nAllowed daily 00:00-24:00',
+    );
+  });
+
+  it('a client pushing past a small quota is disabled by the enforcer; the config view says why', async () => {
+    await applyEdit(heavy().publicKey, { 'peer-quota': '200KiB/day' });
+    await expect.poll(file, { timeout: 30_000 }).toContain('# Quota = 200KiB/day');
+    const pushing = lab
+      .clientExec(0, `ping -q -s 1400 -i 0.05 -c 600 -W 1 ${serverAddress()}`)
+      .catch(() => null);
+    const row = rowOf(heavy().publicKey);
+    await expect
+      .poll(
+        async () => {
+          const badge = row.getByTestId('peer-disabled-badge');
+          return (await badge.count()) > 0 ? badge.textContent() : null;
+        },
+        { timeout: 90_000 },
+      )
+      .toBe('Off: over quota');
+    await pushing;
+    expect(await file()).toMatch(/#! # DisabledBy = quota \d{4}-\d{2}-\d{2}/);
+    await shotsAtEverySize(page, 'lifecycle-config-view');
+  });
+});
