@@ -426,6 +426,14 @@ export function PeersTable({
           </button>
           <button
             type="button"
+            className="button button-small"
+            onClick={() => batch('limits')}
+            data-testid="batch-limits"
+          >
+            Set limits…
+          </button>
+          <button
+            type="button"
             className="button button-small button-danger-quiet"
             onClick={() => batch('remove')}
             data-testid="batch-remove"

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigPeerView } from '../../../shared/peer-ops.ts';
 import {
   addFormErrors,
+  batchLimitsEdit,
+  batchLimitsErrors,
+  EMPTY_BATCH_LIMITS,
   addRequestFromForm,
   cidrShapeProblem,
   contractProblems,
@@ -214,11 +217,10 @@ describe('the edit form', () => {
       schedule: null,
     });
     const bad = { ...form, quota: 'lots', expires: 'soon', schedule: 'weekdays 9-5' };
-    expect(editFormErrors(bad, peer)).toMatchObject({
-      quota: expect.stringMatching(/^a quota is SIZE\/day/),
-      expires: expect.stringMatching(/^an expiry is a date/),
-      schedule: expect.stringMatching(/^a schedule is DAYS/),
-    });
+    const errors = editFormErrors(bad, peer);
+    expect(errors.quota).toMatch(/^a quota is SIZE\/day/);
+    expect(errors.expires).toMatch(/^an expiry is a date/);
+    expect(errors.schedule).toMatch(/^a schedule is DAYS/);
     expect(editFromForm(bad, peer)).toEqual({});
     expect(problemField('changes[0].expiresAt')).toBe('expires');
   });
@@ -387,5 +389,24 @@ describe('engine problems on the form', () => {
 describe('the form refuses what the engine refuses (the shared rule, issue 10)', () => {
   it.each(['10.0.0.01/32', '1:2:3/64', ':::', 'fd00::1%eth0/64', 'fd00::/064'])('%j', (text) => {
     expect(cidrShapeProblem(text)).not.toBeNull();
+  });
+});
+
+describe('the batch limits form', () => {
+  it('leaves what is empty, removes what says none, sets the rest; a bad rule is its field', () => {
+    expect(batchLimitsEdit(EMPTY_BATCH_LIMITS)).toEqual({});
+    expect(batchLimitsEdit({ quota: '10GiB/month', expires: 'none', schedule: '' })).toEqual({
+      quota: { bytes: 10 * 1024 ** 3, period: 'month', direction: 'both', reenable: true },
+      expiresAt: null,
+    });
+    expect(batchLimitsEdit({ quota: 'None', expires: '2027-01-31', schedule: 'daily 08:00-18:00' })).toEqual({
+      quota: null,
+      expiresAt: Date.UTC(2027, 1, 1),
+      schedule: { days: [0, 1, 2, 3, 4, 5, 6], fromMinute: 480, toMinute: 1080, timeZone: 'UTC' },
+    });
+    expect(batchLimitsErrors(EMPTY_BATCH_LIMITS)).toEqual({});
+    const errors = batchLimitsErrors({ quota: 'lots', expires: 'soon', schedule: 'weekdays' });
+    expect(Object.keys(errors)).toEqual(['quota', 'expires', 'schedule']);
+    expect(errors.quota).toMatch(/^a quota is .*; none removes it$/);
   });
 });

@@ -310,6 +310,48 @@ export function hasChanges(edit: PeerEdit): boolean {
   return Object.keys(edit).length > 0;
 }
 
+// --- The batch limits form ---------------------------------------------------------------------------
+
+export type LimitsField = 'quota' | 'expires' | 'schedule';
+
+/** One set of limits for many peers: empty leaves each peer's own rule as it is, `none` removes it. */
+export interface BatchLimitsForm {
+  quota: string;
+  expires: string;
+  schedule: string;
+}
+
+export const EMPTY_BATCH_LIMITS: BatchLimitsForm = { quota: '', expires: '', schedule: '' };
+
+/** Unset (leave it), null (`none`: remove it), the rule, or `bad` when it does not parse. */
+function batchRule<T>(text: string, parse: (text: string) => T | null): T | null | undefined | 'bad' {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^none$/i.test(t)) return null;
+  return parse(t) ?? 'bad';
+}
+
+export function batchLimitsErrors(form: BatchLimitsForm): FieldErrors<LimitsField> {
+  const errors: FieldErrors<LimitsField> = {};
+  if (batchRule(form.quota, parseQuota) === 'bad') errors.quota = `${QUOTA_RULE}; none removes it`;
+  if (batchRule(form.expires, parseExpires) === 'bad') errors.expires = `${EXPIRES_RULE}; none removes it`;
+  if (batchRule(form.schedule, parseSchedule) === 'bad')
+    errors.schedule = `${SCHEDULE_RULE}; none removes it`;
+  return errors;
+}
+
+/** The edit every selected peer gets (call after `batchLimitsErrors` is empty). */
+export function batchLimitsEdit(form: BatchLimitsForm): PeerEdit {
+  const edit: PeerEdit = {};
+  const quota = batchRule(form.quota, parseQuota);
+  if (quota !== undefined && quota !== 'bad') edit.quota = quota;
+  const expires = batchRule(form.expires, parseExpires);
+  if (expires !== undefined && expires !== 'bad') edit.expiresAt = expires;
+  const schedule = batchRule(form.schedule, parseSchedule);
+  if (schedule !== undefined && schedule !== 'bad') edit.schedule = schedule;
+  return edit;
+}
+
 // --- Engine problems on the form ---------------------------------------------------------------------
 
 export interface Problem {

@@ -12,17 +12,19 @@ import { call } from './store.ts';
  * the same dialogs (mounted once per interface by `PeerActionDialogs`). Edit and remove need the
  * peers as the config file has them; the live views only know keys, so the file is read first.
  */
-export type PeerAction = 'edit' | 'disable' | 'enable' | 'remove' | 'client-config';
+export type PeerAction = 'edit' | 'limits' | 'disable' | 'enable' | 'remove' | 'client-config';
 
 export interface PeerActionState {
   /** The peer whose edit form is open. */
   editing: ConfigPeerView | null;
   /** The peers the remove confirmation asks about (empty: closed). */
   removing: ConfigPeerView[];
+  /** The peers the batch limits form sets quota, expiry and hours for (empty: closed). */
+  limiting: ConfigPeerView[];
   error: ApiError | null;
 }
 
-const EMPTY: PeerActionState = { editing: null, removing: [], error: null };
+const EMPTY: PeerActionState = { editing: null, removing: [], limiting: [], error: null };
 
 export const usePeerActions = create<Record<string, PeerActionState>>()(() => ({}));
 
@@ -68,7 +70,7 @@ async function fromFile(
 /**
  * Runs `action` on the peers with `keys`. `known` are the config file's peers when the caller has
  * them (the config view), else the file is read. Disable and enable preview at once; remove asks
- * first; edit opens the form (one peer).
+ * first; edit opens the form (one peer); limits opens the batch limits form.
  */
 export async function runPeerAction(
   server: string,
@@ -102,6 +104,9 @@ export async function runPeerAction(
       break;
     case 'remove':
       update(server, iface, { removing: peers });
+      break;
+    case 'limits':
+      update(server, iface, { limiting: peers });
       break;
     case 'disable':
     case 'enable': {
@@ -147,6 +152,10 @@ export function confirmRemove(server: string, iface: string): void {
 
 export function cancelRemove(server: string, iface: string): void {
   update(server, iface, { removing: [] });
+}
+
+export function closeLimits(server: string, iface: string): void {
+  update(server, iface, { limiting: [] });
 }
 
 export function closeEdit(server: string, iface: string): void {

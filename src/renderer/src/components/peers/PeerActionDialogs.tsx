@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import {
   cancelRemove,
   closeEdit,
+  closeLimits,
   confirmRemove,
   dismissActionError,
   selectPeerActions,
@@ -9,6 +10,7 @@ import {
 } from '../../store/peer-actions.ts';
 import { selectPeerState, usePeerFlows } from '../../store/peer-flow.ts';
 import { Modal } from '../common.tsx';
+import { BatchLimitsDialog } from './BatchLimitsDialog.tsx';
 import { ClientConfigDialog } from './ClientConfigDialog.tsx';
 import { EditPeerDialog } from './EditPeerDialog.tsx';
 import { ErrorCallout } from './ErrorCallout.tsx';
@@ -21,15 +23,24 @@ import { RemovePeerDialog } from './RemovePeerDialog.tsx';
  * them: one plan at a time per interface, and one dialog on screen at a time.
  */
 export function PeerActionDialogs({ server, iface }: { server: string; iface: string }) {
-  const { editing, removing, error } = usePeerActions(selectPeerActions(server, iface));
+  const { editing, removing, limiting, error } = usePeerActions(selectPeerActions(server, iface));
   const applied = usePeerFlows(selectPeerState(server, iface)).applied;
   // A successful apply closes the form it came from (it waited behind the preview).
   useEffect(() => {
-    if (applied) closeEdit(server, iface);
+    if (applied) {
+      closeEdit(server, iface);
+      closeLimits(server, iface);
+    }
   }, [applied, server, iface]);
   return (
     <>
       <EditPeerDialog peer={editing} onClose={() => closeEdit(server, iface)} server={server} iface={iface} />
+      <BatchLimitsDialog
+        peers={limiting}
+        onClose={() => closeLimits(server, iface)}
+        server={server}
+        iface={iface}
+      />
       <RemovePeerDialog
         peers={removing}
         iface={iface}
