@@ -108,6 +108,9 @@ export function formatQuota(quota: Quota): string {
   return words.join(' ');
 }
 
+/** Quota share at which the enforcer warns, and the views turn the usage bar amber. */
+export const QUOTA_WARNING_SHARE = 0.8;
+
 /** The bytes that count against `quota`, from a peer's rx and tx in the period. */
 export function quotaBytes(quota: Quota, rx: number, tx: number): number {
   return quota.direction === 'rx' ? rx : quota.direction === 'tx' ? tx : rx + tx;
@@ -165,6 +168,9 @@ export function parseExpires(text: string): number | null {
   const at = Date.parse(trimmed);
   return Number.isFinite(at) ? at : null;
 }
+
+/** How long before its expiry a peer's expiry is warned of (an event, and a hint in the views). */
+export const EXPIRY_WARNING_MS = 3 * 24 * 3600_000;
 
 /** The file's spelling: a UTC midnight as the day before it (`2027-01-31`), else `2027-01-31T18:00Z`. */
 export function formatExpires(at: number): string {

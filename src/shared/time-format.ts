@@ -68,6 +68,11 @@ export function formatDateTime(ms: number, where?: TimeLocale): string {
   return dtf({ dateStyle: 'medium', timeStyle: 'medium' }, where).format(ms);
 }
 
+/** A moment to the minute, for what happens on the minute (a quota's reset, an expiry): "Mar 12, 2025, 2:05 PM". */
+export function formatMinute(ms: number, where?: TimeLocale): string {
+  return dtf({ dateStyle: 'medium', timeStyle: 'short' }, where).format(ms);
+}
+
 /** A window of time, the date once when both ends share it: "Mar 12, 2025, 2:05 – 3:05 PM". */
 export function formatWindow(fromMs: number, toMs: number, where?: TimeLocale): string {
   const format = dtf({ dateStyle: 'medium', timeStyle: 'short' }, where);

@@ -12,14 +12,15 @@
  * - Without a usage figure (nothing records history here) the quota is not judged at all.
  */
 import { formatBytes } from '../../../shared/format.ts';
-import { scheduleAllows, type DisabledBy, type PeerLifecycle } from '../../../shared/peer-lifecycle.ts';
+import {
+  EXPIRY_WARNING_MS,
+  QUOTA_WARNING_SHARE,
+  scheduleAllows,
+  type DisabledBy,
+  type PeerLifecycle,
+} from '../../../shared/peer-lifecycle.ts';
 import type { LifecycleEventType } from '../../../shared/event-log.ts';
 import type { QuotaUsage } from './usage-meter.ts';
-
-/** Quota share at which the warning is given. */
-export const QUOTA_WARNING_SHARE = 0.8;
-/** How long before its expiry a peer's expiry is warned of. */
-export const EXPIRY_WARNING_MS = 3 * 24 * 3600_000;
 
 export interface LifecycleInput {
   rules: PeerLifecycle;

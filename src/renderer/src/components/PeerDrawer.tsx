@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { PingCheck } from './PingCheck.tsx';
+import { PeerLimitsSection } from './peers/PeerLimits.tsx';
 import type { InterfaceLive, PeerLive, ServerLive } from '../../../shared/domain.ts';
 import { formatBytes, formatRate, shortKey } from '../../../shared/format.ts';
 import { formatDateTime } from '../../../shared/time-format.ts';
@@ -57,6 +58,7 @@ export function PeerDrawer({
 }) {
   const rateUnit = useApp((s) => s.rateUnit);
   const names = useApp((s) => s.peerNames[peerNamesKey(server, ifaceName)]);
+  const rules = useApp((s) => s.peerLifecycle[peerNamesKey(server, ifaceName)]?.[peerKey]);
   const closeRef = useRef<HTMLButtonElement>(null);
   const key = peerKey;
   useEffect(() => {
@@ -100,6 +102,7 @@ export function PeerDrawer({
               ? `This peer is not on ${ifaceName} now. Its recorded history follows.`
               : `No live data from ${server} right now. The recorded history follows.`}
           </p>
+          <PeerLimitsSection rules={rules} usage={undefined} />
           <PeerChart server={server} iface={ifaceName} peer={peerKey} />
           <PeerUsage server={server} iface={ifaceName} peer={peerKey} />
         </div>
@@ -110,6 +113,7 @@ export function PeerDrawer({
             <span className="muted">{PEER_STATUS_HELP[peer.status]}</span>
           </div>
           <DrawerActions server={server} iface={ifaceName} peerKey={peerKey} />
+          <PeerLimitsSection rules={rules} usage={peer.usage} />
           <PeerChart server={server} iface={ifaceName} peer={peerKey} />
           <dl className="facts">
             <dt>Public key</dt>

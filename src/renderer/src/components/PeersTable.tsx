@@ -10,6 +10,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import type { PeerLive } from '../../../shared/domain.ts';
+import type { PeerLifecycle } from '../../../shared/peer-lifecycle.ts';
 import { formatBytes, formatRate, plural, shortKey } from '../../../shared/format.ts';
 import {
   DEFAULT_PEER_SORT,
@@ -24,6 +25,7 @@ import {
 import { runPeerAction, type PeerAction } from '../store/peer-actions.ts';
 import { peerNamesKey, useApp, type RateUnit } from '../store/store.ts';
 import { Sparkline } from './charts/Sparkline.tsx';
+import { RowLimitMarks } from './peers/PeerLimits.tsx';
 import { Age, CopyButton, PEER_STATUS_LABEL, PeerStatusBadge } from './common.tsx';
 
 const ROW_HEIGHT = 34;
@@ -117,6 +119,7 @@ const PeerRow = memo(function PeerRow({
   onCheck,
   onAction,
   name,
+  rules,
 }: {
   peer: PeerLive;
   index: number;
@@ -134,6 +137,8 @@ const PeerRow = memo(function PeerRow({
   onAction: (action: PeerAction, key: string) => void;
   /** From the config file; null: unnamed (the key says who it is). */
   name: string | null;
+  /** Its lifecycle rules from the config file, if any (quota, expiry, schedule). */
+  rules: PeerLifecycle | undefined;
 }) {
   const label = name ?? shortKey(peer.publicKey);
   const ips = peer.allowedIps.join(', ');
@@ -202,6 +207,7 @@ const PeerRow = memo(function PeerRow({
           label={`Copy public key ${shortKey(peer.publicKey)}`}
           className="row-copy"
         />
+        <RowLimitMarks rules={rules} usage={peer.usage} />
       </div>
       <div role="cell" className="cell mono truncate" title={ips} data-testid="peer-allowed-ips">
         {ips || <span className="muted">none</span>}
@@ -276,6 +282,7 @@ export function PeersTable({
 }) {
   const rateUnit = useApp((s) => s.rateUnit);
   const names = useApp((s) => s.peerNames[peerNamesKey(server, iface)]);
+  const lifecycle = useApp((s) => s.peerLifecycle[peerNamesKey(server, iface)]);
   const [sort, setSort] = useState<PeerSort>(DEFAULT_PEER_SORT);
   const [filter, setFilter] = useState<PeerFilter>('all');
   const [query, setQuery] = useState('');
@@ -537,6 +544,7 @@ export function PeersTable({
                   onCheck={check}
                   onAction={act}
                   name={names?.[peer.publicKey] ?? null}
+                  rules={lifecycle?.[peer.publicKey]}
                 />
               );
             })}

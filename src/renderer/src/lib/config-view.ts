@@ -5,13 +5,8 @@
  */
 import type { BackupInfo, ConfigPeerView } from '../../../shared/peer-ops.ts';
 import type { DriftReport } from '../../../shared/peers.ts';
-import {
-  DISABLED_BY_LABEL,
-  formatDisabledBy,
-  formatExpires,
-  formatQuota,
-  formatSchedule,
-} from '../../../shared/peer-lifecycle.ts';
+import { DISABLED_BY_LABEL, EXPIRY_WARNING_MS, formatDisabledBy } from '../../../shared/peer-lifecycle.ts';
+import { rulesText } from './peer-limits.ts';
 import { formatDuration } from '../../../shared/format.ts';
 
 export type PeerDriftKind = 'not-live' | 'disabled-but-live' | 'different';
@@ -35,9 +30,6 @@ export interface StateBadge {
   title: string;
 }
 
-/** How long before expiry a peer's row warns (the enforcer warns at the same time). */
-export const EXPIRY_WARN_MS = 3 * 86_400_000;
-
 /**
  * A config row's lifecycle badges: why it is disabled (the enforcer's reason, short) and its rules
  * in one badge — the most pressing (expired, expires soon) as its label, every rule in its title
@@ -56,17 +48,12 @@ export function lifecycleBadges(peer: ConfigPeerView, now: number): StateBadge[]
           },
     );
   }
-  const rules = [
-    peer.quota && `Quota ${formatQuota(peer.quota)}`,
-    peer.expiresAt !== null && `Expires ${formatExpires(peer.expiresAt)}`,
-    peer.schedule && `Allowed ${formatSchedule(peer.schedule)}`,
-  ].filter((rule): rule is string => typeof rule === 'string');
-  if (rules.length === 0) return badges;
-  const title = rules.join('\n');
+  const title = rulesText(peer);
+  if (title === '') return badges;
   const left = peer.expiresAt === null ? null : peer.expiresAt - now;
   if (left !== null && left <= 0 && peer.disabledBy?.reason !== 'expiry')
     badges.push({ label: 'Expired', tone: 'warn', title });
-  else if (left !== null && left > 0 && left <= EXPIRY_WARN_MS)
+  else if (left !== null && left > 0 && left <= EXPIRY_WARNING_MS)
     badges.push({ label: `Expires in ${formatDuration(left / 1000)}`, tone: 'warn', title });
   else if (peer.disabled && badges[0] !== undefined)
     // Disabled, nothing pressing: its one badge carries the rules too (two do not fit the column).

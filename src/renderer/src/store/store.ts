@@ -11,6 +11,7 @@ import type { FiringAlert } from '../../../shared/alerts.ts';
 import type { LoggedEvent } from '../../../shared/event-log.ts';
 import type { ServerDelta } from '../../../shared/live-delta.ts';
 import type { PeerNames, PeerTxEvent } from '../../../shared/peer-ops.ts';
+import type { PeerLifecycle } from '../../../shared/peer-lifecycle.ts';
 import type { GroupSummary } from '../../../shared/groups.ts';
 import type { ServerConfig } from '../../../shared/server-config.ts';
 import { connectApi } from '../api/index.ts';
@@ -42,6 +43,8 @@ export interface AppState {
   peerTx: Record<string, PeerTxEvent>;
   /** Peer names per `server/iface` (peerNamesKey), from config files the engine read or wrote. */
   peerNames: Record<string, Record<string, string>>;
+  /** Lifecycle rules per `server/iface` (peerNamesKey), public key → rules, from the same files. */
+  peerLifecycle: Record<string, Record<string, PeerLifecycle>>;
   /** The alerts firing now (`alerts:firing`, then `alerts:changed`). */
   firing: FiringAlert[];
   /**
@@ -74,6 +77,7 @@ export const useApp = create<AppState>()(() => ({
   paletteOpen: false,
   peerTx: {},
   peerNames: {},
+  peerLifecycle: {},
   firing: [],
   enforcedRevision: {},
 }));
@@ -247,9 +251,14 @@ export function peerNamesKey(server: string, iface: string): string {
 function onPeerNames(list: readonly PeerNames[]): void {
   if (list.length === 0) return;
   useApp.setState((s) => {
-    const next = { ...s.peerNames };
-    for (const entry of list) next[peerNamesKey(entry.server, entry.iface)] = entry.names;
-    return { peerNames: next };
+    const names = { ...s.peerNames };
+    const lifecycle = { ...s.peerLifecycle };
+    for (const entry of list) {
+      const key = peerNamesKey(entry.server, entry.iface);
+      names[key] = entry.names;
+      lifecycle[key] = entry.lifecycle ?? {};
+    }
+    return { peerNames: names, peerLifecycle: lifecycle };
   });
 }
 
