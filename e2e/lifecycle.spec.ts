@@ -139,6 +139,42 @@ describeLab('peer lifecycle in Chromium against a real server', () => {
     }
   });
 
+  it('the peers table shows the quota bar and a near expiry; the drawer the limits and when the quota resets', async () => {
+    // Two days ahead, to the minute: the hint says a day and some hours are left.
+    const expires = `${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 16)}Z`;
+    await openConfig();
+    await applyEdit(heavy().publicKey, { 'peer-quota': '300KiB/day', 'peer-expires': expires });
+    await expect.poll(file, { timeout: 30_000 }).toContain(`# Quota = 300KiB/day\n# Expires = ${expires}\n`);
+    // 20 pings of 1400 bytes each way: about a fifth of the quota.
+    await lab.clientExec(0, `ping -q -s 1400 -i 0.05 -c 20 -W 1 ${serverAddress()}`);
+    await page.goto(`${app.url}#/server/${server().name}`);
+    const row = page.locator(`[data-peer-key="${heavy().publicKey}"]`);
+    const bar = row.getByTestId('quota-bar');
+    await expect
+      .poll(async () => Number((await bar.count()) > 0 ? await bar.getAttribute('aria-valuenow') : -1), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThanOrEqual(5);
+    expect(await bar.getAttribute('aria-label')).toMatch(
+      /^Quota: [\d.]+ KiB of 300 KiB received \+ sent today \(UTC day\) \(\d+%\), resets .+ \(in .+\)$/,
+    );
+    expect(await row.getByTestId('expiry-hint').textContent()).toMatch(/^1 d left$/);
+    // A peer with no rules has neither.
+    const quietRow = page.locator(`[data-peer-key="${quiet().publicKey}"]`);
+    expect(await quietRow.getByTestId('expiry-hint').count()).toBe(0);
+    await shotsAtEverySize(page, 'lifecycle-peers-table');
+
+    await row.getByTestId('peer-row-name').click();
+    const limits = page.getByTestId('peer-drawer').getByTestId('peer-limits');
+    await limits.waitFor();
+    expect(await limits.getByTestId('limits-quota').textContent()).toMatch(
+      /^300KiB\/day[\d.]+ KiB of 300 KiB \(\d+%\) received \+ sent, today \(UTC day\)resets .+ \(in \d+ (h|min)/,
+    );
+    expect(await limits.getByTestId('limits-expires').textContent()).toContain(expires);
+    expect(await limits.getByTestId('limits-expires').textContent()).toMatch(/\(in 1 d \d+ h\)/);
+    await shotsAtEverySize(page, 'lifecycle-drawer');
+  });
+
   it('a client pushing past a small quota is disabled by the enforcer; the config view says why', async () => {
     await openConfig();
     await applyEdit(heavy().publicKey, { 'peer-quota': '200KiB/day' });
@@ -159,5 +195,18 @@ describeLab('peer lifecycle in Chromium against a real server', () => {
     await pushing;
     expect(await file()).toMatch(/#! # DisabledBy = quota \d{4}-\d{2}-\d{2}/);
     await shotsAtEverySize(page, 'lifecycle-config-view');
+    // Gone from the live interface, its drawer still says why, from the file.
+    await page.goto(
+      `${app.url}#/server/${server().name}/${heavy().interface}/peer/${encodeURIComponent(heavy().publicKey)}`,
+    );
+    const disabled = page.getByTestId('peer-drawer').getByTestId('limits-disabled');
+    await disabled.waitFor({ timeout: 30_000 });
+    expect(await disabled.textContent()).toMatch(
+      /^Disabled by WG Deck: over quota \(period \d{4}-\d{2}-\d{2}\)$/,
+    );
+    expect(await page.getByTestId('limits-quota').textContent()).toContain(
+      'its usage shows while it is on the interface',
+    );
+    await shotsAtEverySize(page, 'lifecycle-drawer-disabled');
   });
 });

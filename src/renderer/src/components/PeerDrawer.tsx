@@ -102,7 +102,7 @@ export function PeerDrawer({
               ? `This peer is not on ${ifaceName} now. Its recorded history follows.`
               : `No live data from ${server} right now. The recorded history follows.`}
           </p>
-          <PeerLimitsSection rules={rules} usage={undefined} />
+          <PeerLimitsSection rules={rules} usage={undefined} live={false} />
           <PeerChart server={server} iface={ifaceName} peer={peerKey} />
           <PeerUsage server={server} iface={ifaceName} peer={peerKey} />
         </div>
@@ -113,7 +113,7 @@ export function PeerDrawer({
             <span className="muted">{PEER_STATUS_HELP[peer.status]}</span>
           </div>
           <DrawerActions server={server} iface={ifaceName} peerKey={peerKey} />
-          <PeerLimitsSection rules={rules} usage={peer.usage} />
+          <PeerLimitsSection rules={rules} usage={peer.usage} live />
           <PeerChart server={server} iface={ifaceName} peer={peerKey} />
           <dl className="facts">
             <dt>Public key</dt>

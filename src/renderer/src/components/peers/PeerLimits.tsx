@@ -30,8 +30,8 @@ export function QuotaBar({ meter, className = '' }: { meter: QuotaMeter; classNa
 }
 
 /**
- * A peers-table row's limits, beside its name: the quota bar and its share, and how long is left
- * when the expiry is near. Its own clock, so the row stays memoised on the peer.
+ * A peers-table row's limits: the quota bar under its name (its share and period in the title), and
+ * how long is left when the expiry is near. Its own clock, so the row stays memoised on the peer.
  */
 export function RowLimitMarks({
   rules,
@@ -46,14 +46,7 @@ export function RowLimitMarks({
   const { meter, expiry } = limits;
   return (
     <span className="row-limits">
-      {meter && (
-        <>
-          <QuotaBar meter={meter} className="quota-bar-row" />
-          <span className="quota-percent num" data-level={meter.level} aria-hidden="true">
-            {meter.percent}
-          </span>
-        </>
-      )}
+      {meter && <QuotaBar meter={meter} className="quota-bar-row" />}
       {expiry && (
         <span
           className="expiry-hint"
@@ -75,9 +68,12 @@ export function RowLimitMarks({
 export function PeerLimitsSection({
   rules,
   usage,
+  live,
 }: {
   rules: PeerLifecycle | undefined;
   usage: PeerUsage | undefined;
+  /** On the live interface now (only then does the engine publish its usage). */
+  live: boolean;
 }) {
   const now = useNow();
   if (!rules && !usage) return null;
@@ -118,7 +114,11 @@ export function PeerLimitsSection({
                   )}
                 </div>
               ) : (
-                <div className="muted small">no usage figure: nothing here records this server’s history</div>
+                <div className="muted small">
+                  {live
+                    ? 'no usage figure yet: it comes from the history this app records'
+                    : 'its usage shows while it is on the interface; the totals are below'}
+                </div>
               )}
             </dd>
           </>
