@@ -1,6 +1,7 @@
 // One engine for `npm run bench -- scale`, in its own process so its CPU and memory are its own:
 // starts every server of the data dir (or none: the empty baseline), lets them settle, then measures
 // for a while. Prints one JSON line. Arguments: <data-dir> <keyframe-every> <warmup-s> <measure-s> [none]
+import { getHeapSpaceStatistics } from 'node:v8';
 import { Engine } from '../src/main/core/engine.ts';
 import { median } from './stats.ts';
 
@@ -47,6 +48,8 @@ const startAt = performance.now();
 const start = totals();
 const rss: number[] = [];
 const heap: number[] = [];
+const newSpace: number[] = [];
+const external: number[] = [];
 const end = performance.now() + Number(measureText) * 1000;
 while (performance.now() < end) {
   await sleep(5000);
@@ -54,6 +57,10 @@ while (performance.now() < end) {
   const memory = process.memoryUsage();
   rss.push(memory.rss);
   heap.push(memory.heapUsed);
+  external.push(memory.external);
+  // The young generation grows with the allocation rate (up to --max-semi-space-size): RSS that is
+  // not live data, so it is reported apart.
+  newSpace.push(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0);
 }
 const cpu = process.cpuUsage(startCpu);
 const seconds = (performance.now() - startAt) / 1000;
@@ -68,6 +75,8 @@ console.log(
     cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
     rss: median(rss),
     heapUsed: median(heap),
+    newSpace: median(newSpace),
+    external: median(external),
     bytes: finish.bytes - start.bytes,
     frames: finish.frames - start.frames,
     reconnects: finish.reconnects - start.reconnects,

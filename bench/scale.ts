@@ -27,6 +27,8 @@ interface EngineRun {
   cpuPercent: number;
   rss: number;
   heapUsed: number;
+  newSpace: number;
+  external: number;
   bytes: number;
   frames: number;
   reconnects: number;
@@ -36,7 +38,15 @@ interface EngineRun {
 function runEngine(dataDir: string, keyframeEvery: number, none = false): EngineRun {
   const dir = mkdtempSync(join(tmpdir(), 'wgdeck-scale-'));
   cpSync(dataDir, dir, { recursive: true });
-  const args = ['--expose-gc', join(import.meta.dirname, 'scale-engine.ts'), dir, String(keyframeEvery)];
+  // SCALE_NODE_FLAGS: V8 flags for the engine under test (e.g. --max-semi-space-size=2), to compare.
+  const flags = (process.env['SCALE_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean);
+  const args = [
+    ...flags,
+    '--expose-gc',
+    join(import.meta.dirname, 'scale-engine.ts'),
+    dir,
+    String(keyframeEvery),
+  ];
   args.push(
     String(none ? 2 : WARMUP_SECONDS),
     String(none ? 20 : MEASURE_SECONDS),
@@ -98,13 +108,15 @@ export async function benchScale(): Promise<BarResult[]> {
       (r.heapUsed - empty.heapUsed) / MiB / ((r.servers * r.peersPerServer) / 1000);
     const row = (name: string, r: EngineRun) =>
       `  ${name.padEnd(12)} ${r.cpuPercent.toFixed(1).padStart(5)} %   RSS ${(r.rss / MiB).toFixed(0).padStart(4)} MiB` +
-      ` (${rssPer1k(r).toFixed(2)} MiB/1k peers, heap ${heapPer1k(r).toFixed(2)})` +
+      ` (${rssPer1k(r).toFixed(2)} MiB/1k peers, heap ${heapPer1k(r).toFixed(2)};` +
+      ` young gen ${(r.newSpace / MiB).toFixed(0)} MiB, external ${(r.external / MiB).toFixed(0)} MiB)` +
       `   ${(perMinute(r) / 1024).toFixed(1).padStart(7)} KiB/server/min   ${(perFrame(r) / 1024).toFixed(1)} KiB/frame`;
     console.log(
       `\n## Scale (${SERVERS} lab servers × ${PEERS} peers, 1 client each, 5 s frames, ${MEASURE_SECONDS} s measured after ${WARMUP_SECONDS} s)`,
     );
     console.log(
-      `  empty engine: RSS ${(empty.rss / MiB).toFixed(0)} MiB, heap ${(empty.heapUsed / MiB).toFixed(0)} MiB`,
+      `  empty engine: RSS ${(empty.rss / MiB).toFixed(0)} MiB, heap ${(empty.heapUsed / MiB).toFixed(0)} MiB,` +
+        ` young gen ${(empty.newSpace / MiB).toFixed(0)} MiB${process.env['SCALE_NODE_FLAGS'] ? `; engine flags: ${process.env['SCALE_NODE_FLAGS']}` : ''}`,
     );
     console.log(row('whole frames', full));
     console.log(row('delta frames', delta));
