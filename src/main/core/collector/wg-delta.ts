@@ -124,7 +124,9 @@ function stateOf(interfaces: InterfaceDump[], previous: State | null): State {
       const kept = old !== undefined && samePeer(old, peer) ? old : ownStrings(peer, old);
       peers.set(kept.publicKey, kept);
     }
-    state.set(iface.name, { dump: { ...iface, name: own(iface.name), peers: [] }, peers });
+    // The interface's strings too: its public key, a slice, kept a whole dump alive per server.
+    const dump = { ...iface, name: own(iface.name), publicKey: ownOrNull(iface.publicKey), peers: [] };
+    state.set(iface.name, { dump, peers });
   }
   return state;
 }
@@ -224,6 +226,10 @@ function ownStrings(peer: PeerDump, old: PeerDump | undefined): PeerDump {
 /** A copy of `text` in its own memory (a slice would keep the whole text it was cut from alive). */
 function own(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+function ownOrNull(text: string | null): string | null {
+  return text === null ? null : own(text);
 }
 
 /** Tabs in a dump line: 4 for an interface, 8 for a peer. */

@@ -331,15 +331,16 @@ export class HistoryCore {
     s.block = block;
     s.base = s.value;
     s.lastIndex = -1;
-    if (s.writer) s.writer.reset();
-    else s.writer = new ByteWriter(32);
+    // No writer yet: most series of a big fleet are idle peers whose deltas are all zero, and a
+    // writer each (three objects and a buffer) was most of the engine's memory per peer.
+    s.writer = null;
     block.touched.push(s);
   }
 
   #emit(s: Series, block: OpenBlock, index: number, delta: number): void {
     if (s.block !== block) this.#touch(s, block);
     if (delta === 0) return;
-    const w = s.writer!;
+    const w = (s.writer ??= new ByteWriter(32));
     if (index > s.lastIndex + 1) writeZeroRun(w, index - s.lastIndex - 1);
     writeValue(w, delta);
     s.lastIndex = index;
@@ -404,10 +405,10 @@ export class HistoryCore {
     const series = new Map<number, SealedSeries>();
     const sids: number[] = [];
     for (const s of block.touched) {
-      const w = s.writer!;
+      const w = s.writer;
       // The sealed block takes the buffer over (no copy); the series gets a new one when it changes.
-      const tokens = w.len > 0 ? w.buf.subarray(0, w.len) : EMPTY;
-      if (w.len > 0) s.writer = null;
+      const tokens = w !== null && w.len > 0 ? w.buf.subarray(0, w.len) : EMPTY;
+      s.writer = null;
       if (tokens.length > 0 || s.entity.kind === KIND_SYSTEM) {
         series.set(s.sid, { base: s.base, tokens });
         sids.push(s.sid);

@@ -81,7 +81,8 @@ export class Series {
   seen = false;
   /** Time of the latest gone/back event of this (presence) series: none since → present throughout. */
   presenceAt = Infinity;
-  /** Open-block encoding (DELTA tokens), valid while `block` is the server's open block. */
+  /** Open-block encoding (DELTA tokens), valid while `block` is the server's open block; no writer
+   *  while every delta in it was zero. */
   block: OpenBlock | null = null;
   writer: ByteWriter | null = null;
   base = 0;
