@@ -11,6 +11,7 @@ import { startLab, type Lab } from '../e2e/lab/lab.ts';
 import { ensureLabPrerequisites } from '../e2e/lab/prerequisites.ts';
 import { registerLab } from '../e2e/lab/register.ts';
 import { collectorCommand } from '../src/main/core/collector/remote-script.ts';
+import { ENGINE_V8_FLAGS } from '../src/main/core/engine-flags.ts';
 import { KEYFRAME_EVERY } from '../src/main/core/fleet/server-session.ts';
 import { bar, median, type BarResult } from './stats.ts';
 
@@ -38,8 +39,8 @@ interface EngineRun {
 function runEngine(dataDir: string, keyframeEvery: number, none = false): EngineRun {
   const dir = mkdtempSync(join(tmpdir(), 'wgdeck-scale-'));
   cpSync(dataDir, dir, { recursive: true });
-  // SCALE_NODE_FLAGS: V8 flags for the engine under test (e.g. --max-semi-space-size=2), to compare.
-  const flags = (process.env['SCALE_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean);
+  // The engine's own flags; SCALE_NODE_FLAGS replaces them to compare ('' for V8's defaults).
+  const flags = (process.env['SCALE_NODE_FLAGS'] ?? ENGINE_V8_FLAGS.join(' ')).split(/\s+/).filter(Boolean);
   const args = [
     ...flags,
     '--expose-gc',
@@ -116,7 +117,7 @@ export async function benchScale(): Promise<BarResult[]> {
     );
     console.log(
       `  empty engine: RSS ${(empty.rss / MiB).toFixed(0)} MiB, heap ${(empty.heapUsed / MiB).toFixed(0)} MiB,` +
-        ` young gen ${(empty.newSpace / MiB).toFixed(0)} MiB${process.env['SCALE_NODE_FLAGS'] ? `; engine flags: ${process.env['SCALE_NODE_FLAGS']}` : ''}`,
+        ` young gen ${(empty.newSpace / MiB).toFixed(0)} MiB; engine flags: ${process.env['SCALE_NODE_FLAGS'] ?? ENGINE_V8_FLAGS.join(' ')}`,
     );
     console.log(row('whole frames', full));
     console.log(row('delta frames', delta));

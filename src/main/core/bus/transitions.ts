@@ -62,10 +62,19 @@ export function transitions(
     } else if (wasRising) {
       events.push({ type: 'iface.problemsSettled', server, iface: iface.name, at });
     }
-    const previous = new Map(old.peers.map((p) => [p.publicKey, p]));
-    for (const peer of iface.peers) {
-      const was = previous.get(peer.publicKey);
-      if (was) events.push(...peerFacts(server, iface.name, was, peer, at));
+    // Every peer of the fleet, every interval: the tracker hands an unchanged peer over as the same
+    // object (no facts in it), and the dump's order is stable, so the same index is looked at first.
+    let previous: Map<string, PeerLive> | null = null;
+    for (let i = 0; i < iface.peers.length; i++) {
+      const peer = iface.peers[i]!;
+      const guess = old.peers[i];
+      if (guess === peer) continue;
+      let was = guess?.publicKey === peer.publicKey ? guess : undefined;
+      if (!was) {
+        previous ??= new Map(old.peers.map((p) => [p.publicKey, p]));
+        was = previous.get(peer.publicKey);
+      }
+      if (was) peerFacts(events, server, iface.name, was, peer, at);
     }
   }
   return { events, memory: { ...next, rising } };
@@ -89,8 +98,15 @@ function problemIncrease(
   return any ? increase : null;
 }
 
-function peerFacts(server: string, iface: string, was: PeerLive, now: PeerLive, at: number): DomainEvent[] {
-  const facts: DomainEvent[] = [];
+/** Appends to `facts` what changed between two states of one peer. */
+function peerFacts(
+  facts: DomainEvent[],
+  server: string,
+  iface: string,
+  was: PeerLive,
+  now: PeerLive,
+  at: number,
+): void {
   const base = { server, iface, publicKey: now.publicKey, at };
   if (was.status !== now.status)
     facts.push({ type: 'peer.status', ...base, from: was.status, to: now.status });
@@ -110,5 +126,4 @@ function peerFacts(server: string, iface: string, was: PeerLive, now: PeerLive, 
     facts.push({ type: 'peer.pingFailed', ...base, address });
   if (address !== null && was.ping?.failing && now.ping?.ok)
     facts.push({ type: 'peer.pingRecovered', ...base, address, rttMs: now.ping.rttMs });
-  return facts;
 }

@@ -101,6 +101,7 @@ export class PeerNameBook {
 
   forget(server: string): void {
     for (const key of [...this.#names.keys()]) if (key.startsWith(`${server}\n`)) this.#names.delete(key);
-    for (const key of [...this.#readThisRun]) if (key.startsWith(`${server}\n`)) this.#readThisRun.delete(key);
+    for (const key of [...this.#readThisRun])
+      if (key.startsWith(`${server}\n`)) this.#readThisRun.delete(key);
   }
 }
