@@ -38,6 +38,12 @@ interface Condition {
   address?: string;
 }
 
+/** Whether a peer is offline, since when (laptop ms). */
+interface OfflineFact {
+  active: boolean;
+  since: number;
+}
+
 interface Episode {
   rule: AlertRule;
   condition: Condition;
@@ -82,7 +88,12 @@ export class AlertEvaluator {
   readonly #traffic = new DailyTraffic();
   /** Facts the rules share, by subject: server down, peer offline, ping failing. */
   readonly #down = new Map<string, Condition>();
-  readonly #offline = new Map<string, Condition>();
+  /**
+   * Whether each peer is offline, since when: per server and interface, per peer. Nested rather than
+   * keyed by joined strings, since seed() runs over every peer of the fleet every tick (a key string
+   * per peer per tick, and one kept per peer, was most of the alerts' memory and churn, issue 14).
+   */
+  readonly #offline = new Map<string, Map<string, OfflineFact>>();
   readonly #pingFailing = new Map<string, Condition>();
   /** Rate conditions, per rule and subject (each rule has its own threshold). */
   readonly #rateConditions = new Map<string, Condition>();
@@ -138,15 +149,9 @@ export class AlertEvaluator {
         return;
       case 'peer.status': {
         const active = event.to === 'offline';
-        const key = peerKey(event.server, event.iface, event.publicKey);
-        if (this.#offline.get(key)?.active === active) return;
-        this.#offline.set(key, {
-          active,
-          since: event.at,
-          server: event.server,
-          iface: event.iface,
-          publicKey: event.publicKey,
-        });
+        const peers = this.#offlinePeers(event.server, event.iface);
+        if (peers.get(event.publicKey)?.active === active) return;
+        peers.set(event.publicKey, { active, since: event.at });
         return;
       }
       case 'peer.pingFailed':
@@ -183,17 +188,11 @@ export class AlertEvaluator {
       if (server.state !== 'connected') continue;
       if (known?.active) this.#down.set(server.name, { ...known, active: false, since: now });
       for (const iface of server.interfaces) {
+        const peers = this.#offlinePeers(server.name, iface.name);
         for (const peer of iface.peers) {
-          const key = peerKey(server.name, iface.name, peer.publicKey);
-          if (this.#offline.has(key)) continue;
+          if (peers.has(peer.publicKey)) continue;
           const offline = peer.status === 'offline' || peer.status === 'never';
-          this.#offline.set(key, {
-            active: offline,
-            since: now,
-            server: server.name,
-            iface: iface.name,
-            publicKey: peer.publicKey,
-          });
+          peers.set(peer.publicKey, { active: offline, since: now });
         }
       }
     }
@@ -234,6 +233,13 @@ export class AlertEvaluator {
     }
   }
 
+  #offlinePeers(server: string, iface: string): Map<string, OfflineFact> {
+    const key = `${server}\u0000${iface}`;
+    let peers = this.#offline.get(key);
+    if (!peers) this.#offline.set(key, (peers = new Map<string, OfflineFact>()));
+    return peers;
+  }
+
   /** Each enabled rule's conditions, by subject. */
   *#conditions(rule: AlertRule, now: number): Generator<Condition> {
     const scoped = (map: Map<string, Condition>) => [...map.values()].filter((c) => inScope(rule, c));
@@ -245,8 +251,9 @@ export class AlertEvaluator {
         yield* scoped(this.#down);
         return;
       case 'peer-offline': {
-        const c = this.#offline.get(peerKey(rule.server, rule.iface, rule.publicKey));
-        if (c) yield c;
+        const { server, iface, publicKey } = rule;
+        const c = this.#offline.get(`${server}\u0000${iface}`)?.get(publicKey);
+        if (c) yield { ...c, server, iface, publicKey };
         return;
       }
       case 'ping-loss':
