@@ -11,7 +11,7 @@ import {
 import { selectPeerState, usePeerFlows } from '../../store/peer-flow.ts';
 import { Modal } from '../common.tsx';
 import { FormErrors } from '../FormField.tsx';
-import { PreviewButtons, TextField } from './PeerFormParts.tsx';
+import { LimitFields, PreviewButtons } from './PeerFormParts.tsx';
 import { usePeerForm } from './use-peer-form.ts';
 
 const FIELDS: readonly LimitsField[] = ['quota', 'expires', 'schedule'];
@@ -59,26 +59,12 @@ function BatchLimitsForm({
         {peers.length > 5 ? ` and ${peers.length - 5} more` : ''}. Empty leaves each peer’s own rule as it is;{' '}
         <code>none</code> removes it. Kept in the config file beside each name.
       </p>
-      <TextField
-        field={bind('quota')}
-        label="Data quota"
-        hint="e.g. 50GiB/month, 2GiB/day rx, 100GB/total"
-        placeholder="leave as is"
-        testId="batch-quota"
-      />
-      <TextField
-        field={bind('expires')}
-        label="Expires"
-        hint="A date (through its end, UTC) or 2027-01-31T18:00Z"
-        placeholder="leave as is"
-        testId="batch-expires"
-      />
-      <TextField
-        field={bind('schedule')}
-        label="Allowed hours"
-        hint="e.g. mon-fri 08:00-18:00 Europe/Berlin (default zone UTC)"
-        placeholder="leave as is"
-        testId="batch-schedule"
+      <LimitFields
+        quota={bind('quota')}
+        expires={bind('expires')}
+        schedule={bind('schedule')}
+        placeholders={{ quota: 'leave as is', expires: 'leave as is', schedule: 'leave as is' }}
+        testIdPrefix="batch"
       />
       <PreviewButtons
         busy={busy}

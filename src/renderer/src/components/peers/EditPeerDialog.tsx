@@ -19,6 +19,7 @@ import {
   CheckAddressField,
   KeepaliveField,
   NameField,
+  LimitFields,
   PreviewButtons,
   TextField,
 } from './PeerFormParts.tsx';
@@ -133,28 +134,13 @@ function EditPeerForm({
           Whatever records history here disables the peer when it is over its quota, expired or outside its
           schedule, and enables it again when the rule allows.
         </p>
-        <div className="form-grid">
-          <TextField
-            field={bind('quota')}
-            label="Data quota"
-            hint="e.g. 50GiB/month, 2GiB/day rx, 100GB/total"
-            placeholder="no quota"
-            testId="peer-quota"
-          />
-          <TextField
-            field={bind('expires')}
-            label="Expires"
-            hint="A date (through its end, UTC) or 2027-01-31T18:00Z"
-            placeholder="never"
-            testId="peer-expires"
-          />
-        </div>
-        <TextField
-          field={bind('schedule')}
-          label="Allowed hours"
-          hint="e.g. mon-fri 08:00-18:00 Europe/Berlin (default zone UTC)"
-          placeholder="any time"
-          testId="peer-schedule"
+        <LimitFields
+          quota={bind('quota')}
+          expires={bind('expires')}
+          schedule={bind('schedule')}
+          placeholders={{ quota: 'no quota', expires: 'never', schedule: 'any time' }}
+          testIdPrefix="peer"
+          sideBySide
         />
       </fieldset>
       <fieldset className="fieldset" data-form-field="presharedKey" tabIndex={-1}>

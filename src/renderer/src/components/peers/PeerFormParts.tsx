@@ -185,3 +185,55 @@ export function PreviewButtons({
     </div>
   );
 }
+
+/**
+ * The lifecycle rules (data quota, expiry, allowed hours), typed in the config file's spelling: the
+ * edit form (quota and expiry side by side) and the batch "Set limits…" (one under another) alike.
+ * `placeholders` say what an empty box means there (no rule, or leave each peer's as it is).
+ */
+export function LimitFields({
+  quota,
+  expires,
+  schedule,
+  placeholders,
+  testIdPrefix,
+  sideBySide = false,
+}: {
+  quota: BoundField;
+  expires: BoundField;
+  schedule: BoundField;
+  placeholders: { quota: string; expires: string; schedule: string };
+  testIdPrefix: string;
+  sideBySide?: boolean;
+}) {
+  const quotaAndExpiry = (
+    <>
+      <TextField
+        field={quota}
+        label="Data quota"
+        hint="e.g. 50GiB/month, 2GiB/day rx, 100GB/total"
+        placeholder={placeholders.quota}
+        testId={`${testIdPrefix}-quota`}
+      />
+      <TextField
+        field={expires}
+        label="Expires"
+        hint="A date (through its end, UTC) or 2027-01-31T18:00Z"
+        placeholder={placeholders.expires}
+        testId={`${testIdPrefix}-expires`}
+      />
+    </>
+  );
+  return (
+    <>
+      {sideBySide ? <div className="form-grid">{quotaAndExpiry}</div> : quotaAndExpiry}
+      <TextField
+        field={schedule}
+        label="Allowed hours"
+        hint="e.g. mon-fri 08:00-18:00 Europe/Berlin (default zone UTC)"
+        placeholder={placeholders.schedule}
+        testId={`${testIdPrefix}-schedule`}
+      />
+    </>
+  );
+}
