@@ -83,15 +83,16 @@ function makeEndpoint(random: () => number): string {
   if (roll < 0.1) return '(none)';
   if (roll < 0.4)
     return `[2001:db8:${randomInt(random, 0xffff).toString(16)}::${(1 + randomInt(random, 0xfffe)).toString(16)}]:${port}`;
-  return `${1 + randomInt(random, 223)}.${randomInt(random, 256)}.${randomInt(random, 256)}.${1 + randomInt(random, 254)}:${port}`;
+  // Test payloads stay inside 198.18.0.0/16 (the benchmarking range), like every address of the lab.
+  return `198.18.${randomInt(random, 256)}.${1 + randomInt(random, 254)}:${port}`;
 }
 
 function makeAllowedIps(random: () => number, index: number): string {
   if (random() < 0.02) return '(none)';
-  const host = `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}/32`;
+  const host = `198.18.${(index >> 8) & 255}.${index & 255}/32`;
   const list = [host];
   if (random() < 0.6) list.push(`fd00::${index.toString(16)}/128`);
-  if (random() < 0.25) list.push(`192.168.${randomInt(random, 256)}.0/24`);
+  if (random() < 0.25) list.push(`198.18.${randomInt(random, 256)}.0/24`);
   if (random() < 0.05) list.push('0.0.0.0/0', '::/0');
   return list.join(',');
 }
