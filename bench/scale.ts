@@ -20,6 +20,8 @@ const PEERS = 1_000;
 const WARMUP_SECONDS = 20;
 const MEASURE_SECONDS = Number(process.env['SCALE_SECONDS'] ?? 120);
 const MiB = 1024 * 1024;
+/** The engine's own V8 flags; SCALE_NODE_FLAGS replaces them to compare ('' for V8's defaults). */
+const ENGINE_FLAGS = process.env['SCALE_NODE_FLAGS'] ?? ENGINE_V8_FLAGS.join(' ');
 
 interface EngineRun {
   servers: number;
@@ -39,8 +41,7 @@ interface EngineRun {
 function runEngine(dataDir: string, keyframeEvery: number, none = false): EngineRun {
   const dir = mkdtempSync(join(tmpdir(), 'wgdeck-scale-'));
   cpSync(dataDir, dir, { recursive: true });
-  // The engine's own flags; SCALE_NODE_FLAGS replaces them to compare ('' for V8's defaults).
-  const flags = (process.env['SCALE_NODE_FLAGS'] ?? ENGINE_V8_FLAGS.join(' ')).split(/\s+/).filter(Boolean);
+  const flags = ENGINE_FLAGS.split(/\s+/).filter(Boolean);
   const args = [
     ...flags,
     '--expose-gc',
@@ -117,7 +118,7 @@ export async function benchScale(): Promise<BarResult[]> {
     );
     console.log(
       `  empty engine: RSS ${(empty.rss / MiB).toFixed(0)} MiB, heap ${(empty.heapUsed / MiB).toFixed(0)} MiB,` +
-        ` young gen ${(empty.newSpace / MiB).toFixed(0)} MiB; engine flags: ${process.env['SCALE_NODE_FLAGS'] ?? ENGINE_V8_FLAGS.join(' ')}`,
+        ` young gen ${(empty.newSpace / MiB).toFixed(0)} MiB; engine flags: ${ENGINE_FLAGS || '(V8 defaults)'}`,
     );
     console.log(row('whole frames', full));
     console.log(row('delta frames', delta));

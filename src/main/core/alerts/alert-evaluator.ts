@@ -7,7 +7,7 @@ import type { AlertRule, FiringAlert } from '../../../shared/alerts.ts';
 import type { ServerLive } from '../../../shared/domain.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { DomainEvent } from '../bus/domain-events.ts';
-import { DailyTraffic, peerKey } from './daily-traffic.ts';
+import { DailyTraffic, interfaceKey, peerKey } from './daily-traffic.ts';
 import { InterfaceRates } from './interface-rates.ts';
 
 /**
@@ -234,7 +234,7 @@ export class AlertEvaluator {
   }
 
   #offlinePeers(server: string, iface: string): Map<string, OfflineFact> {
-    const key = `${server}\u0000${iface}`;
+    const key = interfaceKey(server, iface);
     let peers = this.#offline.get(key);
     if (!peers) this.#offline.set(key, (peers = new Map<string, OfflineFact>()));
     return peers;
@@ -252,7 +252,7 @@ export class AlertEvaluator {
         return;
       case 'peer-offline': {
         const { server, iface, publicKey } = rule;
-        const c = this.#offline.get(`${server}\u0000${iface}`)?.get(publicKey);
+        const c = this.#offline.get(interfaceKey(server, iface))?.get(publicKey);
         if (c) yield { ...c, server, iface, publicKey };
         return;
       }

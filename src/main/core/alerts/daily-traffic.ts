@@ -17,6 +17,9 @@ interface PeerTraffic {
 export const peerKey = (server: string, iface: string, publicKey: string): string =>
   `${server}\u0000${iface}\u0000${publicKey}`;
 
+/** One interface of one server, as a map key (the alerts' per-interface maps of peers). */
+export const interfaceKey = (server: string, iface: string): string => `${server}\u0000${iface}`;
+
 /**
  * Each peer's received + sent bytes per UTC day, from the transfer totals of successive samples. A
  * counter that went backwards (interface restarted, peer re-added) counts from 0: everything it
@@ -35,7 +38,7 @@ export class DailyTraffic {
   update(server: string, snapshot: Snapshot, at: number): void {
     const day = utcDay(at);
     for (const iface of snapshot.interfaces) {
-      const ifaceKey = `${server}\u0000${iface.name}`;
+      const ifaceKey = interfaceKey(server, iface.name);
       let peers = this.#interfaces.get(ifaceKey);
       if (!peers) this.#interfaces.set(ifaceKey, (peers = new Map<string, PeerTraffic>()));
       for (const peer of iface.peers) {
