@@ -1,7 +1,8 @@
 // One engine for `npm run bench -- scale`, in its own process so its CPU and memory are its own:
 // starts every server of the data dir (or none: the empty baseline), lets them settle, then measures
 // for a while. Prints one JSON line. Arguments: <data-dir> <keyframe-every> <warmup-s> <measure-s> [none]
-import { getHeapSpaceStatistics } from 'node:v8';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { Engine } from '../src/main/core/engine.ts';
 import { median } from './stats.ts';
 
@@ -26,7 +27,10 @@ const engine = new Engine({
   },
 });
 let peers = 0;
+/** Frames the pacer refused, per server (cumulative in each server's live state). */
+const dropped = new Map<string, number>();
 engine.subscribe('fleet:server', (live) => {
+  dropped.set(live.name, live.droppedFrames);
   if (live.interfaces.length > 0) peers = live.interfaces.reduce((n, i) => n + i.peers.length, 0);
 });
 await engine.start(none === 'none' ? [] : undefined);
@@ -43,21 +47,28 @@ const totals = () => {
   }
   return { bytes, frames, reconnects };
 };
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const droppedBefore = [...dropped.values()].reduce((a, b) => a + b, 0);
 const startCpu = process.cpuUsage();
 const startAt = performance.now();
 const start = totals();
 const rss: number[] = [];
-const heap: number[] = [];
-const newSpace: number[] = [];
 const external: number[] = [];
+const heapTotal: number[] = [];
+const arrayBuffers: number[] = [];
+const newSpace: number[] = [];
 const end = performance.now() + Number(measureText) * 1000;
+// No gc() in the window: a forced full collection of this heap takes ~2 s here, long enough for the
+// pacer to refuse frames and for the CPU figure to be the benchmark's own. RSS is what it is with
+// V8's own collections; the live heap is measured once, after the window, by one gc().
 while (performance.now() < end) {
   await sleep(5000);
-  gc?.();
   const memory = process.memoryUsage();
   rss.push(memory.rss);
-  heap.push(memory.heapUsed);
   external.push(memory.external);
+  heapTotal.push(memory.heapTotal);
+  arrayBuffers.push(memory.arrayBuffers);
   // The young generation grows with the allocation rate (up to --max-semi-space-size): RSS that is
   // not live data, so it is reported apart.
   newSpace.push(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0);
@@ -65,7 +76,13 @@ while (performance.now() < end) {
 const cpu = process.cpuUsage(startCpu);
 const seconds = (performance.now() - startAt) / 1000;
 const finish = totals();
+loopDelay.disable();
+gc?.();
+const heapUsed = process.memoryUsage().heapUsed;
 const servers = engine.collectorStats().size;
+// SCALE_HEAP_SNAPSHOT=<file>: what the heap holds at the end, for Chrome DevTools' Memory panel.
+const snapshotPath = process.env['SCALE_HEAP_SNAPSHOT'];
+if (snapshotPath) writeHeapSnapshot(snapshotPath);
 engine.stop();
 console.log(
   JSON.stringify({
@@ -74,9 +91,14 @@ console.log(
     seconds,
     cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
     rss: median(rss),
-    heapUsed: median(heap),
+    heapUsed,
     newSpace: median(newSpace),
     external: median(external),
+    heapTotal: median(heapTotal),
+    arrayBuffers: median(arrayBuffers),
+    droppedFrames: [...dropped.values()].reduce((a, b) => a + b, 0) - droppedBefore,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
     bytes: finish.bytes - start.bytes,
     frames: finish.frames - start.frames,
     reconnects: finish.reconnects - start.reconnects,

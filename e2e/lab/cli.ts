@@ -6,10 +6,12 @@ import type { Lab, SudoMode } from './lab.ts';
 
 const USAGE = `usage: npm run lab -- <command> [options]
 
-  up      [--servers N] [--interfaces I] [--peers M] [--clients K] [--sudo MODE,...] [--no-traffic] [--name P] [--register DATA_DIR]
+  up      [--servers N] [--interfaces I] [--peers M] [--clients K] [--sudo MODE,...] [--no-traffic]
+          [--no-idle-keepalive] [--name P] [--register DATA_DIR]
           Brings up N servers (wireguard-go + OpenSSH sshd, each in its own network + mount namespace) with I
           interfaces of M peers each, and K client namespaces per server making traffic. Replaces a lab of the
-          same name. MODE is nopasswd (default) or password, per server.
+          same name. MODE is nopasswd (default) or password, per server. --no-idle-keepalive: no keepalive
+          on peers without a client (their unanswered handshakes cost CPU in a big lab).
   down    [--name P]            Tears the lab down (processes, namespaces, links, mounts, state dir).
   status  [--name P] [--json]   Shows the lab and whether its processes run (exit 1 when not healthy).
 
@@ -67,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
       clients: { type: 'string' },
       sudo: { type: 'string' },
       'no-traffic': { type: 'boolean', default: false },
+      'no-idle-keepalive': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       register: { type: 'string' },
     },
@@ -91,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
         clients: intArg(values.clients, 'clients'),
         sudo,
         traffic: !values['no-traffic'],
+        idleKeepalive: !values['no-idle-keepalive'],
       });
       const seconds = ((Date.now() - started) / 1000).toFixed(2);
       console.log(

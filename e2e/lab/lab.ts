@@ -144,6 +144,7 @@ interface Plan {
   clients: number;
   sudo: SudoMode[];
   traffic: boolean;
+  idleKeepalive: boolean;
   /** Addresses per tunnel subnet (a power of two, at least 256). */
   blockSize: number;
   prefixV4: number;
@@ -190,6 +191,7 @@ function plan(options: LabOptions): Plan {
     clients,
     sudo,
     traffic: options.traffic ?? true,
+    idleKeepalive: options.idleKeepalive ?? true,
     blockSize,
     prefixV4: 32 - Math.log2(blockSize),
   };
@@ -348,7 +350,7 @@ async function startServer(sh: Shared, k: number): Promise<void> {
       const peerKeys = isClient ? clientKeys[i] : randomKeys[j]?.[i - (j === 0 ? p.clients : 0)];
       if (!peerKeys) throw new Error('missing peer key');
       const presharedKey = i % 3 === 0 ? psks[j]?.[i / 3] : undefined;
-      const keepalive = i % 3 === 1 || count === 1 ? KEEPALIVE : null;
+      const keepalive = (i % 3 === 1 && (isClient || p.idleKeepalive)) || count === 1 ? KEEPALIVE : null;
       const allowedIps = [`${tunnelV4(p, k, j, i + 2)}/32`, `${tunnelV6(k, j, i + 2)}/128`];
       const client = isClient ? (clientIndexes[i] ?? null) : null;
       specs.push({

@@ -18,6 +18,10 @@ export interface LabOptions {
   sudo?: SudoMode[];
   /** Start background ping traffic in every client. Default true. */
   traffic?: boolean;
+  /** Persistent keepalive on every third peer without a real client behind it. No one answers those:
+   *  WireGuard retries their handshakes every 5 s (wireguard-go: ~7 % of a core per 1,000 peers), so a
+   *  big lab on a small machine turns it off. Default true. */
+  idleKeepalive?: boolean;
 }
 
 export interface LabPeer {

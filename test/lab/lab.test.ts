@@ -316,7 +316,14 @@ describeLab('real-server lab', () => {
 
   test('up of 3 servers × 1,000 peers', async () => {
     const started = Date.now();
-    big = await startLab({ name: BIG, servers: 3, interfaces: 1, clients: 1, peers: 1_000 });
+    big = await startLab({
+      name: BIG,
+      servers: 3,
+      interfaces: 1,
+      clients: 1,
+      peers: 1_000,
+      idleKeepalive: false,
+    });
     const ms = Date.now() - started;
     console.info(
       `[lab] up: 3 servers × 1,000 peers, 1 client per server: ${ms} ms (2 servers × 2 clients: ${upMs} ms)`,

@@ -47,6 +47,7 @@ import {
   PEER_HANDSHAKE,
   PEER_RX,
   PEER_TX,
+  PresenceSeries,
   SID_SHIFT,
   SYS_CPU,
   SYS_DISK_TOTAL,
@@ -193,7 +194,7 @@ export class HistoryCore {
       .all() as { sid: number; t: number }[];
     for (const { sid, t } of latest) {
       const s = this.series(sid);
-      if (s) s.presenceAt = t;
+      if (s instanceof PresenceSeries) s.presenceAt = t;
     }
     const frames = this.db
       .prepare('SELECT id, server_id, t, data FROM frame ORDER BY id')
@@ -711,7 +712,7 @@ export class HistoryCore {
       for (const ev of this.#events) {
         if (ev.kind === EVENT_ENDPOINT) continue;
         const p = this.series(ev.sid);
-        if (p) p.presenceAt = t;
+        if (p instanceof PresenceSeries) p.presenceAt = t;
       }
     } catch (error) {
       this.#reload(srv);
