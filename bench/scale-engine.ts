@@ -29,6 +29,7 @@ const engine = new Engine({
 let peers = 0;
 /** Frames the pacer refused, per server (cumulative in each server's live state). */
 const dropped = new Map<string, number>();
+const droppedTotal = () => [...dropped.values()].reduce((a, b) => a + b, 0);
 engine.subscribe('fleet:server', (live) => {
   dropped.set(live.name, live.droppedFrames);
   if (live.interfaces.length > 0) peers = live.interfaces.reduce((n, i) => n + i.peers.length, 0);
@@ -49,7 +50,7 @@ const totals = () => {
 };
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
-const droppedBefore = [...dropped.values()].reduce((a, b) => a + b, 0);
+const droppedBefore = droppedTotal();
 const startCpu = process.cpuUsage();
 const startAt = performance.now();
 const start = totals();
@@ -96,7 +97,7 @@ console.log(
     external: median(external),
     heapTotal: median(heapTotal),
     arrayBuffers: median(arrayBuffers),
-    droppedFrames: [...dropped.values()].reduce((a, b) => a + b, 0) - droppedBefore,
+    droppedFrames: droppedTotal() - droppedBefore,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     loopDelayMaxMs: loopDelay.max / 1e6,
     bytes: finish.bytes - start.bytes,

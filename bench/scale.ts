@@ -35,6 +35,9 @@ interface EngineRun {
   bytes: number;
   frames: number;
   reconnects: number;
+  droppedFrames: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
   logged: Record<string, number>;
 }
 
@@ -142,7 +145,9 @@ export async function benchScale(): Promise<BarResult[]> {
       ['delta', delta],
     ] as const)
       console.log(
-        `  ${name}: ${r.frames} frames taken, ${r.reconnects} reconnects; engine log: ${JSON.stringify(r.logged)}`,
+        `  ${name}: ${r.frames} frames taken, ${r.droppedFrames} refused, ${r.reconnects} reconnects;` +
+          ` event loop delay p99 ${r.loopDelayP99Ms.toFixed(0)} ms, max ${r.loopDelayMaxMs.toFixed(0)} ms;` +
+          ` engine log: ${JSON.stringify(r.logged)}`,
       );
     console.log(`  engine CPU ratio whole/delta: ${(full.cpuPercent / delta.cpuPercent).toFixed(2)}×`);
     return [

@@ -72,6 +72,12 @@ export function seriesType(kind: number, metric: number): number {
  * ids and type follow from the entity and the metric (getters), and only presence series carry the
  * time of their latest gone/back event (PresenceSeries).
  */
+/** The metric whose gone/back events say whether `metric` is present: an entity's first, a system
+ *  metric's own (each of the server's figures can be missing on its own). */
+export function presenceMetric(kind: number, metric: number): number {
+  return kind === KIND_SYSTEM ? metric : 0;
+}
+
 export class Series {
   readonly entity: Entity;
   readonly metric: number;
@@ -103,7 +109,7 @@ export class Series {
 
   /** The series whose gone/back events say whether this one is present (the entity's, system: its own). */
   get psid(): number {
-    return this.entity.kind === KIND_SYSTEM ? this.sid : this.entity.id * SID_SHIFT;
+    return this.entity.id * SID_SHIFT + presenceMetric(this.entity.kind, this.metric);
   }
 }
 
@@ -146,7 +152,7 @@ export class Entity {
     // Exactly `count` slots: an array grown by push() reserves 17 (~110 bytes more per peer).
     this.series = new Array<Series>(count);
     for (let m = 0; m < count; m++)
-      this.series[m] = kind === KIND_SYSTEM || m === 0 ? new PresenceSeries(this, m) : new Series(this, m);
+      this.series[m] = presenceMetric(kind, m) === m ? new PresenceSeries(this, m) : new Series(this, m);
   }
 }
 
