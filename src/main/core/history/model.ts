@@ -67,17 +67,17 @@ export function seriesType(kind: number, metric: number): number {
   return TYPE_COUNTER;
 }
 
-/**
- * One metric of an entity. A 20,000-peer fleet holds 60,000 of these, so every field is one it needs:
- * ids and type follow from the entity and the metric (getters), and only presence series carry the
- * time of their latest gone/back event (PresenceSeries).
- */
 /** The metric whose gone/back events say whether `metric` is present: an entity's first, a system
  *  metric's own (each of the server's figures can be missing on its own). */
 export function presenceMetric(kind: number, metric: number): number {
   return kind === KIND_SYSTEM ? metric : 0;
 }
 
+/**
+ * One metric of an entity. A 20,000-peer fleet holds 60,000 of these, so every field is one it needs:
+ * ids and type follow from the entity and the metric (getters), and only presence series carry the
+ * time of their latest gone/back event (PresenceSeries).
+ */
 export class Series {
   readonly entity: Entity;
   readonly metric: number;
