@@ -10,6 +10,8 @@ const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Failed tests, said again at the very end: a CI log is often read from its tail only. */
+const failures = [];
 
 function step(name, command, args) {
   console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
@@ -30,6 +32,16 @@ function count(file) {
     totals.passed += report.numPassedTests ?? 0;
     totals.failed += report.numFailedTests ?? 0;
     totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    for (const testFile of report.testResults ?? [])
+      for (const test of testFile.assertionResults ?? [])
+        if (test.status === 'failed')
+          failures.push({
+            where: `${testFile.name.replace(`${root}/`, '')} > ${test.fullName ?? test.title}`,
+            why: String(test.failureMessages?.[0] ?? '')
+              .split('\n')
+              .slice(0, 6)
+              .join('\n'),
+          });
   } catch {
     totals.failed += 1; // no report: the runner itself failed
   }
@@ -58,5 +70,6 @@ ok = vitest('unit') && ok;
 ok = vitest('lab') && ok;
 ok = vitest('e2e') && ok;
 
+for (const { where, why } of failures) console.log(`\nFAILED ${where}\n${why}`);
 console.log(`\nAll tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);
