@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 // The WG Deck real-server lab: N servers (network namespace + own mount namespace, wireguard-go, OpenSSH sshd)
 // and K client namespaces per server making real WireGuard traffic. See e2e/lab/README.md.
 import { ensureGuardRoute } from './guard-route.ts';
-import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import {
   isAlive,
   killTree,
@@ -244,7 +245,7 @@ function wgConfig(
   return `${lines.join('\n')}\n`;
 }
 
-/** Starts `wireguard-go -f <ifname>` in the holder's namespaces; resolves once its control socket exists. */
+/** Starts `wireguard-go -f <ifname>` in the holder's namespaces; resolves once its control socket listens. */
 async function startWireguard(
   holder: ProcRef,
   ifname: string,
@@ -257,7 +258,7 @@ async function startWireguard(
   await waitFor(
     `wireguard-go ${ifname} control socket`,
     async () => {
-      if (await exists(`${socketDir}/${ifname}.sock`)) return true;
+      if (await listens(`${socketDir}/${ifname}.sock`)) return true;
       if (!(await isAlive(ref))) throw new Error(`wireguard-go ${ifname} exited; see ${logFile}`);
       return false;
     },
@@ -272,13 +273,21 @@ const RESTART_SCRIPT =
 const CONFIGURE_SCRIPT =
   'wg setconf "$1" "$2"\nip addr add "$3" dev "$1"\nip -6 addr add "$4" dev "$1" nodad\nip link set "$1" up';
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether a unix socket accepts connections. Its file existing is not enough: it appears at bind(),
+ * before listen(), and a `wg` run in between is refused, deletes the socket as stale and falls back to
+ * the (absent) kernel module: "Unable to modify interface: Protocol not supported", and the lab's
+ * wireguard-go is unreachable for good. Seen once in a few lab runs.
+ */
+function listens(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 function startPing(holder: ProcRef, target: string): Promise<ProcRef> {

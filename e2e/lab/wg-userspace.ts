@@ -13,8 +13,11 @@ export const USERSPACE_VAR = 'WG_QUICK_USERSPACE_IMPLEMENTATION';
  *   "unix socket in use" while the old socket made us believe it was up.
  * - `setsid`: the ssh session that ran `wg-quick up` must not take wireguard-go with it (SIGHUP at its end).
  * - No inherited fds: the ssh channel only closes once nothing holds its stdout/stderr.
- * - Ready when the control socket exists; a stale socket of a killed process is removed first so it cannot
- *   count. A zombie answers `kill -0`, so liveness is read from /proc/PID/stat.
+ * - Ready when the control socket listens (/proc/net/unix: flag __SO_ACCEPTCON), not when its file exists:
+ *   the file appears at bind(), before listen(), and a `wg` run in between is refused, deletes the socket
+ *   as stale and falls back to the absent kernel module ("Protocol not supported"). A stale socket of a
+ *   killed process is removed first so it cannot count. A zombie answers `kill -0`, so liveness is read
+ *   from /proc/PID/stat.
  */
 export function userspaceWrapper(dir: string): string {
   return `#!/bin/sh
@@ -35,11 +38,11 @@ pid=$!
 # For people debugging by hand: the lab finds wireguard-go by interface name and network namespace.
 echo "$pid" >"$DIR/$IF.pid"
 i=0
-until [ -S "$SOCK" ]; do
+until grep -q " 00010000 .*/wireguard/$IF.sock$" /proc/net/unix; do
   state=$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null || echo X)
   case $state in Z | X) echo "lab: wireguard-go $IF exited; see $DIR/$IF.log" >&2; exit 1 ;; esac
   i=$((i + 1))
-  [ "$i" -le 1000 ] || { echo "lab: no $SOCK after 10 s; see $DIR/$IF.log" >&2; exit 1; }
+  [ "$i" -le 1000 ] || { echo "lab: $SOCK not listening after 10 s; see $DIR/$IF.log" >&2; exit 1; }
   sleep 0.01
 done
 `;
