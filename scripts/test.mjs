@@ -32,16 +32,27 @@ function count(file) {
     totals.passed += report.numPassedTests ?? 0;
     totals.failed += report.numFailedTests ?? 0;
     totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-    for (const testFile of report.testResults ?? [])
-      for (const test of testFile.assertionResults ?? [])
-        if (test.status === 'failed')
-          failures.push({
-            where: `${testFile.name.replace(`${root}/`, '')} > ${test.fullName ?? test.title}`,
-            why: String(test.failureMessages?.[0] ?? '')
-              .split('\n')
-              .slice(0, 6)
-              .join('\n'),
-          });
+    for (const testFile of report.testResults ?? []) {
+      const where = testFile.name.replace(`${root}/`, '');
+      const failed = (testFile.assertionResults ?? []).filter((test) => test.status === 'failed');
+      for (const test of failed)
+        failures.push({
+          where: `${where} > ${test.fullName ?? test.title}`,
+          why: String(test.failureMessages?.[0] ?? '')
+            .split('\n')
+            .slice(0, 6)
+            .join('\n'),
+        });
+      // A file whose setup (beforeAll) failed has no failed test, only skipped ones, and the report
+      // keeps no error for it: count it, and point at the log.
+      if (testFile.status === 'failed' && failed.length === 0) {
+        totals.failed += 1;
+        failures.push({
+          where,
+          why: testFile.message || 'its setup failed: the error is in the log above',
+        });
+      }
+    }
   } catch {
     totals.failed += 1; // no report: the runner itself failed
   }
