@@ -1,12 +1,13 @@
 // One engine for `npm run bench -- scale`, in its own process so its CPU and memory are its own:
-// starts every server of the data dir (or none: the empty baseline), lets them settle, then measures
-// for a while. Prints one JSON line. Arguments: <data-dir> <keyframe-every> <warmup-s> <measure-s> [none]
+// starts every server of the data dir (or the ones named, comma-separated; `none`: the empty baseline),
+// lets them settle, then measures for a while. Prints one JSON line.
+// Arguments: <data-dir> <keyframe-every> <warmup-s> <measure-s> [none | name,name,…]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { Engine } from '../src/main/core/engine.ts';
 import { median } from './stats.ts';
 
-const [dataDir, keyframeText, warmupText, measureText, none] = process.argv.slice(2);
+const [dataDir, keyframeText, warmupText, measureText, only] = process.argv.slice(2);
 const keyframeEvery = Number(keyframeText);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -34,7 +35,7 @@ engine.subscribe('fleet:server', (live) => {
   dropped.set(live.name, live.droppedFrames);
   if (live.interfaces.length > 0) peers = live.interfaces.reduce((n, i) => n + i.peers.length, 0);
 });
-await engine.start(none === 'none' ? [] : undefined);
+await engine.start(only === undefined ? undefined : only === 'none' ? [] : only.split(','));
 await sleep(Number(warmupText) * 1000);
 
 const totals = () => {

@@ -30,6 +30,7 @@ interface EngineRun {
   cpuPercent: number;
   rss: number;
   heapUsed: number;
+  heapTotal: number;
   newSpace: number;
   external: number;
   bytes: number;
@@ -41,7 +42,9 @@ interface EngineRun {
   logged: Record<string, number>;
 }
 
-function runEngine(dataDir: string, keyframeEvery: number, none = false): EngineRun {
+/** `only`: the servers to start (none: the empty baseline); all of them when absent. */
+function runEngine(dataDir: string, keyframeEvery: number, only?: string[]): EngineRun {
+  const none = only !== undefined && only.length === 0;
   const dir = mkdtempSync(join(tmpdir(), 'wgdeck-scale-'));
   cpSync(dataDir, dir, { recursive: true });
   const flags = ENGINE_FLAGS.split(/\s+/).filter(Boolean);
@@ -55,7 +58,7 @@ function runEngine(dataDir: string, keyframeEvery: number, none = false): Engine
   args.push(
     String(none ? 2 : WARMUP_SECONDS),
     String(none ? 20 : MEASURE_SECONDS),
-    ...(none ? ['none'] : []),
+    ...(only === undefined ? [] : [none ? 'none' : only.join(',')]),
   );
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * MiB });
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
@@ -103,10 +106,12 @@ export async function benchScale(): Promise<BarResult[]> {
   });
   try {
     const dataDir = mkdtempSync(join(tmpdir(), 'wgdeck-scale-data-'));
-    await registerLab(lab, dataDir);
+    const names = await registerLab(lab, dataDir);
     const cpuFull = median(await serverCpuPerFrame(lab, 0));
     const cpuDelta = median(await serverCpuPerFrame(lab, KEYFRAME_EVERY));
-    const empty = runEngine(dataDir, KEYFRAME_EVERY, true);
+    const empty = runEngine(dataDir, KEYFRAME_EVERY, []);
+    // Half the fleet: what one more 1,000-peer server costs, apart from what any engine costs.
+    const half = runEngine(dataDir, KEYFRAME_EVERY, names.slice(0, Math.floor(SERVERS / 2)));
     const full = runEngine(dataDir, 0);
     const delta = runEngine(dataDir, KEYFRAME_EVERY);
     const perMinute = (r: EngineRun) => r.bytes / r.servers / (r.seconds / 60);
@@ -122,17 +127,23 @@ export async function benchScale(): Promise<BarResult[]> {
     const row = (name: string, r: EngineRun) =>
       `  ${name.padEnd(12)} ${r.cpuPercent.toFixed(1).padStart(5)} %   RSS ${(r.rss / MiB).toFixed(0).padStart(4)} MiB` +
       ` (${rssPer1k(r).toFixed(2)} MiB/1k peers, heap ${heapPer1k(r).toFixed(2)};` +
-      ` young gen ${(r.newSpace / MiB).toFixed(0)} MiB, external ${(r.external / MiB).toFixed(0)} MiB)` +
+      ` heap committed ${(r.heapTotal / MiB).toFixed(0)} MiB, young gen ${(r.newSpace / MiB).toFixed(0)} MiB,` +
+      ` external ${(r.external / MiB).toFixed(0)} MiB)` +
       `   ${(perMinute(r) / 1024).toFixed(1).padStart(7)} KiB/server/min   ${(perFrame(r) / 1024).toFixed(1)} KiB/frame`;
     console.log(
       `\n## Scale (${SERVERS} lab servers × ${PEERS} peers, 1 client each, 5 s frames, ${MEASURE_SECONDS} s measured after ${WARMUP_SECONDS} s)`,
     );
     console.log(
-      `  empty engine: RSS ${(empty.rss / MiB).toFixed(0)} MiB, heap ${(empty.heapUsed / MiB).toFixed(0)} MiB,` +
+      `  empty engine: RSS ${(empty.rss / MiB).toFixed(0)} MiB, heap ${(empty.heapUsed / MiB).toFixed(0)} MiB (committed ${(empty.heapTotal / MiB).toFixed(0)}),` +
         ` young gen ${(empty.newSpace / MiB).toFixed(0)} MiB; engine flags: ${ENGINE_FLAGS || '(V8 defaults)'}`,
     );
     console.log(row('whole frames', full));
     console.log(row('delta frames', delta));
+    const marginal = (delta.rss - half.rss) / MiB / (((delta.servers - half.servers) * PEERS) / 1000);
+    console.log(
+      `  delta, ${half.servers} servers: RSS ${(half.rss / MiB).toFixed(0)} MiB; the other ${delta.servers - half.servers}` +
+        ` servers cost ${marginal.toFixed(2)} MiB per 1,000 peers (RSS ${delta.servers} servers − ${half.servers})`,
+    );
     console.log(
       `  delta, one keyframe per ${KEYFRAME_EVERY} counted: ${(deltaPerMinute / 1024).toFixed(1)} KiB/server/min` +
         ` → ${ratio.toFixed(1)}× fewer bytes; per fleet-hour ${((perMinute(full) * SERVERS * 60) / MiB).toFixed(0)} → ${((deltaPerMinute * SERVERS * 60) / MiB).toFixed(0)} MiB`,
