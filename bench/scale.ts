@@ -111,7 +111,7 @@ export async function benchScale(): Promise<BarResult[]> {
     const cpuDelta = median(await serverCpuPerFrame(lab, KEYFRAME_EVERY));
     const empty = runEngine(dataDir, KEYFRAME_EVERY, []);
     // Half the fleet: what one more 1,000-peer server costs, apart from what any engine costs.
-    const half = runEngine(dataDir, KEYFRAME_EVERY, names.slice(0, Math.floor(SERVERS / 2)));
+    const half = SERVERS >= 2 ? runEngine(dataDir, KEYFRAME_EVERY, names.slice(0, SERVERS >> 1)) : null;
     const full = runEngine(dataDir, 0);
     const delta = runEngine(dataDir, KEYFRAME_EVERY);
     const perMinute = (r: EngineRun) => r.bytes / r.servers / (r.seconds / 60);
@@ -139,11 +139,13 @@ export async function benchScale(): Promise<BarResult[]> {
     );
     console.log(row('whole frames', full));
     console.log(row('delta frames', delta));
-    const marginal = (delta.rss - half.rss) / MiB / (((delta.servers - half.servers) * PEERS) / 1000);
-    console.log(
-      `  delta, ${half.servers} servers: RSS ${(half.rss / MiB).toFixed(0)} MiB; the other ${delta.servers - half.servers}` +
-        ` servers cost ${marginal.toFixed(2)} MiB per 1,000 peers (RSS ${delta.servers} servers − ${half.servers})`,
-    );
+    if (half) {
+      const marginal = (delta.rss - half.rss) / MiB / (((delta.servers - half.servers) * PEERS) / 1000);
+      console.log(
+        `  delta, ${half.servers} servers: RSS ${(half.rss / MiB).toFixed(0)} MiB; the other ${delta.servers - half.servers}` +
+          ` servers cost ${marginal.toFixed(2)} MiB per 1,000 peers (RSS ${delta.servers} servers − ${half.servers})`,
+      );
+    }
     console.log(
       `  delta, one keyframe per ${KEYFRAME_EVERY} counted: ${(deltaPerMinute / 1024).toFixed(1)} KiB/server/min` +
         ` → ${ratio.toFixed(1)}× fewer bytes; per fleet-hour ${((perMinute(full) * SERVERS * 60) / MiB).toFixed(0)} → ${((deltaPerMinute * SERVERS * 60) / MiB).toFixed(0)} MiB`,

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 // The WG Deck real-server lab: N servers (network namespace + own mount namespace, wireguard-go, OpenSSH sshd)
 // and K client namespaces per server making real WireGuard traffic. See e2e/lab/README.md.
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { ensureGuardRoute } from './guard-route.ts';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import {
