@@ -11,7 +11,7 @@ import { startLab, type Lab } from '../e2e/lab/lab.ts';
 import { ensureLabPrerequisites } from '../e2e/lab/prerequisites.ts';
 import { registerLab } from '../e2e/lab/register.ts';
 import { collectorCommand } from '../src/main/core/collector/remote-script.ts';
-import { ENGINE_V8_FLAGS } from '../src/main/core/engine-flags.ts';
+import { ENGINE_ENV, ENGINE_V8_FLAGS } from '../src/main/core/engine-flags.ts';
 import { KEYFRAME_EVERY } from '../src/main/core/fleet/server-session.ts';
 import { bar, median, type BarResult } from './stats.ts';
 
@@ -60,7 +60,11 @@ function runEngine(dataDir: string, keyframeEvery: number, only?: string[]): Eng
     String(none ? 20 : MEASURE_SECONDS),
     ...(only === undefined ? [] : [none ? 'none' : only.join(',')]),
   );
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * MiB });
+  const child = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    maxBuffer: 16 * MiB,
+    env: { ...process.env, ...ENGINE_ENV },
+  });
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
   if (child.status !== 0 || !line.startsWith('{'))
     throw new Error(`scale engine failed (${child.status}): ${child.stderr.slice(-2000)}`);

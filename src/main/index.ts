@@ -13,7 +13,7 @@ import { ShellState } from './shell-state.ts';
 import { FleetTray } from './tray.ts';
 import { APP_SCHEME, devServerUrl, rendererStartUrl, type RendererLocation } from './renderer-location.ts';
 import { createMainWindow } from './window.ts';
-import { ENGINE_V8_FLAGS } from './core/engine-flags.ts';
+import { ENGINE_ENV, ENGINE_V8_FLAGS } from './core/engine-flags.ts';
 
 /*
  * Process layout: this main process owns the window, tray, menu and the keychain (safeStorage); the
@@ -68,7 +68,12 @@ if (!app.requestSingleInstanceLock()) {
         utilityProcess.fork(
           join(import.meta.dirname, 'engine-process.js'),
           engineArgs({ dataDir, canPersistSecrets: secrets.canPersist }),
-          { serviceName: 'WG Deck engine', stdio: 'inherit', execArgv: [...ENGINE_V8_FLAGS] },
+          {
+            serviceName: 'WG Deck engine',
+            stdio: 'inherit',
+            execArgv: [...ENGINE_V8_FLAGS],
+            env: { ...process.env, ...ENGINE_ENV },
+          },
         ),
       secrets,
       log: (line) => console.error(`wg-deck: ${line}`),

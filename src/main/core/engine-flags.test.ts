@@ -2,13 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_V8_FLAGS } from './engine-flags.ts';
+import { ENGINE_ENV, ENGINE_V8_FLAGS } from './engine-flags.ts';
 
 describe('engine V8 flags', () => {
   it('bin/wgdeck starts the CLI (serve, collect) with them', () => {
     const script = readFileSync(join(import.meta.dirname, '../../../bin/wgdeck'), 'utf8');
     const exec = script.split('\n').find((line) => line.startsWith('exec "$node"'));
     expect(exec).toBe(`exec "$node" ${ENGINE_V8_FLAGS.join(' ')} "$root/src/cli/main.ts" "$@"`);
+  });
+
+  it('bin/wgdeck exports the engine environment, and only it', () => {
+    const script = readFileSync(join(import.meta.dirname, '../../../bin/wgdeck'), 'utf8');
+    const exported = script
+      .split('\n')
+      .filter((line) => line.startsWith('export '))
+      .map((line) => line.slice('export '.length).split('='));
+    expect(Object.fromEntries(exported)).toEqual(ENGINE_ENV);
   });
 
   it('are flags this Node takes', () => {
