@@ -249,8 +249,8 @@ describeLab('delta frames against a real server', () => {
       const later = () =>
         [...lossy.bySecond.keys()].filter((s) => s > t && whole.bySecond.has(s)).sort((a, b) => a - b)[0];
       await until(() => later() !== undefined, 'a later second in both streams', 10_000);
-      const s = later()!;
-      expect(wgState(lossy.bySecond.get(s)!)).toEqual(wgState(whole.bySecond.get(s)!));
+      const second = later()!;
+      expect(wgState(lossy.bySecond.get(second)!)).toEqual(wgState(whole.bySecond.get(second)!));
     } finally {
       lossy.close();
     }

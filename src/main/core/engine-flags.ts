@@ -21,9 +21,9 @@ export const ENGINE_V8_FLAGS: readonly string[] = ['--max-semi-space-size=2', '-
  * The engine's environment, for the same processes (bin/wgdeck exports the same; a test holds them
  * equal).
  *
- * `MALLOC_ARENA_MAX=2`: glibc gives each thread that calls malloc an arena of its own, up to 8 per
- * core, and a freed chunk in one arena is never reused by another thread. V8's background threads
- * (concurrent marking, compilation) allocate that way, so their arenas kept growing with the fleet.
+ * `MALLOC_ARENA_MAX=2`: glibc gives threads that malloc at the same time arenas of their own, up to
+ * 8 per core, and what one arena frees only that arena reuses. V8's background threads (concurrent
+ * marking, compilation) allocate that way, so their arenas kept growing with the fleet.
  * Two arenas: measured on 20 lab servers × 1,000 peers (delta frames, 40 s windows, two runs each
  * loaded, one empty, one engine at a time), RSS beyond the empty engine 60.8 → 51.9 MiB, i.e. 3.04 →
  * 2.59 MiB per 1,000 peers (the empty engine 115.4 → 108.9 MiB; the thread arenas, from smaps,
