@@ -38,11 +38,15 @@ interface Condition {
   address?: string;
 }
 
-/** Whether a peer is offline, since when (laptop ms). */
-interface OfflineFact {
-  active: boolean;
-  since: number;
-}
+/**
+ * Whether a peer is offline, since when (laptop ms), as one number: `since` when offline, −1 − `since`
+ * when not. There is one per peer of the fleet, and as a `{ active, since }` object each (its own
+ * heap number for `since`) they were ~2.5 MiB of a 20,000-peer fleet (issue 14).
+ */
+type OfflineFact = number;
+const offlineFact = (active: boolean, since: number): OfflineFact => (active ? since : -1 - since);
+const isOffline = (fact: OfflineFact): boolean => fact >= 0;
+const offlineSince = (fact: OfflineFact): number => (fact >= 0 ? fact : -1 - fact);
 
 interface Episode {
   rule: AlertRule;
@@ -150,8 +154,9 @@ export class AlertEvaluator {
       case 'peer.status': {
         const active = event.to === 'offline';
         const peers = this.#offlinePeers(event.server, event.iface);
-        if (peers.get(event.publicKey)?.active === active) return;
-        peers.set(event.publicKey, { active, since: event.at });
+        const known = peers.get(event.publicKey);
+        if (known !== undefined && isOffline(known) === active) return;
+        peers.set(event.publicKey, offlineFact(active, event.at));
         return;
       }
       case 'peer.pingFailed':
@@ -192,7 +197,7 @@ export class AlertEvaluator {
         for (const peer of iface.peers) {
           if (peers.has(peer.publicKey)) continue;
           const offline = peer.status === 'offline' || peer.status === 'never';
-          peers.set(peer.publicKey, { active: offline, since: now });
+          peers.set(peer.publicKey, offlineFact(offline, now));
         }
       }
     }
@@ -252,8 +257,9 @@ export class AlertEvaluator {
         return;
       case 'peer-offline': {
         const { server, iface, publicKey } = rule;
-        const c = this.#offline.get(interfaceKey(server, iface))?.get(publicKey);
-        if (c) yield { ...c, server, iface, publicKey };
+        const fact = this.#offline.get(interfaceKey(server, iface))?.get(publicKey);
+        if (fact !== undefined)
+          yield { active: isOffline(fact), since: offlineSince(fact), server, iface, publicKey };
         return;
       }
       case 'ping-loss':

@@ -1,17 +1,41 @@
 import type { Snapshot } from '../../../shared/domain.ts';
+import { widened } from '../typed-columns.ts';
 
 /** The UTC day a laptop time (ms) falls in, as days since the epoch. */
 export function utcDay(ms: number): number {
   return Math.floor(ms / 86_400_000);
 }
 
-interface PeerTraffic {
-  /** The peer's last rx + tx totals as the server reported them. */
-  rx: number;
-  tx: number;
-  day: number;
-  /** Bytes received + sent in `day`, as far as this engine saw them. */
-  bytes: number;
+/**
+ * One interface's peers, a row each in typed-array columns (typed-columns.ts): as an object per peer
+ * of four doubles this was ~2 MiB of a 20,000-peer fleet.
+ */
+class InterfaceTraffic {
+  /** Public key → row. */
+  readonly rows = new Map<string, number>();
+  /** The peer's last rx / tx totals as the server reported them. */
+  rx = new Float64Array(16);
+  tx = new Float64Array(16);
+  /** Bytes received + sent in `day` (UTC days since the epoch), as far as this engine saw them. */
+  bytes = new Float64Array(16);
+  day = new Int32Array(16);
+
+  add(publicKey: string, rx: number, tx: number, day: number): void {
+    const row = this.rows.size;
+    if (row === this.rx.length) this.#grow(row * 2);
+    this.rows.set(publicKey, row);
+    this.rx[row] = rx;
+    this.tx[row] = tx;
+    this.bytes[row] = 0;
+    this.day[row] = day;
+  }
+
+  #grow(capacity: number): void {
+    this.rx = widened(this.rx, capacity);
+    this.tx = widened(this.tx, capacity);
+    this.bytes = widened(this.bytes, capacity);
+    this.day = widened(this.day, capacity);
+  }
 }
 
 export const peerKey = (server: string, iface: string, publicKey: string): string =>
@@ -32,26 +56,26 @@ export class DailyTraffic {
    * place: this runs for every peer of the fleet every interval, and a new key string and object
    * per peer per frame was young-generation churn for nothing (issue 14).
    */
-  readonly #interfaces = new Map<string, Map<string, PeerTraffic>>();
+  readonly #interfaces = new Map<string, InterfaceTraffic>();
 
   /** Adds a sample's deltas; `at` is the laptop time it arrived (ms). */
   update(server: string, snapshot: Snapshot, at: number): void {
     const day = utcDay(at);
     for (const iface of snapshot.interfaces) {
       const ifaceKey = interfaceKey(server, iface.name);
-      let peers = this.#interfaces.get(ifaceKey);
-      if (!peers) this.#interfaces.set(ifaceKey, (peers = new Map<string, PeerTraffic>()));
+      let table = this.#interfaces.get(ifaceKey);
+      if (!table) this.#interfaces.set(ifaceKey, (table = new InterfaceTraffic()));
       for (const peer of iface.peers) {
-        const was = peers.get(peer.publicKey);
-        if (!was) {
-          peers.set(peer.publicKey, { rx: peer.rxBytes, tx: peer.txBytes, day, bytes: 0 });
+        const row = table.rows.get(peer.publicKey);
+        if (row === undefined) {
+          table.add(peer.publicKey, peer.rxBytes, peer.txBytes, day);
           continue;
         }
-        const added = counted(peer.rxBytes, was.rx) + counted(peer.txBytes, was.tx);
-        was.bytes = (was.day === day ? was.bytes : 0) + added;
-        was.rx = peer.rxBytes;
-        was.tx = peer.txBytes;
-        was.day = day;
+        const added = counted(peer.rxBytes, table.rx[row]!) + counted(peer.txBytes, table.tx[row]!);
+        table.bytes[row] = (table.day[row] === day ? table.bytes[row]! : 0) + added;
+        table.rx[row] = peer.rxBytes;
+        table.tx[row] = peer.txBytes;
+        table.day[row] = day;
       }
     }
   }
@@ -61,15 +85,15 @@ export class DailyTraffic {
     at: number,
   ): Generator<{ key: string; server: string; iface: string; publicKey: string; bytes: number }> {
     const day = utcDay(at);
-    for (const [ifaceKey, peers] of this.#interfaces) {
+    for (const [ifaceKey, table] of this.#interfaces) {
       const [server, iface] = ifaceKey.split('\u0000') as [string, string];
-      for (const [publicKey, traffic] of peers) {
+      for (const [publicKey, row] of table.rows) {
         yield {
           key: peerKey(server, iface, publicKey),
           server,
           iface,
           publicKey,
-          bytes: traffic.day === day ? traffic.bytes : 0,
+          bytes: table.day[row] === day ? table.bytes[row]! : 0,
         };
       }
     }

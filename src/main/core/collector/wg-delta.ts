@@ -166,8 +166,12 @@ function applyDelta(state: State, lines: readonly string[]): string | null {
       let known = state.get(iface.name);
       if (!known) state.set(iface.name, (known = { dump: { ...iface, peers: [] }, peers: new Map() }));
       else if (groups.get(iface.name)!.head !== null) known.dump = { ...iface, peers: [] };
-      // Parsed from this small text only: it pins that text, not a dump.
-      for (const peer of iface.peers) known.peers.set(peer.publicKey, peer);
+      // Strings of their own, the known ones where equal: a slice of the delta's text would keep that
+      // text alive, and a new copy of an unchanged key or address per change was memory for nothing.
+      for (const peer of iface.peers) {
+        const kept = ownStrings(peer, known.peers.get(peer.publicKey));
+        known.peers.set(kept.publicKey, kept);
+      }
     }
   }
   // Removals after upserts: a peer that moved interfaces is both, in either order in the text.

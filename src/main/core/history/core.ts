@@ -47,7 +47,6 @@ import {
   PEER_HANDSHAKE,
   PEER_RX,
   PEER_TX,
-  PresenceSeries,
   SID_SHIFT,
   SYS_CPU,
   SYS_DISK_TOTAL,
@@ -60,6 +59,7 @@ import {
   type SealedSeries,
   type Series,
 } from './model.ts';
+import { STATE_PRESENT, STATE_SEEN } from './series-columns.ts';
 import type { Retention } from './types.ts';
 import { clockWentBack, counterRestarted, cpuBusyShare } from '../state/counter-rules.ts';
 
@@ -194,7 +194,7 @@ export class HistoryCore {
       .all() as { sid: number; t: number }[];
     for (const { sid, t } of latest) {
       const s = this.series(sid);
-      if (s instanceof PresenceSeries) s.presenceAt = t;
+      if (s?.carriesPresence) s.presenceAt = t;
     }
     const frames = this.db
       .prepare('SELECT id, server_id, t, data FROM frame ORDER BY id')
@@ -273,7 +273,9 @@ export class HistoryCore {
   }
 
   series(sid: number): Series | undefined {
-    return this.entities[Math.floor(sid / SID_SHIFT)]?.series[sid % SID_SHIFT];
+    const e = this.entities[Math.floor(sid / SID_SHIFT)];
+    const metric = sid % SID_SHIFT;
+    return e !== undefined && metric < e.metricCount ? e.series(metric) : undefined;
   }
 
   #replayFrame(srv: ServerMem, id: number, t: number, data: Uint8Array): void {
@@ -335,7 +337,7 @@ export class HistoryCore {
     // No writer yet: most series of a big fleet are idle peers whose deltas are all zero, and a
     // writer each (three objects and a buffer) was most of the engine's memory per peer.
     s.writer = null;
-    block.touched.push(s);
+    block.touched.push(s.sid);
   }
 
   #emit(s: Series, block: OpenBlock, index: number, delta: number): void {
@@ -405,7 +407,8 @@ export class HistoryCore {
     if (block.times.length === 0) return;
     const series = new Map<number, SealedSeries>();
     const sids: number[] = [];
-    for (const s of block.touched) {
+    for (const sid of block.touched) {
+      const s = this.series(sid)!;
       const w = s.writer;
       // The sealed block takes the buffer over (no copy); the series gets a new one when it changes.
       const tokens = w !== null && w.len > 0 ? w.buf.subarray(0, w.len) : EMPTY;
@@ -417,7 +420,7 @@ export class HistoryCore {
       s.block = null;
     }
     // Gauges always get a row while present, so rollups know their (unchanged) level.
-    for (const s of srv.system.series) {
+    for (const s of srv.system.allSeries()) {
       if (s.present && !series.has(s.sid)) {
         series.set(s.sid, { base: s.value, tokens: EMPTY });
         sids.push(s.sid);
@@ -438,8 +441,8 @@ export class HistoryCore {
 
   /** The server's state as arrays: a copy, cheap enough for the poll that seals a block. */
   #checkpoint(srv: ServerMem): SealedBlock['checkpoint'] {
-    let count = 0;
-    for (const e of srv.entities) count += e.series.length;
+    const columns = srv.columns;
+    const count = columns.length;
     const series: CheckpointArrays = {
       count: 0,
       sids: new Float64Array(count),
@@ -449,12 +452,14 @@ export class HistoryCore {
     };
     let n = 0;
     for (const e of srv.entities) {
-      for (const s of e.series) {
-        if (!s.seen) continue;
-        series.sids[n] = s.sid;
-        series.values[n] = s.value;
-        series.offsets[n] = s.offset;
-        series.states[n] = (s.present ? 1 : 0) + 2;
+      for (let m = 0; m < e.metricCount; m++) {
+        const slot = e.slot + m;
+        const state = columns.state[slot]!;
+        if ((state & STATE_SEEN) === 0) continue;
+        series.sids[n] = e.id * SID_SHIFT + m;
+        series.values[n] = columns.value[slot]!;
+        series.offsets[n] = columns.offset[slot]!;
+        series.states[n] = (state & STATE_PRESENT) + STATE_SEEN;
         n++;
       }
     }
@@ -548,13 +553,13 @@ export class HistoryCore {
   }
 
   #presence(e: Entity): void {
-    const first = e.series[0]!;
+    const first = e.series(0);
     if (!first.seen || !first.present) this.#events.push({ sid: first.psid, kind: EVENT_BACK, text: null });
   }
 
   #gone(e: Entity): void {
-    for (const s of e.series) if (s.present) this.#push(s, TAG_GONE, 0);
-    this.#events.push({ sid: e.series[0]!.psid, kind: EVENT_GONE, text: null });
+    for (const s of e.allSeries()) if (s.present) this.#push(s, TAG_GONE, 0);
+    this.#events.push({ sid: e.series(0).psid, kind: EVENT_GONE, text: null });
   }
 
   record(name: string, snapshot: Snapshot, at: number, intervalSeconds: number): void {
@@ -587,27 +592,27 @@ export class HistoryCore {
     try {
       // System
       const sys = snapshot.system;
-      const sysSeries = srv.system.series;
+      const system = srv.system;
       const cpuTotal = sys.cpuTotalJiffies;
       const cpuIdle = sys.cpuIdleJiffies;
-      if (cpuTotal === null || cpuIdle === null) this.#gauge(sysSeries[SYS_CPU]!, null, true);
+      if (cpuTotal === null || cpuIdle === null) this.#gauge(system.series(SYS_CPU), null, true);
       else {
         const busy = cpuBusyShare(
           { total: srv.cpuTotal, idle: srv.cpuIdle },
           { total: cpuTotal, idle: cpuIdle },
         );
-        if (busy !== null) this.#gauge(sysSeries[SYS_CPU]!, 100 * CPU_SCALE * busy, true);
+        if (busy !== null) this.#gauge(system.series(SYS_CPU), 100 * CPU_SCALE * busy, true);
         // else: no previous sample, or jiffies went back (reboot): keep the previous level for this one
       }
       const memUsed =
         sys.memTotalBytes !== null && sys.memAvailableBytes !== null
           ? sys.memTotalBytes - sys.memAvailableBytes
           : null;
-      this.#gauge(sysSeries[SYS_MEM_USED]!, memUsed, true);
-      this.#gauge(sysSeries[SYS_MEM_TOTAL]!, sys.memTotalBytes, true);
-      this.#gauge(sysSeries[SYS_DISK_USED]!, sys.diskUsedBytes, true);
-      this.#gauge(sysSeries[SYS_DISK_TOTAL]!, sys.diskTotalBytes, true);
-      this.#gauge(sysSeries[SYS_LOAD1]!, sys.load1 === null ? null : sys.load1 * LOAD_SCALE, true);
+      this.#gauge(system.series(SYS_MEM_USED), memUsed, true);
+      this.#gauge(system.series(SYS_MEM_TOTAL), sys.memTotalBytes, true);
+      this.#gauge(system.series(SYS_DISK_USED), sys.diskUsedBytes, true);
+      this.#gauge(system.series(SYS_DISK_TOTAL), sys.diskTotalBytes, true);
+      this.#gauge(system.series(SYS_LOAD1), sys.load1 === null ? null : sys.load1 * LOAD_SCALE, true);
 
       // Interfaces (netdev, all but loopback)
       for (const ifname in snapshot.netdev) {
@@ -618,10 +623,10 @@ export class HistoryCore {
         e.epoch = epoch;
         this.#presence(e);
         for (let m = 0; m < COUNTER_NAMES.length; m++) {
-          this.#counter(e.series[m]!, counters[COUNTER_NAMES[m]!], reboot);
+          this.#counter(e.series(m), counters[COUNTER_NAMES[m]!], reboot);
         }
       }
-      for (const e of srv.ifaces.values()) if (e.epoch !== epoch && e.series[0]!.present) this.#gone(e);
+      for (const e of srv.ifaces.values()) if (e.epoch !== epoch && e.series(0).present) this.#gone(e);
 
       // Peers
       let seenPresent = 0;
@@ -642,13 +647,12 @@ export class HistoryCore {
             if (!e) e = this.#newEntity(srv, KIND_PEER, dump.name, peer.publicKey);
             if (e.epoch === epoch) continue; // listed twice: ignore the repeat
             e.epoch = epoch;
-            const series = e.series;
-            const rx = series[PEER_RX]!;
+            const rx = e.series(PEER_RX);
             if (!rx.present) this.#presence(e);
             else seenPresent++;
             this.#counter(rx, peer.rxBytes, reboot);
-            this.#counter(series[PEER_TX]!, peer.txBytes, reboot);
-            this.#gauge(series[PEER_HANDSHAKE]!, peer.latestHandshake ?? 0, false);
+            this.#counter(e.series(PEER_TX), peer.txBytes, reboot);
+            this.#gauge(e.series(PEER_HANDSHAKE), peer.latestHandshake ?? 0, false);
             if (peer.endpoint !== e.endpoint) {
               e.endpoint = peer.endpoint;
               this.#endpointChanges.push(e);
@@ -657,8 +661,7 @@ export class HistoryCore {
         }
         if (seenPresent < srv.presentPeers) {
           for (const group of srv.peers.values()) {
-            for (const e of group.values())
-              if (e.epoch !== epoch && e.series[PEER_RX]!.present) this.#gone(e);
+            for (const e of group.values()) if (e.epoch !== epoch && e.series(PEER_RX).present) this.#gone(e);
           }
         }
       }
@@ -687,7 +690,7 @@ export class HistoryCore {
         for (const e of this.#wgChanges) if (!this.#newEntities.includes(e)) this.s.setWg.run(e.id);
         for (const e of this.#endpointChanges) {
           this.s.setEndpoint.run(e.endpoint, e.id);
-          this.#events.push({ sid: e.series[0]!.psid, kind: EVENT_ENDPOINT, text: e.endpoint });
+          this.#events.push({ sid: e.series(0).psid, kind: EVENT_ENDPOINT, text: e.endpoint });
         }
         for (const ev of this.#events) this.s.insEvent.run(ev.sid, t, ev.kind, ev.text);
         frameId = Number(this.s.insFrame.run(srv.id, t, w.buf.subarray(0, w.len)).lastInsertRowid);
@@ -712,7 +715,7 @@ export class HistoryCore {
       for (const ev of this.#events) {
         if (ev.kind === EVENT_ENDPOINT) continue;
         const p = this.series(ev.sid);
-        if (p instanceof PresenceSeries) p.presenceAt = t;
+        if (p?.carriesPresence) p.presenceAt = t;
       }
     } catch (error) {
       this.#reload(srv);

@@ -231,8 +231,8 @@ export class HistoryStore {
     const gaps: GapRange[] = [];
     const e = this.#peer(q.server, q.iface, q.peer);
     if (e) {
-      readSeries(this.#core, e.series[PEER_RX]!, q.from, q.to, tier, rx, gaps);
-      readSeries(this.#core, e.series[PEER_TX]!, q.from, q.to, tier, tx, []);
+      readSeries(this.#core, e.series(PEER_RX), q.from, q.to, tier, rx, gaps);
+      readSeries(this.#core, e.series(PEER_TX), q.from, q.to, tier, tx, []);
     } else gaps.push([q.from, q.to]);
     const r = rx.result();
     const t = tx.result();
@@ -262,7 +262,7 @@ export class HistoryStore {
       if (m < 0) throw new RangeError(`history: unknown counter ${name}`);
       const acc = new RateAccumulator(b);
       const g: GapRange[] = [];
-      if (e) readSeries(this.#core, e.series[m]!, q.from, q.to, tier, acc, g);
+      if (e) readSeries(this.#core, e.series(m), q.from, q.to, tier, acc, g);
       else g.push([q.from, q.to]);
       counters[name] = acc.result();
       gaps ??= normalizeGaps(g, q.from, q.to);
@@ -285,7 +285,7 @@ export class HistoryStore {
     const read = (metric: number, scale: number): GaugeSeries => {
       const acc = new GaugeAccumulator(b, scale);
       const g: GapRange[] = [];
-      if (srv) readSeries(this.#core, srv.system.series[metric]!, q.from, q.to, tier, acc, g);
+      if (srv) readSeries(this.#core, srv.system.series(metric), q.from, q.to, tier, acc, g);
       else g.push([q.from, q.to]);
       const normalized = normalizeGaps(g, q.from, q.to);
       gaps = gaps === null ? normalized : intersectGaps(gaps, normalized);
@@ -325,7 +325,7 @@ export class HistoryStore {
         ] as const) {
           const acc = new RateAccumulator(b);
           const g: GapRange[] = [];
-          readSeries(this.#core, e.series[m]!, q.from, q.to, tier, acc, g);
+          readSeries(this.#core, e.series(m), q.from, q.to, tier, acc, g);
           const rate = acc.result().rate;
           for (let i = 0; i < b.n; i++) {
             const v = rate[i];
@@ -390,8 +390,8 @@ export class HistoryStore {
       const tier = hourAligned ? TIER_HOUR : TIER_MINUTE;
       const from = edges[0]!;
       const to = edges[edges.length - 1]!;
-      readSeries(this.#core, e.series[PEER_RX]!, from, to, tier, rx, []);
-      readSeries(this.#core, e.series[PEER_TX]!, from, to, tier, tx, []);
+      readSeries(this.#core, e.series(PEER_RX), from, to, tier, rx, []);
+      readSeries(this.#core, e.series(PEER_TX), from, to, tier, tx, []);
     }
     return { rx, tx };
   }
@@ -420,7 +420,7 @@ export class HistoryStore {
   peerTotals(server: string, iface: string, peer: string): { rx: number; tx: number } | null {
     this.#open();
     const e = this.#peer(server, iface, peer);
-    return e ? { rx: e.series[PEER_RX]!.value, tx: e.series[PEER_TX]!.value } : null;
+    return e ? { rx: e.series(PEER_RX).value, tx: e.series(PEER_TX).value } : null;
   }
 
   /**
@@ -433,7 +433,7 @@ export class HistoryStore {
     const e = this.#peer(q.server, q.iface, q.peer);
     if (!e) return [];
     const sink = new MarkerCollector();
-    readSeries(this.#core, e.series[PEER_HANDSHAKE]!, q.from, q.to, TIER_RAW, sink, []);
+    readSeries(this.#core, e.series(PEER_HANDSHAKE), q.from, q.to, TIER_RAW, sink, []);
     return sink.events;
   }
 
@@ -445,7 +445,7 @@ export class HistoryStore {
     if (!e) return [];
     const rows = this.#core.db
       .prepare('SELECT t, text FROM event WHERE sid = ? AND kind = ? AND t >= ? AND t < ? ORDER BY t')
-      .all(e.series[0]!.psid, EVENT_ENDPOINT, q.from, q.to) as { t: number; text: string | null }[];
+      .all(e.series(0).psid, EVENT_ENDPOINT, q.from, q.to) as { t: number; text: string | null }[];
     return rows.map((r) => ({ t: r.t, endpoint: r.text }));
   }
 

@@ -5,6 +5,7 @@
  */
 import { COUNTER_NAMES } from '../../../shared/domain.ts';
 import type { ByteWriter, CheckpointArrays, CheckpointServer, TimeBlock } from './codec.ts';
+import { SeriesColumns, STATE_PRESENT, STATE_SEEN } from './series-columns.ts';
 
 export const KIND_SYSTEM = 0;
 export const KIND_IFACE = 1;
@@ -74,29 +75,21 @@ export function presenceMetric(kind: number, metric: number): number {
 }
 
 /**
- * One metric of an entity. A 20,000-peer fleet holds 60,000 of these, so every field is one it needs:
- * ids and type follow from the entity and the metric (getters), and only presence series carry the
- * time of their latest gone/back event (PresenceSeries).
+ * One metric of an entity: a view of its slot in the server's columns (series-columns.ts), made when
+ * needed and dropped after. A 20,000-peer fleet has 60,000 series; as objects of their own they were
+ * the largest part of the engine's memory per peer.
  */
 export class Series {
   readonly entity: Entity;
   readonly metric: number;
-  /** Counters: cumulative including every reset; gauges/markers: the value. */
-  value = 0;
-  /** Counters: cumulative − the raw counter as last reported (changes only at resets). */
-  offset = 0;
-  present = false;
-  seen = false;
-  /** Open-block encoding (DELTA tokens), valid while `block` is the server's open block; no writer
-   *  while every delta in it was zero. */
-  block: OpenBlock | null = null;
-  writer: ByteWriter | null = null;
-  base = 0;
-  lastIndex = -1;
+  readonly #columns: SeriesColumns;
+  readonly #slot: number;
 
   constructor(entity: Entity, metric: number) {
     this.entity = entity;
     this.metric = metric;
+    this.#columns = entity.server.columns;
+    this.#slot = entity.slot + metric;
   }
 
   get sid(): number {
@@ -111,13 +104,83 @@ export class Series {
   get psid(): number {
     return this.entity.id * SID_SHIFT + presenceMetric(this.entity.kind, this.metric);
   }
-}
 
-/** A series whose gone/back events are its entity's presence (a peer's or interface's first metric, every
- *  system metric). */
-export class PresenceSeries extends Series {
-  /** Time of the latest gone/back event: none since → present throughout. */
-  presenceAt = Infinity;
+  /** Whether its gone/back events are its entity's presence (a peer's or interface's first metric, every
+   *  system metric): only these keep `presenceAt`. */
+  get carriesPresence(): boolean {
+    return presenceMetric(this.entity.kind, this.metric) === this.metric;
+  }
+
+  /** Counters: cumulative including every reset; gauges/markers: the value. */
+  get value(): number {
+    return this.#columns.value[this.#slot]!;
+  }
+  set value(v: number) {
+    this.#columns.value[this.#slot] = v;
+  }
+
+  /** Counters: cumulative − the raw counter as last reported (changes only at resets). */
+  get offset(): number {
+    return this.#columns.offset[this.#slot]!;
+  }
+  set offset(v: number) {
+    this.#columns.offset[this.#slot] = v;
+  }
+
+  get present(): boolean {
+    return (this.#columns.state[this.#slot]! & STATE_PRESENT) !== 0;
+  }
+  set present(v: boolean) {
+    const state = this.#columns.state;
+    state[this.#slot] = v ? state[this.#slot]! | STATE_PRESENT : state[this.#slot]! & ~STATE_PRESENT;
+  }
+
+  get seen(): boolean {
+    return (this.#columns.state[this.#slot]! & STATE_SEEN) !== 0;
+  }
+  set seen(v: boolean) {
+    const state = this.#columns.state;
+    state[this.#slot] = v ? state[this.#slot]! | STATE_SEEN : state[this.#slot]! & ~STATE_SEEN;
+  }
+
+  /** Time of the latest gone/back event (presence series only): none since → present throughout. */
+  get presenceAt(): number {
+    return this.#columns.presenceAt[this.#slot]!;
+  }
+  set presenceAt(t: number) {
+    this.#columns.presenceAt[this.#slot] = t;
+  }
+
+  /** The open block whose encoding `writer`, `base` and `lastIndex` are: only ever the server's open one. */
+  get block(): OpenBlock | null {
+    const open = this.entity.server.open;
+    return open !== null && this.#columns.blockSerial[this.#slot] === open.serial ? open : null;
+  }
+  set block(block: OpenBlock | null) {
+    this.#columns.blockSerial[this.#slot] = block === null ? 0 : block.serial;
+  }
+
+  /** Open-block encoding (DELTA tokens); no writer while every delta in it was zero. */
+  get writer(): ByteWriter | null {
+    return this.#columns.writer[this.#slot]!;
+  }
+  set writer(w: ByteWriter | null) {
+    this.#columns.writer[this.#slot] = w;
+  }
+
+  get base(): number {
+    return this.#columns.base[this.#slot]!;
+  }
+  set base(v: number) {
+    this.#columns.base[this.#slot] = v;
+  }
+
+  get lastIndex(): number {
+    return this.#columns.lastIndex[this.#slot]!;
+  }
+  set lastIndex(i: number) {
+    this.#columns.lastIndex[this.#slot] = i;
+  }
 }
 
 export class Entity {
@@ -128,7 +191,8 @@ export class Entity {
   readonly peer: string;
   wg: boolean;
   endpoint: string | null;
-  readonly series: Series[];
+  /** Its first series' slot in the server's columns; metric m is at slot + m. */
+  readonly slot: number;
   /** The record() that last saw it. */
   epoch = 0;
 
@@ -148,21 +212,38 @@ export class Entity {
     this.peer = peer;
     this.wg = wg;
     this.endpoint = endpoint;
-    const count = metricCount(kind);
-    // Exactly `count` slots: an array grown by push() reserves 17 (~110 bytes more per peer).
-    this.series = new Array<Series>(count);
-    for (let m = 0; m < count; m++)
-      this.series[m] = presenceMetric(kind, m) === m ? new PresenceSeries(this, m) : new Series(this, m);
+    this.slot = server.columns.allocate(metricCount(kind));
+  }
+
+  get metricCount(): number {
+    return metricCount(this.kind);
+  }
+
+  /** Metric `m`'s series (a view: cheap, not to be kept). */
+  series(m: number): Series {
+    return new Series(this, m);
+  }
+
+  /** All its series, metric order. */
+  allSeries(): Series[] {
+    const all: Series[] = [];
+    for (let m = 0; m < this.metricCount; m++) all.push(new Series(this, m));
+    return all;
   }
 }
 
+/** Open blocks are told apart by serial in the columns (0: none). */
+let nextBlockSerial = 1;
+
 export class OpenBlock {
+  readonly serial = nextBlockSerial++;
   readonly start: number;
   readonly times: number[] = [];
   readonly flags: number[] = [];
   readonly prevT: number | null;
   readonly prevFlags: number;
-  readonly touched: Series[] = [];
+  /** sids of the series with an encoding in this block (numbers, not views: a view is made per use). */
+  readonly touched: number[] = [];
   lastFrameId = 0;
 
   constructor(start: number, prevT: number | null, prevFlags: number) {
@@ -208,6 +289,8 @@ export class ServerMem {
   /** iface name → public key → peer entity. */
   readonly peers = new Map<string, Map<string, Entity>>();
   readonly entities: Entity[] = [];
+  /** Every series' state (its entities' slots). */
+  readonly columns = new SeriesColumns();
   intervalMs: number;
   lastT: number | null = null;
   lastFlags = 0;

@@ -3,7 +3,7 @@
  * interface gone, a metric the server stopped reporting). Samples in absent stretches are gaps.
  */
 import type { HistoryCore } from './core.ts';
-import { EVENT_BACK, PresenceSeries } from './model.ts';
+import { EVENT_BACK } from './model.ts';
 
 export class Presence {
   readonly times: number[];
@@ -50,7 +50,7 @@ const ALWAYS = new Presence([], []);
 export function loadPresence(core: HistoryCore, psid: number, from: number, to: number): Presence {
   const s = core.series(psid);
   // Present now and no gone/back event since before `from`: present throughout.
-  if (s instanceof PresenceSeries && s.present && s.presenceAt < from) return ALWAYS;
+  if (s?.carriesPresence && s.present && s.presenceAt < from) return ALWAYS;
   const times: number[] = [];
   const back: boolean[] = [];
   const before = core.s.presenceBefore.get(psid, from) as { t: number; kind: number } | undefined;

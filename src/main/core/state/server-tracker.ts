@@ -17,17 +17,17 @@ import { hostAddressOf } from '../../../shared/check-address.ts';
 import { PingState } from './ping-state.ts';
 import type { PeerOptions } from '../../../shared/peer-options.ts';
 
+/**
+ * What the tracker keeps of a peer between frames. Its counters, resets, key and addresses are the ones
+ * `last` published (it is rebuilt whenever one of them changes), so they are not kept twice: one such
+ * record per peer of the fleet, and each double field is a 16-byte heap number of its own (issue 14).
+ */
 interface PeerMemory {
-  key: string;
-  rx: number;
-  tx: number;
-  resets: number;
   /** What was published last time: reused when nothing changed, so receivers can compare by identity. */
-  last: PeerLive | null;
+  last: PeerLive;
   /** The apply() that last saw this peer. */
   epoch: number;
-  /** The AllowedIPs `host` was read from (parsing addresses for 10,000 peers each frame is not free). */
-  hostFrom: readonly string[] | null;
+  /** The host address in `last.allowedIps` (parsing addresses for 10,000 peers each frame is not free). */
   host: string | null;
 }
 
@@ -186,51 +186,39 @@ export class ServerTracker {
       for (let i = 0; i < dump.peers.length; i++) {
         const peer = dump.peers[i]!;
         const guess = previousOrder[i];
-        let old =
-          guess !== undefined && guess.key === peer.publicKey ? guess : memory.peers.get(peer.publicKey);
+        const old =
+          guess !== undefined && guess.last.publicKey === peer.publicKey
+            ? guess
+            : memory.peers.get(peer.publicKey);
+        const last = old?.last ?? null;
         // counterStep's rule, inlined: this loop runs for every peer of the fleet every interval.
         let rxRate: number | null = null;
         let txRate: number | null = null;
-        if (usable && old) {
-          const rxReset = counterRestarted(old.rx, peer.rxBytes);
-          const txReset = counterRestarted(old.tx, peer.txBytes);
-          rxRate = (rxReset ? peer.rxBytes : peer.rxBytes - old.rx) / dt;
-          txRate = (txReset ? peer.txBytes : peer.txBytes - old.tx) / dt;
-          if (rxReset || txReset) old.resets += 1;
-        } else if (!old) {
-          old = {
-            key: peer.publicKey,
-            rx: 0,
-            tx: 0,
-            resets: 0,
-            last: null,
-            epoch,
-            hostFrom: null,
-            host: null,
-          };
-          memory.peers.set(peer.publicKey, old);
+        let resets = last?.resets ?? 0;
+        if (usable && last !== null) {
+          const rxReset = counterRestarted(last.rxBytes, peer.rxBytes);
+          const txReset = counterRestarted(last.txBytes, peer.txBytes);
+          rxRate = (rxReset ? peer.rxBytes : peer.rxBytes - last.rxBytes) / dt;
+          txRate = (txReset ? peer.txBytes : peer.txBytes - last.txBytes) / dt;
+          if (rxReset || txReset) resets += 1;
         }
-        old.rx = peer.rxBytes;
-        old.tx = peer.txBytes;
-        old.epoch = epoch;
-        order[i] = old;
-        if (old.hostFrom === null || !sameStrings(old.hostFrom, peer.allowedIps)) {
-          old.hostFrom = peer.allowedIps;
-          old.host = hostAddressOf(peer.allowedIps);
-        }
+        const host =
+          old !== undefined && sameStrings(old.last.allowedIps, peer.allowedIps)
+            ? old.host
+            : hostAddressOf(peer.allowedIps);
         const own = explicit?.[peer.publicKey];
-        const checkAddress = own?.checkAddress ?? old.host;
-        if (old.last === null || old.last.checkAddress !== checkAddress) this.#targetsDirty = true;
+        const checkAddress = own?.checkAddress ?? host;
+        if (last === null || last.checkAddress !== checkAddress) this.#targetsDirty = true;
         const ping = this.#ping.of(checkAddress);
         const status = liveStatus(
           { latestHandshake: peer.latestHandshake, persistentKeepalive: peer.persistentKeepalive, ping },
           snapshot.serverTime,
           own === undefined ? this.#thresholds : withPeerOptions(this.#thresholds, own),
-          old.last?.status ?? null,
+          last?.status ?? null,
         );
         const usage = usages?.get(peer.publicKey);
-        const last = old.last;
         if (
+          old !== undefined &&
           last !== null &&
           last.usage === usage &&
           last.rxBytes === peer.rxBytes &&
@@ -238,7 +226,7 @@ export class ServerTracker {
           last.rxRate === rxRate &&
           last.txRate === txRate &&
           last.status === status &&
-          last.resets === old.resets &&
+          last.resets === resets &&
           last.latestHandshake === peer.latestHandshake &&
           last.endpoint === peer.endpoint &&
           last.persistentKeepalive === peer.persistentKeepalive &&
@@ -247,6 +235,8 @@ export class ServerTracker {
           last.ping === ping &&
           sameStrings(last.allowedIps, peer.allowedIps)
         ) {
+          old.epoch = epoch;
+          order[i] = old;
           peers[i] = last;
           continue;
         }
@@ -262,12 +252,21 @@ export class ServerTracker {
           status,
           rxRate,
           txRate,
-          resets: old.resets,
+          resets,
           checkAddress,
           ping,
         };
         if (usage !== undefined) live.usage = usage;
-        old.last = live;
+        if (old === undefined) {
+          const fresh: PeerMemory = { last: live, epoch, host };
+          memory.peers.set(peer.publicKey, fresh);
+          order[i] = fresh;
+        } else {
+          old.last = live;
+          old.epoch = epoch;
+          old.host = host;
+          order[i] = old;
+        }
         peers[i] = live;
       }
       memory.order = order;
