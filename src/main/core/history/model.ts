@@ -128,19 +128,26 @@ export class Series {
   }
 
   get present(): boolean {
-    return (this.#columns.state[this.#slot]! & STATE_PRESENT) !== 0;
+    return this.#hasState(STATE_PRESENT);
   }
-  set present(v: boolean) {
-    const state = this.#columns.state;
-    state[this.#slot] = v ? state[this.#slot]! | STATE_PRESENT : state[this.#slot]! & ~STATE_PRESENT;
+  set present(on: boolean) {
+    this.#setState(STATE_PRESENT, on);
   }
 
   get seen(): boolean {
-    return (this.#columns.state[this.#slot]! & STATE_SEEN) !== 0;
+    return this.#hasState(STATE_SEEN);
   }
-  set seen(v: boolean) {
+  set seen(on: boolean) {
+    this.#setState(STATE_SEEN, on);
+  }
+
+  #hasState(bit: number): boolean {
+    return (this.#columns.state[this.#slot]! & bit) !== 0;
+  }
+
+  #setState(bit: number, on: boolean): void {
     const state = this.#columns.state;
-    state[this.#slot] = v ? state[this.#slot]! | STATE_SEEN : state[this.#slot]! & ~STATE_SEEN;
+    state[this.#slot] = on ? state[this.#slot]! | bit : state[this.#slot]! & ~bit;
   }
 
   /** Time of the latest gone/back event (presence series only): none since → present throughout. */

@@ -8,6 +8,7 @@
 import { widened } from '../typed-columns.ts';
 import type { ByteWriter } from './codec.ts';
 
+/** The bits of `state`: the same as a checkpoint's states (codec.ts), so one is copied into the other. */
 export const STATE_PRESENT = 1;
 export const STATE_SEEN = 2;
 
