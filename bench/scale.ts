@@ -2,7 +2,7 @@
 // idle), 5 s frames, the engine in its own process with delta frames on and off, and an empty one for
 // the baseline. Figures: engine CPU % of one core, RSS beyond the baseline per 1,000 peers, bytes from
 // SSH per server per minute, and the server's CPU per frame. SCALE_SECONDS sets the measured time,
-// SCALE_SERVERS the number of servers.
+// SCALE_SERVERS the number of servers, SCALE_REPEATS how many engines measure the RSS bar.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,12 @@ const PEERS = 1_000;
 const WARMUP_SECONDS = 20;
 const MEASURE_SECONDS = Number(process.env['SCALE_SECONDS'] ?? 120);
 const MiB = 1024 * 1024;
+/**
+ * RSS differs by ±4 MiB between two engines of the same configuration (where glibc and V8 happen to
+ * place things), which is ±0.2 MiB per 1,000 peers at 20,000 peers: the bar is judged on the median
+ * of several empty and several delta-frame engines, each started afresh.
+ */
+const REPEATS = Number(process.env['SCALE_REPEATS'] ?? 3);
 /** The engine's own V8 flags; SCALE_NODE_FLAGS replaces them to compare ('' for V8's defaults). */
 const ENGINE_FLAGS = process.env['SCALE_NODE_FLAGS'] ?? ENGINE_V8_FLAGS.join(' ');
 
@@ -90,6 +96,12 @@ async function serverCpuPerFrame(lab: Lab, keyframeEvery: number, frames = 30): 
   return runs;
 }
 
+/** The run with the median RSS (an odd count: one of them; even: the lower middle one). */
+function medianRun(runs: EngineRun[]): EngineRun {
+  const sorted = [...runs].sort((a, b) => a.rss - b.rss);
+  return sorted[(sorted.length - 1) >> 1]!;
+}
+
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 export async function benchScale(): Promise<BarResult[]> {
@@ -113,11 +125,13 @@ export async function benchScale(): Promise<BarResult[]> {
     const names = await registerLab(lab, dataDir);
     const cpuFull = median(await serverCpuPerFrame(lab, 0));
     const cpuDelta = median(await serverCpuPerFrame(lab, KEYFRAME_EVERY));
-    const empty = runEngine(dataDir, KEYFRAME_EVERY, []);
+    const empties = Array.from({ length: REPEATS }, () => runEngine(dataDir, KEYFRAME_EVERY, []));
+    const empty = medianRun(empties);
     // Half the fleet: what one more 1,000-peer server costs, apart from what any engine costs.
     const half = SERVERS >= 2 ? runEngine(dataDir, KEYFRAME_EVERY, names.slice(0, SERVERS >> 1)) : null;
     const full = runEngine(dataDir, 0);
-    const delta = runEngine(dataDir, KEYFRAME_EVERY);
+    const deltas = Array.from({ length: REPEATS }, () => runEngine(dataDir, KEYFRAME_EVERY));
+    const delta = medianRun(deltas);
     const perMinute = (r: EngineRun) => r.bytes / r.servers / (r.seconds / 60);
     const perFrame = (r: EngineRun) => r.bytes / r.frames;
     // The measured window may hold no keyframe: count one whole dump in every KEYFRAME_EVERY frames.
@@ -143,6 +157,11 @@ export async function benchScale(): Promise<BarResult[]> {
     );
     console.log(row('whole frames', full));
     console.log(row('delta frames', delta));
+    const spread = (runs: EngineRun[]) => runs.map((r) => (r.rss / MiB).toFixed(1)).join(', ');
+    console.log(
+      `  RSS of each engine (MiB; the rows above are the medians): empty ${spread(empties)};` +
+        ` delta frames ${spread(deltas)}`,
+    );
     if (half) {
       const marginal = (delta.rss - half.rss) / MiB / (((delta.servers - half.servers) * PEERS) / 1000);
       console.log(
@@ -169,10 +188,11 @@ export async function benchScale(): Promise<BarResult[]> {
     console.log(`  engine CPU ratio whole/delta: ${(full.cpuPercent / delta.cpuPercent).toFixed(2)}×`);
     return [
       bar('delta frames ≥ 20× fewer bytes per server-minute', ratio >= 20, `${ratio.toFixed(1)}×`),
+      // The issue's bar is 2 MB (10^6 bytes), 1.91 MiB, per 1,000 peers.
       bar(
-        'engine RSS ≤ 2 MiB per 1,000 peers (delta frames)',
-        rssPer1k(delta) <= 2,
-        `${rssPer1k(delta).toFixed(2)} MiB`,
+        'engine RSS ≤ 2 MB per 1,000 peers (delta frames)',
+        rssPer1k(delta) * MiB <= 2e6,
+        `${((rssPer1k(delta) * MiB) / 1e6).toFixed(2)} MB (${rssPer1k(delta).toFixed(2)} MiB)`,
       ),
       bar(
         'every server streamed in both runs',
