@@ -69,7 +69,7 @@ function editOnePeer(file: ConfigFile): ConfigFile {
     publicKey: testKey('new-peer'),
     name: 'frank',
     presharedKey: null,
-    allowedIps: ['10.0.200.1/32'],
+    allowedIps: ['198.18.200.1/32'],
     persistentKeepalive: null,
   };
   return updatePeer(disablePeer(addPeer(file, frank), testKey('big-5000')), testKey('big-7'), {
@@ -173,8 +173,8 @@ async function benchDriftAndPlan(source: string, parsing: Measured): Promise<Bar
 async function benchAllocation(): Promise<BarResult[]> {
   console.log('\n## Address allocation among 10,000 peers (each claimed live and in the file)');
   const claimants = bigClaimants(PEERS);
-  const build = () => buildAddressBook(['10.0.0.1/16', 'fd00::1/64'], claimants);
-  const requested = ['10.0.10.10/32', '10.0.200.0/24', '10.0.0.0/16'].map((text) => parsePrefix(text)!);
+  const build = () => buildAddressBook(['198.18.0.1/16', '2001:2:0:1000::1/64'], claimants);
+  const requested = ['198.18.10.10/32', '198.18.200.0/24', '198.18.0.0/16'].map((text) => parsePrefix(text)!);
   /** What the allocate test does once the book is built: allocate and claim 50 peers, check one request. */
   const allocateFifty = (book: AddressBook) => {
     for (let i = 0; i < 50; i++) {

@@ -14,7 +14,7 @@ function peer(i: number, status: PeerLive['status']): PeerLive {
     publicKey: key(i),
     presharedKey: false,
     endpoint: status === 'never' ? null : `198.18.0.${i}:51820`,
-    allowedIps: [`198.18.128.${i}/32`, `fd00::${i}/128`],
+    allowedIps: [`198.18.128.${i}/32`, `2001:2:0:1000::${i}/128`],
     latestHandshake: status === 'never' ? null : NOW - 30,
     rxBytes: i * 123_456,
     txBytes: i * 654_321,

@@ -28,8 +28,8 @@ describe('the shared address rules', () => {
     expect(cidrProblem('198.18.0.1')).toBeNull();
     expect(cidrProblem('198.18.0.1', { bare: false })).toMatch(/no prefix length/);
     expect(cidrProblem('198.18.0.01/32')).toMatch(/not an IPv4 or IPv6 address/);
-    expect(cidrProblem('1:2:3/64')).toMatch(/not an IPv4 or IPv6 address/);
-    expect(cidrProblem('fd00::/064')).toMatch(/0 to 128, in plain digits/);
+    expect(cidrProblem('2001:2:0:1000/64')).toMatch(/not an IPv4 or IPv6 address/);
+    expect(cidrProblem('2001:2:0:1000::/064')).toMatch(/0 to 128, in plain digits/);
   });
 
   it('interface names: 1–15 of the characters wg-quick allows', () => {

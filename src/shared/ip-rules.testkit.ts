@@ -3,9 +3,9 @@
 export const ADDRESSES: [string, 4 | 6 | null][] = [
   ['198.18.0.1', 4],
   ['0.0.0.0', 4],
-  ['255.255.255.255', 4],
+  ['198.18.255.255', 4],
   ['198.18.0.01', null], // a leading zero: octal to some parsers, refused
-  ['010.0.0.1', null],
+  ['198.018.0.1', null],
   ['198.18.0', null],
   ['198.18.0.256', null],
   ['198.18.0.1.5', null],
@@ -14,19 +14,19 @@ export const ADDRESSES: [string, 4 | 6 | null][] = [
   ['', null],
   ['::', 6],
   ['::1', 6],
-  ['fd00::1', 6],
-  ['FD00::1', 6],
-  ['fd00::01', 6], // a group may have leading zeros (inet_pton does too)
-  ['fd00::00001', null], // but at most four digits
+  ['2001:2:0:1000::1', 6],
+  ['2001:2:0:1ABC::1', 6],
+  ['2001:2:0:1000::01', 6], // a group may have leading zeros (inet_pton does too)
+  ['2001:2:0:1000::00001', null], // but at most four digits
   ['::ffff:198.18.0.1', 6],
-  ['1:2:3:4:5:6:7:8', 6],
-  ['1:2:3:4:5:6:7:8:9', null],
+  ['2001:2:0:1000:5:6:7:8', 6],
+  ['2001:2:0:1000:5:6:7:8:9', null],
   [':::', null],
-  ['1:2:3', null], // too few groups without "::"
-  ['1::2::3', null],
-  ['fd00::1%eth0', null], // a zone: not in AllowedIPs
-  ['[fd00::1]', null],
-  ['fd00::g', null],
+  ['2001:2:0:1000', null], // too few groups without "::"
+  ['2001:2:0:1000::2::3', null],
+  ['2001:2:0:1000::1%eth0', null], // a zone: not in AllowedIPs
+  ['[2001:2:0:1000::1]', null],
+  ['2001:2:0:1000::g', null],
   ['example.org', null],
 ];
 
@@ -42,12 +42,12 @@ export const PREFIXES: [string, boolean][] = [
   ['198.18.0.1/-1', false],
   ['198.18.0.1/3 2', false],
   ['::/0', true],
-  ['fd00::/64', true],
-  ['fd00::1/128', true],
-  ['fd00::1/129', false],
-  ['fd00::1/064', false],
-  ['1:2:3/64', false],
+  ['2001:2:0:1000::/64', true],
+  ['2001:2:0:1000::1/128', true],
+  ['2001:2:0:1000::1/129', false],
+  ['2001:2:0:1000::1/064', false],
+  ['2001:2:0:1000/64', false],
   [':::/64', false],
-  ['fd00::1%eth0/64', false],
+  ['2001:2:0:1000::1%eth0/64', false],
   ['198.18.0.1', false], // no length
 ];

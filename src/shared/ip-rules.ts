@@ -28,7 +28,7 @@ export function isInterfaceName(name: string): boolean {
 export const LINUX_INTERFACE_NAME_RE = /^[^\s/:]{1,15}$/;
 export const LINUX_INTERFACE_NAME_RULE = 'an interface name is 1–15 characters without spaces, "/" or ":"';
 
-/** A dotted quad, four decimal octets without leading zeros (`10.0.0.1`, not `10.0.0.01`). */
+/** A dotted quad, four decimal octets without leading zeros (`198.18.0.1`, not `198.18.0.01`). */
 export function isIPv4(text: string): boolean {
   return !text.includes('/') && Address4.isValid(text);
 }

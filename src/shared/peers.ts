@@ -85,7 +85,7 @@ export const planChangeSummarySchema = z.object({
   action: peerActionSchema,
   publicKey: z.string(),
   name: z.string().nullable(),
-  /** One line per field that changes, e.g. `allowed IPs: 10.0.0.2/32 → 10.0.0.7/32`. */
+  /** One line per field that changes, e.g. `allowed IPs: 198.18.0.2/32 → 198.18.0.7/32`. */
   details: z.array(z.string()),
 });
 export type PlanChangeSummary = z.infer<typeof planChangeSummarySchema>;
@@ -131,7 +131,7 @@ export type DriftField = z.infer<typeof driftFieldSchema>;
 
 export const driftDifferenceSchema = z.object({
   field: driftFieldSchema,
-  /** Human-readable values, e.g. `10.0.0.2/32, fd00::2/128`, `25`, `off`, `yes`, `no`. */
+  /** Human-readable values, e.g. `198.18.0.2/32, 2001:2:0:1000::2/128`, `25`, `off`, `yes`, `no`. */
   file: z.string(),
   live: z.string(),
 });

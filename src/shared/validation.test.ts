@@ -49,9 +49,18 @@ describe('config paths', () => {
 
 describe('hosts', () => {
   it('take IPv4 and IPv6 addresses by the shared rule, and DNS names', () => {
-    for (const host of ['198.18.0.10', 'fd00::10', '::1', 'edge-1.example.org', 'localhost'])
+    for (const host of ['198.18.0.10', '2001:2:0:1000::10', '::1', 'edge-1.example.org', 'localhost'])
       expect(isValidHost(host), host).toBe(true);
-    for (const host of [':::', '1:2:3', '198.18.0.01', '198.18.0', 'fd00::1%eth0', '[fd00::1]', 'a b', ''])
+    for (const host of [
+      ':::',
+      '2001:2:0:1000',
+      '198.18.0.01',
+      '198.18.0',
+      '2001:2:0:1000::1%eth0',
+      '[2001:2:0:1000::1]',
+      'a b',
+      '',
+    ])
       expect(isValidHost(host), host).toBe(false);
   });
 });
@@ -65,15 +74,15 @@ describe('jump hosts (ProxyJump)', () => {
   it('read one hop as [user@]host[:port], IPv6 in brackets, port 22 by default', () => {
     expect(parseJump('bastion')).toEqual({ host: 'bastion', port: 22 });
     expect(parseJump('ops@198.18.0.1:2222')).toEqual({ user: 'ops', host: '198.18.0.1', port: 2222 });
-    expect(parseJump('[2001:2::1]:2200')).toEqual({ host: '2001:2::1', port: 2200 });
+    expect(parseJump('[2001:2:0:1002::1]:2200')).toEqual({ host: '2001:2:0:1002::1', port: 2200 });
     expect(parseJump('a,b')).toBeNull(); // one hop only: a chain is parseJumpChain's
   });
 
   it('read a comma-separated chain, hops in the order they are connected', () => {
-    expect(parseJumpChain('ops@bastion.example.net:2222,198.18.0.1,root@[2001:2::1]')).toEqual([
+    expect(parseJumpChain('ops@bastion.example.net:2222,198.18.0.1,root@[2001:2:0:1002::1]')).toEqual([
       { user: 'ops', host: 'bastion.example.net', port: 2222 },
       { host: '198.18.0.1', port: 22 },
-      { user: 'root', host: '2001:2::1', port: 22 },
+      { user: 'root', host: '2001:2:0:1002::1', port: 22 },
     ]);
     expect(parseJumpChain('bastion')).toEqual([{ host: 'bastion', port: 22 }]);
     const longest = Array.from({ length: MAX_JUMP_HOPS }, (_, i) => `198.18.0.${i + 1}`).join(',');
@@ -90,7 +99,7 @@ describe('jump hosts (ProxyJump)', () => {
       ['a,,b', /^jump host 2 of 3 is empty/],
       ['a, b', /^jump host 2 of 2 \(" b"\) is not/],
       ['a,b:99999,c', /^jump host 2 of 3 \("b:99999"\) is not/],
-      ['a,2001:2::1', /^jump host 2 of 2 \("2001:2::1"\) is not .*IPv6 in brackets/],
+      ['a,2001:2:0:1002::1', /^jump host 2 of 2 \("2001:2:0:1002::1"\) is not .*IPv6 in brackets/],
       ['a,b\u001b[31m', /^jump host 2 of 2 \("b\\u001B\[31m"\) is not/],
     ] as const) {
       expect(problem(spec), JSON.stringify(spec)).toMatch(message);

@@ -26,7 +26,7 @@ const hostnameRe =
 export function isValidHost(host: string): boolean {
   if (isIPv4(host)) return true;
   if (host.includes(':')) return isIPv6(host);
-  // Digits and dots only is a malformed IPv4 address (10.0.0.01, 1.2.3), not a host name.
+  // Digits and dots only is a malformed IPv4 address (198.18.0.01, 198.18.3), not a host name.
   if (/^[\d.]+$/.test(host)) return false;
   return hostnameRe.test(host);
 }

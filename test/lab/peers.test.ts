@@ -287,8 +287,8 @@ describeLab('live peer management on real servers', () => {
       [[...base, '--name', 'x$(reboot)'], /shell metacharacters/],
       [[...base, '--name', 'a; rm -rf /'], /shell metacharacters/],
       [[...base, '--name', 'ok', '--public-key', 'not-a-key'], /WireGuard key/],
-      [[...base, '--name', 'ok', '--allowed-ips', '10.0.0.300/32'], /allowedIps\[0\]/],
-      [[...base, '--name', 'ok', '--allowed-ips', '10.1.0.0/33'], /allowedIps\[0\]/],
+      [[...base, '--name', 'ok', '--allowed-ips', '198.18.0.300/32'], /allowedIps\[0\]/],
+      [[...base, '--name', 'ok', '--allowed-ips', '198.18.1.0/33'], /allowedIps\[0\]/],
       [[...base, '--name', 'ok', '--allowed-ips', `${lab.clients[0]!.tunnelV4}/32`], /overlap|already|used/i],
       [[...base, '--name', 'ok', '--keepalive', '70000'], /keepalive|65535/i],
       [

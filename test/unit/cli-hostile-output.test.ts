@@ -36,7 +36,7 @@ function hostileServer(): ServerLive {
       {
         publicKey: KEY,
         presharedKey: false,
-        endpoint: `[fe80::1%${HOSTILE}]:51820`,
+        endpoint: `[2001:2:0:1000::1%${HOSTILE}]:51820`,
         allowedIps: ['198.18.128.2/32'],
         latestHandshake: null,
         rxBytes: 0,

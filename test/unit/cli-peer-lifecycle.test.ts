@@ -292,7 +292,7 @@ const PEERS = [
   filePeer(4, { name: 'dave', disabled: true }),
   filePeer(5, {
     name: 'mallory \u001b[31mred and a name far longer than any column',
-    allowedIps: ['198.18.128.5/32', 'fd00::5/128'],
+    allowedIps: ['198.18.128.5/32', '2001:2:0:1000::5/128'],
   }),
 ];
 
@@ -339,7 +339,7 @@ describe('peer list', () => {
     const lab = [1, 2, 3].map((i) =>
       filePeer(i, {
         name: i === 3 ? 'zero-one-renamed' : `random peer ${i}`,
-        allowedIps: [`198.18.128.${i}/32`, `fd00::${i}/128`],
+        allowedIps: [`198.18.128.${i}/32`, `2001:2:0:1000::${i}/128`],
         persistentKeepalive: 15,
         hasPresharedKey: true,
         ...(i === 3

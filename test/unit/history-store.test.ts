@@ -423,7 +423,7 @@ describe('HistoryStore: events, servers, fleet', () => {
     const { store } = open();
     for (let i = 0; i < 100; i++) {
       const handshake = 1_750_000_000 + Math.floor(i / 24) * 120;
-      const endpoint = i < 50 ? '198.51.100.7:51820' : '203.0.113.9:40000';
+      const endpoint = i < 50 ? '198.18.100.7:51820' : '198.18.113.9:40000';
       store.record('s', peer(100 + i * 5, i * 10, 0, { handshake, endpoint }), T0 + i * 5000, 5);
     }
     const q = { server: 's', iface: 'wg0', peer: KEY, from: T0, to: T0 + 100 * 5000 };
@@ -431,8 +431,8 @@ describe('HistoryStore: events, servers, fleet', () => {
       [24, 48, 72, 96].map((i) => ({ t: T0 + i * 5000, handshake: 1_750_000_000 + (i / 24) * 120 })),
     );
     expect(store.endpointChanges(q)).toEqual([
-      { t: T0, endpoint: '198.51.100.7:51820' },
-      { t: T0 + 50 * 5000, endpoint: '203.0.113.9:40000' },
+      { t: T0, endpoint: '198.18.100.7:51820' },
+      { t: T0 + 50 * 5000, endpoint: '198.18.113.9:40000' },
     ]);
   });
 

@@ -82,8 +82,9 @@ function makeEndpoint(random: () => number): string {
   const port = 1024 + randomInt(random, 64000);
   if (roll < 0.1) return '(none)';
   if (roll < 0.4)
-    return `[2001:db8:${randomInt(random, 0xffff).toString(16)}::${(1 + randomInt(random, 0xfffe)).toString(16)}]:${port}`;
-  // Test payloads stay inside 198.18.0.0/16 (the benchmarking range), like every address of the lab.
+    return `[2001:2:0:${(0x1000 + randomInt(random, 0x1000)).toString(16)}::${(1 + randomInt(random, 0xfffe)).toString(16)}]:${port}`;
+  // Test payloads stay inside 198.18.0.0/16 (the benchmarking range) and 2001:2:0:1000::/52, like every
+  // address of the lab.
   return `198.18.${randomInt(random, 256)}.${1 + randomInt(random, 254)}:${port}`;
 }
 
@@ -91,7 +92,7 @@ function makeAllowedIps(random: () => number, index: number): string {
   if (random() < 0.02) return '(none)';
   const host = `198.18.${(index >> 8) & 255}.${index & 255}/32`;
   const list = [host];
-  if (random() < 0.6) list.push(`fd00::${index.toString(16)}/128`);
+  if (random() < 0.6) list.push(`2001:2:0:1000::${index.toString(16)}/128`);
   if (random() < 0.25) list.push(`198.18.${randomInt(random, 256)}.0/24`);
   if (random() < 0.05) list.push('0.0.0.0/0', '::/0');
   return list.join(',');

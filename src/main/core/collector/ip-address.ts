@@ -1,6 +1,6 @@
 /**
- * Validation of the addresses in a `wg show dump`: allowed IPs (`10.0.0.2/32`, `fd00::2/128`) and
- * endpoints (`203.0.113.7:51820`, `[2001:db8::1]:51820`, `[fe80::1%eth0]:51820`).
+ * Validation of the addresses in a `wg show dump`: allowed IPs (`198.18.0.2/32`, `2001:2:0:1000::2/128`) and
+ * endpoints (`198.18.113.7:51820`, `[2001:2:0:1db8::1]:51820`, `[2001:2:0:1000::1%eth0]:51820`).
  *
  * Hand-written scanners over byte ranges of the dump, not `node:net` (regexes) or string slices: a
  * 10,000-peer dump holds tens of thousands of these, and on a slow core typed-array reads cost a
@@ -61,7 +61,7 @@ function isIPv6Bytes(bytes: Uint8Array, start: number, end: number): boolean {
     let j = i;
     while (j < end && isHexDigit(bytes[j]!)) j++;
     if (j < end && bytes[j] === DOT) {
-      // Embedded IPv4 (`::ffff:192.0.2.1`): only as the last 32 bits.
+      // Embedded IPv4 (`::ffff:198.18.0.1`): only as the last 32 bits.
       if (!isIPv4Bytes(bytes, i, end)) return false;
       groups += 2;
       break;
@@ -150,7 +150,7 @@ export function isEndpointBytes(bytes: Uint8Array, start: number, end: number): 
 
 /**
  * The common case in one pass: an IPv4 address, `separator`, then a decimal of at most `max`, as in
- * `10.0.0.2/32` (separator `/`, max 32) or `203.0.113.7:51820` (`:`, 65535). Reads from `start` and
+ * `198.18.0.2/32` (separator `/`, max 32) or `198.18.113.7:51820` (`:`, 65535). Reads from `start` and
  * returns the index just past the decimal, or -1 when the bytes there are not that; the caller then
  * takes the general path (which knows every form) to accept or explain them.
  */

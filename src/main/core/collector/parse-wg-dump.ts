@@ -383,7 +383,7 @@ class DumpReader {
     }
     this.#pos = end;
     if (this.#bytes[start] !== OPEN_BRACKET) return this.#latin1.slice(start, end);
-    // Only an IPv6 zone (`[fe80::1%eth0]`, an interface name) can hold other bytes than an address's.
+    // Only an IPv6 zone (`[2001:2:0:1000::1%eth0]`, an interface name) can hold other bytes than an address's.
     const endpoint = this.#decode(start, end);
     if (hasUnsafeText(endpoint)) {
       throw new FieldError('endpoint', `${quote(endpoint)} has a zone that is not an interface name`);

@@ -7,7 +7,7 @@
  * server's, never the network or (IPv4) broadcast address.
  *
  * Routes vs addresses: WireGuard routes by longest prefix, so a peer that routes a prefix covering
- * a whole interface subnet (an exit node's `0.0.0.0/0`, a site's `10.0.0.0/8` around a `10.8.0.0/24`
+ * a whole interface subnet (an exit node's `0.0.0.0/0`, a site's `198.18.0.0/16` around a `198.18.8.0/24`
  * subnet) does not own the addresses inside it: clients may still get /32s there. Such a prefix is a
  * route; any other prefix is an address claim. Two claims overlap when one contains the other (CIDR
  * blocks never partially overlap); that is an error unless the broader one is a route. The very same

@@ -20,8 +20,8 @@ function input(fields: Partial<ClientConfigInput> = {}): ClientConfigInput {
   return {
     name: 'alice',
     privateKey: PRIVATE,
-    addresses: ['10.8.0.7/32', 'fd42:42:42::7/128'],
-    dns: ['1.1.1.1', '2606:4700:4700::1111'],
+    addresses: ['198.18.8.7/32', '2001:2:0:1a42::7/128'],
+    dns: ['198.18.53.53', '2001:2:0:1053::53'],
     mtu: 1420,
     serverPublicKey: SERVER,
     presharedKey: PSK_BOB,
@@ -49,8 +49,8 @@ describe('buildClientConfig', () => {
         '# Name = alice',
         '[Interface]',
         `PrivateKey = ${PRIVATE}`,
-        'Address = 10.8.0.7/32, fd42:42:42::7/128',
-        'DNS = 1.1.1.1, 2606:4700:4700::1111',
+        'Address = 198.18.8.7/32, 2001:2:0:1a42::7/128',
+        'DNS = 198.18.53.53, 2001:2:0:1053::53',
         'MTU = 1420',
         '',
         '[Peer]',
@@ -68,19 +68,19 @@ describe('buildClientConfig', () => {
     expect(
       buildClientConfig({
         privateKey: PRIVATE,
-        addresses: ['10.8.0.7/24'],
+        addresses: ['198.18.8.7/24'],
         serverPublicKey: SERVER,
         endpointHost: '198.18.0.1',
         endpointPort: 51820,
       }),
     ).toBe(
-      `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 10.8.0.7/24\n\n[Peer]\nPublicKey = ${SERVER}\nEndpoint = 198.18.0.1:51820\nAllowedIPs = 0.0.0.0/0, ::/0\n`,
+      `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 198.18.8.7/24\n\n[Peer]\nPublicKey = ${SERVER}\nEndpoint = 198.18.0.1:51820\nAllowedIPs = 0.0.0.0/0, ::/0\n`,
     );
   });
 
   it.each([
-    ['2001:db8::1', '[2001:db8::1]:51820'],
-    ['[2001:db8::1]', '[2001:db8::1]:51820'],
+    ['2001:2:0:1db8::1', '[2001:2:0:1db8::1]:51820'],
+    ['[2001:2:0:1db8::1]', '[2001:2:0:1db8::1]:51820'],
     ['198.18.0.1', '198.18.0.1:51820'],
     ['vpn.example.com', 'vpn.example.com:51820'],
   ])('endpoint %s → %s', (host, endpoint) => {
@@ -90,20 +90,20 @@ describe('buildClientConfig', () => {
 
   it('writes split tunnels canonically and keeps keepalive 0 out', () => {
     const text = buildClientConfig(
-      input({ allowedIps: ['10.8.0.0/24', 'FD42:42:42:0::/64'], persistentKeepalive: 0 }),
+      input({ allowedIps: ['198.18.8.0/24', '2001:2:0:1A42:0::/64'], persistentKeepalive: 0 }),
     );
-    expect(text).toContain('\nAllowedIPs = 10.8.0.0/24, fd42:42:42::/64\n');
+    expect(text).toContain('\nAllowedIPs = 198.18.8.0/24, 2001:2:0:1a42::/64\n');
     expect(text).not.toContain('PersistentKeepalive');
   });
 
   it('is accepted by wg-quick strip and wg, and reads back', () => {
-    for (const host of ['198.18.0.1', '2001:2::1', 'localhost']) {
+    for (const host of ['198.18.0.1', '2001:2:0:1002::1', 'localhost']) {
       const text = buildClientConfig(input({ endpointHost: host }));
       assertWgAccepts(text, 'alice');
       expect(configInterface(parseConfig(text))).toMatchObject({
         privateKey: PRIVATE,
-        addresses: ['10.8.0.7/32', 'fd42:42:42::7/128'],
-        dns: ['1.1.1.1', '2606:4700:4700::1111'],
+        addresses: ['198.18.8.7/32', '2001:2:0:1a42::7/128'],
+        dns: ['198.18.53.53', '2001:2:0:1053::53'],
         mtu: 1420,
       });
     }
@@ -128,17 +128,17 @@ describe('buildClientConfig', () => {
     ['no address', { addresses: [] }, ['addresses: at least one address is needed']],
     [
       'a bad address',
-      { addresses: ['10.8.0.7/33'] },
-      ['addresses[0]: "10.8.0.7/33" is not an address or address/prefix'],
+      { addresses: ['198.18.8.7/33'] },
+      ['addresses[0]: "198.18.8.7/33" is not an address or address/prefix'],
     ],
     [
       'DNS injection',
-      { dns: ['1.1.1.1\nPostUp = rm -rf /'] },
+      { dns: ['198.18.53.53\nPostUp = rm -rf /'] },
       ['dns[0]: must be an IP address or a search domain'],
     ],
     [
       'a DNS with a space',
-      { dns: ['1.1.1.1 8.8.8.8'] },
+      { dns: ['198.18.53.53 198.18.53.54'] },
       ['dns[0]: must be an IP address or a search domain'],
     ],
     [
@@ -153,7 +153,7 @@ describe('buildClientConfig', () => {
     ],
     [
       'a bad IPv6 host',
-      { endpointHost: '[fe80::1%eth0]' },
+      { endpointHost: '[2001:2:0:1000::1%eth0]' },
       ['endpointHost: must be a DNS name, an IPv4 address or an IPv6 address'],
     ],
     ['port 0', { endpointPort: 0 }, ['endpointPort: must be a port number (1–65535)']],
@@ -162,8 +162,8 @@ describe('buildClientConfig', () => {
     ['a tiny MTU', { mtu: 100 }, ['mtu: must be an integer from 576 to 65535']],
     [
       'a host-bits tunnel',
-      { allowedIps: ['10.8.0.7/24'] },
-      ['allowedIps[0]: "10.8.0.7/24" has host bits set: did you mean 10.8.0.7/32 or 10.8.0.0/24?'],
+      { allowedIps: ['198.18.8.7/24'] },
+      ['allowedIps[0]: "198.18.8.7/24" has host bits set: did you mean 198.18.8.7/32 or 198.18.8.0/24?'],
     ],
     [
       'keepalive out of range',

@@ -5,14 +5,14 @@
  * ```
  * [Interface]
  * PrivateKey = …
- * Address = 10.8.0.7/32, fd42:42:42::7/128
- * DNS = 1.1.1.1
+ * Address = 198.18.8.7/32, 2001:2:0:1042::7/128
+ * DNS = 198.18.53.53
  * MTU = 1420
  *
  * [Peer]
  * PublicKey = <server>
  * PresharedKey = …
- * Endpoint = vpn.example.com:51820        ([2001:db8::1]:51820 for an IPv6 address)
+ * Endpoint = vpn.example.com:51820        ([2001:2:0:1db8::1]:51820 for an IPv6 address)
  * AllowedIPs = 0.0.0.0/0, ::/0            (full tunnel unless told otherwise)
  * PersistentKeepalive = 25
  * ```
@@ -33,7 +33,7 @@ export interface ClientConfigInput {
   /** Written as a `# Name = …` comment at the top, so the file says whose it is. */
   name?: string | null;
   privateKey: string;
-  /** The peer's addresses, as the server routes them (e.g. `10.8.0.7/32`). */
+  /** The peer's addresses, as the server routes them (e.g. `198.18.8.7/32`). */
   addresses: readonly string[];
   /** DNS servers (IP addresses) or search domains, as wg-quick reads them. */
   dns?: readonly string[];
@@ -63,7 +63,7 @@ function checkHost(field: string, host: string, problems: FieldProblem[]): void 
   if (!ok) problems.push({ field, message: 'must be a DNS name, an IPv4 address or an IPv6 address' });
 }
 
-/** The client's own addresses: host bits are fine here (`10.8.0.7/24` names the address and its subnet). */
+/** The client's own addresses: host bits are fine here (`198.18.8.7/24` names the address and its subnet). */
 function checkAddresses(values: readonly string[], problems: FieldProblem[]): Prefix[] | null {
   if (values.length === 0) {
     problems.push({ field: 'addresses', message: 'at least one address is needed' });

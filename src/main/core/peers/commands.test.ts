@@ -133,7 +133,7 @@ describe('wgSetPeerCommand', () => {
   const peer = {
     publicKey: ALICE,
     presharedKey: PSK_BOB,
-    allowedIps: ['10.8.0.2/32', 'fd42:42:42::2/128'],
+    allowedIps: ['198.18.8.2/32', '2001:2:0:1042::2/128'],
     persistentKeepalive: 25,
     endpoint: null,
   };
@@ -144,7 +144,7 @@ describe('wgSetPeerCommand', () => {
     expect(command.stdin).toBe(`${PSK_BOB}\n`);
     expect(command.secretStdin).toBe(true);
     expect(command.display).toBe(
-      `wg set wg0 peer ${ALICE} preshared-key /dev/stdin allowed-ips 10.8.0.2/32,fd42:42:42::2/128 persistent-keepalive 25  [preshared key on stdin]`,
+      `wg set wg0 peer ${ALICE} preshared-key /dev/stdin allowed-ips 198.18.8.2/32,2001:2:0:1042::2/128 persistent-keepalive 25  [preshared key on stdin]`,
     );
   });
 
@@ -166,7 +166,7 @@ describe('wgSetPeerCommand', () => {
       ...peer,
       presharedKey: null,
       persistentKeepalive: null,
-      endpoint: '[2001:2::1]:51820',
+      endpoint: '[2001:2:0:1002::1]:51820',
     });
     expect(command.argv).toEqual([
       'wg',
@@ -177,11 +177,11 @@ describe('wgSetPeerCommand', () => {
       'preshared-key',
       '/dev/null',
       'allowed-ips',
-      '10.8.0.2/32,fd42:42:42::2/128',
+      '198.18.8.2/32,2001:2:0:1042::2/128',
       'persistent-keepalive',
       'off',
       'endpoint',
-      '[2001:2::1]:51820',
+      '[2001:2:0:1002::1]:51820',
     ]);
     expect(command.stdin).toBeNull();
     expect(run(command).stderr).toContain('Unable to modify interface');

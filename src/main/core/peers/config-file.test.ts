@@ -42,7 +42,7 @@ function newPeer(fields: Partial<NewPeer> = {}): NewPeer {
     publicKey: NEW,
     name: 'frank',
     presharedKey: null,
-    allowedIps: ['10.8.0.9/32'],
+    allowedIps: ['198.18.8.9/32'],
     persistentKeepalive: null,
     ...fields,
   };
@@ -78,7 +78,7 @@ describe('round trip is byte-exact', () => {
     ['garbage', 'hello\n= = =\n[\n]\n[[Peer]]\n#!\n#! wgdeck disabled\n#! wgdeck disabled\n#!x\n'],
     [
       'a marker in the middle of a section',
-      `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 10.0.0.2/32\n`,
+      `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 198.18.0.2/32\n`,
     ],
     ['unicode', '# ünïcødé 🚀\n[Interface]\n# Name = 名前\n'],
   ];
@@ -95,8 +95,8 @@ describe('round trip is byte-exact', () => {
       '  [ peer ]  ',
       `PublicKey = ${ALICE}`,
       `PublicKey=${BOB}`,
-      'AllowedIPs = 10.0.0.2/32',
-      'allowedips=fd00::2/128 # c',
+      'AllowedIPs = 198.18.0.2/32',
+      'allowedips=2001:2:0:1000::2/128 # c',
       '# Name = x',
       '# plain comment',
       '#! wgdeck disabled',
@@ -142,11 +142,11 @@ describe('reading', () => {
   it('reads the interface', () => {
     expect(configInterface(file)).toEqual({
       present: true,
-      addresses: ['10.8.0.1/24', 'fd42:42:42::1/64'],
+      addresses: ['198.18.8.1/24', '2001:2:0:1042::1/64'],
       listenPort: 51820,
       privateKey: SERVER_PRIVATE,
       fwmark: null,
-      dns: ['1.1.1.1', 'example.internal'],
+      dns: ['198.18.53.53', 'example.internal'],
       mtu: 1420,
       table: null,
       preUp: [],
@@ -170,7 +170,7 @@ describe('reading', () => {
         schedule: null,
         disabledBy: null,
         presharedKey: null,
-        allowedIps: ['10.8.0.2/32', 'fd42:42:42::2/128'],
+        allowedIps: ['198.18.8.2/32', '2001:2:0:1042::2/128'],
         endpoint: null,
         persistentKeepalive: null,
         disabled: false,
@@ -187,7 +187,7 @@ describe('reading', () => {
         schedule: null,
         disabledBy: null,
         presharedKey: PSK_BOB,
-        allowedIps: ['10.8.0.3/32', 'fd42:42:42::3/128'],
+        allowedIps: ['198.18.8.3/32', '2001:2:0:1042::3/128'],
         endpoint: null,
         persistentKeepalive: 25,
         disabled: false,
@@ -204,7 +204,7 @@ describe('reading', () => {
         schedule: null,
         disabledBy: null,
         presharedKey: null,
-        allowedIps: ['10.8.0.4/32'],
+        allowedIps: ['198.18.8.4/32'],
         endpoint: null,
         persistentKeepalive: 15,
         disabled: true,
@@ -221,7 +221,7 @@ describe('reading', () => {
         schedule: null,
         disabledBy: null,
         presharedKey: null,
-        allowedIps: ['10.8.0.5/32', '192.168.50.0/24'],
+        allowedIps: ['198.18.8.5/32', '198.18.50.0/24'],
         endpoint: '198.18.7.9:51820',
         persistentKeepalive: null,
         disabled: false,
@@ -281,18 +281,24 @@ describe('reading', () => {
     expect(serializeConfig(parseConfig(source))).toBe(source);
   });
 
-  it('accepts endpoints as wg does: host names, IPv6 in brackets, link-local zones', () => {
+  it('accepts endpoints as wg does: host names, IPv6 in brackets, zone ids', () => {
     for (const endpoint of [
       'vpn.example.com:51820',
-      '[2001:2::1]:51820',
-      '[fe80::1%eth0]:51820',
+      '[2001:2:0:1002::1]:51820',
+      '[2001:2:0:1002::1%eth0]:51820',
       '198.18.0.1:1',
     ]) {
       const source = `[Peer]\nPublicKey = ${ALICE}\nEndpoint = ${endpoint}\n`;
       expect(configProblems(parseConfig(source))).toEqual([]);
       expect(configPeers(parseConfig(source))[0]!.endpoint).toBe(endpoint);
     }
-    for (const endpoint of ['198.18.0.1', '2001:2::1:51820', '[2001:2::1]', 'host:0', 'host:65536']) {
+    for (const endpoint of [
+      '198.18.0.1',
+      '2001:2:0:1002::1:51820',
+      '[2001:2:0:1002::1]',
+      'host:0',
+      'host:65536',
+    ]) {
       expect(
         configProblems(parseConfig(`[Peer]\nPublicKey = ${ALICE}\nEndpoint = ${endpoint}\n`)),
       ).toHaveLength(1);
@@ -325,16 +331,16 @@ describe('problems', () => {
     ['unknown interface key', '[Interface]\nFoo = bar\n', 2, /unknown key "Foo" in \[Interface\]/, true],
     [
       'unknown peer key',
-      `[Peer]\nPublicKey = ${ALICE}\nAddress = 10.0.0.2/32\n`,
+      `[Peer]\nPublicKey = ${ALICE}\nAddress = 198.18.0.2/32\n`,
       3,
       /unknown key "Address"/,
       true,
     ],
-    ['peer without key', '[Peer]\nAllowedIPs = 10.0.0.2/32\n', 1, /no PublicKey/, true],
+    ['peer without key', '[Peer]\nAllowedIPs = 198.18.0.2/32\n', 1, /no PublicKey/, true],
     ['bad key', '[Peer]\nPublicKey = abc\n', 2, /PublicKey is not a WireGuard key/, true],
     [
       'bad CIDR',
-      `[Peer]\nPublicKey = ${ALICE}\nAllowedIPs = 10.0.0.256/32\n`,
+      `[Peer]\nPublicKey = ${ALICE}\nAllowedIPs = 198.18.0.256/32\n`,
       3,
       /not an address\/prefix/,
       true,
@@ -356,7 +362,7 @@ describe('problems', () => {
       true,
     ],
     ['SaveConfig not a boolean', '[Interface]\nSaveConfig = yes\n', 2, /neither true nor false/, true],
-    ['host bits', `[Peer]\nPublicKey = ${ALICE}\nAllowedIPs = 10.0.0.5/24\n`, 1, /host bits/, false],
+    ['host bits', `[Peer]\nPublicKey = ${ALICE}\nAllowedIPs = 198.18.0.5/24\n`, 1, /host bits/, false],
     [
       'duplicate peer',
       `[Peer]\nPublicKey = ${ALICE}\n[Peer]\nPublicKey = ${ALICE}\n`,
@@ -366,7 +372,7 @@ describe('problems', () => {
     ],
     [
       'marker inside a section',
-      `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 10.0.0.2/32\n`,
+      `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 198.18.0.2/32\n`,
       3,
       /left as comments/,
       false,
@@ -378,10 +384,10 @@ describe('problems', () => {
   });
 
   it('a marker that cannot stand is not a disabled peer', () => {
-    const source = `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 10.0.0.2/32\n`;
+    const source = `[Peer]\nPublicKey = ${ALICE}\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${BOB}\nAllowedIPs = 198.18.0.2/32\n`;
     const peers = configPeers(parseConfig(source));
     expect(peers.map((peer) => peer.publicKey)).toEqual([ALICE]);
-    expect(peers[0]!.allowedIps).toEqual(['10.0.0.2/32']);
+    expect(peers[0]!.allowedIps).toEqual(['198.18.0.2/32']);
   });
 
   it("reports a disabled peer's problems at its real line, never fatal", () => {
@@ -401,27 +407,27 @@ describe('editing', () => {
         file,
         newPeer({
           presharedKey: PSK_BOB,
-          allowedIps: ['10.8.0.9', 'FD42:42:42:0::9/128'],
+          allowedIps: ['198.18.8.9', '2001:2:0:1042:0::A9/128'],
           persistentKeepalive: 25,
         }),
       ),
     );
     expect(added).toBe(
       `${SERVER_CONF}\n[Peer]\n# Name = frank\nPublicKey = ${NEW}\nPresharedKey = ${PSK_BOB}\n` +
-        'AllowedIPs = 10.8.0.9/32, fd42:42:42::9/128\nPersistentKeepalive = 25\n',
+        'AllowedIPs = 198.18.8.9/32, 2001:2:0:1042::a9/128\nPersistentKeepalive = 25\n',
     );
     expect(configPeers(parseConfig(added)).at(-1)!.name).toBe('frank');
   });
 
   it("adds in the file's style: CRLF, no final newline", () => {
     expect(text(addPeer(parseConfig(crlf(SERVER_CONF)), newPeer()))).toBe(
-      crlf(`${SERVER_CONF}\n[Peer]\n# Name = frank\nPublicKey = ${NEW}\nAllowedIPs = 10.8.0.9/32\n`),
+      crlf(`${SERVER_CONF}\n[Peer]\n# Name = frank\nPublicKey = ${NEW}\nAllowedIPs = 198.18.8.9/32\n`),
     );
     expect(text(addPeer(parseConfig('[Interface]\nListenPort = 1'), newPeer({ name: null })))).toBe(
-      `[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = ${NEW}\nAllowedIPs = 10.8.0.9/32`,
+      `[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = ${NEW}\nAllowedIPs = 198.18.8.9/32`,
     );
     expect(text(addPeer(parseConfig(''), newPeer({ name: null })))).toBe(
-      `[Peer]\nPublicKey = ${NEW}\nAllowedIPs = 10.8.0.9/32\n`,
+      `[Peer]\nPublicKey = ${NEW}\nAllowedIPs = 198.18.8.9/32\n`,
     );
   });
 
@@ -438,11 +444,11 @@ describe('editing', () => {
   });
 
   it('edits values in place, keeping key case, spacing and comments', () => {
-    const edited = text(updatePeer(file, BOB, { allowedIps: ['10.8.0.30/32'], persistentKeepalive: 10 }));
+    const edited = text(updatePeer(file, BOB, { allowedIps: ['198.18.8.30/32'], persistentKeepalive: 10 }));
     expect(edited).toBe(
       SERVER_CONF.replace(
-        'allowedips = 10.8.0.3/32   # v4\nAllowedIPs = fd42:42:42::3/128\n',
-        'allowedips = 10.8.0.30/32   # v4\n',
+        'allowedips = 198.18.8.3/32   # v4\nAllowedIPs = 2001:2:0:1042::3/128\n',
+        'allowedips = 198.18.8.30/32   # v4\n',
       ).replace('persistentkeepalive = 25', 'persistentkeepalive = 10'),
     );
   });
@@ -483,7 +489,7 @@ describe('editing', () => {
     const disabled = text(disablePeer(file, BOB));
     expect(disabled).toContain(
       `#! wgdeck disabled\n#! # bob's phone\n#! [Peer]\n#! publickey=${BOB}\n#! presharedkey = ${PSK_BOB}\n` +
-        '#! allowedips = 10.8.0.3/32   # v4\n#! AllowedIPs = fd42:42:42::3/128\n#! persistentkeepalive = 25\n\n#! wgdeck disabled\n',
+        '#! allowedips = 198.18.8.3/32   # v4\n#! AllowedIPs = 2001:2:0:1042::3/128\n#! persistentkeepalive = 25\n\n#! wgdeck disabled\n',
     );
     const reparsed = parseConfig(disabled);
     expect(findPeer(reparsed, BOB)).toMatchObject({
@@ -498,7 +504,7 @@ describe('editing', () => {
   it('enables a disabled peer in place', () => {
     const enabled = text(enablePeer(file, CAROL));
     expect(enabled).toContain(
-      `\n[Peer]\n# Name = carol\nPublicKey = ${CAROL}\nAllowedIPs = 10.8.0.4/32\nPersistentKeepalive = 15\n\n[Peer]\n# friendly_name`,
+      `\n[Peer]\n# Name = carol\nPublicKey = ${CAROL}\nAllowedIPs = 198.18.8.4/32\nPersistentKeepalive = 15\n\n[Peer]\n# friendly_name`,
     );
     expect(findPeer(parseConfig(enabled), CAROL)!.disabled).toBe(false);
   });
@@ -528,12 +534,12 @@ describe('editing', () => {
   });
 
   it('edits a disabled peer inside its commented block', () => {
-    const edited = text(updatePeer(file, CAROL, { allowedIps: ['10.8.0.40/32'], name: 'caroline' }));
+    const edited = text(updatePeer(file, CAROL, { allowedIps: ['198.18.8.40/32'], name: 'caroline' }));
     expect(edited).toContain('#! [Peer]\n#! # Name = caroline\n#! PublicKey');
-    expect(edited).toContain('#! AllowedIPs = 10.8.0.40/32\n');
+    expect(edited).toContain('#! AllowedIPs = 198.18.8.40/32\n');
     expect(findPeer(parseConfig(edited), CAROL)).toMatchObject({
       disabled: true,
-      allowedIps: ['10.8.0.40/32'],
+      allowedIps: ['198.18.8.40/32'],
     });
   });
 
@@ -613,44 +619,48 @@ describe('validation on edit (hostile input)', () => {
     ['no allowed IPs', { allowedIps: [] }, ['allowedIps: at least one address/prefix is needed']],
     [
       'prefix too long',
-      { allowedIps: ['10.0.0.1/33'] },
-      ['allowedIps[0]: "10.0.0.1/33" is not an IPv4 or IPv6 address/prefix'],
+      { allowedIps: ['198.18.0.1/33'] },
+      ['allowedIps[0]: "198.18.0.1/33" is not an IPv4 or IPv6 address/prefix'],
     ],
     [
       'leading zero',
-      { allowedIps: ['10.0.0.01/32'] },
-      ['allowedIps[0]: "10.0.0.01/32" is not an IPv4 or IPv6 address/prefix'],
+      { allowedIps: ['198.18.0.01/32'] },
+      ['allowedIps[0]: "198.18.0.01/32" is not an IPv4 or IPv6 address/prefix'],
     ],
     [
       'injection',
-      { allowedIps: ['10.0.0.2/32\n[Peer]'] },
-      ['allowedIps[0]: "10.0.0.2/32\\n[Peer]" is not an IPv4 or IPv6 address/prefix'],
+      { allowedIps: ['198.18.0.2/32\n[Peer]'] },
+      ['allowedIps[0]: "198.18.0.2/32\\n[Peer]" is not an IPv4 or IPv6 address/prefix'],
     ],
     [
       'spaces',
-      { allowedIps: [' 10.0.0.2/32'] },
-      ['allowedIps[0]: " 10.0.0.2/32" is not an IPv4 or IPv6 address/prefix'],
+      { allowedIps: [' 198.18.0.2/32'] },
+      ['allowedIps[0]: " 198.18.0.2/32" is not an IPv4 or IPv6 address/prefix'],
     ],
     [
       'comma inside',
-      { allowedIps: ['10.0.0.2/32,10.0.0.3/32'] },
-      ['allowedIps[0]: "10.0.0.2/32,10.0.0.3/32" is not an IPv4 or IPv6 address/prefix'],
+      { allowedIps: ['198.18.0.2/32,198.18.0.3/32'] },
+      ['allowedIps[0]: "198.18.0.2/32,198.18.0.3/32" is not an IPv4 or IPv6 address/prefix'],
     ],
     [
       'zone',
-      { allowedIps: ['fe80::1%eth0/128'] },
-      ['allowedIps[0]: "fe80::1%eth0/128" is not an IPv4 or IPv6 address/prefix'],
+      { allowedIps: ['2001:2:0:1000::1%eth0/128'] },
+      ['allowedIps[0]: "2001:2:0:1000::1%eth0/128" is not an IPv4 or IPv6 address/prefix'],
     ],
     [
       'host bits',
-      { allowedIps: ['10.0.0.5/24'] },
-      ['allowedIps[0]: "10.0.0.5/24" has host bits set: did you mean 10.0.0.5/32 or 10.0.0.0/24?'],
+      { allowedIps: ['198.18.0.5/24'] },
+      ['allowedIps[0]: "198.18.0.5/24" has host bits set: did you mean 198.18.0.5/32 or 198.18.0.0/24?'],
     ],
-    ['twice', { allowedIps: ['10.0.0.2/32', '10.0.0.2'] }, ['allowedIps[1]: 10.0.0.2/32 is listed twice']],
+    [
+      'twice',
+      { allowedIps: ['198.18.0.2/32', '198.18.0.2'] },
+      ['allowedIps[1]: 198.18.0.2/32 is listed twice'],
+    ],
     [
       'nested',
-      { allowedIps: ['10.0.0.0/24', '10.0.0.7/32'] },
-      ['allowedIps[1]: 10.0.0.7/32 overlaps 10.0.0.0/24 (allowedIps[0])'],
+      { allowedIps: ['198.18.0.0/24', '198.18.0.7/32'] },
+      ['allowedIps[1]: 198.18.0.7/32 overlaps 198.18.0.0/24 (allowedIps[0])'],
     ],
     [
       'keepalive too big',
@@ -675,7 +685,7 @@ describe('validation on edit (hostile input)', () => {
     ['endpoint without port', { endpoint: '198.18.0.1' }, ['endpoint: must be host:port or [IPv6]:port']],
     [
       'endpoint IPv6 without brackets',
-      { endpoint: 'fd00::1:51820' },
+      { endpoint: '2001:2:0:1000::1:51820' },
       ['endpoint: must be host:port or [IPv6]:port'],
     ],
     [
@@ -732,7 +742,7 @@ describe('wg-quick strip and wg accept what we write', () => {
         text(
           addPeer(
             file,
-            newPeer({ presharedKey: PSK_BOB, persistentKeepalive: 25, endpoint: '[2001:2::1]:51820' }),
+            newPeer({ presharedKey: PSK_BOB, persistentKeepalive: 25, endpoint: '[2001:2:0:1002::1]:51820' }),
           ),
         ),
         text(disableSaveConfig(file)),
@@ -744,7 +754,7 @@ describe('wg-quick strip and wg accept what we write', () => {
           text(peer.disabled ? enablePeer(file, key) : disablePeer(file, key)),
           text(
             updatePeer(file, key, {
-              allowedIps: ['10.99.0.1/32', 'fd99::1/128'],
+              allowedIps: ['198.18.99.1/32', '2001:2:0:1099::1/128'],
               persistentKeepalive: 5,
               presharedKey: PSK_BOB,
               name: 'x y',
@@ -786,7 +796,7 @@ describe('10,000 peers', () => {
     const key = testKey('big-5000');
     const edited = text(
       updatePeer(
-        disablePeer(addPeer(file, newPeer({ allowedIps: ['10.0.200.1/32'] })), key),
+        disablePeer(addPeer(file, newPeer({ allowedIps: ['198.18.200.1/32'] })), key),
         testKey('big-7'),
         { persistentKeepalive: 9 },
       ),
@@ -859,8 +869,8 @@ describe('the ping check address beside the name', () => {
     const before = conf('# Name = site-a\n');
     const added = text(updatePeer(parseConfig(before), ALICE, { checkAddress: '198.18.8.1' }));
     expect(added).toBe(before.replace('# Name = site-a\n', '# Name = site-a\n# CheckAddress = 198.18.8.1\n'));
-    const moved = text(updatePeer(parseConfig(added), ALICE, { checkAddress: 'fd00:18::1' }));
-    expect(moved).toBe(added.replace('198.18.8.1', 'fd00:18::1'));
+    const moved = text(updatePeer(parseConfig(added), ALICE, { checkAddress: '2001:2:0:1018::1' }));
+    expect(moved).toBe(added.replace('198.18.8.1', '2001:2:0:1018::1'));
     expect(text(updatePeer(parseConfig(moved), ALICE, { checkAddress: null }))).toBe(before);
     assertWgAccepts(moved);
     const unnamed = conf('');

@@ -4,14 +4,14 @@
  * Round trip: `serializeConfig(parseConfig(text)) === text` for any text, byte for byte (comments,
  * blank lines, unknown keys, key case, spacing, CRLF, a missing final newline). The file is kept as
  * its lines, grouped into blocks; an edit replaces only the lines it changes: a value is replaced
- * inside its line (`allowedips=10.0.0.2/32   # bob` keeps its spelling, spacing and comment), a
+ * inside its line (`allowedips=198.18.0.2/32   # bob` keeps its spelling, spacing and comment), a
  * removed field loses its line, a new field gets one canonical line, a new peer one canonical block
  * appended at the end.
  *
  * Reading follows wg and wg-quick: `#` starts a comment anywhere on a line; keys are
  * case-insensitive; wg-quick's own keys (Address, DNS, MTU, Table, Pre/PostUp/Down, SaveConfig) are
  * matched on the trimmed key, wg's on the key with all whitespace removed, and wg's values have all
- * whitespace removed (`10.0.0.2/32, fd00::2/128` → two entries). Whatever either tool would refuse
+ * whitespace removed (`198.18.0.2/32, 2001:2:0:1000::2/128` → two entries). Whatever either tool would refuse
  * is reported by `configProblems` as fatal, with its line number.
  *
  * Conventions (also in README.md next to this file):
@@ -35,7 +35,7 @@
  *   #! [Peer]
  *   #! # Name = alice
  *   #! PublicKey = …
- *   #! AllowedIPs = 10.0.0.2/32
+ *   #! AllowedIPs = 198.18.0.2/32
  *   ```
  *
  *   wg and wg-quick see only comments. A marker block that does not hold exactly one `[Peer]`, or
@@ -153,7 +153,7 @@ export interface FilePeer {
 export interface FileInterface {
   /** Whether the file has an `[Interface]` section at all. */
   present: boolean;
-  /** `Address` entries as written, e.g. `10.0.0.1/24`, `fd00::1/64`. */
+  /** `Address` entries as written, e.g. `198.18.0.1/24`, `2001:2:0:1000::1/64`. */
   addresses: string[];
   listenPort: number | null;
   /** The key text (secret); null when absent or invalid. */
@@ -502,7 +502,7 @@ export function isEndpointText(value: string): boolean {
   const port = Number(match[3]);
   if (port < 1 || port > 65535) return false;
   if (match[1] === undefined) return isValidHost(match[2]!);
-  const host = match[1].replace(/%[^%]+$/, ''); // a link-local zone, `[fe80::1%eth0]`
+  const host = match[1].replace(/%[^%]+$/, ''); // an IPv6 zone, `[2001:2:0:1000::1%eth0]`
   return host.includes(':') && isValidHost(host);
 }
 

@@ -39,12 +39,12 @@ describe('unifiedDiff', () => {
         '--- a',
         '+++ b',
         '@@ -5,7 +5,7 @@',
-        'Address = 10.8.0.1/24, fd42:42:42::1/64',
+        'Address = 198.18.8.1/24, 2001:2:0:1042::1/64',
         'ListenPort    =51820',
         `PrivateKey = ${SERVER_PRIVATE}`,
         '-MTU = 1420',
         '+MTU = 1380',
-        'DNS = 1.1.1.1, example.internal',
+        'DNS = 198.18.53.53, example.internal',
         'PostUp   = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE # NAT',
         'PostDown = iptables -D FORWARD -i %i -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE',
         '',
@@ -141,7 +141,7 @@ describe('redactSecrets', () => {
     [`Preshared Key=${PSK_BOB} # odd spelling`, 'Preshared Key=(hidden) # odd spelling'],
     [`#! PresharedKey = ${PSK_BOB}`, '#! PresharedKey = (hidden)'],
     [`PublicKey = ${ALICE}`, `PublicKey = ${ALICE}`],
-    [`AllowedIPs = 10.0.0.1/32`, 'AllowedIPs = 10.0.0.1/32'],
+    [`AllowedIPs = 198.18.0.1/32`, 'AllowedIPs = 198.18.0.1/32'],
     [`x${PSK_BOB}`, `x${PSK_BOB}`],
   ])('%s', (line, expected) => {
     expect(redactSecrets(line, publicKeys)).toBe(expected);

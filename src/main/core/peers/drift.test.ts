@@ -51,7 +51,7 @@ describe('compareDrift', () => {
   it.each<[string, (dump: InterfaceDump) => void, Partial<DriftReport>]>([
     [
       'a peer only live',
-      (d) => d.peers.push(livePeer(ERIN, { allowedIps: ['10.8.0.9/32'] })),
+      (d) => d.peers.push(livePeer(ERIN, { allowedIps: ['198.18.8.9/32'] })),
       { onlyLive: [{ publicKey: ERIN, name: null }] },
     ],
     [
@@ -61,19 +61,19 @@ describe('compareDrift', () => {
     ],
     [
       'a disabled peer live',
-      (d) => d.peers.push(livePeer(CAROL, { allowedIps: ['10.8.0.4/32'] })),
+      (d) => d.peers.push(livePeer(CAROL, { allowedIps: ['198.18.8.4/32'] })),
       { disabledButLive: [{ publicKey: CAROL, name: 'carol' }] },
     ],
     [
       'allowed IPs differ',
-      (d) => (peer(d, ALICE).allowedIps = ['10.8.0.2/32']),
+      (d) => (peer(d, ALICE).allowedIps = ['198.18.8.2/32']),
       {
         different: [
           {
             publicKey: ALICE,
             name: 'alice',
             differences: [
-              { field: 'allowedIps', file: '10.8.0.2/32, fd42:42:42::2/128', live: '10.8.0.2/32' },
+              { field: 'allowedIps', file: '198.18.8.2/32, 2001:2:0:1042::2/128', live: '198.18.8.2/32' },
             ],
           },
         ],
@@ -87,7 +87,9 @@ describe('compareDrift', () => {
           {
             publicKey: ALICE,
             name: 'alice',
-            differences: [{ field: 'allowedIps', file: '10.8.0.2/32, fd42:42:42::2/128', live: '(none)' }],
+            differences: [
+              { field: 'allowedIps', file: '198.18.8.2/32, 2001:2:0:1042::2/128', live: '(none)' },
+            ],
           },
         ],
       },
@@ -150,7 +152,7 @@ describe('compareDrift', () => {
         Object.assign(peer(d, BOB), {
           presharedKey: false,
           persistentKeepalive: null,
-          allowedIps: ['fd42:42:42::3/128', '10.8.0.3/32', '10.9.0.0/16'],
+          allowedIps: ['2001:2:0:1042::3/128', '198.18.8.3/32', '198.18.9.0/24'],
         }),
       {
         different: [
@@ -160,8 +162,8 @@ describe('compareDrift', () => {
             differences: [
               {
                 field: 'allowedIps',
-                file: '10.8.0.3/32, fd42:42:42::3/128',
-                live: '10.8.0.3/32, 10.9.0.0/16, fd42:42:42::3/128',
+                file: '198.18.8.3/32, 2001:2:0:1042::3/128',
+                live: '198.18.8.3/32, 198.18.9.0/24, 2001:2:0:1042::3/128',
               },
               { field: 'persistentKeepalive', file: '25', live: 'off' },
               { field: 'presharedKey', file: 'yes', live: 'no' },
@@ -196,26 +198,31 @@ describe('compareDrift', () => {
 
   it('is not fooled by order, spelling or a roaming unpinned peer', () => {
     const dump = live((d) => {
-      peer(d, ALICE).allowedIps = ['fd42:42:42:0:0:0:0:2/128', '10.8.0.2/32'];
-      peer(d, BOB).endpoint = '[2001:2::77]:1234';
+      peer(d, ALICE).allowedIps = ['2001:2:0:1042:0:0:0:2/128', '198.18.8.2/32'];
+      peer(d, BOB).endpoint = '[2001:2:0:1002::77]:1234';
       d.peers.reverse();
     });
     expect(compareDrift(file, dump).inSync).toBe(true);
   });
 
   it('compares host-bit and IPv6 spellings from the file as the kernel stores them', () => {
-    const source = `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\nListenPort = 51820\n[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 10.9.0.5/24, FD00:0::1/64\nEndpoint = [2001:2:0::1]:51820\n`;
+    const source = `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\nListenPort = 51820\n[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 198.18.9.5/24, 2001:2:0:1ABC:0::1/64\nEndpoint = [2001:2:0:1002:0::1]:51820\n`;
     const dump = liveInterface(
-      [livePeer(ERIN, { allowedIps: ['fd00::/64', '10.9.0.0/24'], endpoint: '[2001:2::1]:51820' })],
+      [
+        livePeer(ERIN, {
+          allowedIps: ['2001:2:0:1abc::/64', '198.18.9.0/24'],
+          endpoint: '[2001:2:0:1002::1]:51820',
+        }),
+      ],
       { publicKey: SERVER_PUBLIC },
     );
     expect(compareDrift(parseConfig(source), dump).inSync).toBe(true);
   });
 
   it('does not compare endpoints pinned to host names', () => {
-    const source = `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\nListenPort = 51820\n[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 10.9.0.5/32\nEndpoint = vpn.example.com:51820\n`;
+    const source = `[Interface]\nPrivateKey = ${SERVER_PRIVATE}\nListenPort = 51820\n[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 198.18.9.5/32\nEndpoint = vpn.example.com:51820\n`;
     const dump = liveInterface(
-      [livePeer(ERIN, { allowedIps: ['10.9.0.5/32'], endpoint: '198.18.1.1:51820' })],
+      [livePeer(ERIN, { allowedIps: ['198.18.9.5/32'], endpoint: '198.18.1.1:51820' })],
       { publicKey: SERVER_PUBLIC },
     );
     expect(compareDrift(parseConfig(source), dump).inSync).toBe(true);
@@ -229,8 +236,8 @@ describe('compareDrift', () => {
   });
 
   it('takes the last section of a duplicated key, as wg does, and an enabled copy over a disabled one', () => {
-    const source = `[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 10.9.0.5/32\n[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 10.9.0.6/32\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${ERIN}\n#! AllowedIPs = 10.9.0.7/32\n`;
-    const dump = liveInterface([livePeer(ERIN, { allowedIps: ['10.9.0.6/32'] })]);
+    const source = `[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 198.18.9.5/32\n[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 198.18.9.6/32\n#! wgdeck disabled\n#! [Peer]\n#! PublicKey = ${ERIN}\n#! AllowedIPs = 198.18.9.7/32\n`;
+    const dump = liveInterface([livePeer(ERIN, { allowedIps: ['198.18.9.6/32'] })]);
     expect(compareDrift(parseConfig(source), dump)).toEqual({ ...empty, inSync: true });
   });
 
@@ -247,14 +254,14 @@ describe('compareDrift', () => {
 
 describe('helpers', () => {
   it.each([
-    [['10.0.0.2/32', '10.0.0.2'], ['10.0.0.2/32']],
+    [['198.18.0.2/32', '198.18.0.2'], ['198.18.0.2/32']],
     [
-      ['fd00::1/64', '10.0.0.0/8', '::/0', '0.0.0.0/0'],
-      ['0.0.0.0/0', '10.0.0.0/8', '::/0', 'fd00::/64'],
+      ['2001:2:0:1000::1/64', '198.18.0.0/16', '::/0', '0.0.0.0/0'],
+      ['0.0.0.0/0', '198.18.0.0/16', '::/0', '2001:2:0:1000::/64'],
     ],
     [
-      ['garbage', '10.0.0.1/32'],
-      ['10.0.0.1/32', 'garbage'],
+      ['garbage', '198.18.0.1/32'],
+      ['198.18.0.1/32', 'garbage'],
     ],
   ])('allowedIpSet(%j)', (input, expected) => {
     expect(allowedIpSet(input)).toEqual(expected);
@@ -262,8 +269,8 @@ describe('helpers', () => {
 
   it.each([
     ['198.18.0.1:51820', '198.18.0.1:51820'],
-    ['[2001:2:0:0::1]:51820', '[2001:2::1]:51820'],
-    ['[FE80::1%eth0]:51820', '[fe80::1%eth0]:51820'],
+    ['[2001:2:0:1002:0::1]:51820', '[2001:2:0:1002::1]:51820'],
+    ['[2001:2:0:1ABC::1%eth0]:51820', '[2001:2:0:1abc::1%eth0]:51820'],
     ['vpn.example.com:51820', null],
     ['198.18.0.1', null],
   ])('canonicalEndpoint(%s)', (input, expected) => {

@@ -24,11 +24,11 @@ export const SERVER_CONF = `# /etc/wireguard/wg0.conf — office hub
 # managed partly by hand, partly by WG Deck
 
 [Interface]
-Address = 10.8.0.1/24, fd42:42:42::1/64
+Address = 198.18.8.1/24, 2001:2:0:1042::1/64
 ListenPort    =51820
 PrivateKey = ${SERVER_PRIVATE}
 MTU = 1420
-DNS = 1.1.1.1, example.internal
+DNS = 198.18.53.53, example.internal
 PostUp   = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE # NAT
 PostDown = iptables -D FORWARD -i %i -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE
 SaveConfig = false
@@ -36,60 +36,60 @@ SaveConfig = false
 [Peer]
 # Name = alice
 PublicKey = ${ALICE}
-AllowedIPs = 10.8.0.2/32, fd42:42:42::2/128
+AllowedIPs = 198.18.8.2/32, 2001:2:0:1042::2/128
 
 # bob's phone
 [Peer]
 publickey=${BOB}
 presharedkey = ${PSK_BOB}
-allowedips = 10.8.0.3/32   # v4
-AllowedIPs = fd42:42:42::3/128
+allowedips = 198.18.8.3/32   # v4
+AllowedIPs = 2001:2:0:1042::3/128
 persistentkeepalive = 25
 
 #! wgdeck disabled
 #! [Peer]
 #! # Name = carol
 #! PublicKey = ${CAROL}
-#! AllowedIPs = 10.8.0.4/32
+#! AllowedIPs = 198.18.8.4/32
 #! PersistentKeepalive = 15
 
 [Peer]
 # friendly_name = dave's router
 PublicKey = ${DAVE}
-AllowedIPs = 10.8.0.5/32, 192.168.50.0/24
+AllowedIPs = 198.18.8.5/32, 198.18.50.0/24
 Endpoint = 198.18.7.9:51820
 `;
 
 /** PiVPN's layout. */
 export const PIVPN_CONF = `[Interface]
 PrivateKey = ${SERVER_PRIVATE}
-Address = 10.6.0.1/24
+Address = 198.18.6.1/24
 MTU = 1420
 ListenPort = 51820
 ### begin alice ###
 [Peer]
 PublicKey = ${ALICE}
 PresharedKey = ${PSK_BOB}
-AllowedIPs = 10.6.0.2/32
+AllowedIPs = 198.18.6.2/32
 ### end alice ###
 ### begin bob ###
 [Peer]
 PublicKey = ${BOB}
 PresharedKey = ${PSK_BOB}
-AllowedIPs = 10.6.0.3/32
+AllowedIPs = 198.18.6.3/32
 ### end bob ###
 `;
 
 /** wg-easy (v14), wireguard-ui, wireguard-install, Nyr's installer, hand-written comments. */
 export const OTHER_TOOLS_CONF = `[Interface]
 PrivateKey = ${SERVER_PRIVATE}
-Address = 10.9.0.1/24
+Address = 198.18.9.1/24
 ListenPort = 51820
 
 # Client: alice (5b3c9f0e-1111-2222-3333-444455556666)
 [Peer]
 PublicKey = ${ALICE}
-AllowedIPs = 10.9.0.2/32
+AllowedIPs = 198.18.9.2/32
 
 # ID:           cjq2q6g4
 # Name:         bob
@@ -97,29 +97,29 @@ AllowedIPs = 10.9.0.2/32
 # Created at:   2024-01-01
 [Peer]
 PublicKey = ${BOB}
-AllowedIPs = 10.9.0.3/32
+AllowedIPs = 198.18.9.3/32
 
 ### Client carol
 [Peer]
 PublicKey = ${CAROL}
-AllowedIPs = 10.9.0.4/32
+AllowedIPs = 198.18.9.4/32
 
 # BEGIN_PEER dave
 [Peer]
 PublicKey = ${DAVE}
-AllowedIPs = 10.9.0.5/32
+AllowedIPs = 198.18.9.5/32
 # END_PEER dave
 
 # erin's tablet
 [Peer]
 PublicKey = ${ERIN}
-AllowedIPs = 10.9.0.6/32
+AllowedIPs = 198.18.9.6/32
 `;
 
-/** `count` named peers in 10.0.0.0/16 (and fd00::/64), generated. */
+/** `count` named peers in 198.18.0.0/16 (and 2001:2:0:1000::/64), generated. */
 export function bigConf(count: number): string {
   const parts = [
-    `[Interface]\nAddress = 10.0.0.1/16, fd00::1/64\nListenPort = 51820\nPrivateKey = ${SERVER_PRIVATE}\n`,
+    `[Interface]\nAddress = 198.18.0.1/16, 2001:2:0:1000::1/64\nListenPort = 51820\nPrivateKey = ${SERVER_PRIVATE}\n`,
     'PostUp = iptables -A FORWARD -i %i -j ACCEPT\nSaveConfig = false\n',
   ];
   for (let i = 0; i < count; i++) {
@@ -139,10 +139,13 @@ export function bigConf(count: number): string {
  */
 export const BIG_TEST_TIMEOUT_MS = 60_000;
 
-/** bigConf's address of peer `i`: hosts from .2 up, in 10.0.0.0/16 and fd00::/64. */
+/** bigConf's address of peer `i`: hosts from .2 up, in 198.18.0.0/16 and 2001:2:0:1000::/64. */
 function bigAddresses(i: number): { v4: string; v6: string } {
   const host = i + 2;
-  return { v4: `10.0.${Math.floor(host / 256)}.${host % 256}/32`, v6: `fd00::${host.toString(16)}/128` };
+  return {
+    v4: `198.18.${Math.floor(host / 256)}.${host % 256}/32`,
+    v6: `2001:2:0:1000::${host.toString(16)}/128`,
+  };
 }
 
 /** The live peers of bigConf(count) as wg shows them: IPv6 listed first, the same keepalives. */
@@ -190,14 +193,17 @@ export function liveInterface(peers: PeerDump[], fields: Partial<InterfaceDump> 
 export function serverLive(serverPublic: string): InterfaceDump {
   return liveInterface(
     [
-      livePeer(ALICE, { allowedIps: ['10.8.0.2/32', 'fd42:42:42::2/128'], latestHandshake: 1_700_000_000 }),
+      livePeer(ALICE, {
+        allowedIps: ['198.18.8.2/32', '2001:2:0:1042::2/128'],
+        latestHandshake: 1_700_000_000,
+      }),
       livePeer(BOB, {
         presharedKey: true,
-        allowedIps: ['10.8.0.3/32', 'fd42:42:42::3/128'],
+        allowedIps: ['198.18.8.3/32', '2001:2:0:1042::3/128'],
         persistentKeepalive: 25,
         endpoint: '198.18.3.3:40000',
       }),
-      livePeer(DAVE, { allowedIps: ['10.8.0.5/32', '192.168.50.0/24'], endpoint: '198.18.7.9:51820' }),
+      livePeer(DAVE, { allowedIps: ['198.18.8.5/32', '198.18.50.0/24'], endpoint: '198.18.7.9:51820' }),
     ],
     { publicKey: serverPublic },
   );

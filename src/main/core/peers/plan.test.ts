@@ -95,14 +95,14 @@ describe('tier 1: one wg set, nobody else touched', () => {
       {
         publicKey: FRANK,
         name: 'frank',
-        allowedIps: ['10.8.0.6/32', 'fd42:42:42::4/128'],
+        allowedIps: ['198.18.8.6/32', '2001:2:0:1042::4/128'],
         presharedKey: PSK_FRANK,
         persistentKeepalive: 25,
       },
     ]);
     expect(result.newText).toBe(
       `${SERVER_CONF}\n[Peer]\n# Name = frank\nPublicKey = ${FRANK}\nPresharedKey = ${PSK_FRANK}\n` +
-        'AllowedIPs = 10.8.0.6/32, fd42:42:42::4/128\nPersistentKeepalive = 25\n',
+        'AllowedIPs = 198.18.8.6/32, 2001:2:0:1042::4/128\nPersistentKeepalive = 25\n',
     );
     expect(result.preview.touched).toEqual([
       { publicKey: FRANK, name: 'frank', effect: 'added', reason: 'new peer', intended: true },
@@ -119,7 +119,7 @@ describe('tier 1: one wg set, nobody else touched', () => {
       'preshared-key',
       '/dev/stdin',
       'allowed-ips',
-      '10.8.0.6/32,fd42:42:42::4/128',
+      '198.18.8.6/32,2001:2:0:1042::4/128',
       'persistent-keepalive',
       '25',
     ]);
@@ -130,13 +130,17 @@ describe('tier 1: one wg set, nobody else touched', () => {
         action: 'add',
         publicKey: FRANK,
         name: 'frank',
-        details: ['allowed IPs: 10.8.0.6/32, fd42:42:42::4/128', 'keepalive: 25 s', 'preshared key: yes'],
+        details: [
+          'allowed IPs: 198.18.8.6/32, 2001:2:0:1042::4/128',
+          'keepalive: 25 s',
+          'preshared key: yes',
+        ],
       },
     ]);
   });
 
   it('edits allowed IPs with the whole peer state, its existing preshared key on stdin', () => {
-    const result = plan([{ action: 'edit', publicKey: BOB, allowedIps: ['10.8.0.30/32'] }]);
+    const result = plan([{ action: 'edit', publicKey: BOB, allowedIps: ['198.18.8.30/32'] }]);
     expect(result.preview.tier).toBe(1);
     expect(result.preview.touched).toEqual([
       {
@@ -154,13 +158,13 @@ describe('tier 1: one wg set, nobody else touched', () => {
       'preshared-key',
       '/dev/stdin',
       'allowed-ips',
-      '10.8.0.30/32',
+      '198.18.8.30/32',
       'persistent-keepalive',
       '25',
     ]);
     expect(result.commands[1]!.stdin).toBe(`${PSK_BOB}\n`);
     expect(result.preview.changes[0]!.details).toEqual([
-      'allowed IPs: 10.8.0.3/32, fd42:42:42::3/128 → 10.8.0.30/32',
+      'allowed IPs: 198.18.8.3/32, 2001:2:0:1042::3/128 → 198.18.8.30/32',
     ]);
   });
 
@@ -175,7 +179,7 @@ describe('tier 1: one wg set, nobody else touched', () => {
       'preshared-key',
       '/dev/null',
       'allowed-ips',
-      '10.8.0.5/32,192.168.50.0/24',
+      '198.18.8.5/32,198.18.50.0/24',
       'persistent-keepalive',
       '15',
       'endpoint',
@@ -221,7 +225,7 @@ describe('tier 1: one wg set, nobody else touched', () => {
         'preshared-key',
         '/dev/null',
         'allowed-ips',
-        '10.8.0.4/32',
+        '198.18.8.4/32',
         'persistent-keepalive',
         '15',
       ],
@@ -241,7 +245,7 @@ describe('tier 1: one wg set, nobody else touched', () => {
 
   it('touches only the changed peer when others have drifted, and says so', () => {
     const live = serverLive(SERVER_PUBLIC);
-    live.peers.push(livePeer(ERIN, { allowedIps: ['10.8.0.99/32'] }));
+    live.peers.push(livePeer(ERIN, { allowedIps: ['198.18.8.99/32'] }));
     live.peers[0]!.persistentKeepalive = 99;
     const result = plan([add()], { live });
     expect(result.preview.tier).toBe(1);
@@ -249,7 +253,7 @@ describe('tier 1: one wg set, nobody else touched', () => {
     expect(result.preview.warnings).toEqual([
       '2 peer(s) differ between the config file and the live interface (drift); this change leaves them alone.',
     ]);
-    expect(result.added[0]!.allowedIps).toEqual(['10.8.0.6/32', 'fd42:42:42::4/128']);
+    expect(result.added[0]!.allowedIps).toEqual(['198.18.8.6/32', '2001:2:0:1042::4/128']);
   });
 
   it('recreates a peer missing live when it is edited', () => {
@@ -271,7 +275,7 @@ describe('tier 1: one wg set, nobody else touched', () => {
 describe('tier 0: the file only', () => {
   it.each<[string, PeerChange[]]>([
     ['a rename', [{ action: 'edit', publicKey: ALICE, name: 'alice smith' }]],
-    ['an edit of a disabled peer', [{ action: 'edit', publicKey: CAROL, allowedIps: ['10.8.0.40/32'] }]],
+    ['an edit of a disabled peer', [{ action: 'edit', publicKey: CAROL, allowedIps: ['198.18.8.40/32'] }]],
     ['removing a disabled peer', [{ action: 'remove', publicKey: CAROL }]],
   ])('%s', (_label, changes) => {
     const result = plan(changes);
@@ -301,11 +305,11 @@ describe('tier 0: the file only', () => {
 describe('tier 2: wg syncconf for a batch', () => {
   it('lists every peer it touches, drifted ones included and flagged', () => {
     const live = serverLive(SERVER_PUBLIC);
-    live.peers.push(livePeer(ERIN, { allowedIps: ['10.8.0.99/32'] }));
+    live.peers.push(livePeer(ERIN, { allowedIps: ['198.18.8.99/32'] }));
     live.peers[0]!.persistentKeepalive = 99; // alice drifted
     const result = plan(
       [
-        add({ allowedIps: ['10.8.0.50/32'] }),
+        add({ allowedIps: ['198.18.8.50/32'] }),
         { action: 'disable', publicKey: DAVE },
         { action: 'edit', publicKey: BOB, name: 'bob' },
       ],
@@ -391,50 +395,52 @@ describe('refusals before anything else', () => {
     ],
     [
       'a malformed CIDR',
-      [add({ allowedIps: ['10.8.0.300/32'] })],
+      [add({ allowedIps: ['198.18.8.300/32'] })],
       {},
-      ['changes[0].allowedIps[0]: "10.8.0.300/32" is not an IPv4 or IPv6 address/prefix'],
+      ['changes[0].allowedIps[0]: "198.18.8.300/32" is not an IPv4 or IPv6 address/prefix'],
     ],
     [
       'a CIDR with a shell payload',
-      [add({ allowedIps: ['10.8.0.7/32;reboot'] })],
+      [add({ allowedIps: ['198.18.8.7/32;reboot'] })],
       {},
-      ['changes[0].allowedIps[0]: "10.8.0.7/32;reboot" is not an IPv4 or IPv6 address/prefix'],
+      ['changes[0].allowedIps[0]: "198.18.8.7/32;reboot" is not an IPv4 or IPv6 address/prefix'],
     ],
     [
       'an overlapping CIDR',
-      [add({ allowedIps: ['10.8.0.0/29'] })],
+      [add({ allowedIps: ['198.18.8.0/29'] })],
       {},
       [
-        "changes[0].allowedIps[0]: 10.8.0.0/29 contains 10.8.0.1/32, the interface's own address (Address = 10.8.0.1/24)",
-        `changes[0].allowedIps[0]: 10.8.0.0/29 contains 10.8.0.2/32, "alice" (${ALICE.slice(0, 8)}…)`,
-        `changes[0].allowedIps[0]: 10.8.0.0/29 contains 10.8.0.3/32, "bob's phone" (${BOB.slice(0, 8)}…)`,
-        `changes[0].allowedIps[0]: 10.8.0.0/29 contains 10.8.0.4/32, "carol" (${CAROL.slice(0, 8)}…)`,
-        `changes[0].allowedIps[0]: 10.8.0.0/29 contains 10.8.0.5/32, "dave's router" (${DAVE.slice(0, 8)}…)`,
+        "changes[0].allowedIps[0]: 198.18.8.0/29 contains 198.18.8.1/32, the interface's own address (Address = 198.18.8.1/24)",
+        `changes[0].allowedIps[0]: 198.18.8.0/29 contains 198.18.8.2/32, "alice" (${ALICE.slice(0, 8)}…)`,
+        `changes[0].allowedIps[0]: 198.18.8.0/29 contains 198.18.8.3/32, "bob's phone" (${BOB.slice(0, 8)}…)`,
+        `changes[0].allowedIps[0]: 198.18.8.0/29 contains 198.18.8.4/32, "carol" (${CAROL.slice(0, 8)}…)`,
+        `changes[0].allowedIps[0]: 198.18.8.0/29 contains 198.18.8.5/32, "dave's router" (${DAVE.slice(0, 8)}…)`,
       ],
     ],
     [
       "a disabled peer's address",
-      [add({ allowedIps: ['10.8.0.4/32'] })],
+      [add({ allowedIps: ['198.18.8.4/32'] })],
       {},
-      [`changes[0].allowedIps[0]: 10.8.0.4/32 is already routed to "carol" (${CAROL.slice(0, 8)}…)`],
+      [`changes[0].allowedIps[0]: 198.18.8.4/32 is already routed to "carol" (${CAROL.slice(0, 8)}…)`],
     ],
     [
       'a live-only address',
-      [add({ allowedIps: ['10.8.0.99/32'] })],
+      [add({ allowedIps: ['198.18.8.99/32'] })],
       {
-        live: liveInterface([livePeer(ERIN, { allowedIps: ['10.8.0.99/32'] })], { publicKey: SERVER_PUBLIC }),
+        live: liveInterface([livePeer(ERIN, { allowedIps: ['198.18.8.99/32'] })], {
+          publicKey: SERVER_PUBLIC,
+        }),
       },
-      [`changes[0].allowedIps[0]: 10.8.0.99/32 is already routed to ${ERIN.slice(0, 8)}…`],
+      [`changes[0].allowedIps[0]: 198.18.8.99/32 is already routed to ${ERIN.slice(0, 8)}…`],
     ],
     [
       'two adds of the same address in one batch',
       [
-        add({ allowedIps: ['10.8.0.50/32'] }),
-        add({ publicKey: ERIN, name: 'erin', allowedIps: ['10.8.0.50/32'] }),
+        add({ allowedIps: ['198.18.8.50/32'] }),
+        add({ publicKey: ERIN, name: 'erin', allowedIps: ['198.18.8.50/32'] }),
       ],
       {},
-      [`changes[1].allowedIps[0]: 10.8.0.50/32 is already routed to "frank" (${FRANK.slice(0, 8)}…)`],
+      [`changes[1].allowedIps[0]: 198.18.8.50/32 is already routed to "frank" (${FRANK.slice(0, 8)}…)`],
     ],
     [
       'keepalive out of range',
@@ -559,10 +565,10 @@ describe('refusals before anything else', () => {
 
   it('refuses re-enabling a peer whose address went to someone else', () => {
     const fileText = serializeConfig(
-      updatePeer(parseConfig(SERVER_CONF), ALICE, { allowedIps: ['10.8.0.2/32', '10.8.0.4/32'] }),
+      updatePeer(parseConfig(SERVER_CONF), ALICE, { allowedIps: ['198.18.8.2/32', '198.18.8.4/32'] }),
     );
     expect(problems(() => plan([{ action: 'enable', publicKey: CAROL }], { fileText }))).toEqual([
-      `changes[0].allowedIps[0]: 10.8.0.4/32 is already routed to "alice" (${ALICE.slice(0, 8)}…)`,
+      `changes[0].allowedIps[0]: 198.18.8.4/32 is already routed to "alice" (${ALICE.slice(0, 8)}…)`,
     ]);
   });
 
@@ -637,7 +643,7 @@ describe('prepare → plan → client config, end to end', () => {
         action: 'add',
         draft: {
           name: 'h',
-          allowedIps: ['10.8.0.77/32'],
+          allowedIps: ['198.18.8.77/32'],
           persistentKeepalive: null,
           presharedKey: false,
           publicKey: ERIN,
@@ -700,7 +706,7 @@ describe('10,000 peers', () => {
     const live = liveInterface(peers, { publicKey: SERVER_PUBLIC });
     const result = planPeerChanges({ iface: 'wg0', fileText, live, changes: [add()] });
     expect(result.preview.tier).toBe(1);
-    expect(result.added[0]!.allowedIps).toEqual(['10.0.39.18/32', 'fd00::2712/128']);
+    expect(result.added[0]!.allowedIps).toEqual(['198.18.39.18/32', '2001:2:0:1000::2712/128']);
     expect(result.preview.diff.split('\n').length).toBeLessThan(20);
   });
 });

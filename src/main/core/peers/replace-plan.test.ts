@@ -60,8 +60,8 @@ describe('planFileReplacement', () => {
 
   it('file → live (same text) is syncconf only, touching only the drifted peers', () => {
     const live = serverLive(SERVER_PUBLIC);
-    live.peers.push(livePeer(ERIN, { allowedIps: ['10.8.0.9/32'] }));
-    live.peers[0]!.allowedIps = ['10.8.0.2/32'];
+    live.peers.push(livePeer(ERIN, { allowedIps: ['198.18.8.9/32'] }));
+    live.peers[0]!.allowedIps = ['198.18.8.2/32'];
     const plan = planFileReplacement({
       iface: 'wg0',
       fileText: SERVER_CONF,
@@ -123,19 +123,19 @@ describe('fileFromLive', () => {
   it('writes the live state into the file, keeping names, comments and disabled peers', () => {
     const live = serverLive(SERVER_PUBLIC);
     live.peers = live.peers.filter((p) => p.publicKey !== DAVE);
-    live.peers[0]!.allowedIps = ['10.8.0.2/32'];
+    live.peers[0]!.allowedIps = ['198.18.8.2/32'];
     live.peers[0]!.persistentKeepalive = 30;
-    live.peers.push(livePeer(ERIN, { allowedIps: ['10.8.0.9/32'] }));
-    const showconf = `[Interface]\nListenPort = 51820\nPrivateKey = ${SERVER_PRIVATE}\n\n[Peer]\nPublicKey = ${ALICE}\nAllowedIPs = 10.8.0.2/32\nPersistentKeepalive = 30\n\n[Peer]\nPublicKey = ${BOB}\nPresharedKey = ${PSK_BOB}\nAllowedIPs = 10.8.0.3/32, fd42:42:42::3/128\nEndpoint = 198.18.3.3:40000\nPersistentKeepalive = 25\n\n[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 10.8.0.9/32\nEndpoint = 198.18.3.4:40000\n`;
+    live.peers.push(livePeer(ERIN, { allowedIps: ['198.18.8.9/32'] }));
+    const showconf = `[Interface]\nListenPort = 51820\nPrivateKey = ${SERVER_PRIVATE}\n\n[Peer]\nPublicKey = ${ALICE}\nAllowedIPs = 198.18.8.2/32\nPersistentKeepalive = 30\n\n[Peer]\nPublicKey = ${BOB}\nPresharedKey = ${PSK_BOB}\nAllowedIPs = 198.18.8.3/32, 2001:2:0:1042::3/128\nEndpoint = 198.18.3.3:40000\nPersistentKeepalive = 25\n\n[Peer]\nPublicKey = ${ERIN}\nAllowedIPs = 198.18.8.9/32\nEndpoint = 198.18.3.4:40000\n`;
     const { text, notes } = fileFromLive(SERVER_CONF, showconf, live);
     assertWgAccepts(text);
     expect(text).toContain('# Name = alice');
     expect(text).toMatch(
-      /# Name = alice\nPublicKey = [^\n]+\nAllowedIPs = 10\.8\.0\.2\/32\nPersistentKeepalive = 30/,
+      /# Name = alice\nPublicKey = [^\n]+\nAllowedIPs = 198\.18\.8\.2\/32\nPersistentKeepalive = 30/,
     );
     expect(text).toContain('# friendly_name = dave');
     expect(text).toMatch(/#! wgdeck disabled\n#! \[Peer\]\n#! # friendly_name = dave's router/);
-    expect(text).toContain(`PublicKey = ${ERIN}\nAllowedIPs = 10.8.0.9/32\n`);
+    expect(text).toContain(`PublicKey = ${ERIN}\nAllowedIPs = 198.18.8.9/32\n`);
     expect(text).not.toContain('198.18.3.4');
     expect(text).toContain('#! # Name = carol'); // still disabled: it is not live
     expect(notes.join(' ')).toMatch(/without a name/);

@@ -66,7 +66,7 @@ export function checkKeepalive(field: string, value: number | null, problems: Fi
 
 /**
  * A peer's allowed IPs: each a valid address/prefix (a bare address is /32 or /128) without host
- * bits (`10.0.0.5/24` is almost always a typo for /32), no entry twice or inside another of the same
+ * bits (`198.18.0.5/24` is almost always a typo for /32), no entry twice or inside another of the same
  * list. Returns the prefixes in order when all are valid, else null (problems added).
  */
 export function checkAllowedIps(
@@ -122,7 +122,7 @@ export function checkAllowedIps(
   return ok ? prefixes : null;
 }
 
-/** `"10.0.0.2/32, fd00::2/128"` (CLI) → entries; commas separate, spaces around them are ignored. */
+/** `"198.18.0.2/32, 2001:2:0:1000::2/128"` (CLI) → entries; commas separate, spaces around them are ignored. */
 export function splitList(text: string): string[] {
   return text
     .split(',')

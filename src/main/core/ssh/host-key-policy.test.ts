@@ -344,9 +344,9 @@ describe('errors', () => {
       hostKeyError(at('b.example'), await checkHostKey({ ...at('b.example'), blob: ec.blob }, sources)),
     ).toBeNull();
     expect(
-      new HostKeyUnknownError({ host: '2001:db8::5', port: 22, keyType: 'ssh-rsa', fingerprint: 'x' })
+      new HostKeyUnknownError({ host: '2001:2:0:1db8::5', port: 22, keyType: 'ssh-rsa', fingerprint: 'x' })
         .message,
-    ).toContain('host [2001:db8::5]:22 ');
+    ).toContain('host [2001:2:0:1db8::5]:22 ');
   });
 });
 

@@ -50,7 +50,7 @@ describe('parseKnownHosts', () => {
       '', //                                                              2
       `plain.example ${keyText(ed)} admin note with  spaces`, //           3
       `[port.example]:2222 ${keyText(ec)}`, //                              4
-      `a.example,b.example,198.51.100.7 ${keyText(rsa)}`, //               5
+      `a.example,b.example,198.18.100.7 ${keyText(rsa)}`, //               5
       `@revoked * ${keyText(rsa)}`, //                                      6
       `@cert-authority *.example ${keyText(ed)}`, //                        7
       '   # indented comment', //                                          8
@@ -86,7 +86,7 @@ describe('parseKnownHosts', () => {
     });
     expect(plain?.blob.equals(ed.blob)).toBe(true);
     expect(port?.patterns).toEqual(['[port.example]:2222']);
-    expect(list?.patterns).toEqual(['a.example', 'b.example', '198.51.100.7']);
+    expect(list?.patterns).toEqual(['a.example', 'b.example', '198.18.100.7']);
     expect(list?.keyType).toBe('ssh-rsa');
     expect(revoked?.marker).toBe('revoked');
     expect(ca?.marker).toBe('cert-authority');
@@ -100,8 +100,8 @@ describe('parseKnownHosts', () => {
       [
         `plain.example ${keyText(ed)}`,
         `[plain.example]:2222 ${keyText(ec)}`,
-        `a.example,B.Example,198.51.100.7 ${keyText(rsa)}`,
-        `[2001:db8::1]:2222,2001:db8::1 ${keyText(ed)}`,
+        `a.example,B.Example,198.18.100.7 ${keyText(rsa)}`,
+        `[2001:2:0:1db8::1]:2222,2001:2:0:1db8::1 ${keyText(ed)}`,
       ].join('\n'),
     );
     expect(lines(lookup(entries, 'plain.example', 22))).toEqual([1]);
@@ -109,10 +109,10 @@ describe('parseKnownHosts', () => {
     expect(lines(lookup(entries, 'plain.example', 2222))).toEqual([2]);
     expect(lines(lookup(entries, 'plain.example', 2200))).toEqual([]);
     expect(lines(lookup(entries, 'b.example', 22))).toEqual([3]);
-    expect(lines(lookup(entries, '198.51.100.7', 22))).toEqual([3]);
-    expect(lines(lookup(entries, '198.51.100.7', 2222))).toEqual([]);
-    expect(lines(lookup(entries, '2001:db8::1', 22))).toEqual([4]);
-    expect(lines(lookup(entries, '2001:db8::1', 2222))).toEqual([4]);
+    expect(lines(lookup(entries, '198.18.100.7', 22))).toEqual([3]);
+    expect(lines(lookup(entries, '198.18.100.7', 2222))).toEqual([]);
+    expect(lines(lookup(entries, '2001:2:0:1db8::1', 22))).toEqual([4]);
+    expect(lines(lookup(entries, '2001:2:0:1db8::1', 2222))).toEqual([4]);
     expect(lines(lookup(entries, 'other.example', 22))).toEqual([]);
     expect(lines(lookup(entries, '', 22))).toEqual([]);
   });
@@ -123,7 +123,7 @@ describe('parseKnownHosts', () => {
         `*.wild.example,!bad.wild.example ${keyText(ed)}`,
         `h?.example ${keyText(ed)}`,
         `[*.wild.example]:2222 ${keyText(ec)}`,
-        `10.0.*,!10.0.0.1 ${keyText(rsa)}`,
+        `198.18.*,!198.18.0.1 ${keyText(rsa)}`,
       ].join('\n'),
     );
     expect(lines(lookup(entries, 'a.wild.example', 22))).toEqual([1]);
@@ -133,8 +133,8 @@ describe('parseKnownHosts', () => {
     expect(lines(lookup(entries, 'h1.example', 22))).toEqual([2]);
     expect(lines(lookup(entries, 'h12.example', 22))).toEqual([]);
     expect(lines(lookup(entries, 'a.wild.example', 2222))).toEqual([3]);
-    expect(lines(lookup(entries, '10.0.3.4', 22))).toEqual([4]);
-    expect(lines(lookup(entries, '10.0.0.1', 22))).toEqual([]);
+    expect(lines(lookup(entries, '198.18.3.4', 22))).toEqual([4]);
+    expect(lines(lookup(entries, '198.18.0.1', 22))).toEqual([]);
   });
 
   it('lookup: @revoked entries are returned, @cert-authority entries never', () => {
@@ -154,14 +154,14 @@ describe('parseKnownHosts', () => {
     const file = write(
       'hashed_known_hosts',
       [
-        `plain.example,198.51.100.9 ${keyText(ed)}`,
+        `plain.example,198.18.100.9 ${keyText(ed)}`,
         `[port.example]:2222 ${keyText(ec)}`,
         `@revoked revoked.example ${keyText(rsa)}`,
       ].join('\n') + '\n',
     );
     sshKeygen(['-H', '-f', file]);
     const text = readFileSync(file, 'utf8');
-    expect(text).not.toMatch(/plain\.example|port\.example|198\.51/);
+    expect(text).not.toMatch(/plain\.example|port\.example|198\.18\.100/);
     // ssh-keygen -H leaves marker lines as they are
     expect(text).toContain('@revoked revoked.example ssh-rsa');
     const { entries, warnings } = parseKnownHosts(text, file);
@@ -174,7 +174,7 @@ describe('parseKnownHosts', () => {
     const one = (host: string, port: number) => lookup(entries, host, port).map((e) => e.keyType);
     expect(one('plain.example', 22)).toEqual(['ssh-ed25519']);
     expect(one('Plain.Example', 22)).toEqual(['ssh-ed25519']);
-    expect(one('198.51.100.9', 22)).toEqual(['ssh-ed25519']);
+    expect(one('198.18.100.9', 22)).toEqual(['ssh-ed25519']);
     expect(one('plain.example', 2222)).toEqual([]);
     expect(one('port.example', 2222)).toEqual(['ecdsa-sha2-nistp256']);
     expect(one('port.example', 22)).toEqual([]);
@@ -201,9 +201,9 @@ describe('parseKnownHosts', () => {
         `@cert-authority *.example ${keyText(ed)}`,
         `[port.example]:2222 ${keyText(ed)}`,
         `h?.example,[h?.example]:*,Mixed.CASE.example ${keyText(rsa)}`,
-        `10.1.*,!10.1.2.3 ${keyText(ed)}`,
+        `198.18.1.*,!198.18.1.23 ${keyText(ed)}`,
         `[*]:2200 ${keyText(ec)}`,
-        `*,!*.example,!10.* ${keyText(rsa)}`,
+        `*,!*.example,!198.18.* ${keyText(rsa)}`,
       ].join('\n') + '\n',
     );
     const { entries } = parseKnownHosts(readFileSync(file, 'utf8'), file);
@@ -219,9 +219,9 @@ describe('parseKnownHosts', () => {
       ['h1.example', 22],
       ['h1.example', 2022],
       ['mixed.case.example', 22],
-      ['10.1.9.9', 22],
-      ['10.1.2.3', 22],
-      ['10.1.2.3', 2200],
+      ['198.18.1.99', 22],
+      ['198.18.1.23', 22],
+      ['198.18.1.23', 2200],
       ['elsewhere.org', 22],
       ['elsewhere.org', 2200],
     ];

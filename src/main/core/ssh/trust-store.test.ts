@@ -200,8 +200,8 @@ describe('TrustStore', () => {
     );
     expect(existsSync(store.path)).toBe(false);
     // IPv6 literals are fine
-    await store.trust('2001:db8::1', 2222, ed.keyType, ed.blob);
-    expect(keygenFind(store.path, '[2001:db8::1]:2222')).toEqual([3]);
+    await store.trust('2001:2:0:1db8::1', 2222, ed.keyType, ed.blob);
+    expect(keygenFind(store.path, '[2001:2:0:1db8::1]:2222')).toEqual([3]);
   });
 
   // root ignores directory permissions

@@ -40,8 +40,11 @@ describe('parseUnknownHostKey', () => {
   });
 
   it('handles IPv6 and other key types; null without a fingerprint', () => {
-    const message = `The authenticity of host [fd00::1]:2222 can't be established. ECDSA key fingerprint is ${FP}.`;
-    expect(parseUnknownHostKey(message)).toMatchObject({ hostPort: '[fd00::1]:2222', keyType: 'ECDSA' });
+    const message = `The authenticity of host [2001:2:0:1000::1]:2222 can't be established. ECDSA key fingerprint is ${FP}.`;
+    expect(parseUnknownHostKey(message)).toMatchObject({
+      hostPort: '[2001:2:0:1000::1]:2222',
+      keyType: 'ECDSA',
+    });
     expect(parseUnknownHostKey('RSA key fingerprint is SHA256:short.')).toBeNull();
   });
 });
@@ -126,10 +129,10 @@ describe('structured details first', () => {
     const error = toApiError({
       code: 'HOST_KEY_UNKNOWN',
       message: 'no parsable text here',
-      details: { host: '2001:2::1', port: 2222, keyType: 'ssh-ed25519', fingerprint: FP },
+      details: { host: '2001:2:0:1002::1', port: 2222, keyType: 'ssh-ed25519', fingerprint: FP },
     });
     expect(presentedHostKey(error)).toEqual({
-      hostPort: '[2001:2::1]:2222',
+      hostPort: '[2001:2:0:1002::1]:2222',
       keyType: 'ED25519',
       fingerprint: FP,
     });

@@ -28,7 +28,7 @@ const KEY = 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=';
 const peer: ConfigPeerView = {
   publicKey: KEY,
   name: 'alice',
-  allowedIps: ['10.8.0.2/32', 'fd42::2/128'],
+  allowedIps: ['198.18.8.2/32', '2001:2:0:1008::2/128'],
   persistentKeepalive: 25,
   endpoint: null,
   checkAddress: null,
@@ -44,10 +44,10 @@ const peer: ConfigPeerView = {
 
 describe('splitList', () => {
   it('splits on commas and newlines and drops blanks', () => {
-    expect(splitList(' 10.0.0.2/32, fd00::2/128\n\n192.168.1.0/24 ,')).toEqual([
-      '10.0.0.2/32',
-      'fd00::2/128',
-      '192.168.1.0/24',
+    expect(splitList(' 198.18.0.2/32, 2001:2:0:1000::2/128\n\n198.18.1.0/24 ,')).toEqual([
+      '198.18.0.2/32',
+      '2001:2:0:1000::2/128',
+      '198.18.1.0/24',
     ]);
     expect(splitList('   ')).toEqual([]);
   });
@@ -55,16 +55,23 @@ describe('splitList', () => {
 
 describe('cidrShapeProblem', () => {
   it('accepts IPv4 and IPv6 addresses and prefixes', () => {
-    for (const v of ['10.0.0.2', '10.0.0.0/24', '0.0.0.0/0', '::/0', 'fd42:42:42::2/128', '::ffff:1.2.3.4'])
+    for (const v of [
+      '198.18.0.2',
+      '198.18.0.0/24',
+      '0.0.0.0/0',
+      '::/0',
+      '2001:2:0:1042::2/128',
+      '::ffff:198.18.3.4',
+    ])
       expect(cidrShapeProblem(v)).toBeNull();
   });
   it('refuses what is not even shaped like one', () => {
-    expect(cidrShapeProblem('10.0.0.256/32')).toMatch(/not an IPv4 or IPv6/);
+    expect(cidrShapeProblem('198.18.0.256/32')).toMatch(/not an IPv4 or IPv6/);
     expect(cidrShapeProblem('hello')).toMatch(/not an IPv4 or IPv6/);
-    expect(cidrShapeProblem('10.0.0.1/33')).toMatch(/0 to 32/);
-    expect(cidrShapeProblem('fd00::1/129')).toMatch(/0 to 128/);
-    expect(cidrShapeProblem('fd00::1::2')).toMatch(/twice/);
-    expect(cidrShapeProblem('10.0.0.1/')).toMatch(/prefix length/);
+    expect(cidrShapeProblem('198.18.0.1/33')).toMatch(/0 to 32/);
+    expect(cidrShapeProblem('2001:2:0:1000::1/129')).toMatch(/0 to 128/);
+    expect(cidrShapeProblem('2001:2:0:1000::1::2')).toMatch(/twice/);
+    expect(cidrShapeProblem('198.18.0.1/')).toMatch(/prefix length/);
   });
 });
 
@@ -102,12 +109,12 @@ describe('the add form', () => {
       {
         ...form,
         ipMode: 'explicit',
-        allowedIps: '10.8.0.9/32\nfd42::9/128',
+        allowedIps: '198.18.8.9/32\n2001:2:0:1008::9/128',
         keepalive: '25',
         presharedKey: true,
-        dns: '10.8.0.1, example.internal',
+        dns: '198.18.8.1, example.internal',
         mtu: '1380',
-        clientAllowedIps: '10.8.0.0/24',
+        clientAllowedIps: '198.18.8.0/24',
         endpointHost: '',
         keepPrivateKey: true,
       },
@@ -118,12 +125,12 @@ describe('the add form', () => {
         action: 'add',
         draft: {
           name: 'laptop',
-          allowedIps: ['10.8.0.9/32', 'fd42::9/128'],
+          allowedIps: ['198.18.8.9/32', '2001:2:0:1008::9/128'],
           persistentKeepalive: 25,
           presharedKey: true,
         },
       },
-      client: { dns: ['10.8.0.1', 'example.internal'], mtu: 1380, allowedIps: ['10.8.0.0/24'] },
+      client: { dns: ['198.18.8.1', 'example.internal'], mtu: 1380, allowedIps: ['198.18.8.0/24'] },
       keepPrivateKeys: true,
     });
   });
@@ -144,14 +151,14 @@ describe('the add form', () => {
       ...form,
       name: ' bob',
       ipMode: 'explicit',
-      allowedIps: '10.0.0.300',
+      allowedIps: '198.18.0.300',
       keepalive: '70000',
       mtu: '100',
       clientAllowedIps: '',
     });
     expect(errors).toEqual({
       name: 'must not start or end with spaces',
-      allowedIps: '"10.0.0.300" is not an IPv4 or IPv6 address/prefix',
+      allowedIps: '"198.18.0.300" is not an IPv4 or IPv6 address/prefix',
       keepalive: 'must be an integer from 0 (off) to 65535 seconds',
       mtu: expect.stringMatching(/576 to 65535/) as unknown,
       clientAllowedIps: 'at least one address/prefix is needed',
@@ -251,7 +258,7 @@ describe('the edit form', () => {
     const form = editFormFromPeer(peer);
     expect(form).toEqual({
       name: 'alice',
-      allowedIps: '10.8.0.2/32, fd42::2/128',
+      allowedIps: '198.18.8.2/32, 2001:2:0:1008::2/128',
       keepalive: '25',
       checkAddress: '',
       statusRule: '',
@@ -266,8 +273,8 @@ describe('the edit form', () => {
       name: 'alice2',
       persistentKeepalive: null,
     });
-    expect(editFromForm({ ...form, allowedIps: '10.8.0.7/32', presharedKey: 'rotate' }, peer)).toEqual({
-      allowedIps: ['10.8.0.7/32'],
+    expect(editFromForm({ ...form, allowedIps: '198.18.8.7/32', presharedKey: 'rotate' }, peer)).toEqual({
+      allowedIps: ['198.18.8.7/32'],
       presharedKey: 'rotate',
     });
     expect(editFromForm({ ...form, keepalive: '0' }, peer)).toEqual({ persistentKeepalive: null });
@@ -321,7 +328,7 @@ describe('engine problems on the form', () => {
   it('puts each problem next to its field, the rest at the top', () => {
     const mapped = mapProblems(
       [
-        { field: 'changes[0].allowedIps[1]', message: '"10.8.0.5/24" has host bits set' },
+        { field: 'changes[0].allowedIps[1]', message: '"198.18.8.5/24" has host bits set' },
         { field: 'changes[0].allowedIps[0]', message: 'overlaps bob' },
         { field: 'changes[0].name', message: 'alice is already the name of a peer' },
         { field: 'client.dns[2]', message: 'not a DNS server' },
@@ -330,7 +337,7 @@ describe('engine problems on the form', () => {
       ADD_FIELDS,
     );
     expect(mapped.fields).toEqual({
-      allowedIps: '"10.8.0.5/24" has host bits set; entry 1: overlaps bob',
+      allowedIps: '"198.18.8.5/24" has host bits set; entry 1: overlaps bob',
       name: 'alice is already the name of a peer',
       dns: 'entry 3: not a DNS server',
     });
@@ -387,9 +394,12 @@ describe('engine problems on the form', () => {
 });
 
 describe('the form refuses what the engine refuses (the shared rule, issue 10)', () => {
-  it.each(['10.0.0.01/32', '1:2:3/64', ':::', 'fd00::1%eth0/64', 'fd00::/064'])('%j', (text) => {
-    expect(cidrShapeProblem(text)).not.toBeNull();
-  });
+  it.each(['198.18.0.01/32', '2001:2:0:1000/64', ':::', '2001:2:0:1000::1%eth0/64', '2001:2:0:1000::/064'])(
+    '%j',
+    (text) => {
+      expect(cidrShapeProblem(text)).not.toBeNull();
+    },
+  );
 });
 
 describe('the batch limits form', () => {

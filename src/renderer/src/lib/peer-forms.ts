@@ -32,7 +32,7 @@ import { explainError, type ApiError } from './errors.ts';
 
 // --- Lists and shapes ------------------------------------------------------------------------------
 
-/** `"10.0.0.2/32, fd00::2/128"` or one per line → entries; spaces around them are ignored. */
+/** `"198.18.0.2/32, 2001:2:0:1000::2/128"` or one per line → entries; spaces around them are ignored. */
 export function splitList(text: string): string[] {
   return text
     .split(/[,\n\r]+/)

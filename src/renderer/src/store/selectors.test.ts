@@ -167,11 +167,11 @@ describe('groupServers', () => {
 
 describe('filterPeers', () => {
   const list = [
-    peer(1, { publicKey: 'AbCdEf1=', endpoint: '203.0.113.5:4000', allowedIps: ['10.0.0.1/32'] }),
+    peer(1, { publicKey: 'AbCdEf1=', endpoint: '198.18.113.5:4000', allowedIps: ['198.18.0.1/32'] }),
     peer(2, {
       publicKey: 'ZZZ2=',
       endpoint: null,
-      allowedIps: ['10.0.0.2/32', 'fd00::2/128'],
+      allowedIps: ['198.18.0.2/32', '2001:2:0:1000::2/128'],
       status: 'never',
     }),
   ];
@@ -179,9 +179,9 @@ describe('filterPeers', () => {
   it.each([
     ['', 'all', ['AbCdEf1=', 'ZZZ2=']],
     ['abcdef', 'all', ['AbCdEf1=']],
-    ['fd00::', 'all', ['ZZZ2=']],
-    ['203.0.113', 'all', ['AbCdEf1=']],
-    ['10.0.0', 'never', ['ZZZ2=']],
+    ['2001:2:0:1000::', 'all', ['ZZZ2=']],
+    ['198.18.113', 'all', ['AbCdEf1=']],
+    ['198.18.0', 'never', ['ZZZ2=']],
     ['nothing', 'all', []],
   ] as const)('query %j with filter %s', (query, filter, keys) => {
     expect(filterPeers(list, filter, query).map((p) => p.publicKey)).toEqual(keys);
@@ -211,14 +211,14 @@ describe('sortPeers', () => {
     status: 'stale',
     latestHandshake: 500,
     rxRate: 10,
-    allowedIps: ['10.0.0.10/32'],
+    allowedIps: ['198.18.0.10/32'],
   });
   const b = peer(2, {
     publicKey: 'b',
     status: 'online',
     latestHandshake: 900,
     rxRate: null,
-    allowedIps: ['10.0.0.9/32'],
+    allowedIps: ['198.18.0.9/32'],
   });
   const c = peer(3, { publicKey: 'c', status: 'never', latestHandshake: null, rxRate: 50, allowedIps: [] });
   const list = [a, b, c];
@@ -239,7 +239,7 @@ describe('sortPeers', () => {
   it('sorts addresses numerically', () => {
     expect(keys(sortPeers(list, { key: 'allowedIps', dir: 'asc' }))).toBe('bac');
     expect(addressSortKey('198.18.1.3:51820')! < addressSortKey('198.18.1.20:51820')!).toBe(true);
-    expect(addressSortKey('[fd00::1]:51820')! < addressSortKey('[fd00::2]:80')!).toBe(true);
+    expect(addressSortKey('[2001:2:0:1000::1]:51820')! < addressSortKey('[2001:2:0:1000::2]:80')!).toBe(true);
     expect(addressSortKey(null)).toBeNull();
   });
 
@@ -278,7 +278,7 @@ describe('searchFleet', () => {
       seq: 1,
       live: server('edge-1', [
         iface('wg0', [
-          peer(1, { publicKey: 'Peer1Key=', allowedIps: ['10.9.0.7/32'] }),
+          peer(1, { publicKey: 'Peer1Key=', allowedIps: ['198.18.9.7/32'] }),
           peer(2, { publicKey: 'Other=' }),
         ]),
       ]),
@@ -294,7 +294,7 @@ describe('searchFleet', () => {
 
   it('finds peers by key and IP, servers first', () => {
     expect(searchFleet(fleet, [], 'peer1').map((i) => i.kind)).toEqual(['peer']);
-    const byIp = searchFleet(fleet, [], '10.9.0.7');
+    const byIp = searchFleet(fleet, [], '198.18.9.7');
     expect(byIp).toHaveLength(1);
     expect(byIp[0]).toMatchObject({ kind: 'peer', server: 'edge-1', iface: 'wg0' });
     expect(searchFleet(fleet, [], 'edge').map((i) => i.kind)[0]).toBe('server');

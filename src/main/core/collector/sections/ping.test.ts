@@ -15,7 +15,7 @@ describe('the ping section', () => {
       [
         '198.18.4.2 ok 0.045',
         '198.18.4.3 fail',
-        'fd00:18::4 ok -',
+        '2001:2:0:1018::4 ok -',
         '198.18.4.5 err ping: connect: Network is unreachable',
         '198.18.4.6 err',
         'not-an-address ok 1',
@@ -28,7 +28,7 @@ describe('the ping section', () => {
     expect(round.results).toEqual([
       { address: '198.18.4.2', ok: true, rttMs: 0.045, error: null },
       { address: '198.18.4.3', ok: false, rttMs: null, error: null },
-      { address: 'fd00:18::4', ok: true, rttMs: null, error: null },
+      { address: '2001:2:0:1018::4', ok: true, rttMs: null, error: null },
       { address: '198.18.4.5', ok: false, rttMs: null, error: 'ping: connect: Network is unreachable' },
       { address: '198.18.4.6', ok: false, rttMs: null, error: 'ping could not run' },
       { address: '198.18.4.8', ok: true, rttMs: null, error: null },

@@ -102,11 +102,11 @@ function AddPeerForm({
           field={allowedIps}
           labelHidden
           idle={form.ipMode === 'auto'}
-          placeholder={form.ipMode === 'auto' ? 'Automatic' : '10.8.0.7/32'}
+          placeholder={form.ipMode === 'auto' ? 'Automatic' : '198.18.8.7/32'}
           hint={
             form.ipMode === 'auto'
               ? `The next free address in each of ${iface}’s subnets. Or type addresses here instead.`
-              : 'Comma or newline separated, e.g. 10.8.0.7/32, fd42::7/128. A bare address means one host.'
+              : 'Comma or newline separated, e.g. 198.18.8.7/32, 2001:2:0:1008::7/128. A bare address means one host.'
           }
         />
       </fieldset>
