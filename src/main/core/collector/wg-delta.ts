@@ -217,7 +217,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 function ownStrings(peer: PeerDump, old: PeerDump | undefined): PeerDump {
   return {
     ...peer,
-    publicKey: old?.publicKey ?? own(peer.publicKey),
+    publicKey: old?.publicKey ?? sharedName(peer.publicKey),
     endpoint:
       peer.endpoint === null ? null : peer.endpoint === old?.endpoint ? old.endpoint : own(peer.endpoint),
     allowedIps:
@@ -230,6 +230,18 @@ function ownStrings(peer: PeerDump, old: PeerDump | undefined): PeerDump {
 /** A copy of `text` in its own memory (a slice would keep the whole text it was cut from alive). */
 function own(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/**
+ * `text` as V8's one copy of that property name: a copy of its own like `own`, and the same copy the
+ * other holders of that name share. The name book's entries are keyed by public key (JSON.parse makes
+ * them property names), so without this every named peer's key was in memory twice. Measured on 20
+ * lab servers × 1,000 named peers: 20,000 key strings fewer, 1.2 MiB of live heap (issue 14). Costs
+ * an object per new key, never per frame (a known peer keeps its key).
+ */
+function sharedName(text: string): string {
+  for (const name in { [text]: true }) return name;
+  return own(text);
 }
 
 function ownOrNull(text: string | null): string | null {
