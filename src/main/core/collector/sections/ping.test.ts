@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FrameDecoder } from '../frame-decoder.ts';
 import { parseFrame } from '../parse-frame.ts';
 import { collectorCommand } from '../remote-script.ts';
@@ -91,6 +91,48 @@ describe('the ping section', () => {
     expect(results.get('127.0.0.1')!.rttMs).toBeGreaterThanOrEqual(0);
     expect(results.get('198.18.250.1')).toMatchObject({ ok: false, rttMs: null });
     // The private directory is gone with the collector.
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  it('stops a round still running when the collector exits: no pings go on after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgdeck-ping-test-'));
+    const temp = mkdtempSync(join(tmpdir(), 'wgdeck-ping-tmp-'));
+    const log = join(dir, 'pings');
+    writeFileSync(join(dir, 'wg'), '#!/bin/sh\nexit 0\n');
+    // A silent address: each ping takes a second and gets no reply, so 40 of them two at a time are
+    // a 20 s round, far longer than this 2-frame collector lives.
+    writeFileSync(join(dir, 'ping'), `#!/bin/sh\necho $$ >> '${log}'\nsleep 1\nexit 1\n`);
+    chmodSync(join(dir, 'wg'), 0o755);
+    chmodSync(join(dir, 'ping'), 0o755);
+    const targets = Array.from({ length: 40 }, (_, i) => `198.18.250.${i + 1}`).join('\n');
+    const run = spawnSync(
+      'sh',
+      ['-c', collectorCommand(1, false, 2, undefined, { intervalSeconds: 1, parallel: 2 })],
+      {
+        input: `${targets}\n.\n`,
+        timeout: 30_000,
+        encoding: 'utf8',
+        env: { ...process.env, TMPDIR: temp, PATH: `${dir}:${process.env['PATH'] ?? '/usr/bin:/bin'}` },
+      },
+    );
+    expect(run.status).toBe(0);
+    const started = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map(Number) : []);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(started().length).toBeGreaterThan(0); // the round did start
+    // The pings under way when it exited end on their own (within their second)...
+    await vi.waitFor(() => expect(started().filter(alive)).toEqual([]), { timeout: 5_000 });
+    const count = started().length;
+    // ...and no new one starts: a ping's own time later, still the same ones.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(started()).toHaveLength(count);
+    expect(count).toBeLessThan(40);
     expect(readdirSync(temp)).toEqual([]);
   });
 });

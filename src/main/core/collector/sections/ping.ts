@@ -21,14 +21,16 @@ const MAX_RESULTS = 20_000;
  * carries its results, `<address> ok <rtt-ms|->`, `<address> fail` (no reply) or `<address> err
  * <message>` (ping itself failed: no permission, no route), under the marker with the round's end
  * time (server clock); every other frame says `-`. Only characters of IP literals pass from stdin to
- * ping's command line. The directory is removed when the collector exits, and leftovers of a killed
- * one older than a day at the next start.
+ * ping's command line. When the collector exits, a round still running is stopped (its last pings
+ * end within their 2 s: a 1,000-peer round of silent addresses takes minutes, and went on pinging
+ * long after the engine had gone) and the directory removed; leftovers of a killed collector older
+ * than a day go at the next start.
  */
 export const pingSection = defineSection({
   name: 'ping',
   remote: {
     setup: sh`
-      pi=$4; pp=$5; pl=-1000000; pd=; td=$TMPDIR
+      pi=$4; pp=$5; pl=-1000000; pd=; pw=; td=$TMPDIR
       case "$pi" in ''|*[!0-9]*) pi=0;; esac
       case "$pp" in ''|*[!0-9]*) pp=10;; esac
       [ -n "$td" ] || td=/tmp
@@ -37,7 +39,7 @@ export const pingSection = defineSection({
         pd=$(mktemp -d "$td/wgdeck-ping.XXXXXX" 2>/dev/null) || pd=
       fi
       if [ -n "$pd" ]; then
-        trap 'rm -rf "$pd"' EXIT
+        trap '[ -z "$pw" ] || [ ! -f "$pd/busy" ] || kill "$pw" 2>/dev/null; rm -rf "$pd"' EXIT
         trap 'exit 129' HUP
         trap 'exit 141' PIPE
         trap 'exit 143' TERM
@@ -66,14 +68,18 @@ export const pingSection = defineSection({
           pl=$pn
           : > "$pd/busy"
           (
+            trap 'kill "$px" 2>/dev/null; exit 143' TERM
             xargs -P "$pp" -n 1 sh -c 'o=$(ping -n -c 1 -W 2 "$1" 2>&1); r=$?
               if [ $r -eq 0 ]; then t=$(printf "%s\n" "$o" | sed -n "s/.*time[=<]\([0-9.]*\).*/\1/p" | head -n 1); [ -n "$t" ] || t=-; echo "$1 ok $t"
               elif [ $r -eq 1 ]; then echo "$1 fail"
-              else echo "$1 err $(printf "%s\n" "$o" | head -n 1 | cut -c1-200)"; fi' wgdeck-ping < "$pd/targets" > "$pd/round" 2>/dev/null
+              else echo "$1 err $(printf "%s\n" "$o" | head -n 1 | cut -c1-200)"; fi' wgdeck-ping < "$pd/targets" > "$pd/round" 2>/dev/null &
+            px=$!
+            wait "$px"
             date +%s > "$pd/at"
             mv -f "$pd/round" "$pd/done"
             rm -f "$pd/busy"
           ) </dev/null >/dev/null 2>&1 &
+          pw=$!
         fi
       fi`,
     args: '$pr',
