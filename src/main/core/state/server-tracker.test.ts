@@ -177,7 +177,10 @@ describe('ping checks in the live state', () => {
   it("pings each peer's check address (config file first, else its host address) and shows the latest round", () => {
     const explicit: Record<string, { checkAddress?: string }> = { [KEY_B]: { checkAddress: '198.18.9.1' } };
     const tracker = new ServerTracker(DEFAULT_THRESHOLDS, () => explicit);
-    const peers = [peer({}), peer({ publicKey: KEY_B, allowedIps: ['198.18.9.0/24'] })];
+    const peers = [
+      peer({ endpoint: '198.18.0.8:51820' }),
+      peer({ publicKey: KEY_B, allowedIps: ['198.18.9.0/24'], endpoint: '198.18.0.9:51820' }),
+    ];
     const first = tracker.apply(snapshot(100, 1000, peers));
     expect(first.interfaces[0]!.peers.map((p) => [p.checkAddress, p.ping])).toEqual([
       ['198.18.128.2', null],
@@ -204,6 +207,22 @@ describe('ping checks in the live state', () => {
     expect(tracker.pingTargets).toBe(targets);
     delete explicit[KEY_B];
     expect(tracker.apply(snapshot(115, 1015, peers)).interfaces[0]!.peers[1]!.checkAddress).toBeNull();
+    expect(tracker.pingTargets).toEqual(['198.18.128.2']);
+  });
+
+  it('does not ping a peer WireGuard has no endpoint for, until it has one', () => {
+    const explicit: Record<string, { checkAddress?: string }> = {};
+    const tracker = new ServerTracker(DEFAULT_THRESHOLDS, () => explicit);
+    const connected = peer({ endpoint: '198.18.0.8:51820' });
+    const never = peer({ publicKey: KEY_B, allowedIps: ['198.18.9.7/32'], endpoint: null });
+    tracker.apply(snapshot(100, 1000, [connected, never]));
+    expect(tracker.pingTargets).toEqual(['198.18.128.2']);
+    // It connects: from then on it is pinged (even if it goes quiet again: it has an endpoint now).
+    tracker.apply(snapshot(105, 1005, [connected, { ...never, endpoint: '198.18.0.9:51820' }]));
+    expect(tracker.pingTargets).toEqual(['198.18.128.2', '198.18.9.7']);
+    // Its own check address too waits for an endpoint: it is reached through this peer.
+    explicit[KEY_B] = { checkAddress: '198.18.9.1' };
+    tracker.apply(snapshot(110, 1010, [connected, never]));
     expect(tracker.pingTargets).toEqual(['198.18.128.2']);
   });
 

@@ -13,7 +13,7 @@ import {
 } from '../../../shared/domain.ts';
 import { counterRestarted, counterStep, cpuBusyShare } from './counter-rules.ts';
 import { liveStatus } from './peer-status.ts';
-import { hostAddressOf } from '../../../shared/check-address.ts';
+import { hostAddressOf, isPinged } from '../../../shared/check-address.ts';
 import { PingState } from './ping-state.ts';
 import type { PeerOptions } from '../../../shared/peer-options.ts';
 
@@ -139,15 +139,15 @@ export class ServerTracker {
   }
 
   /**
-   * The addresses the ping checks ping, as of the last apply(): sorted, each once. The same array
-   * until a peer comes, goes or changes its check address (rebuilt only then, not every frame).
+   * The addresses the ping checks ping (isPinged), as of the last apply(): sorted, each once. The
+   * same array until a peer comes, goes, changes its check address or gains or loses its endpoint
+   * (rebuilt only then, not every frame).
    */
   get pingTargets(): readonly string[] {
     if (this.#targetsDirty) {
       const targets = new Set<string>();
       for (const iface of this.#memory?.interfaces.values() ?? [])
-        for (const peer of iface.peers.values())
-          if (peer.last?.checkAddress) targets.add(peer.last.checkAddress);
+        for (const peer of iface.peers.values()) if (isPinged(peer.last)) targets.add(peer.last.checkAddress);
       this.#targets = [...targets].sort();
       this.#targetsDirty = false;
     }
@@ -208,7 +208,12 @@ export class ServerTracker {
             : hostAddressOf(peer.allowedIps);
         const own = explicit?.[peer.publicKey];
         const checkAddress = own?.checkAddress ?? host;
-        if (last === null || last.checkAddress !== checkAddress) this.#targetsDirty = true;
+        if (
+          last === null ||
+          last.checkAddress !== checkAddress ||
+          (last.endpoint === null) !== (peer.endpoint === null)
+        )
+          this.#targetsDirty = true;
         const ping = this.#ping.of(checkAddress);
         const status = liveStatus(
           { latestHandshake: peer.latestHandshake, persistentKeepalive: peer.persistentKeepalive, ping },

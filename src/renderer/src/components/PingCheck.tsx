@@ -1,4 +1,5 @@
 import type { PeerLive } from '../../../shared/domain.ts';
+import { isPinged } from '../../../shared/check-address.ts';
 import { Age } from './common.tsx';
 
 /** A peer's ping check in words: what is pinged, and what the last round said (and when). */
@@ -16,6 +17,13 @@ export function PingCheck({
     return (
       <span className="muted" data-testid="ping-check" data-state="none">
         not checked: it routes only networks (give it a check address)
+      </span>
+    );
+  if (!isPinged(peer))
+    return (
+      <span className="muted" data-testid="ping-check" data-state="waiting">
+        <span className="mono">{checkAddress}</span> · not pinged until it connects (WireGuard has no endpoint
+        for it yet)
       </span>
     );
   const state =
