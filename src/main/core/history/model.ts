@@ -169,10 +169,11 @@ export class Series {
 
   /** Open-block encoding (DELTA tokens); no writer while every delta in it was zero. */
   get writer(): ByteWriter | null {
-    return this.#columns.writer[this.#slot]!;
+    return this.#columns.writers.get(this.#slot) ?? null;
   }
   set writer(w: ByteWriter | null) {
-    this.#columns.writer[this.#slot] = w;
+    if (w === null) this.#columns.writers.delete(this.#slot);
+    else this.#columns.writers.set(this.#slot, w);
   }
 
   get base(): number {
