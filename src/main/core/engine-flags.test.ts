@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_ENV, ENGINE_V8_FLAGS } from './engine-flags.ts';
 
-describe('engine V8 flags', () => {
+describe('the engine flags and environment', () => {
   it('bin/wgdeck starts the CLI (serve, collect) with them', () => {
     const script = readFileSync(join(import.meta.dirname, '../../../bin/wgdeck'), 'utf8');
     const exec = script.split('\n').find((line) => line.startsWith('exec "$node"'));
