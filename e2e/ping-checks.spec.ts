@@ -1,6 +1,7 @@
 // Issue 12, in Debian Chromium against browser mode and a real lab server: a peer's ping check (run
 // on the server) shows in its drawer, a client that stops answering turns the check failing and the
-// peer offline under the "either" rule, and the check address is edited from the UI into the file.
+// peer offline under the "either" rule, a peer that never connected is not pinged, and the check
+// address is edited from the UI into the file.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,23 @@ describeLab('ping checks in Chromium against a real server', () => {
     await shotsAtEverySize(page, 'ping-check-ok');
   });
 
+  it('a peer that never connected is not pinged until it does, and its drawer says so', async () => {
+    const idle = server().interfaces[0]!.peers.find((p) => p.client === null)!;
+    await page.goto(
+      `${app.url}#/server/${server().name}/${client().interface}/peer/${encodeURIComponent(idle.publicKey)}`,
+    );
+    await page.getByTestId('peer-drawer').waitFor();
+    await expect.poll(() => check().getAttribute('data-state'), { timeout: 20_000 }).toBe('waiting');
+    const host = idle.allowedIps[0]!.split('/')[0]!;
+    expect(await check().textContent()).toBe(
+      `${host} · not pinged until it connects (WireGuard has no endpoint for it yet)`,
+    );
+    await shotsAtEverySize(page, 'ping-check-never-connected');
+    await page.goto(drawerUrl());
+    await page.getByTestId('peer-drawer').waitFor();
+    await expect.poll(() => check().getAttribute('data-state'), { timeout: 20_000 }).toBe('ok');
+  });
+
   it('a client that stops answering: the check fails, and by the "either" rule the peer goes offline', async () => {
     await lab.clientExec(0, 'sysctl -qw net.ipv4.icmp_echo_ignore_all=1');
     await expect.poll(() => check().getAttribute('data-state'), { timeout: 60_000 }).toBe('failing');
@@ -90,7 +108,9 @@ describeLab('ping checks in Chromium against a real server', () => {
     await dialog.getByTestId('preview-button').click();
     await page.getByTestId('plan-preview').waitFor();
     expect(await page.getByTestId('plan-tier').getAttribute('data-tier')).toBe('0');
-    expect(await page.getByTestId('plan-preview').textContent()).toContain("status rule: the server's → ping");
+    expect(await page.getByTestId('plan-preview').textContent()).toContain(
+      "status rule: the server's → ping",
+    );
     await page.getByTestId('apply-button').click();
     await expect
       .poll(async () => (await lab.exec(0, `cat ${server().interfaces[0]!.configPath}`)).stdout, {
