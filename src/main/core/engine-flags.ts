@@ -29,15 +29,16 @@ export const ENGINE_V8_FLAGS: readonly string[] = ['--max-semi-space-size=2', '-
  * 26.7 → 9.8 MiB), engine CPU 2.7 → 2.85 % of a core.
  *
  * `MALLOC_MMAP_THRESHOLD_`, `MALLOC_TRIM_THRESHOLD_` and `MALLOC_TOP_PAD_`: glibc raises its mmap
- * threshold each time a big mmapped block is freed (up to 32 MiB), so from then on big blocks (V8's
- * compilation zones, socket read buffers, SQLite's pages) come from the arena, and what they free in
- * its middle stays resident; malloc_stats() of a loaded engine showed 30.8 MB in the main arena
- * with only 20.7 MB in use. Fixed at 32 KiB, blocks from there up are mapped and unmapped on their
- * own, and the arena gives back its top past 32 KiB without padding. Same lab, two engines each
- * loaded and empty, interleaved: RSS loaded 153 → 133.5 MiB, empty 108.6 → 99.4 MiB, beyond the
- * empty engine 2.22 → 1.71 MiB per 1,000 peers; engine CPU 2.3–2.5 → 2.5–3.2 % of a core (within
- * this box's run-to-run spread). 16 KiB measured the same within the noise (1.65), 64 KiB not
- * enough (1.80); one arena instead of two made no difference once the thresholds were fixed.
+ * threshold each time a big mmapped block is freed (up to 32 MiB), so from then on big blocks come
+ * from the arena, and what they free in its middle stays resident: malloc_stats() of a loaded
+ * engine showed 30.8 MB in the main arena with 20.7 MB in use (which allocations those are was not
+ * traced). Fixed at 32 KiB, blocks from there up are mapped and unmapped on their own, and the
+ * arena gives back its top past 32 KiB without padding. Same lab, two engines each loaded and empty,
+ * interleaved: RSS loaded 153 → 133.5 MiB, empty 108.6 → 99.4 MiB, beyond the empty engine 2.22 →
+ * 1.71 MiB per 1,000 peers; engine CPU 2.3–2.5 → 2.5–3.2 % of a core (within this box's run-to-run
+ * spread). 16 KiB measured the same within the noise (1.65), 64 KiB less (1.80); one arena instead
+ * of two made no difference once the thresholds were fixed. `npm run bench -- scale` then: 1.78 MiB
+ * (1.86 MB) per 1,000 peers, the median of three engines each (134.2–135.3 vs 99.1–99.5 MiB).
  */
 export const ENGINE_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
