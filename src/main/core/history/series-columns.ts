@@ -29,7 +29,9 @@ export class SeriesColumns {
   base = new Float64Array(0);
   lastIndex = new Int32Array(0);
   /** By slot, only the series that changed in their open block: most of a big fleet's peers are idle,
-   *  and a slot each for them (8 bytes of null) was 0.7 MiB at 20,000 peers (issue 14). */
+   *  and a slot each for them (8 bytes of null) was 0.7 MiB at 20,000 peers (issue 14). A hash
+   *  lookup per changed value instead: `npm run bench -- history`, record() of a 1,000-peer poll
+   *  (40 % of peers moving) 134, 134 → 144–168 µs in three runs; the 10,000-peer poll unchanged. */
   readonly writers = new Map<number, ByteWriter>();
 
   /** Reserves `count` slots, initialised; returns the first. */
