@@ -138,7 +138,10 @@ export function masked(prefix: Prefix): Prefix {
   return { family: prefix.family, address: networkOf(prefix), length: prefix.length };
 }
 
-/** Canonical text of the masked prefix, to compare allowed IPs as sets (`198.18.0.5/24` → `198.18.0.0/24`). */
+/**
+ * Canonical text of the masked prefix, to compare allowed IPs as sets (`198.18.0.5/24` →
+ * `198.18.0.0/24`).
+ */
 export function prefixKey(prefix: Prefix): string {
   return formatPrefix(masked(prefix));
 }

@@ -122,7 +122,10 @@ export function checkAllowedIps(
   return ok ? prefixes : null;
 }
 
-/** `"198.18.0.2/32, 2001:2:0:1000::2/128"` (CLI) → entries; commas separate, spaces around them are ignored. */
+/**
+ * `"198.18.0.2/32, 2001:2:0:1000::2/128"` (CLI) → entries; commas separate, spaces around them are
+ * ignored.
+ */
 export function splitList(text: string): string[] {
   return text
     .split(',')
